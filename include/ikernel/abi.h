@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iKernel guest <-> host ABI.
+ *
+ * One self-contained header, used by both sides:
+ *   - the guest runtime (freestanding C, CPL3 inside the driver VM), and
+ *   - the host: the monitor (one per driver VM) and libikernel (the client stub).
+ *
+ * Guest addresses are plain integers (ik_gpa_t) on both sides, never pointers: the host must
+ * translate every one of them through its single checked translator before touching memory.
+ *
+ * Field tags:
+ *   IN   written by the guest, read by the host        (hostile: read once, validate)
+ *   OUT  written by the host, read by the guest
+ *   CLI  written by the client (host stub), read by the guest stub
+ *   DRV  written by the driver VM (guest stub), read by the client (hostile)
+ *
+ * Versioning rule (docs/ABI.md): IK_ABI_VERSION changes on any incompatible change of a layout,
+ * a constant or a meaning in this file. Compatible additions use reserved fields and announce
+ * themselves with a feature bit; a side ignores feature bits it does not know. The guest image
+ * carries the version it was built against in an ELF note; the monitor refuses any other.
+ */
+#ifndef IKERNEL_ABI_H
+#define IKERNEL_ABI_H
+
+#include <stdint.h>
+
+#define IK_ABI_VERSION 1u
+
+/* Feature bits (ik_bootinfo.features): what this monitor offers. */
+#define IK_FEAT_IRQ      (1ull << 0) /* paravirtual interrupt lines via ik_events */
+#define IK_FEAT_DOORBELL (1ull << 1) /* per-channel doorbell (ioeventfd) at IK_GPA_DOORBELL */
+#define IK_FEAT_PIO      (1ull << 2) /* port-I/O window at IK_GPA_PIO */
+
+typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
+
+/* ------------------------------------------------------------------------------------------ */
+/* Guest physical memory map. Identity mapped: guest virtual == guest physical.               */
+/* ------------------------------------------------------------------------------------------ */
+
+#define IK_PAGE_SIZE 0x1000ull
+
+#define IK_GPA_NULL_GUARD 0x0000ull   /* page 0: never mapped (NULL dereference faults) */
+#define IK_GPA_GDT        0x1000ull   /* GDT + TSS: supervisor-only, read-only */
+#define IK_GPA_BOOTINFO   0x2000ull   /* struct ik_bootinfo: user read-only, no-execute */
+#define IK_GPA_EVENTS     0x3000ull   /* struct ik_events: user read-write, no-execute */
+#define IK_GPA_PAGETABLES 0x4000ull   /* page tables: not mapped at all */
+#define IK_GPA_IMAGE      0x100000ull /* lowest address an image segment may use (1 MiB) */
+
+/* Thread stacks sit at the top of guest RAM, each with an unmapped guard page below it. */
+#define IK_STACK_SIZE   0x4000ull /* 16 KiB, like a Linux x86-64 kernel stack */
+#define IK_GUARD_SIZE   0x1000ull
+#define IK_STACK_STRIDE (IK_STACK_SIZE + IK_GUARD_SIZE)
+#define IK_MAX_THREADS  32u /* stack 0 is the boot/scheduler stack */
+
+#define IK_MEM_MIN     0x200000ull   /* 2 MiB */
+#define IK_MEM_DEFAULT 0x400000ull   /* 4 MiB */
+#define IK_MEM_MAX     0x10000000ull /* 256 MiB: page tables must fit below IK_GPA_IMAGE */
+
+/* Client channels: one 2 MiB region (its own memfd and memslot) per connected client. */
+#define IK_GPA_CHAN_BASE  0x40000000ull
+#define IK_CHAN_STRIDE    0x200000ull
+#define IK_MAX_CHANNELS   16u
+
+/* MMIO: not backed by memory; every access is an exit (or an ioeventfd). */
+#define IK_GPA_MMIO_BASE  0x60000000ull
+#define IK_GPA_HYPERCALL  0x60000000ull /* 8-byte write of an args GPA to HYPERCALL + 8 * nr */
+#define IK_GPA_DOORBELL   0x60001000ull /* 4-byte write to DOORBELL + 8 * channel: wake client */
+#define IK_GPA_PIO        0x60010000ull /* port N is PIO + N; 1, 2 or 4 byte accesses */
+#define IK_PIO_PORTS      0x10000ull
+#define IK_GPA_DEVMMIO    0x61000000ull /* device-model MMIO windows granted to the driver */
+#define IK_GPA_MMIO_END   0x62000000ull
+
+/* ------------------------------------------------------------------------------------------ */
+/* Image: the ABI note every driver image must carry (section ".note.ikernel").               */
+/* ------------------------------------------------------------------------------------------ */
+
+#define IK_NOTE_NAME    "iKernel" /* n_namesz = 8 including the NUL */
+#define IK_NOTE_TYPE_ABI 0x494b0001u
+
+struct ik_abi_note_desc {
+	uint32_t abi_version; /* IK_ABI_VERSION the image was built against */
+	uint32_t reserved;    /* zero */
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Channel ring geometry and layout.                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * A channel is a single-producer/single-consumer pair of rings between one client (host stub)
+ * and the driver VM (guest stub):
+ *   SQ: the client produces ik_sqe entries (advances sq_tail); the guest consumes (sq_head).
+ *   CQ: the guest produces ik_cqe entries (advances cq_tail); the client consumes (cq_head).
+ * Ownership: an SQE slot belongs to the client until sq_tail is released past it, then to the
+ * guest until sq_head is released past it. A CQE slot belongs to the guest until cq_tail is
+ * released past it, then to the client until cq_head is released past it. Data buffer i belongs
+ * to whoever owns the request that names it (sqe.buf); the client never reuses a buffer before
+ * it has consumed the completion of the request that used it.
+ * Every index is free-running uint32_t; slot = index & (entries - 1). A consumer clamps the
+ * producer's index: (tail - head) > entries is a protocol violation.
+ * Geometry is given by offsets (below), decided by the monitor and handed to both sides out of
+ * band (boot info, client handshake) -- never read back from the shared region.
+ */
+struct ik_chan_geometry {
+	uint32_t size;        /* bytes of the channel region */
+	uint32_t sq_entries;  /* power of two */
+	uint32_t cq_entries;  /* power of two, >= sq_entries */
+	uint32_t hdr_off;     /* struct ik_ring_hdr */
+	uint32_t sqes_off;    /* struct ik_sqe[sq_entries] */
+	uint32_t cqes_off;    /* struct ik_cqe[cq_entries] */
+	uint32_t data_off;    /* data buffers: buffer i at data_off + i * data_size */
+	uint32_t data_count;  /* number of data buffers (== sq_entries) */
+	uint32_t data_size;   /* bytes per data buffer */
+	uint32_t reserved[7];
+};
+
+/* Default geometry (the monitor may choose others; everyone else uses the offsets). */
+#define IK_CHAN_SQ_ENTRIES 16u
+#define IK_CHAN_CQ_ENTRIES 16u
+#define IK_CHAN_DATA_SIZE  0x10000u /* 64 KiB per request buffer */
+
+/* Each index on its own cache line: the two sides write different lines. */
+struct ik_ring_hdr {
+	_Alignas(64) uint32_t sq_tail;   /* CLI: next SQE the client will fill */
+	_Alignas(64) uint32_t sq_head;   /* DRV: next SQE the guest will take */
+	_Alignas(64) uint32_t cq_tail;   /* DRV: next CQE the guest will fill */
+	_Alignas(64) uint32_t cq_head;   /* CLI: next CQE the client will take */
+	_Alignas(64) uint32_t guest_idle; /* DRV: 1 = guest sleeps; kick the VM's eventfd */
+	_Alignas(64) uint32_t client_waiting; /* CLI: 1 = client sleeps; ring the doorbell */
+	uint32_t reserved[15];
+};
+
+enum ik_op {
+	IK_OP_NOP = 0,     /* completes with 0; for tests and benchmarks of the bare ring */
+	IK_OP_OPEN = 1,    /* node, arg = open flags (O_*)          -> result = fh */
+	IK_OP_RELEASE = 2, /* fh                                    -> 0 */
+	IK_OP_READ = 3,    /* fh, pos, len, buf                     -> bytes, pos */
+	IK_OP_WRITE = 4,   /* fh, pos, len, buf (data in buffer)    -> bytes, pos */
+	IK_OP_LLSEEK = 5,  /* fh, pos, off = offset, arg = whence   -> new position, pos */
+	IK_OP_IOCTL = 6,   /* fh, arg = cmd, off = raw arg, len, buf (in/out by _IOC_DIR) -> result */
+	IK_OP_POLL = 7,    /* fh, arg = requested events, off = timeout ms (-1 = forever) -> revents */
+	IK_OP_CANCEL = 8,  /* off = user_data of the request to cancel (its result: -EINTR) */
+	IK_OP__COUNT
+};
+
+#define IK_BUF_NONE 0xffffffffu
+
+/* 64 bytes. Written by the client (CLI), read by the guest stub. */
+struct ik_sqe {
+	uint8_t op;         /* CLI: enum ik_op */
+	uint8_t flags;      /* CLI: zero */
+	uint16_t node;      /* CLI: device node id (IK_OP_OPEN) */
+	uint32_t fh;        /* CLI: guest file handle returned by IK_OP_OPEN */
+	uint64_t user_data; /* CLI: echoed in the completion */
+	uint64_t pos;       /* CLI: the file position before the call */
+	uint64_t arg;       /* CLI: open flags, ioctl cmd, whence, poll events */
+	uint64_t off;       /* CLI: llseek offset, raw ioctl argument, poll timeout, cancel target */
+	uint32_t len;       /* CLI: bytes of the data buffer the request uses (<= data_size) */
+	uint32_t buf;       /* CLI: data buffer index, or IK_BUF_NONE */
+	uint64_t reserved[2];
+};
+
+/* 32 bytes. Written by the guest stub (DRV), read by the client: hostile, validate. */
+struct ik_cqe {
+	uint64_t user_data; /* DRV: the request's user_data */
+	int64_t result;     /* DRV: >= 0 or -errno */
+	uint64_t pos;       /* DRV: file position after the call */
+	uint32_t flags;     /* DRV: zero */
+	uint32_t reserved;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Boot info (IK_GPA_BOOTINFO, read-only to the guest) and events (IK_GPA_EVENTS).             */
+/* ------------------------------------------------------------------------------------------ */
+
+#define IK_BOOTINFO_MAGIC 0x4f4f424bu /* "KBOO" */
+#define IK_NAME_MAX       32u
+#define IK_PARAMS_MAX     512u
+
+struct ik_bootinfo {
+	uint32_t magic;          /* OUT: IK_BOOTINFO_MAGIC */
+	uint32_t abi_version;    /* OUT: IK_ABI_VERSION */
+	uint64_t features;       /* OUT: IK_FEAT_* */
+	uint64_t mem_size;       /* OUT: bytes of guest RAM from GPA 0 */
+	uint64_t heap_start;     /* OUT: user read-write, no-execute */
+	uint64_t heap_end;
+	uint64_t stack_base;     /* OUT: lowest byte of stack 0 (its guard page is just below) */
+	uint32_t stack_count;    /* OUT: stacks, each IK_STACK_STRIDE above the previous */
+	uint32_t max_channels;   /* OUT: IK_MAX_CHANNELS */
+	uint64_t tsc_khz;        /* OUT: TSC frequency */
+	uint64_t spin_ns;        /* OUT: how long the idle guest spins before it sleeps */
+	struct ik_chan_geometry chan; /* OUT: the geometry of every channel */
+	char name[IK_NAME_MAX];       /* OUT: driver name, NUL-terminated */
+	char params[IK_PARAMS_MAX];   /* OUT: "key=value key=value" module parameters */
+	uint64_t reserved[8];
+};
+
+/*
+ * Event page: the monitor sets `attention` (atomic OR) whenever it has something for the guest
+ * (an interrupt line raised, a channel opened or closing); the guest clears it and fetches the
+ * details with IK_HC_WAIT (timeout 0). The monitor never reads this page back except
+ * `heartbeat`, which it only compares for change (hang detection).
+ */
+struct ik_events {
+	_Alignas(64) uint32_t attention; /* OUT (guest may clear) */
+	_Alignas(64) uint64_t heartbeat; /* IN: bumped by the guest's scheduler loop */
+	uint64_t reserved[7];
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Hypercalls: an 8-byte MMIO write of the args struct's GPA to IK_GPA_HYPERCALL + 8 * nr.    */
+/* The args struct must lie in guest-writable RAM. Unknown numbers end the VM.               */
+/* ------------------------------------------------------------------------------------------ */
+
+enum ik_hypercall {
+	IK_HC_CONSOLE = 1,       /* struct ik_hc_console */
+	IK_HC_PANIC = 2,         /* struct ik_hc_panic: ends the VM with a report */
+	IK_HC_EXIT = 3,          /* struct ik_hc_exit: ends the VM with a status (guest tests) */
+	IK_HC_WAIT = 4,          /* struct ik_hc_wait: sleep until an event or the timeout */
+	IK_HC_REGISTER_NODE = 5, /* struct ik_hc_register_node: announce a device node */
+	IK_HC_READY = 6,         /* struct ik_hc_ready: init done, serve clients */
+	IK_HC_CHAN_RELEASED = 7, /* struct ik_hc_chan: the guest dropped every file of a channel */
+	IK_HC__COUNT
+};
+
+#define IK_CONSOLE_MAX 4096u
+#define IK_PANIC_MAX   512u
+#define IK_MAX_NODES   16u
+
+struct ik_hc_console {
+	ik_gpa_t buf; /* IN */
+	uint64_t len; /* IN: <= IK_CONSOLE_MAX */
+};
+
+struct ik_hc_panic {
+	ik_gpa_t msg;  /* IN: message, <= IK_PANIC_MAX bytes */
+	uint64_t len;  /* IN */
+	ik_gpa_t file; /* IN: source file (NUL-terminated, <= 256 bytes) or 0 */
+	uint32_t line; /* IN */
+	uint32_t kind; /* IN: enum ik_panic_kind */
+};
+
+enum ik_panic_kind {
+	IK_PANIC_PANIC = 0,  /* panic() */
+	IK_PANIC_BUG = 1,    /* BUG() */
+	IK_PANIC_ASSERT = 2, /* GUEST_ASSERT() in a guest test program */
+};
+
+struct ik_hc_exit {
+	int64_t code; /* IN: 0 = success */
+};
+
+#define IK_WAIT_FOREVER UINT64_MAX
+
+struct ik_hc_wait {
+	uint64_t timeout_ns;   /* IN: 0 = just fetch events; IK_WAIT_FOREVER = no deadline */
+	uint64_t irqs;         /* OUT: interrupt lines raised since the last fetch (bit n = line n) */
+	uint64_t chan_opened;  /* OUT: channels a client attached since the last fetch */
+	uint64_t chan_closing; /* OUT: channels whose client left: release their files */
+	uint64_t reserved[2];
+};
+
+struct ik_hc_register_node {
+	ik_gpa_t name;    /* IN: NUL-terminated, [A-Za-z0-9_.-], < IK_NAME_MAX */
+	uint32_t node;    /* IN: the guest's node id (used in ik_sqe.node), < IK_MAX_NODES */
+	uint32_t minor;   /* IN: informational */
+};
+
+struct ik_hc_ready {
+	uint32_t nodes;    /* IN: nodes registered */
+	uint32_t reserved;
+};
+
+struct ik_hc_chan {
+	uint32_t chan;     /* IN */
+	uint32_t reserved;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Layout checks: any change here is an ABI change.                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+_Static_assert(sizeof(struct ik_abi_note_desc) == 8, "note desc");
+_Static_assert(sizeof(struct ik_chan_geometry) == 64, "geometry");
+_Static_assert(sizeof(struct ik_ring_hdr) == 384, "ring header");
+_Static_assert(sizeof(struct ik_sqe) == 64, "sqe");
+_Static_assert(sizeof(struct ik_cqe) == 32, "cqe");
+_Static_assert(sizeof(struct ik_bootinfo) <= IK_PAGE_SIZE, "bootinfo fits its page");
+_Static_assert(sizeof(struct ik_bootinfo) == 744, "bootinfo");
+_Static_assert(sizeof(struct ik_events) == 128, "events");
+_Static_assert(sizeof(struct ik_hc_console) == 16, "hc console");
+_Static_assert(sizeof(struct ik_hc_panic) == 32, "hc panic");
+_Static_assert(sizeof(struct ik_hc_exit) == 8, "hc exit");
+_Static_assert(sizeof(struct ik_hc_wait) == 48, "hc wait");
+_Static_assert(sizeof(struct ik_hc_register_node) == 16, "hc register node");
+_Static_assert(sizeof(struct ik_hc_ready) == 8, "hc ready");
+_Static_assert(sizeof(struct ik_hc_chan) == 8, "hc chan");
+_Static_assert(IK_MAX_CHANNELS * IK_CHAN_STRIDE <= IK_GPA_MMIO_BASE - IK_GPA_CHAN_BASE, "channels");
+_Static_assert(IK_MAX_CHANNELS <= 64 && IK_MAX_NODES <= 64, "event masks are 64 bits");
+_Static_assert(1 + 8 * IK_MAX_CHANNELS <= 0x1000, "doorbells fit their page");
+
+#endif /* IKERNEL_ABI_H */

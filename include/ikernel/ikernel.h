@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libikernel: the host stub. A program uses an isolated driver's device node through these
+ * calls exactly as it would use the device file. Every function returns -errno on failure
+ * (never sets errno): -ENOENT no such node (or its driver is not running), -EIO the driver VM
+ * died or misbehaved, -EINVAL bad arguments, anything else as the driver returned it.
+ *
+ * A node named N is reached through $IKERNEL_RUNTIME_DIR/nodes/N (default /run/ikernel).
+ * Thread-safe: several threads may have calls in flight on the same or different handles.
+ */
+#ifndef IKERNEL_H
+#define IKERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Open device node `name` (e.g. "led0") with O_* flags. Returns a handle >= 0. */
+int ik_open(const char *name, int flags);
+int ik_close(int h);
+ssize_t ik_read(int h, void *buf, size_t len);
+ssize_t ik_write(int h, const void *buf, size_t len);
+off_t ik_lseek(int h, off_t off, int whence);
+/* `arg` points to _IOC_SIZE(cmd) bytes copied in and/or out by _IOC_DIR(cmd); for a command
+ * with no size it is passed to the driver as an integer. Returns the driver's result. */
+long ik_ioctl(int h, unsigned long cmd, void *arg);
+/* Wait up to timeout_ms (-1: forever, 0: don't wait) for POLL* `events`; returns revents. */
+int ik_poll(int h, short events, int timeout_ms);
+
+/* Notification tuning: how long a caller spins on the completion ring before it sleeps
+ * (default 20000 ns, or $IKERNEL_SPIN_NS). 0 = always sleep. */
+void ik_set_spin_ns(uint64_t ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IKERNEL_H */

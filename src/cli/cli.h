@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef IKERNEL_CLI_H
+#define IKERNEL_CLI_H
+
+/* Each command gets argv[0] = its own name; returns the process exit status. */
+struct ik_command {
+	const char *name;
+	const char *summary;
+	int (*fn)(int argc, char **argv);
+};
+
+int ik_cmd_run(int argc, char **argv);   /* run.c */
+int ik_cmd_bench(int argc, char **argv); /* bench.c */
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* `ikernel`: the command-line front end. Each subcommand lives in its own file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct ik_command commands[] = {
+	{"run", "run one driver VM in the foreground and serve its clients", ik_cmd_run},
+	{"bench", "measure the cost of isolation (null call, raw limits, boot)", ik_cmd_bench},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: ikernel COMMAND [ARGS...]\n\n"
+		     "Runs device drivers isolated in their own minimal KVM virtual machines.\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'ikernel COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "ikernel: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
