@@ -1,0 +1,1 @@
+/* placeholder */ int ik_lib_placeholder;
