@@ -27,6 +27,8 @@ struct ik_vm_config {
 	unsigned hang_ms;         /* no scheduler progress for this long = hang; 0 = default 1000 */
 	FILE *log;                /* monitor log (console, LED board, crash reports); NULL = stderr */
 	int vcpu_cpu;             /* pin the vCPU thread to this CPU; -1 = no pinning */
+	const char *const *devices; /* device models granted: "MODEL[@PORT]", e.g. "parport@0x378" */
+	size_t ndevices;
 };
 
 enum ik_vm_end {
@@ -84,5 +86,8 @@ void ik_vm_raise_irq(struct ik_vm *vm, unsigned line);
 void ik_vm_format_result(const struct ik_vm *vm, const struct ik_vm_result *res, FILE *out);
 
 const char *ik_vm_name(const struct ik_vm *vm);
+
+/* Address of a symbol in the image's symbol table (0 when absent). For benchmarks and tests. */
+uint64_t ik_vm_symbol(const struct ik_vm *vm, const char *name);
 
 #endif /* IKERNEL_MONITOR_H */

@@ -83,6 +83,8 @@ struct ik_thread *ik_thread_spawn(void (*fn)(void *), void *arg, const char *nam
 struct ik_thread *ik_current(void);
 const char *ik_thread_name(const struct ik_thread *t);
 void ik_yield(void); /* let every other runnable thread run once */
+/* Tell the monitor's hang detector that this thread makes progress (long busy loops only). */
+void ik_heartbeat(void);
 
 /* Per-thread "signal" (request cancelled): makes interruptible sleeps return -EINTR. */
 bool ik_signal_pending(void);
