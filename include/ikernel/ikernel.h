@@ -7,6 +7,17 @@
  *
  * A node named N is reached through $IKERNEL_RUNTIME_DIR/nodes/N (default /run/ikernel).
  * Thread-safe: several threads may have calls in flight on the same or different handles.
+ *
+ * Connections: the process keeps one connection (one channel of the driver VM) per driver,
+ * shared by all handles on that driver's nodes; it is closed with the last handle on it (the
+ * guest then releases the channel). When the driver VM dies or breaks the ring ABI, every call
+ * in flight and every later call on its handles fails with -EIO; a later ik_open connects
+ * afresh (a restarted driver works again). Other errors: -EBADF unknown handle, -EFAULT a NULL
+ * buffer where bytes must be copied.
+ *
+ * File position: kept here per handle and sent with every call, like the kernel's f_pos.
+ * read/write larger than a ring data buffer (64 KiB by default) are split into several calls,
+ * stopping at the first short count.
  */
 #ifndef IKERNEL_H
 #define IKERNEL_H
@@ -26,7 +37,8 @@ ssize_t ik_read(int h, void *buf, size_t len);
 ssize_t ik_write(int h, const void *buf, size_t len);
 off_t ik_lseek(int h, off_t off, int whence);
 /* `arg` points to _IOC_SIZE(cmd) bytes copied in and/or out by _IOC_DIR(cmd); for a command
- * with no size it is passed to the driver as an integer. Returns the driver's result. */
+ * with no size (or no direction) it is passed to the driver as an integer. Returns the
+ * driver's result; -EINVAL when cmd does not fit 32 bits or its size exceeds a data buffer. */
 long ik_ioctl(int h, unsigned long cmd, void *arg);
 /* Wait up to timeout_ms (-1: forever, 0: don't wait) for POLL* `events`; returns revents. */
 int ik_poll(int h, short events, int timeout_ms);

@@ -108,6 +108,15 @@ struct ik_waitq {
 
 #define IK_WAITQ_INIT {0, 0}
 
+/*
+ * Semantics (runtime): a wake dequeues the waiters it wakes (sets w->woken) and makes their
+ * threads runnable. ik_waitq_add may be called again on a waiter that is still queued (it
+ * only re-arms it: woken = false), so the usual loop is
+ *     for (;;) { ik_waitq_add(q, &w); if (cond) break; ik_sleep_until(...); }
+ *     ik_waitq_remove(q, &w);
+ * A wake that hits a thread before it sleeps makes its next ik_sleep_until return 0 at once,
+ * so no wakeup is lost between the check and the sleep. Waiters need no initialisation.
+ */
 void ik_waitq_init(struct ik_waitq *q);
 void ik_waitq_add(struct ik_waitq *q, struct ik_waiter *w);    /* w->thread = current */
 void ik_waitq_remove(struct ik_waitq *q, struct ik_waiter *w); /* no-op if not queued */
@@ -201,6 +210,17 @@ struct ik_initcall {
 	void (*exit)(void);
 	const char *name;
 };
+
+/*
+ * Place a registration entry in one of the tables: `static const struct ik_initcall x
+ * IK_REGISTRATION(".ik_initcalls") = {...};`. The explicit alignment matters: gcc otherwise
+ * aligns objects of 16 bytes or more to 16, leaving holes that break the table walk. The
+ * linker script provides __start_ik_initcalls/__stop_ik_initcalls (and _ik_exitcalls,
+ * _ik_params). An entry in .ik_exitcalls ({NULL, exit, name}) is run at shutdown unless the
+ * .ik_initcalls entry with the same name failed; an init that fails is logged
+ * "module NAME: init failed: -ERR".
+ */
+#define IK_REGISTRATION(sec) __attribute__((used, section(sec), aligned(sizeof(void *))))
 
 /* Module parameters from the boot info, "key=value" words. Returns the value (NUL-terminated
  * in a static buffer) or NULL when absent. */

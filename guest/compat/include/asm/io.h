@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iKernel Linux compat: port and memory-mapped I/O (<asm/io.h>, x86 flavour).
+ *
+ * `in`/`out` fault at CPL3, so every port access goes through the runtime's port window (one
+ * MMIO exit into the monitor, which checks it against the ports granted to this driver and
+ * forwards it to the device model). Linux argument order: outb(value, port).
+ * Memory-mapped device registers are in the device MMIO window, identity mapped: ioremap()
+ * returns the address itself and readX/writeX are volatile accesses.
+ */
+#ifndef _IK_ASM_IO_H
+#define _IK_ASM_IO_H
+
+#include <ik/rt.h>
+#include <linux/types.h>
+#include <linux/compiler.h>
+
+static inline u8 inb(unsigned long port)
+{
+	return ik_inb((uint16_t)port);
+}
+
+static inline u16 inw(unsigned long port)
+{
+	return ik_inw((uint16_t)port);
+}
+
+static inline u32 inl(unsigned long port)
+{
+	return ik_inl((uint16_t)port);
+}
+
+static inline void outb(u8 value, unsigned long port)
+{
+	ik_outb(value, (uint16_t)port);
+}
+
+static inline void outw(u16 value, unsigned long port)
+{
+	ik_outw(value, (uint16_t)port);
+}
+
+static inline void outl(u32 value, unsigned long port)
+{
+	ik_outl(value, (uint16_t)port);
+}
+
+/* The _p ("pause") variants existed for slow ISA devices; each access is slow enough here. */
+#define inb_p inb
+#define inw_p inw
+#define inl_p inl
+#define outb_p outb
+#define outw_p outw
+#define outl_p outl
+
+#define __IK_IO_STRING(bwl, type)                                                                  \
+	static inline void ins##bwl(unsigned long port, void *addr, unsigned long count)           \
+	{                                                                                          \
+		type *p = (type *)addr;                                                            \
+		while (count--)                                                                    \
+			*p++ = in##bwl(port);                                                      \
+	}                                                                                          \
+	static inline void outs##bwl(unsigned long port, const void *addr, unsigned long count)    \
+	{                                                                                          \
+		const type *p = (const type *)addr;                                                \
+		while (count--)                                                                    \
+			out##bwl(*p++, port);                                                      \
+	}
+
+__IK_IO_STRING(b, u8)
+__IK_IO_STRING(w, u16)
+__IK_IO_STRING(l, u32)
+
+static inline void __iomem *ioremap(resource_size_t offset, unsigned long size)
+{
+	(void)size;
+	return (void __iomem *)(uintptr_t)offset;
+}
+#define ioremap_nocache ioremap
+#define ioremap_uc ioremap
+#define ioremap_wc ioremap
+static inline void iounmap(volatile void __iomem *addr)
+{
+	(void)addr;
+}
+
+#define __IK_MMIO(bwl, type)                                                                       \
+	static inline type read##bwl(const volatile void __iomem *addr)                            \
+	{                                                                                          \
+		return *(const volatile type *)addr;                                               \
+	}                                                                                          \
+	static inline void write##bwl(type value, volatile void __iomem *addr)                     \
+	{                                                                                          \
+		*(volatile type *)addr = value;                                                    \
+	}
+
+__IK_MMIO(b, u8)
+__IK_MMIO(w, u16)
+__IK_MMIO(l, u32)
+__IK_MMIO(q, u64)
+
+#define readb_relaxed readb
+#define readw_relaxed readw
+#define readl_relaxed readl
+#define writeb_relaxed writeb
+#define writew_relaxed writew
+#define writel_relaxed writel
+#define ioread8 readb
+#define ioread16 readw
+#define ioread32 readl
+#define iowrite8 writeb
+#define iowrite16 writew
+#define iowrite32 writel
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* Runtime-internal interfaces between the runtime's files (not for the compat layer). */
+#ifndef IK_RT_INTERNAL_H
+#define IK_RT_INTERNAL_H
+
+#include "ik/rt.h"
+#include "ikernel/ring.h"
+#include "ik_errno.h"
+
+#define IK_BOOTINFO_PTR ((const struct ik_bootinfo *)(uintptr_t)IK_GPA_BOOTINFO)
+#define IK_EVENTS_PTR   ((struct ik_events *)(uintptr_t)IK_GPA_EVENTS)
+
+#define IK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* main.c */
+_Noreturn void ik_rt_main(void);
+
+/* console.c: push out a partial line (before exit/panic). */
+void ik_console_flush(void);
+
+/* heap.c */
+void ik_heap_init(uintptr_t start, uintptr_t end);
+
+/* time.c */
+void ik_time_init(uint64_t tsc_khz);
+uint64_t ik_ns_to_tsc(uint64_t ns);
+
+/* thread.c */
+void ik_threads_init(const struct ik_bootinfo *bi);
+/* Run every thread that is runnable now once; returns how many ran. Scheduler thread only. */
+unsigned ik_sched_run_ready(void);
+bool ik_sched_has_ready(void);
+unsigned ik_threads_free(void);
+bool ik_in_scheduler(void);
+void ik_thread_set_window(struct ik_thread *t, uintptr_t base, uint64_t len);
+void ik_thread_clear_signal(struct ik_thread *t);
+
+/* timer.c: run expired timers; returns how many ran. Next deadline or IK_WAIT_FOREVER. */
+unsigned ik_timers_run(uint64_t now);
+uint64_t ik_timers_next(void);
+
+/* irq.c */
+void ik_irq_dispatch(uint64_t lines);
+
+/* sched.c */
+_Noreturn void ik_sched_loop(void);
+/* IK_HC_WAIT with the given timeout, then act on what it reports. */
+void ik_sched_wait(uint64_t timeout_ns);
+
+/* stub.c */
+void ik_stub_init(const struct ik_bootinfo *bi);
+unsigned ik_stub_nodes(void);
+void ik_stub_chan_opened(uint64_t mask);
+void ik_stub_chan_closing(uint64_t mask);
+/* Start every startable request in every channel; returns how many started. */
+unsigned ik_stub_poll(void);
+/* True when some channel has a request that could start now. */
+bool ik_stub_has_work(void);
+void ik_stub_set_idle(uint32_t idle);
+
+#endif /* IK_RT_INTERNAL_H */

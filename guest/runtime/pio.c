@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Port I/O. `in`/`out` fault at CPL3, so the monitor offers the port space as an MMIO window:
+ * port N is IK_GPA_PIO + N, and an access of the same width there is one exit that the monitor
+ * turns into a port access on the granted device model (or a report if none is granted).
+ * `volatile` makes each call exactly one access of exactly that width.
+ */
+#include "internal.h"
+
+#define PIO_ADDR(port) ((uintptr_t)IK_GPA_PIO + (uintptr_t)(port))
+
+uint8_t ik_inb(uint16_t port)
+{
+	return *(volatile uint8_t *)PIO_ADDR(port);
+}
+
+uint16_t ik_inw(uint16_t port)
+{
+	return *(volatile uint16_t *)PIO_ADDR(port);
+}
+
+uint32_t ik_inl(uint16_t port)
+{
+	return *(volatile uint32_t *)PIO_ADDR(port);
+}
+
+void ik_outb(uint8_t v, uint16_t port)
+{
+	*(volatile uint8_t *)PIO_ADDR(port) = v;
+}
+
+void ik_outw(uint16_t v, uint16_t port)
+{
+	*(volatile uint16_t *)PIO_ADDR(port) = v;
+}
+
+void ik_outl(uint32_t v, uint16_t port)
+{
+	*(volatile uint32_t *)PIO_ADDR(port) = v;
+}

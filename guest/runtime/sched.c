@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler loop (thread 0). Each pass: heartbeat, expired timers, monitor events,
+ * new requests from the rings, runnable threads. With nothing to do it spins for spin_ns
+ * (a request arriving now is served in ~0.1 us, no exit), then announces sleep in every
+ * channel (guest_idle = 1), fences, re-checks, and blocks in IK_HC_WAIT until the next timer
+ * or a kick. See ring.h for why the fence makes lost wakeups impossible.
+ */
+#include "internal.h"
+
+void ik_sched_wait(uint64_t timeout_ns)
+{
+	struct ik_hc_wait hc = { .timeout_ns = timeout_ns };
+
+	ik_hypercall(IK_HC_WAIT, &hc);
+	/* Opened before closing: a client that came and went between two fetches still gets
+	 * its channel set up and then released. */
+	if (hc.chan_opened)
+		ik_stub_chan_opened(hc.chan_opened);
+	if (hc.irqs)
+		ik_irq_dispatch(hc.irqs);
+	if (hc.chan_closing)
+		ik_stub_chan_closing(hc.chan_closing);
+}
+
+static bool attention_pending(void)
+{
+	return __atomic_load_n(&IK_EVENTS_PTR->attention, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Clear attention before fetching, so an event raised during the fetch sets it again. */
+static bool handle_attention(void)
+{
+	if (!attention_pending())
+		return false;
+	__atomic_store_n(&IK_EVENTS_PTR->attention, 0, __ATOMIC_SEQ_CST);
+	ik_sched_wait(0);
+	return true;
+}
+
+static bool has_work(void)
+{
+	return ik_sched_has_ready() || attention_pending() || ik_stub_has_work() ||
+	       ik_timers_next() <= ik_now_ns();
+}
+
+/* Sleep in the monitor until the next timer or an event, unless work shows up meanwhile. */
+static void idle_wait(void)
+{
+	uint64_t next, now;
+
+	ik_stub_set_idle(1);
+	ik_fence_seq_cst();
+	if (!has_work()) {
+		next = ik_timers_next();
+		now = ik_now_ns();
+		if (next == IK_WAIT_FOREVER)
+			ik_sched_wait(IK_WAIT_FOREVER);
+		else if (next > now)
+			ik_sched_wait(next - now);
+	}
+	ik_stub_set_idle(0);
+}
+
+_Noreturn void ik_sched_loop(void)
+{
+	uint64_t spin_ns = ik_bootinfo()->spin_ns;
+	uint64_t idle_since = ik_now_ns();
+
+	for (;;) {
+		unsigned work = 0;
+
+		ik_heartbeat();
+		work += ik_timers_run(ik_now_ns());
+		work += handle_attention();
+		work += ik_stub_poll();
+		work += ik_sched_run_ready();
+		if (work) {
+			idle_since = ik_now_ns();
+			continue;
+		}
+		if (ik_now_ns() - idle_since < spin_ns) {
+			ik_cpu_relax();
+			continue;
+		}
+		idle_wait();
+		idle_since = ik_now_ns();
+	}
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* The public API (ikernel.h): each call turned into one or more ring requests. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "handles.h"
+#include "ikernel/ikernel.h"
+#include "marshal.h"
+#include "names.h"
+
+int ik_open(const char *name, int flags)
+{
+	struct ik_conn *c;
+	uint16_t node;
+
+	if (!ik_node_name_valid(name))
+		return -EINVAL;
+	int err = ik_conn_get(name, &c, &node);
+	if (err)
+		return err;
+	struct ik_call call = {.op = IK_OP_OPEN, .node = node, .arg = (uint32_t)flags};
+	int64_t fh = ik_call(c, &call);
+	if (fh < 0) {
+		ik_conn_put(c);
+		return (int)fh;
+	}
+	int h = ik_handle_alloc(c, (uint32_t)fh, flags);
+	if (h < 0) {
+		struct ik_call rel = {.op = IK_OP_RELEASE, .fh = (uint32_t)fh};
+		ik_call(c, &rel);
+		ik_conn_put(c);
+	}
+	return h;
+}
+
+int ik_close(int h)
+{
+	struct ik_handle_ref ref;
+	int err = ik_handle_remove(h, &ref);
+
+	if (err)
+		return err;
+	struct ik_call call = {.op = IK_OP_RELEASE, .fh = ref.fh};
+	int64_t r = ik_call(ref.conn, &call);
+	ik_conn_put(ref.conn); /* the handle's reference: the last one closes the connection */
+	return r < 0 ? (int)r : 0;
+}
+
+/* One read or write of at most one data buffer. */
+static int64_t rw_chunk(int h, struct ik_handle_ref *ref, uint8_t op, void *p, uint32_t n)
+{
+	struct ik_call call = {
+		.op = op, .fh = ref->fh, .pos = ref->pos, .len = n, .use_buf = true,
+	};
+	if (op == IK_OP_WRITE) {
+		call.in = p;
+		call.in_len = n;
+	} else {
+		call.out = p;
+		call.out_len = n;
+		call.out_by_result = true;
+	}
+	int64_t r = ik_call(ref->conn, &call);
+	if (r >= 0) {
+		ref->pos = call.pos_after;
+		ik_handle_set_pos(h, ref, ref->pos);
+	}
+	return r;
+}
+
+/* read/write: split at the data buffer size, stop at the first short count or error. */
+static ssize_t rw(int h, uint8_t op, void *buf, size_t len)
+{
+	struct ik_handle_ref ref;
+	int err = ik_handle_get(h, &ref);
+
+	if (err)
+		return err;
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (buf == NULL && len > 0) {
+		ik_conn_put(ref.conn);
+		return -EFAULT;
+	}
+	uint32_t max = ref.conn->ch.geo.data_size;
+	size_t done = 0;
+	int64_t r = 0;
+	do {
+		uint32_t n = len - done < max ? (uint32_t)(len - done) : max;
+		r = rw_chunk(h, &ref, op, (uint8_t *)buf + done, n);
+		if (r < 0)
+			break;
+		done += (size_t)r;
+		if ((uint32_t)r < n)
+			break;
+	} while (done < len);
+	ik_conn_put(ref.conn);
+	if (r < 0 && done == 0)
+		return (ssize_t)r;
+	return (ssize_t)done;
+}
+
+ssize_t ik_read(int h, void *buf, size_t len)
+{
+	return rw(h, IK_OP_READ, buf, len);
+}
+
+ssize_t ik_write(int h, const void *buf, size_t len)
+{
+	return rw(h, IK_OP_WRITE, (void *)buf, len);
+}
+
+off_t ik_lseek(int h, off_t off, int whence)
+{
+	struct ik_handle_ref ref;
+	int err = ik_handle_get(h, &ref);
+
+	if (err)
+		return err;
+	struct ik_call call = {.op = IK_OP_LLSEEK, .fh = ref.fh, .pos = ref.pos,
+			       .off = (uint64_t)off, .arg = (uint32_t)whence};
+	int64_t r = ik_call(ref.conn, &call);
+	if (r >= 0)
+		ik_handle_set_pos(h, &ref, (uint64_t)r);
+	ik_conn_put(ref.conn);
+	return (off_t)r;
+}
+
+long ik_ioctl(int h, unsigned long cmd, void *arg)
+{
+	struct ik_handle_ref ref;
+	struct ik_ioctl_plan plan;
+	int err = ik_handle_get(h, &ref);
+
+	if (err)
+		return err;
+	err = ik_ioctl_plan(cmd, ref.conn->ch.geo.data_size, &plan);
+	if (!err && plan.size && arg == NULL)
+		err = -EFAULT;
+	if (err) {
+		ik_conn_put(ref.conn);
+		return err;
+	}
+	struct ik_call call = {
+		.op = IK_OP_IOCTL, .fh = ref.fh, .pos = ref.pos, .arg = plan.cmd,
+		.off = plan.size ? 0 : (uint64_t)(uintptr_t)arg,
+		.len = plan.size, .use_buf = plan.size > 0,
+		.in = plan.copy_in ? arg : NULL, .in_len = plan.copy_in ? plan.size : 0,
+		.out = plan.copy_out ? arg : NULL, .out_len = plan.copy_out ? plan.size : 0,
+	};
+	int64_t r = ik_call(ref.conn, &call);
+	ik_conn_put(ref.conn);
+	return (long)r;
+}
+
+int ik_poll(int h, short events, int timeout_ms)
+{
+	struct ik_handle_ref ref;
+	int err = ik_handle_get(h, &ref);
+
+	if (err)
+		return err;
+	struct ik_call call = {.op = IK_OP_POLL, .fh = ref.fh, .pos = ref.pos,
+			       .arg = (uint16_t)events, .off = (uint64_t)(int64_t)timeout_ms};
+	int64_t r = ik_call(ref.conn, &call);
+	ik_conn_put(ref.conn);
+	return (int)r;
+}

@@ -1,1 +1,0 @@
-/* placeholder */ int ik_lib_placeholder;

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* ioctl marshalling by the Linux _IOC encoding (see ring.h and the brief's ioctl rule). */
+#include "marshal.h"
+
+#include <errno.h>
+
+#include "ikernel/ring.h"
+
+int ik_ioctl_plan(unsigned long cmd, uint32_t data_size, struct ik_ioctl_plan *plan)
+{
+	/* Linux passes the command to unlocked_ioctl as an unsigned int: a wider one cannot
+	 * name any driver command, so refuse it rather than silently truncate it. */
+	if (cmd > UINT32_MAX)
+		return -EINVAL;
+	uint32_t c = (uint32_t)cmd;
+	uint32_t dir = ik_ioc_dir(c);
+	uint32_t size = ik_ioc_size(c);
+
+	*plan = (struct ik_ioctl_plan){.cmd = c};
+	if (dir == 0 || size == 0)
+		return 0; /* the argument is an integer, passed as is */
+	if (size > data_size)
+		return -EINVAL;
+	plan->size = size;
+	plan->copy_in = (dir & IK_IOC_WRITE) != 0;
+	plan->copy_out = (dir & IK_IOC_READ) != 0;
+	return 0;
+}

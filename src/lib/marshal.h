@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* ioctl marshalling: how an ioctl's argument travels, decided from the command number alone. */
+#ifndef IKLIB_MARSHAL_H
+#define IKLIB_MARSHAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ik_ioctl_plan {
+	uint32_t cmd;  /* the command as the driver sees it (32 bits, like Linux's unsigned int) */
+	uint32_t size; /* bytes carried in the request's data buffer; 0: raw integer argument */
+	bool copy_in;  /* _IOC_WRITE: copy `size` bytes from the caller before the call */
+	bool copy_out; /* _IOC_READ: copy `size` bytes back to the caller after the call */
+};
+
+/* Decide how `cmd` is marshalled with buffers of `data_size` bytes. Returns 0, or -EINVAL for a
+ * command that does not fit in 32 bits or whose argument is larger than a data buffer. */
+int ik_ioctl_plan(unsigned long cmd, uint32_t data_size, struct ik_ioctl_plan *plan);
+
+#endif

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Node names and where their sockets live. */
+#ifndef IKLIB_NAMES_H
+#define IKLIB_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A plain node name: not empty, shorter than IK_NAME_MAX, no '/', not "." or "..". */
+bool ik_node_name_valid(const char *name);
+
+/* "$IKERNEL_RUNTIME_DIR/nodes/<name>" (default runtime dir /run/ikernel) into out.
+ * Returns 0 or -ENAMETOOLONG. */
+int ik_node_path(const char *name, char *out, size_t outlen);
+
+#endif

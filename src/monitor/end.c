@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ending a VM. Whoever notices first (vCPU thread: crash, panic, violation; control thread:
+ * hang, client-reported violation; ik_vm_stop) records the result; later reasons are dropped.
+ * The vCPU is then kicked out of KVM_RUN (or out of its IK_HC_WAIT sleep).
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vm_internal.h"
+
+bool ik_vm_end(struct ik_vm *vm, enum ik_vm_end end, const char *fmt, ...)
+{
+	bool first = false;
+	va_list ap;
+
+	pthread_mutex_lock(&vm->lock);
+	if (!atomic_load(&vm->ended)) {
+		vm->result.end = end;
+		va_start(ap, fmt);
+		vsnprintf(vm->result.reason, sizeof(vm->result.reason), fmt, ap);
+		va_end(ap);
+		atomic_store(&vm->ended, true);
+		pthread_cond_broadcast(&vm->cond);
+		first = true;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	ik_vm_kick_vcpu(vm);
+	return first;
+}
+
+/* Async-signal-safe: only atomics, a store into kvm_run, write(2) and pthread_kill(3). */
+void ik_vm_kick_vcpu(struct ik_vm *vm)
+{
+	if (vm->run)
+		vm->run->immediate_exit = 1;
+	ik_vm_wake_guest(vm);
+	if (atomic_load(&vm->vcpu_known))
+		pthread_kill(vm->vcpu_thread, SIGUSR1);
+}
+
+void ik_vm_wake_guest(struct ik_vm *vm)
+{
+	uint64_t one = 1;
+	ssize_t r = write(vm->kick_fd, &one, sizeof(one));
+
+	(void)r; /* EAGAIN: the counter is already non-zero, the guest is woken anyway */
+}
+
+void ik_vm_stop(struct ik_vm *vm)
+{
+	vm->stop_requested = 1;
+	ik_vm_kick_vcpu(vm);
+}
+
+void ik_vm_symbolize(const struct ik_vm *vm, uint64_t addr, char *out, size_t outlen)
+{
+	uint64_t off = 0;
+	const char *sym = ik_image_symbolize(&vm->image, addr, &off);
+
+	if (!*sym)
+		snprintf(out, outlen, "%s", "");
+	else
+		snprintf(out, outlen, "%s+0x%llx", sym, (unsigned long long)off);
+}
+
+void ik_vm_raise_irq(struct ik_vm *vm, unsigned line)
+{
+	if (line >= 64)
+		return;
+	atomic_fetch_or(&vm->pending_irqs, 1ull << line);
+	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
+	ik_vm_wake_guest(vm);
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control thread: serves clients (handshake, notices, disconnects; control.h) and ticks
+ * the hang watchdog every IK_CTL_TICK_MS. Started by ik_vm_create; the listening socket only
+ * appears at IK_HC_READY (then the vCPU thread pokes this thread through ctl_wake_fd).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ikernel/ring.h"
+#include "vm_internal.h"
+
+#define IK_CTL_TICK_MS 50
+#define MAX_POLL (2 + IK_MAX_PENDING_CLIENTS + IK_MAX_CHANNELS)
+
+enum slot_kind { SLOT_WAKE, SLOT_LISTEN, SLOT_PENDING, SLOT_CLIENT };
+
+struct poll_set {
+	struct pollfd fds[MAX_POLL];
+	enum slot_kind kind[MAX_POLL];
+	unsigned index[MAX_POLL];
+	unsigned n;
+};
+
+static void add_fd(struct poll_set *ps, int fd, enum slot_kind kind, unsigned index)
+{
+	ps->fds[ps->n] = (struct pollfd){.fd = fd, .events = POLLIN};
+	ps->kind[ps->n] = kind;
+	ps->index[ps->n] = index;
+	ps->n++;
+}
+
+static void build_poll_set(struct ik_vm *vm, struct poll_set *ps)
+{
+	ps->n = 0;
+	add_fd(ps, vm->ctl_wake_fd, SLOT_WAKE, 0);
+	pthread_mutex_lock(&vm->lock);
+	if (vm->listen_fd >= 0)
+		add_fd(ps, vm->listen_fd, SLOT_LISTEN, 0);
+	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
+		if (vm->pending_fds[i] >= 0)
+			add_fd(ps, vm->pending_fds[i], SLOT_PENDING, i);
+	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+		if (vm->chans[i].state == IK_CHAN_OPEN)
+			add_fd(ps, vm->chans[i].client_fd, SLOT_CLIENT, i);
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static void send_notice(int fd, uint32_t kind, const char *reason)
+{
+	struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = kind};
+
+	snprintf(n.reason, sizeof(n.reason), "%s", reason);
+	send(fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void accept_client(struct ik_vm *vm)
+{
+	int fd = accept4(vm->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	pthread_mutex_lock(&vm->lock);
+	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++) {
+		if (vm->pending_fds[i] < 0) {
+			vm->pending_fds[i] = fd;
+			fd = -1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	if (fd >= 0)
+		close(fd); /* too many half-open connections: drop this one */
+}
+
+static void fill_welcome(struct ik_vm *vm, struct ik_ctl_welcome *w, int status, unsigned chan)
+{
+	memset(w, 0, sizeof(*w));
+	w->magic = IK_CTL_MAGIC;
+	w->status = status;
+	w->abi_version = IK_ABI_VERSION;
+	w->chan = chan;
+	w->geometry = ik_geometry_default();
+	snprintf(w->driver, sizeof(w->driver), "%s", vm->name);
+	w->node_count = vm->nnodes;
+	for (unsigned i = 0; i < vm->nnodes; i++) {
+		snprintf(w->nodes[i].name, sizeof(w->nodes[i].name), "%s", vm->nodes[i].name);
+		w->nodes[i].node = vm->nodes[i].node;
+		w->nodes[i].minor = vm->nodes[i].minor;
+	}
+}
+
+static int send_welcome(int fd, const struct ik_ctl_welcome *w, const int *fds, unsigned nfds)
+{
+	char cbuf[CMSG_SPACE(3 * sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = (void *)w, .iov_len = sizeof(*w)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (nfds) {
+		struct cmsghdr *cm;
+
+		msg.msg_control = cbuf;
+		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(*w) ? 0 : -errno;
+}
+
+static void refuse(struct ik_vm *vm, int fd, int status)
+{
+	struct ik_ctl_welcome w;
+
+	fill_welcome(vm, &w, status, 0);
+	send_welcome(fd, &w, NULL, 0);
+	close(fd);
+}
+
+/* A hello arrived (or the connection closed) on pending client slot i. Called under lock. */
+static void handle_hello(struct ik_vm *vm, unsigned slot)
+{
+	int fd = vm->pending_fds[slot];
+	struct ik_ctl_hello hello;
+	struct ik_ctl_welcome w;
+	ssize_t n = recv(fd, &hello, sizeof(hello), MSG_DONTWAIT);
+	unsigned ch;
+	int r;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	vm->pending_fds[slot] = -1;
+	if (n != (ssize_t)sizeof(hello) || hello.magic != IK_CTL_MAGIC) {
+		if (n > 0)
+			refuse(vm, fd, -EPROTO);
+		else
+			close(fd);
+		return;
+	}
+	if (hello.abi_version != IK_ABI_VERSION)
+		return refuse(vm, fd, -EPROTONOSUPPORT);
+	if (atomic_load(&vm->ended) || !vm->ready)
+		return refuse(vm, fd, -EPIPE);
+	r = ik_chan_open(vm, fd, &ch);
+	if (r)
+		return refuse(vm, fd, r);
+	fill_welcome(vm, &w, 0, ch);
+	int fds[3] = {vm->chans[ch].mem_fd, vm->kick_fd, vm->chans[ch].done_fd};
+	if (send_welcome(fd, &w, fds, 3) < 0) {
+		ik_chan_close(vm, ch); /* closes fd too */
+		return;
+	}
+	atomic_fetch_or(&vm->pending_opened, 1ull << ch);
+	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
+	ik_vm_wake_guest(vm);
+}
+
+/* The client of channel ch left: the guest must release the channel's files. Under lock. */
+static void client_gone(struct ik_vm *vm, unsigned ch)
+{
+	struct ik_channel *c = &vm->chans[ch];
+
+	close(c->client_fd);
+	c->client_fd = -1;
+	c->state = IK_CHAN_CLOSING;
+	atomic_fetch_or(&vm->pending_closing, 1ull << ch);
+	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
+	ik_vm_wake_guest(vm);
+}
+
+/* Returns a violation reason to end the VM with, or "" (called under lock). */
+static void handle_client(struct ik_vm *vm, unsigned ch, char *violation, size_t vlen)
+{
+	struct ik_ctl_notice notice;
+	ssize_t n = recv(vm->chans[ch].client_fd, &notice, sizeof(notice), MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		client_gone(vm, ch);
+		return;
+	}
+	if (n == (ssize_t)sizeof(notice) && notice.magic == IK_CTL_MAGIC &&
+	    notice.kind == IK_NOTICE_VIOLATION) {
+		char reason[4 * sizeof(notice.reason)];
+
+		ik_sanitize(reason, sizeof(reason), notice.reason,
+			    strnlen(notice.reason, sizeof(notice.reason)));
+		snprintf(violation, vlen, "client on channel %u reports: %s", ch, reason);
+	}
+	/* anything else from a client is ignored */
+}
+
+static void serve_events(struct ik_vm *vm, struct poll_set *ps)
+{
+	char violation[1200] = "";
+	uint64_t drain;
+
+	for (unsigned i = 0; i < ps->n; i++) {
+		if (!ps->fds[i].revents)
+			continue;
+		switch (ps->kind[i]) {
+		case SLOT_WAKE:
+			if (read(vm->ctl_wake_fd, &drain, sizeof(drain)) < 0)
+				drain = 0;
+			break;
+		case SLOT_LISTEN:
+			accept_client(vm);
+			break;
+		case SLOT_PENDING:
+			pthread_mutex_lock(&vm->lock);
+			if (vm->pending_fds[ps->index[i]] == ps->fds[i].fd)
+				handle_hello(vm, ps->index[i]);
+			pthread_mutex_unlock(&vm->lock);
+			break;
+		case SLOT_CLIENT:
+			pthread_mutex_lock(&vm->lock);
+			if (vm->chans[ps->index[i]].state == IK_CHAN_OPEN &&
+			    vm->chans[ps->index[i]].client_fd == ps->fds[i].fd)
+				handle_client(vm, ps->index[i], violation, sizeof(violation));
+			pthread_mutex_unlock(&vm->lock);
+			break;
+		}
+	}
+	if (violation[0])
+		ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s", vm->name, violation);
+}
+
+static void *control_thread(void *arg)
+{
+	struct ik_vm *vm = arg;
+	struct poll_set ps;
+	sigset_t set;
+
+	/* Signals for the process (SIGINT, SIGTERM, the vCPU kick) are not for this thread. */
+	sigfillset(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	while (!atomic_load(&vm->ctl_quit)) {
+		build_poll_set(vm, &ps);
+		if (poll(ps.fds, ps.n, IK_CTL_TICK_MS) > 0)
+			serve_events(vm, &ps);
+		ik_watchdog_tick(vm);
+	}
+	return NULL;
+}
+
+int ik_server_start(struct ik_vm *vm)
+{
+	int r = pthread_create(&vm->ctl_thread, NULL, control_thread, vm);
+
+	if (r)
+		return -r;
+	vm->ctl_started = true;
+	return 0;
+}
+
+void ik_server_poke(struct ik_vm *vm)
+{
+	uint64_t one = 1;
+
+	if (write(vm->ctl_wake_fd, &one, sizeof(one)) < 0)
+		one = 0; /* already poked */
+}
+
+void ik_server_notify_dead(struct ik_vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (!vm->dead_notified) {
+		const char *reason = vm->result.reason[0] ? vm->result.reason : "driver VM destroyed";
+
+		for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+			if (vm->chans[i].state == IK_CHAN_OPEN)
+				send_notice(vm->chans[i].client_fd, IK_NOTICE_DEAD, reason);
+		vm->dead_notified = true;
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+void ik_server_stop(struct ik_vm *vm)
+{
+	if (vm->ctl_started) {
+		atomic_store(&vm->ctl_quit, true);
+		ik_server_poke(vm);
+		pthread_join(vm->ctl_thread, NULL);
+		vm->ctl_started = false;
+	}
+	ik_server_notify_dead(vm);
+	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++) {
+		if (vm->pending_fds[i] >= 0)
+			close(vm->pending_fds[i]);
+		vm->pending_fds[i] = -1;
+	}
+	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+		if (vm->vm_fd >= 0)
+			ik_chan_close(vm, i);
+	if (vm->listen_fd >= 0)
+		close(vm->listen_fd);
+	vm->listen_fd = -1;
+}

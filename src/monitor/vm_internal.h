@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libikmon internals: the state of one driver VM, shared by the files of src/monitor.
+ *
+ * Threads: the vCPU thread (the caller of ik_vm_run) and the control thread (clients, hang
+ * watchdog). `lock` protects the channel table, the node list, the server state and the end
+ * result; the interrupt/channel event masks are atomics; `stop_requested` is written from
+ * signal handlers.
+ */
+#ifndef IKMON_VM_INTERNAL_H
+#define IKMON_VM_INTERNAL_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/types.h>
+
+#include "devmodel.h"
+#include "ikernel/abi.h"
+#include "ikernel/control.h"
+#include "loader.h"
+#include "monitor.h"
+
+/* Guest memory layout decided for one VM (see abi.h for the fixed part). */
+struct ik_layout {
+	uint64_t mem_size;
+	uint64_t pt_start, pt_end;   /* page tables: [IK_GPA_PAGETABLES, pt_end) */
+	uint64_t heap_start, heap_end;
+	uint64_t stack_area;         /* guard page of stack 0 */
+	uint64_t stack_base;         /* lowest byte of stack 0 */
+	uint32_t stack_count;
+};
+
+/* Per-page guest permissions (host view; mirrors the page tables). */
+#define IK_PF_PRESENT 1u /* mapped at all (maybe supervisor-only) */
+#define IK_PF_UREAD   2u /* user readable */
+#define IK_PF_UWRITE  4u /* user writable */
+#define IK_PF_UEXEC   8u /* user executable */
+#define IK_PF_KWRITE  16u /* supervisor writable (the exception stack) */
+
+/*
+ * Exception reporting without any CPL0 code: the IDT (in the GDT page) sends every exception
+ * to a handler address in IK_GPA_EXC_HANDLERS (+16 * vector), a supervisor-executable 2 MiB
+ * page with no memory behind it. The CPU pushes the exception frame on IK_GPA_EXC_STACK (via
+ * TSS.RSP0), then the handler fetch fails (KVM_EXIT_INTERNAL_ERROR / MMIO): RIP names the
+ * vector, the frame gives the faulting RIP and error code, CR2 is intact.
+ */
+#define IK_GPA_EXC_STACK    0xff000ull     /* supervisor RW page below IK_GPA_IMAGE */
+#define IK_GPA_EXC_HANDLERS IK_GPA_MMIO_END /* 0x62000000, 2 MiB, never backed */
+#define IK_EXC_VECTORS      32u
+
+enum ik_chan_state { IK_CHAN_FREE = 0, IK_CHAN_OPEN, IK_CHAN_CLOSING };
+
+struct ik_channel {
+	enum ik_chan_state state;
+	int client_fd; /* the client's socket while OPEN */
+	int mem_fd;
+	int done_fd;
+	void *mem; /* host mapping backing the memslot */
+};
+
+struct ik_node {
+	char name[IK_NAME_MAX];
+	uint32_t node, minor;
+	bool linked; /* nodes/<name> link created by us */
+};
+
+#define IK_MAX_PENDING_CLIENTS 16u
+
+struct ik_vm {
+	char name[IK_NAME_MAX];
+	char image_name[256];
+	FILE *log;
+	pthread_mutex_t log_lock;
+	uint64_t t_create_ns, boot_ns;
+
+	/* KVM */
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+
+	/* guest memory */
+	int mem_fd;
+	uint8_t *ram;
+	struct ik_layout layout;
+	uint8_t *page_flags; /* IK_PF_* per RAM page */
+	struct ik_bootinfo *bootinfo;
+	struct ik_events *events;
+	struct ik_image image;
+
+	/* devices */
+	struct ik_device devices[IK_MAX_DEVICES];
+	size_t ndevices;
+
+	/* events for the guest */
+	int kick_fd; /* eventfd: clients and the monitor wake a sleeping guest */
+	_Atomic uint64_t pending_irqs, pending_opened, pending_closing;
+
+	/* run state */
+	volatile sig_atomic_t stop_requested;
+	atomic_bool ended;
+	atomic_bool in_guest;   /* vCPU inside KVM_RUN */
+	atomic_bool in_wait;    /* vCPU sleeping in IK_HC_WAIT */
+	atomic_bool vcpu_known;
+	pthread_t vcpu_thread;
+	struct ik_vm_result result; /* valid once `ended` (under lock while being set) */
+	bool ready;
+	bool dead_notified;
+	unsigned hang_ms;
+	uint64_t spin_ns;
+	int vcpu_cpu;
+	struct kvm_regs crash_regs;
+	bool have_crash_regs;
+
+	/* server */
+	pthread_mutex_t lock;
+	pthread_cond_t cond; /* ready / ended */
+	bool serve;
+	char runtime_dir[4096];
+	char sock_path[4096];
+	bool sock_created;
+	dev_t sock_dev;
+	ino_t sock_ino; /* to remove only our own socket file */
+	int listen_fd;
+	int pending_fds[IK_MAX_PENDING_CLIENTS];
+	struct ik_channel chans[IK_MAX_CHANNELS];
+	struct ik_node nodes[IK_MAX_NODES];
+	unsigned nnodes;
+
+	/* control thread */
+	pthread_t ctl_thread;
+	bool ctl_started;
+	atomic_bool ctl_quit;
+	int ctl_wake_fd;
+
+	/* hang watchdog (control thread only) */
+	uint64_t wd_last_heartbeat, wd_last_change_ns;
+};
+
+/* log.c */
+uint64_t ik_mono_ns(void); /* CLOCK_MONOTONIC in ns */
+
+/* log.c: the monitor log. */
+void ik_log(struct ik_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Guest text: one line per '\n', prefixed "[name] ", non-printable bytes escaped. */
+void ik_log_guest_text(struct ik_vm *vm, const char *text, size_t len);
+/* Copy at most outlen-1 bytes of untrusted text, escaping what is not printable ASCII. */
+/* Copy src, truncated to fit (always NUL-terminated). */
+void ik_copy_str(char *dst, size_t size, const char *src);
+void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
+
+/* memory.c */
+int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen);
+void ik_mem_protect(struct ik_vm *vm, uint64_t gpa, uint64_t len, uint8_t flags);
+void ik_mem_teardown(struct ik_vm *vm);
+/* stack index whose guard page holds gpa, or -1 */
+int ik_mem_guard_stack(const struct ik_vm *vm, uint64_t gpa);
+
+/* pagetables.c: build the page tables from page_flags. */
+void ik_pagetables_build(struct ik_vm *vm);
+
+/* cpu.c */
+int ik_cpu_setup(struct ik_vm *vm, char *err, size_t errlen);
+
+/* bootinfo.c */
+int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen);
+
+/* end.c: end the VM (first caller wins); callable from any monitor thread. */
+bool ik_vm_end(struct ik_vm *vm, enum ik_vm_end end, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ik_vm_kick_vcpu(struct ik_vm *vm);
+void ik_vm_wake_guest(struct ik_vm *vm);
+/* "<sym+0xoff>" or "" into out. */
+void ik_vm_symbolize(const struct ik_vm *vm, uint64_t addr, char *out, size_t outlen);
+
+/* mmio.c: handle a KVM_EXIT_MMIO. */
+void ik_mmio_exit(struct ik_vm *vm);
+
+/* hypercall.c */
+void ik_hypercall(struct ik_vm *vm, unsigned nr, uint64_t args_gpa);
+
+/* crash.c */
+void ik_crash_shutdown(struct ik_vm *vm);
+/* End as IK_END_CRASH for an exit that is not an exception ("KVM internal error ..."). */
+void ik_crash_other(struct ik_vm *vm, const char *what);
+/* " at RIP 0x... <sym+0x..>" of the current vCPU state. */
+void ik_crash_where(struct ik_vm *vm, char *out, size_t outlen);
+void ik_crash_finish_hang(struct ik_vm *vm);
+
+/* server.c: control thread and client handling. */
+int ik_server_start(struct ik_vm *vm);
+void ik_server_stop(struct ik_vm *vm);
+void ik_server_notify_dead(struct ik_vm *vm);
+void ik_server_poke(struct ik_vm *vm);
+
+/* rendezvous.c: socket and node links in the runtime directory. */
+int ik_rdv_check_free(struct ik_vm *vm, char *err, size_t errlen);
+int ik_rdv_listen(struct ik_vm *vm, char *err, size_t errlen);
+int ik_rdv_link_node(struct ik_vm *vm, struct ik_node *node, char *err, size_t errlen);
+void ik_rdv_remove(struct ik_vm *vm);
+
+/* channel.c (callers hold vm->lock) */
+int ik_chan_open(struct ik_vm *vm, int client_fd, unsigned *chan);
+void ik_chan_close(struct ik_vm *vm, unsigned chan);
+
+/* watchdog.c: called by the control thread every tick. */
+void ik_watchdog_tick(struct ik_vm *vm);
+
+/* devices.c */
+int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen);
+void ik_devices_destroy(struct ik_vm *vm);
+/* Port access from the guest; ends the VM itself on a violation. */
+void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, uint8_t *data);
+
+#endif /* IKMON_VM_INTERNAL_H */

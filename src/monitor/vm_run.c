@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* The vCPU loop (ik_vm_run): KVM_RUN on the calling thread and dispatch of every exit. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vm_internal.h"
+
+static void pin_vcpu(struct ik_vm *vm)
+{
+	cpu_set_t set;
+
+	if (vm->vcpu_cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(vm->vcpu_cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		ik_log(vm, "ikernel: cannot pin the vCPU of '%s' to CPU %d", vm->name, vm->vcpu_cpu);
+}
+
+/* The kick signal must reach this thread even if the caller blocked it. */
+static void unblock_kick_signal(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static void handle_exit(struct ik_vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	char what[128];
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		ik_mmio_exit(vm);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		ik_crash_shutdown(vm);
+		break;
+	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(what, sizeof(what),
+			 "KVM internal error (suberror %u%s)", run->internal.suberror,
+			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+				 ? ": emulation failed, e.g. executing outside guest RAM"
+				 : "");
+		ik_crash_other(vm, what);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(what, sizeof(what), "VM entry failed (hardware reason 0x%llx)",
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		ik_crash_other(vm, what);
+		break;
+	case KVM_EXIT_HLT:
+		ik_crash_other(vm, "unexpected HLT");
+		break;
+	case KVM_EXIT_IO:
+		snprintf(what, sizeof(what), "unexpected port I/O instruction (port 0x%x)",
+			 run->io.port);
+		ik_crash_other(vm, what);
+		break;
+	default:
+		snprintf(what, sizeof(what), "unexpected KVM exit reason %u", run->exit_reason);
+		ik_crash_other(vm, what);
+		break;
+	}
+}
+
+static void run_loop(struct ik_vm *vm)
+{
+	while (!atomic_load(&vm->ended)) {
+		int r;
+
+		if (vm->stop_requested) {
+			ik_vm_end(vm, IK_END_STOPPED, "driver '%s' stopped", vm->name);
+			break;
+		}
+		atomic_store(&vm->in_guest, true);
+		r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+		atomic_store(&vm->in_guest, false);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: KVM_RUN failed: %s", vm->name,
+				  strerror(errno));
+			break;
+		}
+		handle_exit(vm);
+	}
+}
+
+int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
+{
+	vm->vcpu_thread = pthread_self();
+	atomic_store(&vm->vcpu_known, true);
+	unblock_kick_signal();
+	pin_vcpu(vm);
+	run_loop(vm);
+	atomic_store(&vm->vcpu_known, false);
+	if (vm->result.end == IK_END_HANG)
+		ik_crash_finish_hang(vm);
+	ik_server_notify_dead(vm);
+	pthread_mutex_lock(&vm->lock);
+	*res = vm->result;
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}

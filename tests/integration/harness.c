@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *ikernel_bin;
+static const char *build_root;
+static pid_t live_pid; /* the monitor to kill if the test runs past its deadline */
+
+void require_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "skipped: /dev/kvm not available (%s)\n", strerror(errno));
+		exit(77);
+	}
+	close(fd);
+}
+
+void harness_init(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s IKERNEL_BINARY BUILD_ROOT\n", argv[0]);
+		exit(2);
+	}
+	ikernel_bin = argv[1];
+	build_root = argv[2];
+	require_kvm();
+}
+
+const char *build_path(const char *rel)
+{
+	static char paths[8][512];
+	static int next;
+	char *p = paths[next++ % 8];
+
+	snprintf(p, sizeof(paths[0]), "%s/%s", build_root, rel);
+	if (access(p, R_OK) != 0) {
+		fprintf(stderr, "missing build artefact %s: %s\n", p, strerror(errno));
+		exit(1);
+	}
+	return p;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static void exec_monitor(const struct monitor *m, const char *img, const char *name,
+			 const char *const *extra)
+{
+	const char *argv[32] = {ikernel_bin, "run", img, "--name", name};
+	int n = 5;
+
+	for (; extra && *extra && n < 30; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		_exit(126);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	execv(ikernel_bin, (char *const *)argv);
+	_exit(127);
+}
+
+int start_monitor(struct monitor *m, const char *img_rel, const char *name, const char *node,
+		  const char *const *extra)
+{
+	const char *img = build_path(img_rel);
+	char nodepath[512];
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->rtdir, sizeof(m->rtdir), "/tmp/ikernel-test-XXXXXX");
+	if (!mkdtemp(m->rtdir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(m->log, sizeof(m->log), "%s.log", m->rtdir);
+	setenv("IKERNEL_RUNTIME_DIR", m->rtdir, 1);
+	m->pid = fork();
+	if (m->pid < 0)
+		return -1;
+	if (m->pid == 0)
+		exec_monitor(m, img, name, extra);
+	live_pid = m->pid;
+	snprintf(nodepath, sizeof(nodepath), "%s/nodes/%s", m->rtdir, node);
+	for (int waited = 0; waited < 10000; waited += 5) {
+		if (access(nodepath, F_OK) == 0)
+			return 0;
+		int st;
+		if (waitpid(m->pid, &st, WNOHANG) == m->pid) {
+			m->pid = 0;
+			char *log = read_log(m);
+			fprintf(stderr, "monitor exited (status 0x%x) before %s appeared; log:\n%s\n",
+				st, node, log);
+			free(log);
+			return -1;
+		}
+		sleep_ms(5);
+	}
+	char *log = read_log(m);
+	fprintf(stderr, "%s did not appear within 10 s; log:\n%s\n", nodepath, log);
+	free(log);
+	return -1;
+}
+
+int wait_monitor(struct monitor *m, int timeout_ms)
+{
+	int st;
+
+	if (m->pid <= 0)
+		return -1;
+	for (int waited = 0; waited <= timeout_ms; waited += 5) {
+		if (waitpid(m->pid, &st, WNOHANG) == m->pid) {
+			m->pid = 0;
+			return st;
+		}
+		sleep_ms(5);
+	}
+	return -1;
+}
+
+int stop_monitor(struct monitor *m)
+{
+	if (m->pid <= 0)
+		return -1;
+	kill(m->pid, SIGTERM);
+	int st = wait_monitor(m, 10000);
+	if (st == -1 && m->pid > 0) {
+		fprintf(stderr, "monitor ignored SIGTERM for 10 s: killing it\n");
+		kill(m->pid, SIGKILL);
+		waitpid(m->pid, &st, 0);
+		m->pid = 0;
+		return -1;
+	}
+	return st;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (strstr(dir, "/tmp/ikernel-test-") == dir)
+		(void)!system(cmd);
+}
+
+void cleanup_monitor(struct monitor *m)
+{
+	if (m->pid > 0) {
+		kill(m->pid, SIGKILL);
+		waitpid(m->pid, NULL, 0);
+		m->pid = 0;
+	}
+	if (m->rtdir[0])
+		remove_tree(m->rtdir);
+}
+
+char *read_log(const struct monitor *m)
+{
+	FILE *f = fopen(m->log, "r");
+	size_t cap = 1 << 16, len = 0;
+	char *buf = calloc(1, cap + 1);
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		return buf;
+	}
+	size_t n;
+	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void on_deadline(int sig)
+{
+	(void)sig;
+	static const char msg[] = "test deadline passed: something hangs\n";
+	(void)!write(2, msg, sizeof(msg) - 1);
+	if (live_pid > 0)
+		kill(live_pid, SIGKILL);
+	_exit(1);
+}
+
+void test_deadline(unsigned seconds)
+{
+	signal(SIGALRM, on_deadline);
+	alarm(seconds);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Integration-test harness: runs `ikernel run IMAGE --name NAME [ARGS]` as a child process with
+ * its own temporary IKERNEL_RUNTIME_DIR and its output captured in a log file, waits (bounded)
+ * for a node to appear, and stops it. Every wait is bounded: a bug fails a test, never hangs it.
+ */
+#ifndef IK_TEST_HARNESS_H
+#define IK_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct monitor {
+	pid_t pid;
+	char rtdir[256];
+	char log[300];
+};
+
+/* Exit 77 (skipped) unless /dev/kvm can be opened. */
+void require_kvm(void);
+
+/* argv of the test: [1] the ikernel binary, [2] the build root. Remembered for start_monitor. */
+void harness_init(int argc, char **argv);
+
+/* Path of build artefact `rel` (e.g. "drivers/led.img"); aborts the test if it is missing. */
+const char *build_path(const char *rel);
+
+/* Start a monitor for image `img_rel` (relative to the build root) named `name`, with extra
+ * arguments (NULL-terminated), then wait for nodes/<node> (up to 10 s). Sets
+ * IKERNEL_RUNTIME_DIR for this process. Returns 0, or -1 with a message on stderr. */
+int start_monitor(struct monitor *m, const char *img_rel, const char *name, const char *node,
+		  const char *const *extra);
+
+/* Wait up to timeout_ms for the monitor to exit; returns its wait status or -1 on timeout. */
+int wait_monitor(struct monitor *m, int timeout_ms);
+
+/* SIGTERM, then wait (up to 10 s; SIGKILL after). Returns the wait status. */
+int stop_monitor(struct monitor *m);
+
+/* Kill if still running, remove the runtime dir (the log stays for a post-mortem). */
+void cleanup_monitor(struct monitor *m);
+
+/* The monitor's log so far, NUL-terminated (malloc'd). */
+char *read_log(const struct monitor *m);
+
+/* Bound the whole test process: SIGALRM kills it after `seconds`. */
+void test_deadline(unsigned seconds);
+
+#endif

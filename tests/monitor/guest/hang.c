@@ -1,0 +1,14 @@
+/* Spins forever without a heartbeat. */
+#include "mini.h"
+
+__attribute__((noinline)) static void spin_forever(void)
+{
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+int main(void)
+{
+	spin_forever();
+	return 0;
+}

@@ -1,0 +1,8 @@
+/* An invalid opcode (what BUG() compiles to in Linux). */
+#include "mini.h"
+
+int main(void)
+{
+	__asm__ volatile("ud2");
+	return 0;
+}

@@ -1,0 +1,8 @@
+/* Writes into its own code. */
+#include "mini.h"
+
+int main(void)
+{
+	*(volatile uint8_t *)(uintptr_t)main = 0xcc;
+	return 0;
+}

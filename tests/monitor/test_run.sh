@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `ikernel run` end to end: usage errors, image errors, a clean exit, a crash report, and a
+# serving driver stopped by SIGINT (socket created, then removed).
+# usage: test_run.sh IKERNEL HELLO_IMG NULLDEREF_IMG SERVE_IMG
+set -u
+ik=$1 hello=$2 nullderef=$3 serve=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; cat "$tmp/out" 2>/dev/null; exit 1; }
+
+expect() { # expect STATUS SUBSTRING -- ARGS...
+	local want=$1 text=$2
+	shift 3
+	"$ik" run "$@" >"$tmp/out" 2>&1
+	local got=$?
+	[ "$got" -eq "$want" ] || fail "ikernel run $* exited $got, expected $want"
+	grep -qF -- "$text" "$tmp/out" || fail "ikernel run $*: output lacks '$text'"
+	echo "ok: ikernel run $* -> $got"
+}
+
+expect 0 "usage: ikernel run IMAGE" -- --help
+expect 2 "no image given" --
+expect 2 "unknown option '--bogus'" -- "$hello" --bogus 1
+printf 'not an elf' >"$tmp/bad.img"
+expect 2 "image bad.img: not an ELF file" -- "$tmp/bad.img"
+expect 2 "cannot open" -- "$tmp/missing.img"
+expect 2 "bad memory size '12Q'" -- "$hello" --mem 12Q
+expect 2 "must be a multiple of 2 MiB" -- "$hello" --mem 3M
+expect 2 "unknown device model 'floppy'" -- "$hello" --device floppy
+
+[ -w /dev/kvm ] || { echo "no /dev/kvm: skipping the rest"; exit 77; }
+
+expect 0 "[mon-hello] hello from the mini guest" -- "$hello" --runtime-dir "$tmp/rt"
+grep -qF 'ikernel: driver '"'"'mon-hello'"'"' exited with status 0' "$tmp/out" || fail "no exit report"
+expect 1 "NULL pointer dereference" -- "$nullderef" --runtime-dir "$tmp/rt" --name crashtest
+grep -qE "driver 'crashtest' crashed: page fault \(vector 14, error 0x6: user write to a not-present page\) at RIP 0x[0-9a-f]+ <crash_ioctl\+0x[0-9a-f]+>, CR2 0x0" "$tmp/out" || fail "crash report format"
+
+"$ik" run "$serve" --runtime-dir "$tmp/rt" --name srv >"$tmp/out" 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+	[ -S "$tmp/rt/srv.sock" ] && [ -L "$tmp/rt/nodes/mon-node" ] && break
+	sleep 0.02
+done
+[ -S "$tmp/rt/srv.sock" ] || fail "socket not created"
+[ "$(readlink "$tmp/rt/nodes/mon-node")" = "../srv.sock" ] || fail "node link"
+kill -INT "$pid"
+wait "$pid"
+st=$?
+[ "$st" -eq 0 ] || fail "SIGINT: exit $st"
+grep -qF "driver 'srv' stopped" "$tmp/out" || fail "no stop report"
+grep -qF "driver 'srv' ready in" "$tmp/out" || fail "no ready line"
+[ ! -e "$tmp/rt/srv.sock" ] || fail "socket left behind"
+[ ! -L "$tmp/rt/nodes/mon-node" ] || fail "node link left behind"
+echo "ok: serve + SIGINT"
