@@ -110,10 +110,23 @@ static void pf_cause(const struct ik_vm *vm, uint64_t cr2, uint32_t err, char *o
 		snprintf(out, outlen, "protection violation");
 }
 
+/* " at RIP 0x... <sym+0x..>" for rip; also records it in the result. */
+static void where_rip(struct ik_vm *vm, uint64_t rip, char *out, size_t outlen)
+{
+	char sym[96];
+
+	vm->result.rip = rip;
+	ik_vm_symbolize(vm, rip, sym, sizeof(sym));
+	ik_copy_str(vm->result.function, sizeof(vm->result.function), sym);
+	if (*sym)
+		snprintf(out, outlen, " at RIP 0x%llx <%s>", (unsigned long long)rip, sym);
+	else
+		snprintf(out, outlen, " at RIP 0x%llx", (unsigned long long)rip);
+}
+
 void ik_crash_where(struct ik_vm *vm, char *out, size_t outlen)
 {
 	struct kvm_regs regs;
-	char sym[96];
 
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
 		snprintf(out, outlen, "%s", "");
@@ -121,13 +134,7 @@ void ik_crash_where(struct ik_vm *vm, char *out, size_t outlen)
 	}
 	vm->crash_regs = regs;
 	vm->have_crash_regs = true;
-	vm->result.rip = regs.rip;
-	ik_vm_symbolize(vm, regs.rip, sym, sizeof(sym));
-	ik_copy_str(vm->result.function, sizeof(vm->result.function), sym);
-	if (*sym)
-		snprintf(out, outlen, " at RIP 0x%llx <%s>", (unsigned long long)regs.rip, sym);
-	else
-		snprintf(out, outlen, " at RIP 0x%llx", (unsigned long long)regs.rip);
+	where_rip(vm, regs.rip, out, outlen);
 }
 
 void ik_crash_other(struct ik_vm *vm, const char *what)
@@ -140,26 +147,17 @@ void ik_crash_other(struct ik_vm *vm, const char *what)
 	ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: %s%s", vm->name, what, where);
 }
 
-void ik_crash_shutdown(struct ik_vm *vm)
+/* End the VM with the report of exception `vector` (-1: unknown) raised at rip. */
+static void report_exception(struct ik_vm *vm, int vector, uint32_t err, uint64_t rip, uint64_t cr2)
 {
-	struct kvm_vcpu_events ev = {0};
-	struct kvm_sregs sr = {0};
 	char where[160], desc[128] = "", cause[128] = "", exc[480];
-	int vector = -1;
-	uint32_t err = 0;
 
-	ik_crash_where(vm, where, sizeof(where));
-	ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sr);
-	if (ioctl(vm->vcpu_fd, KVM_GET_VCPU_EVENTS, &ev) == 0 &&
-	    (ev.exception.injected || ev.exception.pending)) {
-		vector = ev.exception.nr;
-		err = ev.exception.has_error_code ? ev.exception.error_code : 0;
-	}
+	where_rip(vm, rip, where, sizeof(where));
 	if (vector == 14) {
 		describe_pf(err, desc, sizeof(desc));
-		pf_cause(vm, sr.cr2, err, cause, sizeof(cause));
+		pf_cause(vm, cr2, err, cause, sizeof(cause));
 		snprintf(exc, sizeof(exc), "page fault (vector 14, error 0x%x: %s)%s, CR2 0x%llx: %s",
-			 err, desc, where, (unsigned long long)sr.cr2, cause);
+			 err, desc, where, (unsigned long long)cr2, cause);
 	} else if (vector >= 0) {
 		const char *hint = exception_hint(vector);
 
@@ -167,13 +165,72 @@ void ik_crash_shutdown(struct ik_vm *vm)
 			 vector, err, where, *hint ? ": " : "", hint);
 	} else {
 		snprintf(exc, sizeof(exc), "triple fault (exception unknown)%s, CR2 0x%llx", where,
-			 (unsigned long long)sr.cr2);
+			 (unsigned long long)cr2);
 	}
 	if (ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: %s", vm->name, exc)) {
 		vm->result.vector = vector;
 		vm->result.error_code = err;
-		vm->result.cr2 = sr.cr2;
+		vm->result.cr2 = cr2;
 	}
+}
+
+static bool has_error_code(unsigned vector)
+{
+	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 ||
+	       vector == 29 || vector == 30;
+}
+
+/*
+ * The vCPU stopped at an exception "handler" address (see vm_internal.h): decode the vector
+ * from RIP and the faulting RIP/RSP/error code from the frame the CPU pushed. Returns false
+ * when the state is not that.
+ */
+bool ik_crash_exception(struct ik_vm *vm)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sr;
+	uint64_t frame[6];
+	unsigned vector, n;
+
+	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0 || ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sr) < 0)
+		return false;
+	if (regs.rip < IK_GPA_EXC_HANDLERS || regs.rip >= IK_GPA_EXC_HANDLERS + 16 * IK_EXC_VECTORS ||
+	    regs.rip % 16)
+		return false;
+	vector = (unsigned)((regs.rip - IK_GPA_EXC_HANDLERS) / 16);
+	n = has_error_code(vector) ? 6 : 5;
+	if (regs.rsp < IK_GPA_EXC_STACK || regs.rsp + n * 8 > IK_GPA_EXC_STACK + IK_PAGE_SIZE)
+		return false;
+	memcpy(frame, vm->ram + regs.rsp, n * 8); /* written by the CPU, in a supervisor page */
+	uint32_t err = n == 6 ? (uint32_t)frame[0] : 0;
+	const uint64_t *iret = frame + (n - 5); /* RIP, CS, RFLAGS, RSP, SS */
+	regs.rip = iret[0];
+	regs.rflags = iret[2];
+	regs.rsp = iret[3];
+	vm->crash_regs = regs;
+	vm->have_crash_regs = true;
+	report_exception(vm, (int)vector, err, iret[0], sr.cr2);
+	return true;
+}
+
+void ik_crash_shutdown(struct ik_vm *vm)
+{
+	struct kvm_vcpu_events ev = {0};
+	struct kvm_sregs sr = {0};
+	char where[160];
+	int vector = -1;
+	uint32_t err = 0;
+
+	ik_crash_where(vm, where, sizeof(where));
+	ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sr);
+	/* A real triple fault (the exception delivery itself failed): KVM usually has dropped the
+	 * exception by now; report it when it is still there. */
+	if (ioctl(vm->vcpu_fd, KVM_GET_VCPU_EVENTS, &ev) == 0 &&
+	    (ev.exception.injected || ev.exception.pending)) {
+		vector = ev.exception.nr;
+		err = ev.exception.has_error_code ? ev.exception.error_code : 0;
+	}
+	report_exception(vm, vector, err, vm->crash_regs.rip, sr.cr2);
 }
 
 void ik_crash_finish_hang(struct ik_vm *vm)

@@ -182,6 +182,8 @@ void ik_hypercall(struct ik_vm *vm, unsigned nr, uint64_t args_gpa);
 
 /* crash.c */
 void ik_crash_shutdown(struct ik_vm *vm);
+/* The vCPU reached an exception handler address: report the exception. false if not. */
+bool ik_crash_exception(struct ik_vm *vm);
 /* End as IK_END_CRASH for an exit that is not an exception ("KVM internal error ..."). */
 void ik_crash_other(struct ik_vm *vm, const char *what);
 /* " at RIP 0x... <sym+0x..>" of the current vCPU state. */

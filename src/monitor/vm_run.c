@@ -38,6 +38,10 @@ static void handle_exit(struct ik_vm *vm)
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
+		if (run->mmio.phys_addr >= IK_GPA_EXC_HANDLERS &&
+		    run->mmio.phys_addr < IK_GPA_EXC_HANDLERS + 16 * IK_EXC_VECTORS &&
+		    ik_crash_exception(vm))
+			break;
 		ik_mmio_exit(vm);
 		break;
 	case KVM_EXIT_SHUTDOWN:
@@ -46,6 +50,8 @@ static void handle_exit(struct ik_vm *vm)
 	case KVM_EXIT_INTR:
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
+		if (ik_crash_exception(vm))
+			break;
 		snprintf(what, sizeof(what),
 			 "KVM internal error (suberror %u%s)", run->internal.suberror,
 			 run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION

@@ -19,7 +19,7 @@ static int parse(const char *const *specs, size_t n, struct ik_device *devs, cha
 
 static void test_defaults_and_ports(void **state)
 {
-	const char *specs[] = {"parport", "testdev@0x2f8", "parport@888"};
+	const char *specs[] = {"parport", "testdev@0x2f8", "parport@632"};
 	struct ik_device devs[IK_MAX_DEVICES];
 	char err[256];
 
@@ -28,7 +28,7 @@ static void test_defaults_and_ports(void **state)
 	assert_string_equal(devs[0].model->name, "parport");
 	assert_int_equal(devs[0].port, 0x378);
 	assert_int_equal(devs[1].port, 0x2f8);
-	assert_int_equal(devs[2].port, 888);
+	assert_int_equal(devs[2].port, 0x278);
 	assert_int_equal(devs[0].index, 0);
 	assert_int_equal(devs[2].index, 1);
 }

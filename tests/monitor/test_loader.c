@@ -164,8 +164,8 @@ static void test_valid(void **state)
 	assert_int_equal(guest[DATA_VA + 0xff], 0xab);
 	assert_int_equal(guest[DATA_VA + 0x100], 0); /* bss zeroed */
 	assert_int_equal(guest[DATA_VA + 0x2fff], 0);
-	assert_string_equal(ik_image_symbolize(&f->img, TEXT_VA + 0x34, &off), "crash_ioctl");
-	assert_int_equal(off, 0x24);
+	assert_string_equal(ik_image_symbolize(&f->img, TEXT_VA + 0x24, &off), "crash_ioctl");
+	assert_int_equal(off, 0x14);
 	assert_string_equal(ik_image_symbolize(&f->img, TEXT_VA + 0x30, &off), ""); /* past size */
 	assert_string_equal(ik_image_symbolize(&f->img, TEXT_VA, &off), "");
 	assert_int_equal(ik_image_symbol(&f->img, "counter"), DATA_VA);

@@ -1,7 +1,7 @@
 /* Writes through a NULL pointer: a page fault with CR2 0. */
 #include "mini.h"
 
-__attribute__((noinline)) static void crash_ioctl(volatile int *p)
+__attribute__((noipa)) static void crash_ioctl(volatile int *p)
 {
 	*p = 1;
 }
