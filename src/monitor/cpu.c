@@ -119,21 +119,48 @@ static int set_regs(struct ik_vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * KVM_GET_SUPPORTED_CPUID costs ~0.7 ms here, most of a cold start: ask once per process
+ * (the answer does not change) and hand every VM the same table.
+ */
+static struct kvm_cpuid2 *supported_cpuid;
+static int supported_cpuid_errno;
+static pthread_once_t supported_cpuid_once = PTHREAD_ONCE_INIT;
+static int supported_cpuid_kvm_fd = -1;
+
+static void query_supported_cpuid(void)
+{
+	const unsigned max = 256;
+	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + max * sizeof(cpuid->entries[0]));
+
+	if (!cpuid) {
+		supported_cpuid_errno = ENOMEM;
+		return;
+	}
+	cpuid->nent = max;
+	if (ioctl(supported_cpuid_kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
+		supported_cpuid_errno = errno;
+		free(cpuid);
+		return;
+	}
+	supported_cpuid = cpuid;
+}
+
+static pthread_mutex_t cpuid_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int set_cpuid(struct ik_vm *vm, char *err, size_t errlen)
 {
-	const unsigned max = 128;
-	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + max * sizeof(cpuid->entries[0]));
-	int r = 0;
-
-	if (!cpuid)
-		return -ENOMEM;
-	cpuid->nent = max;
-	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
-		r = sys_fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
-	else if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
-		r = sys_fail(err, errlen, "KVM_SET_CPUID2");
-	free(cpuid);
-	return r;
+	pthread_mutex_lock(&cpuid_lock);
+	supported_cpuid_kvm_fd = vm->kvm_fd; /* used by the first caller only */
+	pthread_once(&supported_cpuid_once, query_supported_cpuid);
+	pthread_mutex_unlock(&cpuid_lock);
+	if (!supported_cpuid) {
+		errno = supported_cpuid_errno;
+		return sys_fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
+	}
+	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, supported_cpuid) < 0)
+		return sys_fail(err, errlen, "KVM_SET_CPUID2");
+	return 0;
 }
 
 int ik_cpu_setup(struct ik_vm *vm, char *err, size_t errlen)
