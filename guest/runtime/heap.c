@@ -44,16 +44,27 @@ static struct block **next_of(struct block *b)
 	return (struct block **)(b + 1);
 }
 
+static const char *diagnose(const struct block *b, uint32_t state)
+{
+	uint32_t other = state == MAGIC_USED ? MAGIC_FREE : MAGIC_USED;
+
+	if (b->state == other && b->canary == canary_of(b, other))
+		return state == MAGIC_USED ? "block is already free (double free?)" : "free block in use";
+	return "header overwritten (write before the buffer, or not a heap pointer)";
+}
+
 static void check(const struct block *b, uint32_t state, const char *what)
 {
 	uintptr_t a = (uintptr_t)b;
 
-	if (a < heap_lo || a >= heap_hi || a % ALIGN || b->state != state ||
-	    b->canary != canary_of(b, state) || b->size < ALIGN || b->size > heap_hi - a)
+	if (a < heap_lo || a >= heap_hi || a % ALIGN)
+		ik_panic_at(IK_PANIC_BUG, __FILE__, __LINE__, "heap: %s of %p: not a heap pointer",
+			    what, (const void *)(b + 1));
+	if (b->state != state || b->canary != canary_of(b, state) || b->size < ALIGN ||
+	    b->size > heap_hi - a)
 		ik_panic_at(IK_PANIC_BUG, __FILE__, __LINE__,
-			    "heap corruption: %s of block %p (payload %p): header size %lu state %#x",
-			    what, (const void *)b, (const void *)(b + 1), (unsigned long)b->size,
-			    b->state);
+			    "heap corruption: %s of block %p (payload %p): %s", what, (const void *)b,
+			    (const void *)(b + 1), diagnose(b, state));
 }
 
 void ik_heap_init(uintptr_t start, uintptr_t end)

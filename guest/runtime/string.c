@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The freestanding libc subset. gcc may emit calls to memcpy/memset/memmove/memcmp itself, so
- * these must not be turned back into calls to themselves: the file is built with
- * -fno-builtin and plain loops (no SSE anyway).
+ * these must not be turned back into calls to themselves: the runtime is built with
+ * -fno-tree-loop-distribute-patterns (see guest/meson.build). No SSE: plain loops, rep movs.
  */
 #include "internal.h"
 

@@ -43,6 +43,26 @@ long ik_ioctl(int h, unsigned long cmd, void *arg);
 /* Wait up to timeout_ms (-1: forever, 0: don't wait) for POLL* `events`; returns revents. */
 int ik_poll(int h, short events, int timeout_ms);
 
+/* Positioned read/write: at `pos`, without using or moving the handle's file position (for
+ * servers whose own clients keep the position, like the device-file front end). */
+ssize_t ik_pread(int h, void *buf, size_t len, off_t pos);
+ssize_t ik_pwrite(int h, const void *buf, size_t len, off_t pos);
+
+/*
+ * Cancellation, for servers that forward calls on behalf of others (e.g. a FUSE front end that
+ * must answer an interrupted request). A token armed on a thread makes that thread's calls
+ * cancellable: ik_cancel(token), from any other thread, ends the armed thread's call in
+ * progress with -EINTR -- the driver VM gets IK_OP_CANCEL for it, so a driver sleeping
+ * interruptibly wakes up and the call completes with -EINTR; a driver that does not sleep just
+ * finishes the call -- and every later call on that thread fails with -EINTR at once until
+ * another token is armed. Tokens are not shared between threads that make calls.
+ */
+struct ik_cancel_token;
+struct ik_cancel_token *ik_cancel_token_new(void); /* NULL when out of memory */
+void ik_cancel_token_free(struct ik_cancel_token *t); /* disarm it first */
+void ik_cancel_arm(struct ik_cancel_token *t);      /* for the calling thread; NULL disarms */
+void ik_cancel(struct ik_cancel_token *t);          /* may block briefly: sends the cancel */
+
 /* Notification tuning: how long a caller spins on the completion ring before it sleeps
  * (default 20000 ns, or $IKERNEL_SPIN_NS). 0 = always sleep. */
 void ik_set_spin_ns(uint64_t ns);

@@ -48,8 +48,10 @@ int ik_close(int h)
 	return r < 0 ? (int)r : 0;
 }
 
-/* One read or write of at most one data buffer. */
-static int64_t rw_chunk(int h, struct ik_handle_ref *ref, uint8_t op, void *p, uint32_t n)
+/* One read or write of at most one data buffer. `positioned`: pread/pwrite, the handle's own
+ * position is neither used nor moved. */
+static int64_t rw_chunk(int h, struct ik_handle_ref *ref, uint8_t op, void *p, uint32_t n,
+			bool positioned)
 {
 	struct ik_call call = {
 		.op = op, .fh = ref->fh, .pos = ref->pos, .len = n, .use_buf = true,
@@ -65,19 +67,23 @@ static int64_t rw_chunk(int h, struct ik_handle_ref *ref, uint8_t op, void *p, u
 	int64_t r = ik_call(ref->conn, &call);
 	if (r >= 0) {
 		ref->pos = call.pos_after;
-		ik_handle_set_pos(h, ref, ref->pos);
+		if (!positioned)
+			ik_handle_set_pos(h, ref, ref->pos);
 	}
 	return r;
 }
 
-/* read/write: split at the data buffer size, stop at the first short count or error. */
-static ssize_t rw(int h, uint8_t op, void *buf, size_t len)
+/* read/write: split at the data buffer size, stop at the first short count or error. `at`:
+ * the position for pread/pwrite, NULL for the handle's own. */
+static ssize_t rw(int h, uint8_t op, void *buf, size_t len, const off_t *at)
 {
 	struct ik_handle_ref ref;
-	int err = ik_handle_get(h, &ref);
+	int err = at && *at < 0 ? -EINVAL : ik_handle_get(h, &ref);
 
 	if (err)
 		return err;
+	if (at)
+		ref.pos = (uint64_t)*at;
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	if (buf == NULL && len > 0) {
@@ -89,7 +95,7 @@ static ssize_t rw(int h, uint8_t op, void *buf, size_t len)
 	int64_t r = 0;
 	do {
 		uint32_t n = len - done < max ? (uint32_t)(len - done) : max;
-		r = rw_chunk(h, &ref, op, (uint8_t *)buf + done, n);
+		r = rw_chunk(h, &ref, op, (uint8_t *)buf + done, n, at != NULL);
 		if (r < 0)
 			break;
 		done += (size_t)r;
@@ -104,12 +110,22 @@ static ssize_t rw(int h, uint8_t op, void *buf, size_t len)
 
 ssize_t ik_read(int h, void *buf, size_t len)
 {
-	return rw(h, IK_OP_READ, buf, len);
+	return rw(h, IK_OP_READ, buf, len, NULL);
 }
 
 ssize_t ik_write(int h, const void *buf, size_t len)
 {
-	return rw(h, IK_OP_WRITE, (void *)buf, len);
+	return rw(h, IK_OP_WRITE, (void *)buf, len, NULL);
+}
+
+ssize_t ik_pread(int h, void *buf, size_t len, off_t pos)
+{
+	return rw(h, IK_OP_READ, buf, len, &pos);
+}
+
+ssize_t ik_pwrite(int h, const void *buf, size_t len, off_t pos)
+{
+	return rw(h, IK_OP_WRITE, (void *)buf, len, &pos);
 }
 
 off_t ik_lseek(int h, off_t off, int whence)

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cancel.h"
 #include "ikernel/ring.h"
 
 static uint64_t now_ns(void)
@@ -83,14 +84,26 @@ static void reap_once_locked(struct ik_conn *c)
 	pthread_cond_broadcast(&c->cond);
 }
 
-static int alloc_slot_locked(struct ik_conn *c, const struct ik_call *call)
+/* One slot stays free for IK_OP_CANCEL: a cancel must never wait behind the requests it is
+ * meant to cancel (when every slot holds a sleeping read, say). */
+static bool slot_reserved_for_cancel(const struct ik_conn *c, const struct ik_call *call)
+{
+	return call->op != IK_OP_CANCEL && c->ch.nreqs > 1 && c->ch.inflight + 1 >= c->ch.nreqs;
+}
+
+static int alloc_slot_locked(struct ik_conn *c, const struct ik_call *call,
+			     struct ik_cancel_token *tok)
 {
 	for (;;) {
 		if (ik_conn_is_dead(c))
 			return -EIO;
-		int slot = ik_chan_alloc(&c->ch, call->op, call->len);
-		if (slot >= 0)
-			return slot;
+		if (tok && ik_cancel_requested(tok))
+			return -EINTR;
+		if (!slot_reserved_for_cancel(c, call)) {
+			int slot = ik_chan_alloc(&c->ch, call->op, call->len);
+			if (slot >= 0)
+				return slot;
+		}
 		pthread_cond_wait(&c->cond, &c->lock);
 	}
 }
@@ -135,10 +148,11 @@ static void finish_locked(struct ik_conn *c, uint32_t slot)
 	pthread_cond_broadcast(&c->cond);
 }
 
-int64_t ik_call(struct ik_conn *c, struct ik_call *call)
+/* One call from slot allocation to its validated result (tok: its cancellation, or NULL). */
+static int64_t call_slot(struct ik_conn *c, struct ik_call *call, struct ik_cancel_token *tok)
 {
 	pthread_mutex_lock(&c->lock);
-	int s = alloc_slot_locked(c, call);
+	int s = alloc_slot_locked(c, call, tok);
 	if (s < 0) {
 		pthread_mutex_unlock(&c->lock);
 		return s;
@@ -151,6 +165,11 @@ int64_t ik_call(struct ik_conn *c, struct ik_call *call)
 		pthread_mutex_unlock(&c->lock);
 		memcpy(buf, call->in, call->in_len);
 		pthread_mutex_lock(&c->lock);
+	}
+	if (tok && ik_cancel_try_publish(tok, c->ch.reqs[slot].user_data)) {
+		finish_locked(c, slot);
+		pthread_mutex_unlock(&c->lock);
+		return -EINTR;
 	}
 	publish_locked(c, slot, call);
 	int err = wait_done_locked(c, slot);
@@ -169,4 +188,17 @@ int64_t ik_call(struct ik_conn *c, struct ik_call *call)
 	finish_locked(c, slot);
 	pthread_mutex_unlock(&c->lock);
 	return err ? err : result;
+}
+
+int64_t ik_call(struct ik_conn *c, struct ik_call *call)
+{
+	/* The cancel itself is never cancellable. */
+	struct ik_cancel_token *tok = call->op == IK_OP_CANCEL ? NULL : ik_cancel_current();
+
+	if (tok && ik_cancel_begin(tok, c))
+		return -EINTR;
+	int64_t r = call_slot(c, call, tok);
+	if (tok)
+		ik_cancel_end(tok);
+	return r;
 }

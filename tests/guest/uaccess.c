@@ -8,7 +8,10 @@
 
 #include "guest_test.h"
 
-static char user_buf[16];
+/* The window is the middle 16 bytes: the test pokes just outside it on both sides. */
+static char backing[48];
+#define user_buf (backing + 16)
+#define USER_LEN 16
 
 static void test_no_window(void)
 {
@@ -33,7 +36,7 @@ static void test_inside_window(void)
 	unsigned int u = 0;
 	char *dup;
 
-	test_set_user_window(user_buf, sizeof(user_buf));
+	test_set_user_window(user_buf, USER_LEN);
 	GUEST_ASSERT_EQ(copy_to_user(user_buf, "0123456789abcdef", 16), 0);
 	GUEST_ASSERT_EQ(copy_from_user(kbuf, user_buf, 16), 0);
 	GUEST_ASSERT_EQ(memcmp(kbuf, "0123456789abcdef", 16), 0);
@@ -51,15 +54,17 @@ static void test_window_edges(void)
 	char kbuf[16];
 	unsigned int u;
 
-	test_set_user_window(user_buf, sizeof(user_buf));
-	memset(user_buf, 'u', sizeof(user_buf));
+	test_set_user_window(user_buf, USER_LEN);
+	memset(user_buf, 'u', USER_LEN);
 	/* runs 8 bytes past the end: the first 8 are copied, 8 are reported not copied */
 	GUEST_ASSERT_EQ(copy_to_user(user_buf + 8, "ABCDEFGHIJKLMNOP", 16), 8);
 	GUEST_ASSERT_EQ(memcmp(user_buf + 8, "ABCDEFGH", 8), 0);
 	/* starts before the window: nothing */
 	GUEST_ASSERT_EQ(copy_from_user(kbuf, user_buf - 4, 8), 8);
 	/* a 4-byte value straddling the end */
+	u = 1;
 	GUEST_ASSERT_EQ(get_user(u, (unsigned int __user *)(user_buf + 14)), -EFAULT);
+	GUEST_ASSERT_EQ(u, 0);
 	GUEST_ASSERT_EQ(put_user(1u, (unsigned int __user *)(user_buf + 14)), -EFAULT);
 	GUEST_ASSERT_EQ(clear_user(user_buf + 12, 8), 4);
 	GUEST_ASSERT_EQ(user_buf[15], 0);

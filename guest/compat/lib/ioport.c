@@ -3,6 +3,7 @@
  * ranges per root, refusing overlaps. */
 #include <linux/kernel.h>
 #include <linux/ioport.h>
+#include <linux/mc146818rtc.h>
 #include <linux/slab.h>
 
 struct resource ioport_resource = {
@@ -63,3 +64,6 @@ void __release_region(struct resource *parent, resource_size_t start, resource_s
 	pr_warn("release_region: trying to free nonexistent resource %#llx-%#llx\n",
 		(unsigned long long)start, (unsigned long long)end);
 }
+
+/* The lock of the CMOS index/data port pair (<linux/mc146818rtc.h>). */
+DEFINE_SPINLOCK(rtc_lock);

@@ -29,6 +29,8 @@ enum ik_param_type {
 	IK_PARAM_ullong,
 	IK_PARAM_hexint,
 	IK_PARAM_charp,
+	/* `bool` is a macro (stdbool.h): once expanded, the type name arrives as _Bool */
+	IK_PARAM__Bool = IK_PARAM_bool,
 };
 
 /* The C type each parameter type stands for (checked at compile time, as the kernel does). */
@@ -44,6 +46,7 @@ enum ik_param_type {
 #define __ik_param_ctype_ullong unsigned long long
 #define __ik_param_ctype_hexint unsigned int
 #define __ik_param_ctype_charp char *
+#define __ik_param_ctype__Bool bool
 
 struct ik_module_param;
 
