@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The vCPU: created, given the host's supported CPUID, and started directly in 64-bit mode
+ * The vCPU: created and started directly in 64-bit mode
  * at CPL3 (no guest kernel; see KVM-FACTS.md). The GDT and TSS live in the GDT page, which the
  * guest can neither write nor read (supervisor-only).
  */
@@ -120,48 +120,12 @@ static int set_regs(struct ik_vm *vm, char *err, size_t errlen)
 }
 
 /*
- * KVM_GET_SUPPORTED_CPUID costs ~0.7 ms here, most of a cold start: ask once per process
- * (the answer does not change) and hand every VM the same table.
+ * No KVM_SET_CPUID2: the guest never executes CPUID (the runtime and the compat layer have no
+ * use for it), and KVM's defaults without a CPUID table keep what the guest does need: long
+ * mode, NX (tests/monitor guest-execdata) and a 36-bit physical address width, ample for a
+ * guest map that ends below 4 GiB. Querying and setting the table cost ~1 ms of the first cold
+ * start in a process and ~0.2 ms of every later one (docs/PERFORMANCE.md).
  */
-static struct kvm_cpuid2 *supported_cpuid;
-static int supported_cpuid_errno;
-static pthread_once_t supported_cpuid_once = PTHREAD_ONCE_INIT;
-static int supported_cpuid_kvm_fd = -1;
-
-static void query_supported_cpuid(void)
-{
-	const unsigned max = 256;
-	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + max * sizeof(cpuid->entries[0]));
-
-	if (!cpuid) {
-		supported_cpuid_errno = ENOMEM;
-		return;
-	}
-	cpuid->nent = max;
-	if (ioctl(supported_cpuid_kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
-		supported_cpuid_errno = errno;
-		free(cpuid);
-		return;
-	}
-	supported_cpuid = cpuid;
-}
-
-static pthread_mutex_t cpuid_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int set_cpuid(struct ik_vm *vm, char *err, size_t errlen)
-{
-	pthread_mutex_lock(&cpuid_lock);
-	supported_cpuid_kvm_fd = vm->kvm_fd; /* used by the first caller only */
-	pthread_once(&supported_cpuid_once, query_supported_cpuid);
-	pthread_mutex_unlock(&cpuid_lock);
-	if (!supported_cpuid) {
-		errno = supported_cpuid_errno;
-		return sys_fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
-	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, supported_cpuid) < 0)
-		return sys_fail(err, errlen, "KVM_SET_CPUID2");
-	return 0;
-}
 
 int ik_cpu_setup(struct ik_vm *vm, char *err, size_t errlen)
 {
@@ -181,9 +145,7 @@ int ik_cpu_setup(struct ik_vm *vm, char *err, size_t errlen)
 	vm->run_size = (size_t)size;
 	write_gdt(vm);
 	write_idt_tss(vm);
-	r = set_cpuid(vm, err, errlen);
-	if (!r)
-		r = set_sregs(vm, err, errlen);
+	r = set_sregs(vm, err, errlen);
 	if (!r)
 		r = set_regs(vm, err, errlen);
 	return r;

@@ -143,3 +143,37 @@ void ik_mem_teardown(struct ik_vm *vm)
 	vm->mem_fd = -1;
 	vm->page_flags = NULL;
 }
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+#define PREFAULT_HEAP  0x40000ull /* the first 256 KiB of the heap */
+#define PREFAULT_STACK 0x2000ull  /* the top 8 KiB of every thread stack */
+
+static void populate(struct ik_vm *vm, uint64_t gpa, uint64_t len)
+{
+	/* Best effort: a kernel without MADV_POPULATE_WRITE just boots a little slower. */
+	if (len)
+		(void)madvise(vm->ram + gpa, len, MADV_POPULATE_WRITE);
+}
+
+/*
+ * Allocate, host-side, the guest pages a booting driver touches first: the image (bss
+ * included), the start of the heap and the top of each stack. Why: each first touch of a guest
+ * page is a shadow-MMU fault (~50 us on this nested machine); KVM then prefetches up to 7
+ * neighbouring entries, but only those whose host page already exists. With the pages
+ * populated, a nulldev boot takes 10 faults instead of 24 (docs/PERFORMANCE.md). Populating
+ * all of RAM instead costs more than it saves (~2 ms for 4 MiB).
+ */
+void ik_mem_prefault(struct ik_vm *vm)
+{
+	const struct ik_layout *l = &vm->layout;
+	uint64_t heap = l->heap_end - l->heap_start;
+
+	populate(vm, IK_GPA_IMAGE, l->heap_start - IK_GPA_IMAGE);
+	populate(vm, l->heap_start, heap < PREFAULT_HEAP ? heap : PREFAULT_HEAP);
+	for (uint32_t i = 0; i < l->stack_count; i++)
+		populate(vm, l->stack_base + i * IK_STACK_STRIDE + IK_STACK_SIZE - PREFAULT_STACK,
+			 PREFAULT_STACK);
+}

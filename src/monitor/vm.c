@@ -241,6 +241,7 @@ static int create_steps(struct ik_vm *vm, const struct ik_vm_config *cfg, char *
 		return r;
 	if ((r = load_image(vm, cfg, err, errlen)))
 		return r;
+	ik_mem_prefault(vm);
 	ik_pagetables_build(vm);
 	if ((r = ik_cpu_setup(vm, err, errlen)))
 		return r;

@@ -152,6 +152,7 @@ void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
 
 /* memory.c */
 int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen);
+void ik_mem_prefault(struct ik_vm *vm); /* after the image is loaded */
 void ik_mem_protect(struct ik_vm *vm, uint64_t gpa, uint64_t len, uint8_t flags);
 void ik_mem_teardown(struct ik_vm *vm);
 /* stack index whose guard page holds gpa, or -1 */
