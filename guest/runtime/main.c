@@ -95,6 +95,8 @@ static void init_thread(void *arg)
 	if (!ik_guest_test)
 		return; /* a driver: from now on the scheduler serves the rings */
 	code = ik_guest_test();
+	if (ik_compat_shutdown)
+		ik_compat_shutdown();
 	run_exitcalls();
 	ik_exit(code);
 }

@@ -230,6 +230,10 @@ const char *ik_param(const char *key);
  * apply module parameters from the boot info. */
 void ik_compat_init(void) __attribute__((weak));
 
+/* The compat layer may define this (weak): called once at an orderly shutdown, before the module
+ * exits run (e.g. to call reboot notifiers with SYS_HALT, as Linux does at power-off). */
+void ik_compat_shutdown(void) __attribute__((weak));
+
 /* Guest test programs define this; the runtime calls it (on its own thread) after module init
  * and exits the VM with its return value. */
 int ik_guest_test(void) __attribute__((weak));
