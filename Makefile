@@ -4,9 +4,9 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 DEB_PKGS   := gcc make meson ninja-build pkg-config libcmocka-dev libinih-dev libseccomp-dev \
-              libfuse3-dev python3
+              libfuse3-dev python3 xz-utils
 
-.PHONY: all deps build build-asan test demo bench clean format
+.PHONY: all deps build build-asan linux-drivers test demo bench clean format
 
 all: build
 
@@ -25,7 +25,13 @@ build: deps $(BUILD)/build.ninja
 build-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 
-test: build build-asan
+# The Linux 6.1 drivers of drivers/linux/drivers.list, built untouched from Debian's
+# linux-source-6.1 (fetched with apt into each build directory by tools/linux-drivers.sh).
+linux-drivers: build build-asan
+	ninja -C $(BUILD) linux-drivers
+	ninja -C $(BUILD_ASAN) linux-drivers
+
+test: build build-asan linux-drivers
 	@tools/run-tests.sh $(BUILD) $(BUILD_ASAN)
 
 demo: build

@@ -8,6 +8,13 @@
 static const struct ik_command commands[] = {
 	{"run", "run one driver VM in the foreground and serve its clients", ik_cmd_run},
 	{"bench", "measure the cost of isolation (null call, raw limits, boot)", ik_cmd_bench},
+	{"up", "start the supervisor: every driver VM, device files, restarts", ik_cmd_up},
+	{"status", "show the supervised drivers (state, uptime, restarts, calls, crashes)", ik_cmd_ctl},
+	{"logs", "print (or follow) a driver's console and monitor output", ik_cmd_ctl},
+	{"restart", "restart a driver", ik_cmd_ctl},
+	{"stop", "stop a driver (no automatic restart)", ik_cmd_ctl},
+	{"start", "start a stopped driver", ik_cmd_ctl},
+	{"down", "stop every driver, unmount the device files, end the supervisor", ik_cmd_ctl},
 };
 
 static void usage(FILE *out)

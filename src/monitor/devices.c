@@ -9,12 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vm_internal.h"
 
 static const struct ik_devmodel *const registry[] = {
 	&ik_dev_parport,
 	&ik_dev_testdev,
+	&ik_dev_cmos,
+	&ik_dev_wdt501,
+	&ik_dev_dtlk,
+	&ik_dev_sbc7240,
+	&ik_dev_sbc_epx_c3,
+	&ik_dev_wafer5823,
 };
 
 #define NMODELS (sizeof(registry) / sizeof(registry[0]))
@@ -36,16 +43,109 @@ void ik_devmodel_list(char *out, size_t outlen)
 		n += (size_t)snprintf(out + n, outlen - n, "%s%s", i ? ", " : "", registry[i]->name);
 }
 
+/* The ranges a model decodes (one {0, nports, 0} unless it lists its own). */
+static unsigned model_ranges(const struct ik_devmodel *m, struct ik_port_range *out)
+{
+	if (!m->ranges || m->nranges == 0) {
+		out[0] = (struct ik_port_range){.delta = 0, .count = m->nports, .reg = 0};
+		return 1;
+	}
+	for (unsigned i = 0; i < m->nranges && i < IK_DEV_MAX_RANGES; i++)
+		out[i] = m->ranges[i];
+	return m->nranges < IK_DEV_MAX_RANGES ? m->nranges : IK_DEV_MAX_RANGES;
+}
+
+static bool option_known(const struct ik_devmodel *m, const char *key, size_t klen)
+{
+	for (const char *const *o = m->options; o && *o; o++)
+		if (strlen(*o) == klen && !strncmp(*o, key, klen))
+			return true;
+	return false;
+}
+
+static void option_list(const struct ik_devmodel *m, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (const char *const *o = m->options; o && *o && n < outlen; o++)
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s", o == m->options ? "" : ", ", *o);
+	if (!out[0])
+		snprintf(out, outlen, "none");
+}
+
+/* "KEY=VALUE,KEY=VALUE": every key known to the model, none twice, no empty key. */
+static int check_options(const char *spec, const struct ik_devmodel *m, const char *opts,
+			 char *err, size_t errlen)
+{
+	char known[128];
+
+	for (const char *o = opts; *o;) {
+		const char *comma = strchr(o, ',');
+		size_t len = comma ? (size_t)(comma - o) : strlen(o);
+		const char *eq = memchr(o, '=', len);
+		size_t klen = eq ? (size_t)(eq - o) : len;
+
+		if (!eq || klen == 0) {
+			snprintf(err, errlen, "bad option '%.*s' in device '%s': expected KEY=VALUE",
+				 (int)len, o, spec);
+			return -EINVAL;
+		}
+		if (!option_known(m, o, klen)) {
+			option_list(m, known, sizeof(known));
+			snprintf(err, errlen, "unknown option '%.*s' in device '%s' (%s options: %s)",
+				 (int)klen, o, spec, m->name, known);
+			return -EINVAL;
+		}
+		for (const char *p = opts; p < o;) {
+			const char *pc = strchr(p, ',');
+
+			if (!strncmp(p, o, klen) && p[klen] == '=') {
+				snprintf(err, errlen, "option '%.*s' given twice in device '%s'",
+					 (int)klen, o, spec);
+				return -EINVAL;
+			}
+			p = pc + 1;
+		}
+		o += len + (comma ? 1 : 0);
+		if (comma && !*o) {
+			snprintf(err, errlen, "empty option after ',' in device '%s'", spec);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_port_ranges(const char *spec, struct ik_device *dev, char *err, size_t errlen)
+{
+	struct ik_port_range r[IK_DEV_MAX_RANGES];
+	unsigned n = model_ranges(dev->model, r);
+
+	for (unsigned i = 0; i < n; i++) {
+		long first = (long)dev->port + r[i].delta, last = first + (long)r[i].count - 1;
+
+		if (first < 0 || last >= (long)IK_PIO_PORTS) {
+			snprintf(err, errlen, "device '%s': ports 0x%lx-0x%lx go past port 0xffff",
+				 spec, (unsigned long)first, (unsigned long)last);
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
 static int parse_one(const char *spec, struct ik_device *dev, char *err, size_t errlen)
 {
-	char model[64], known[128];
-	const char *at = strchr(spec, '@');
-	size_t mlen = at ? (size_t)(at - spec) : strlen(spec);
+	char model[64], known[128], portstr[32];
+	const char *comma = strchr(spec, ',');
+	size_t head = comma ? (size_t)(comma - spec) : strlen(spec);
+	const char *at = memchr(spec, '@', head);
+	size_t mlen = at ? (size_t)(at - spec) : head;
 	unsigned long port;
 	char *end;
+	int r;
 
 	if (mlen == 0 || mlen >= sizeof(model)) {
-		snprintf(err, errlen, "bad device '%s': expected MODEL[@PORT]", spec);
+		snprintf(err, errlen, "bad device '%s': expected MODEL[@PORT][,KEY=VALUE...]", spec);
 		return -EINVAL;
 	}
 	memcpy(model, spec, mlen);
@@ -56,14 +156,26 @@ static int parse_one(const char *spec, struct ik_device *dev, char *err, size_t 
 		snprintf(err, errlen, "unknown device model '%s' (known: %s)", model, known);
 		return -ENOENT;
 	}
+	dev->opts[0] = '\0';
+	if (comma) {
+		if (strlen(comma + 1) >= sizeof(dev->opts)) {
+			snprintf(err, errlen, "options of device '%s' are too long (at most %u bytes)",
+				 spec, IK_DEV_OPTS_MAX - 1);
+			return -E2BIG;
+		}
+		snprintf(dev->opts, sizeof(dev->opts), "%s", comma + 1);
+		if ((r = check_options(spec, dev->model, dev->opts, err, errlen)))
+			return r;
+	}
 	dev->port = dev->model->default_port;
 	if (!at)
-		return 0;
+		return check_port_ranges(spec, dev, err, errlen);
+	snprintf(portstr, sizeof(portstr), "%.*s", (int)(head - mlen - 1), at + 1);
 	errno = 0;
-	port = strtoul(at + 1, &end, 0);
-	if (!at[1] || *end || errno || at[1] == '-') {
-		snprintf(err, errlen, "bad port '%s' in device '%s' (e.g. %s@0x%x)", at + 1, spec, model,
-			 dev->model->default_port);
+	port = strtoul(portstr, &end, 0);
+	if (!portstr[0] || *end || errno || portstr[0] == '-' || head - mlen - 1 >= sizeof(portstr)) {
+		snprintf(err, errlen, "bad port '%s' in device '%s' (e.g. %s@0x%x)", portstr, spec,
+			 model, dev->model->default_port);
 		return -EINVAL;
 	}
 	if (port + dev->model->nports > IK_PIO_PORTS) {
@@ -72,12 +184,26 @@ static int parse_one(const char *spec, struct ik_device *dev, char *err, size_t 
 		return -ERANGE;
 	}
 	dev->port = (uint16_t)port;
-	return 0;
+	return check_port_ranges(spec, dev, err, errlen);
 }
 
-static bool overlap(const struct ik_device *a, const struct ik_device *b)
+/* The first port of two overlapping grants (or -1): a's and b's ranges, pairwise. */
+static long overlap(const struct ik_device *a, const struct ik_device *b)
 {
-	return a->port < b->port + b->model->nports && b->port < a->port + a->model->nports;
+	struct ik_port_range ra[IK_DEV_MAX_RANGES], rb[IK_DEV_MAX_RANGES];
+	unsigned na = model_ranges(a->model, ra), nb = model_ranges(b->model, rb);
+
+	for (unsigned i = 0; i < na; i++) {
+		long a0 = (long)a->port + ra[i].delta, a1 = a0 + ra[i].count;
+
+		for (unsigned j = 0; j < nb; j++) {
+			long b0 = (long)b->port + rb[j].delta, b1 = b0 + rb[j].count;
+
+			if (a0 < b1 && b0 < a1)
+				return a0 > b0 ? a0 : b0;
+		}
+	}
+	return -1;
 }
 
 int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs, char *err,
@@ -93,17 +219,102 @@ int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs,
 		if (r)
 			return r;
 		for (size_t j = 0; j < i; j++) {
-			if (overlap(&devs[i], &devs[j])) {
+			long port = overlap(&devs[i], &devs[j]);
+
+			if (port >= 0 && !devs[i].model->ranges && !devs[j].model->ranges) {
 				snprintf(err, errlen,
 					 "device '%s' (ports 0x%x-0x%x) overlaps device '%s' (ports 0x%x-0x%x)",
 					 specs[i], devs[i].port, devs[i].port + devs[i].model->nports - 1,
 					 specs[j], devs[j].port, devs[j].port + devs[j].model->nports - 1);
 				return -EBUSY;
 			}
+			if (port >= 0) {
+				snprintf(err, errlen, "device '%s' overlaps device '%s' at port 0x%lx",
+					 specs[i], specs[j], port);
+				return -EBUSY;
+			}
 			if (devs[j].model == devs[i].model)
 				devs[i].index++;
 		}
 	}
+	return 0;
+}
+
+/* The device timer thread: tick() every IK_DEV_TICK_MS under the device lock until destroy. */
+static void *device_ticker(void *arg)
+{
+	struct ik_device *d = arg;
+
+	pthread_mutex_lock(&d->lock);
+	while (!atomic_load(&d->ticker_quit)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += (long)IK_DEV_TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&d->tick_cond, &d->lock, &ts);
+		if (!atomic_load(&d->ticker_quit) && !atomic_load(&d->vm->ended))
+			d->model->tick(d, ik_mono_ns());
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+static int device_sync_init(struct ik_device *d)
+{
+	pthread_condattr_t ca;
+	int r;
+
+	if ((r = pthread_mutex_init(&d->lock, NULL)))
+		return -r;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	r = pthread_cond_init(&d->tick_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (r) {
+		pthread_mutex_destroy(&d->lock);
+		return -r;
+	}
+	d->lock_ready = true;
+	return 0;
+}
+
+static int device_start(struct ik_vm *vm, struct ik_device *d, const char *spec, char *err,
+			size_t errlen)
+{
+	int r;
+
+	d->vm = vm;
+	d->err[0] = '\0';
+	atomic_init(&d->ticker_quit, false);
+	d->ticker_running = false;
+	if ((r = device_sync_init(d))) {
+		snprintf(err, errlen, "device '%s': cannot create its lock: %s", spec, strerror(-r));
+		return r;
+	}
+	if (d->model->init && (r = d->model->init(d)) < 0) {
+		snprintf(err, errlen, "device '%s': cannot initialise: %s", spec,
+			 d->err[0] ? d->err : strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static int device_start_ticker(struct ik_device *d, const char *spec, char *err, size_t errlen)
+{
+	int r;
+
+	if (!d->model->tick)
+		return 0;
+	if ((r = pthread_create(&d->ticker, NULL, device_ticker, d))) {
+		snprintf(err, errlen, "device '%s': cannot start its timer thread: %s", spec,
+			 strerror(r));
+		return -r;
+	}
+	d->ticker_running = true;
 	return 0;
 }
 
@@ -116,32 +327,62 @@ int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err,
 	for (size_t i = 0; i < cfg->ndevices; i++) {
 		struct ik_device *d = &vm->devices[i];
 
-		d->vm = vm;
-		if (d->model->init && (r = d->model->init(d)) < 0) {
-			snprintf(err, errlen, "device '%s': cannot initialise: %s", cfg->devices[i],
-				 strerror(-r));
+		r = device_start(vm, d, cfg->devices[i], err, errlen);
+		if (r) {
+			if (d->lock_ready) {
+				pthread_cond_destroy(&d->tick_cond);
+				pthread_mutex_destroy(&d->lock);
+				d->lock_ready = false;
+			}
 			return r;
 		}
 		vm->ndevices = i + 1;
+		if ((r = device_start_ticker(d, cfg->devices[i], err, errlen)))
+			return r;
 	}
 	return 0;
 }
 
 void ik_devices_destroy(struct ik_vm *vm)
 {
-	for (size_t i = 0; i < vm->ndevices; i++)
-		if (vm->devices[i].model->destroy)
-			vm->devices[i].model->destroy(&vm->devices[i]);
-	vm->ndevices = 0;
-}
-
-static struct ik_device *find_grant(struct ik_vm *vm, uint16_t port, unsigned size)
-{
 	for (size_t i = 0; i < vm->ndevices; i++) {
 		struct ik_device *d = &vm->devices[i];
 
-		if (port >= d->port && (uint32_t)port + size <= (uint32_t)d->port + d->model->nports)
-			return d;
+		if (d->ticker_running) {
+			pthread_mutex_lock(&d->lock);
+			atomic_store(&d->ticker_quit, true);
+			pthread_cond_signal(&d->tick_cond);
+			pthread_mutex_unlock(&d->lock);
+			pthread_join(d->ticker, NULL);
+			d->ticker_running = false;
+		}
+		if (d->model->destroy)
+			d->model->destroy(d);
+		if (d->lock_ready) {
+			pthread_cond_destroy(&d->tick_cond);
+			pthread_mutex_destroy(&d->lock);
+			d->lock_ready = false;
+		}
+	}
+	vm->ndevices = 0;
+}
+
+/* The device whose grant holds [port, port + size), and the register number of `port`. */
+static struct ik_device *find_grant(struct ik_vm *vm, uint16_t port, unsigned size, uint16_t *reg)
+{
+	for (size_t i = 0; i < vm->ndevices; i++) {
+		struct ik_device *d = &vm->devices[i];
+		struct ik_port_range r[IK_DEV_MAX_RANGES];
+		unsigned n = model_ranges(d->model, r);
+
+		for (unsigned k = 0; k < n; k++) {
+			long first = (long)d->port + r[k].delta;
+
+			if ((long)port >= first && (long)port + size <= first + r[k].count) {
+				*reg = (uint16_t)(r[k].reg + (port - first));
+				return d;
+			}
+		}
 	}
 	return NULL;
 }
@@ -162,7 +403,8 @@ static void pio_violation(struct ik_vm *vm, const char *fmt, ...)
 
 void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, uint8_t *data)
 {
-	struct ik_device *d = find_grant(vm, port, size);
+	uint16_t reg = 0;
+	struct ik_device *d = find_grant(vm, port, size, &reg);
 	const char *kind = write ? "write" : "read";
 	uint32_t val = 0;
 	int r;
@@ -172,13 +414,15 @@ void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, 
 			      kind, vm->name);
 		return;
 	}
+	pthread_mutex_lock(&d->lock);
 	if (write) {
 		memcpy(&val, data, size);
-		r = d->model->pio_write(d, (uint16_t)(port - d->port), size, val);
+		r = d->model->pio_write(d, reg, size, val);
 	} else {
-		r = d->model->pio_read(d, (uint16_t)(port - d->port), size, &val);
+		r = d->model->pio_read(d, reg, size, &val);
 		memcpy(data, &val, size);
 	}
+	pthread_mutex_unlock(&d->lock);
 	if (r < 0)
 		pio_violation(vm, "device %s@0x%x refused a %u-byte %s of port 0x%x: %s", d->model->name,
 			      d->port, size, kind, port, strerror(-r));
@@ -193,4 +437,62 @@ void ik_dev_log(struct ik_device *dev, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	ik_log(dev->vm, "[%s] %s", dev->vm->name, line);
+}
+
+int ik_dev_fail(struct ik_device *dev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dev->err, sizeof(dev->err), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int ik_dev_opt(const struct ik_device *dev, const char *key, char *out, size_t outlen)
+{
+	size_t klen = strlen(key);
+
+	for (const char *o = dev->opts; *o;) {
+		const char *comma = strchr(o, ',');
+		size_t len = comma ? (size_t)(comma - o) : strlen(o);
+
+		if (len > klen && !strncmp(o, key, klen) && o[klen] == '=') {
+			if (len - klen - 1 >= outlen)
+				return -ENAMETOOLONG;
+			memcpy(out, o + klen + 1, len - klen - 1);
+			out[len - klen - 1] = '\0';
+			return 0;
+		}
+		if (!comma)
+			break;
+		o = comma + 1;
+	}
+	return -ENOENT;
+}
+
+int ik_dev_opt_uint(struct ik_device *dev, const char *key, unsigned long def, unsigned long max,
+		    unsigned long *out)
+{
+	char buf[32], *end;
+	unsigned long v;
+	int r = ik_dev_opt(dev, key, buf, sizeof(buf));
+
+	if (r == -ENOENT) {
+		*out = def;
+		return 0;
+	}
+	if (r)
+		return ik_dev_fail(dev, "option %s: value too long", key);
+	errno = 0;
+	v = strtoul(buf, &end, 0);
+	if (!buf[0] || buf[0] == '-' || *end || errno || v > max)
+		return ik_dev_fail(dev, "option %s=%s: expected a number from 0 to %lu", key, buf, max);
+	*out = v;
+	return 0;
+}
+
+uint64_t ik_dev_now_ns(void)
+{
+	return ik_mono_ns();
 }

@@ -1,28 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Device models: emulated hardware the operator grants to a driver VM ("--device
- * MODEL[@PORT]"). Each model lives in its own file (dev_*.c) and is listed in devices.c.
+ * MODEL[@PORT][,KEY=VALUE...]", e.g. "cmos@0x70,file=/var/lib/nvram.bin"). Each model lives in
+ * its own file (dev_*.c) and is listed in devices.c.
  * The guest reaches a model's ports through the port window (IK_GPA_PIO + port); the run loop
- * has already checked that the access lies inside the grant, so `offset + size <= nports`.
+ * has already checked that the access lies inside the grant. A model decodes one contiguous
+ * range [PORT, PORT + nports) by default, or the ranges it lists in `ranges` (boards that decode
+ * scattered ports, e.g. 0x443 and 0x043); either way the callbacks see a register number
+ * `offset` < nports (range.reg + port - range start) and `offset + size <= nports` within a range.
+ *
+ * Threads: pio_read/pio_write run on the vCPU thread, tick on the device's own timer thread; the
+ * registry serialises them with dev->lock, so a model needs no locking of its own.
  */
 #ifndef IKMON_DEVMODEL_H
 #define IKMON_DEVMODEL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct ik_vm;
 struct ik_device;
 
+/* One decoded port range: ports [PORT + delta, PORT + delta + count) are registers reg... */
+struct ik_port_range {
+	int32_t delta;
+	uint16_t count, reg;
+};
+
+#define IK_DEV_MAX_RANGES 4u
+#define IK_DEV_OPTS_MAX   256u
+#define IK_DEV_TICK_MS    20u
+
 struct ik_devmodel {
 	const char *name;
 	const char *summary;
 	uint16_t default_port, nports;
-	int (*init)(struct ik_device *dev);        /* may be NULL */
+	int (*init)(struct ik_device *dev);        /* may be NULL; ik_dev_fail() for a message */
 	void (*destroy)(struct ik_device *dev);    /* may be NULL */
 	/* size is 1, 2 or 4. Return 0, or -errno to end the VM (a misuse of the device). */
 	int (*pio_read)(struct ik_device *dev, uint16_t offset, unsigned size, uint32_t *val);
 	int (*pio_write)(struct ik_device *dev, uint16_t offset, unsigned size, uint32_t val);
+	/* Optional. */
+	const struct ik_port_range *ranges;  /* NULL: one range {0, nports, 0} */
+	unsigned nranges;
+	const char *const *options;          /* NULL-terminated KEY names accepted after the port */
+	/* Time-based behaviour (counters running down, expiry): called every IK_DEV_TICK_MS on
+	 * the device's timer thread while the VM lives. May be NULL. */
+	void (*tick)(struct ik_device *dev, uint64_t now_ns);
 };
 
 /* One granted instance of a model. */
@@ -32,6 +59,14 @@ struct ik_device {
 	uint16_t port;  /* first port of the grant */
 	unsigned index; /* n-th instance of this model in the VM (0, 1, ...) */
 	void *state;    /* the model's own */
+	char opts[IK_DEV_OPTS_MAX]; /* "KEY=VALUE,KEY=VALUE" from the grant, keys checked */
+	char err[160];              /* why init failed (ik_dev_fail) */
+	/* registry-owned */
+	pthread_mutex_t lock;
+	pthread_cond_t tick_cond;
+	pthread_t ticker;
+	bool lock_ready, ticker_running;
+	atomic_bool ticker_quit;
 };
 
 #define IK_MAX_DEVICES 16u
@@ -50,8 +85,24 @@ int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs,
 
 /* Services for models. */
 void ik_dev_log(struct ik_device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record why init fails (shown in the VM creation error); returns -EINVAL. */
+int ik_dev_fail(struct ik_device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Option KEY of the grant into out: 0, -ENOENT when absent, -ENAMETOOLONG when it does not fit. */
+int ik_dev_opt(const struct ik_device *dev, const char *key, char *out, size_t outlen);
+/* Unsigned option (C syntax: 11, 0x3f): def when absent; -EINVAL (with ik_dev_fail) when it is
+ * not a number or above max. */
+int ik_dev_opt_uint(struct ik_device *dev, const char *key, unsigned long def, unsigned long max,
+		    unsigned long *out);
+/* Monotonic clock in ns (the clock tick() receives). */
+uint64_t ik_dev_now_ns(void);
 
 extern const struct ik_devmodel ik_dev_parport;
 extern const struct ik_devmodel ik_dev_testdev;
+extern const struct ik_devmodel ik_dev_cmos;
+extern const struct ik_devmodel ik_dev_wdt501;
+extern const struct ik_devmodel ik_dev_dtlk;
+extern const struct ik_devmodel ik_dev_sbc7240;
+extern const struct ik_devmodel ik_dev_sbc_epx_c3;
+extern const struct ik_devmodel ik_dev_wafer5823;
 
 #endif /* IKMON_DEVMODEL_H */

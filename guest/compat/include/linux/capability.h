@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* iKernel Linux compat: <linux/capability.h>. The driver VM has no credentials yet: every
- * capability check succeeds (the host-side node permissions decide who may open a device).
- * A policy hook belongs here later. */
+/* iKernel Linux compat: <linux/capability.h>. The driver VM has no credentials of its own:
+ * which capabilities capable() grants is the operator's policy, the boot parameter
+ * `ikernel.caps` (from the manifest; today `ikernel run --param ikernel.caps=...`):
+ *   absent                  every capability (the host-side node permissions decide who may
+ *                           open a device at all)
+ *   none                    no capability
+ *   sys_admin,net_admin,21  only these (names without CAP_, lower case, or numbers) */
 #ifndef _IK_LINUX_CAPABILITY_H
 #define _IK_LINUX_CAPABILITY_H
 
@@ -50,10 +54,8 @@
 #define CAP_CHECKPOINT_RESTORE 40
 #define CAP_LAST_CAP CAP_CHECKPOINT_RESTORE
 
-static inline bool capable(int cap)
-{
-	(void)cap;
-	return true;
-}
+bool capable(int cap);
+#define ns_capable(ns, cap) capable(cap)
+#define has_capability(task, cap) capable(cap)
 
 #endif

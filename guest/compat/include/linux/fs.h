@@ -10,6 +10,7 @@
 #define _IK_LINUX_FS_H
 
 #include <linux/types.h>
+#include <linux/capability.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/kdev_t.h>

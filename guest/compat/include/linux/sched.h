@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/jiffies.h>
 #include <linux/wait.h>
+#include <linux/timer.h>
 
 #define TASK_RUNNING 0x0000
 #define TASK_INTERRUPTIBLE 0x0001

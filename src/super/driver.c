@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Driver lifecycle: start a monitor child (`ikernel run` with the manifest's grants), notice
+ * when its driver is ready, read its output into the log, reap it, decide about a restart
+ * (policy + exponential backoff), stop it (SIGTERM, then SIGKILL after a deadline).
+ * A monitor is a separate process in its own process group: whatever happens to it cannot take
+ * the supervisor or another driver down; PR_SET_PDEATHSIG ends it if the supervisor dies.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "super.h"
+
+#define READY_TIMEOUT_MS 10000 /* a driver not ready by then is ended and counted a failure */
+#define STOP_GRACE_MS    5000  /* SIGTERM -> SIGKILL */
+#define STABLE_RUN_MS    10000 /* a run this long resets the backoff */
+#define READY_POLL_MS    20
+
+const char *drv_state_name(enum drv_state s)
+{
+	switch (s) {
+	case DRV_STOPPED: return "stopped";
+	case DRV_STARTING: return "starting";
+	case DRV_RUNNING: return "running";
+	case DRV_STOPPING: return "stopping";
+	case DRV_BACKOFF: return "restarting";
+	case DRV_CRASHED: return "crashed";
+	case DRV_FAILED: return "failed";
+	}
+	return "?";
+}
+
+static void set_state(struct drv *d, enum drv_state s)
+{
+	pthread_mutex_lock(&super.lock);
+	d->state = s;
+	pthread_cond_broadcast(&super.changed);
+	pthread_mutex_unlock(&super.lock);
+}
+
+/* ---- starting ---------------------------------------------------------------------------- */
+
+#define MAX_ARGS (16 + 2 * IKM_MAX_DEVICES + 2 * IKM_MAX_PARAMS)
+
+static int build_argv(const struct drv *d, char **argv, char *store, size_t storelen)
+{
+	const struct ik_manifest *m = &d->m;
+	int n = 0;
+	size_t used = 0;
+
+#define ARG(s) (argv[n++] = (char *)(s))
+#define ARGF(...) do { \
+		int k_ = snprintf(store + used, storelen - used, __VA_ARGS__); \
+		if (k_ < 0 || (size_t)k_ >= storelen - used) return -E2BIG; \
+		argv[n++] = store + used; used += (size_t)k_ + 1; \
+	} while (0)
+	ARG(super.exe);
+	ARG("run");
+	ARG(m->image);
+	ARG("--name");
+	ARG(m->name);
+	ARG("--runtime-dir");
+	ARG(super.runtime_dir);
+	if (m->mem) {
+		ARG("--mem");
+		ARGF("%llu", (unsigned long long)m->mem);
+	}
+	if (m->hang_ms) {
+		ARG("--hang-ms");
+		ARGF("%u", m->hang_ms);
+	}
+	for (unsigned i = 0; i < m->ndevices; i++) {
+		ARG("--device");
+		ARG(m->devices[i].grant);
+	}
+	/* params: "k=v k=v" -> --param k=v ... */
+	char params[IK_PARAMS_MAX];
+	snprintf(params, sizeof(params), "%s", m->params);
+	for (char *save = NULL, *tok = strtok_r(params, " ", &save); tok && n < MAX_ARGS - 3;
+	     tok = strtok_r(NULL, " ", &save)) {
+		ARG("--param");
+		ARGF("%s", tok);
+	}
+	argv[n] = NULL;
+#undef ARG
+#undef ARGF
+	return n;
+}
+
+/* In the child: own process group (a Ctrl-C at the terminal is for the supervisor, which
+ * stops the monitors itself), die with the supervisor, default signals, output to the pipe. */
+static void child_exec(int out_fd, char **argv, pid_t parent)
+{
+	sigset_t none;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(125);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	int devnull = open("/dev/null", O_RDONLY);
+	if (devnull >= 0)
+		dup2(devnull, 0);
+	dup2(out_fd, 1);
+	dup2(out_fd, 2);
+	execv(argv[0], argv);
+	dprintf(2, "ikernel up: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+int drv_start(struct drv *d)
+{
+	char *argv[MAX_ARGS + 1];
+	char store[2048], cmdline[4096];
+	int pipefd[2];
+
+	if (build_argv(d, argv, store, sizeof(store)) < 0) {
+		drv_note(d, "cannot build the monitor's command line (too long)");
+		return -E2BIG;
+	}
+	size_t used = 0;
+	for (int i = 0; argv[i] && used < sizeof(cmdline); i++)
+		used += (size_t)snprintf(cmdline + used, sizeof(cmdline) - used, "%s%s", i ? " " : "",
+					 argv[i]);
+	rtdir_remove_driver_links(d); /* leftovers of a monitor that was killed */
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		drv_note(d, "fork: %s", strerror(e));
+		return -e;
+	}
+	if (pid == 0)
+		child_exec(pipefd[1], argv, parent);
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	d->out_fd = pipefd[0];
+	d->pid = pid;
+	d->started_ns = super_now_ns();
+	d->ready_ns = 0;
+	d->not_ready_warned = false;
+	d->last_report[0] = '\0';
+	drv_note(d, "monitor pid %d: %s", (int)pid, cmdline);
+	set_state(d, DRV_STARTING);
+	return 0;
+}
+
+/* ---- readiness --------------------------------------------------------------------------- */
+
+static bool path_exists(const char *dir, const char *name, const char *suffix)
+{
+	char p[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s%s", dir, name, suffix);
+	return lstat(p, &st) == 0;
+}
+
+/* Ready: the monitor's socket and every node link of the manifest exist. */
+static bool drv_ready(struct drv *d)
+{
+	char nodes[PATH_MAX + 8];
+
+	if (!path_exists(super.runtime_dir, d->m.name, ".sock"))
+		return false;
+	snprintf(nodes, sizeof(nodes), "%s/nodes", super.runtime_dir);
+	for (unsigned i = 0; i < d->m.nnodes; i++)
+		if (!path_exists(nodes, d->m.nodes[i].name, ""))
+			return false;
+	return true;
+}
+
+static void check_ready(struct drv *d, uint64_t now)
+{
+	if (drv_ready(d)) {
+		d->ready_ns = now;
+		drv_note(d, "ready after %.1f ms", (double)(now - d->started_ns) / 1e6);
+		set_state(d, DRV_RUNNING);
+		return;
+	}
+	if (now - d->started_ns < (uint64_t)READY_TIMEOUT_MS * 1000000ull)
+		return;
+	/* The socket is there but a declared node is not: the driver did not register it. */
+	if (path_exists(super.runtime_dir, d->m.name, ".sock")) {
+		if (!d->not_ready_warned)
+			drv_note(d, "warning: the driver did not register every node its manifest "
+				    "declares (%s): opening a missing one gives ENXIO", d->m.source);
+		d->not_ready_warned = true;
+		d->ready_ns = now;
+		set_state(d, DRV_RUNNING);
+		return;
+	}
+	snprintf(d->last_crash, sizeof(d->last_crash), "not ready within %d ms", READY_TIMEOUT_MS);
+	drv_note(d, "not ready within %d ms: stopping it", READY_TIMEOUT_MS);
+	kill(d->pid, SIGKILL);
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+static void on_line(void *ctx, const char *line)
+{
+	struct drv *d = ctx;
+
+	/* `ikernel run` reports how the VM ended as "ikernel: ..." (crash, panic, violation). */
+	if (!strncmp(line, "ikernel: ", 9))
+		snprintf(d->last_report, sizeof(d->last_report), "%s", line + 9);
+}
+
+void drv_read_output(struct drv *d)
+{
+	char buf[4096];
+
+	while (d->out_fd >= 0) {
+		ssize_t n = read(d->out_fd, buf, sizeof(buf));
+		if (n > 0) {
+			logbuf_feed(&d->log, buf, (size_t)n, on_line, d);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		/* EOF (or error): the monitor is gone or closed its output. */
+		logbuf_flush_partial(&d->log, on_line, d);
+		close(d->out_fd);
+		d->out_fd = -1;
+	}
+}
+
+/* ---- ending and restarting ----------------------------------------------------------------- */
+
+static uint64_t backoff_ms(const struct drv *d)
+{
+	uint64_t ms = d->m.restart_delay_ms;
+
+	for (unsigned i = 1; i < d->consecutive_failures && ms < d->m.restart_delay_max_ms; i++)
+		ms *= 2;
+	return ms < d->m.restart_delay_max_ms ? ms : d->m.restart_delay_max_ms;
+}
+
+static void describe_end(struct drv *d, int status, bool *failed)
+{
+	char why[560];
+
+	if (WIFEXITED(status)) {
+		int code = WEXITSTATUS(status);
+		*failed = code != 0;
+		if (code == 0)
+			snprintf(why, sizeof(why), "exited cleanly");
+		else if (d->last_report[0])
+			snprintf(why, sizeof(why), "%s", d->last_report);
+		else
+			snprintf(why, sizeof(why), "monitor exited with status %d", code);
+	} else {
+		int sig = WTERMSIG(status);
+		*failed = true;
+		snprintf(why, sizeof(why), "monitor killed by signal %d (%s)", sig, strsignal(sig));
+	}
+	if (*failed && !d->want_stopped)
+		snprintf(d->last_crash, sizeof(d->last_crash), "%s", why);
+	drv_note(d, "monitor pid %d ended: %s", (int)d->pid, why);
+}
+
+static void after_end(struct drv *d, bool failed)
+{
+	uint64_t now = super_now_ns();
+	uint64_t ran_ms = (now - d->started_ns) / 1000000ull;
+
+	if (d->want_stopped || super.shutting_down) {
+		if (d->restart_after_stop && !super.shutting_down) {
+			/* `ikernel restart` of a running driver: it stopped, now it starts. */
+			d->restart_after_stop = false;
+			d->want_stopped = false;
+			d->consecutive_failures = 0;
+			d->restarts++;
+			if (drv_start(d) == 0)
+				return;
+		}
+		set_state(d, DRV_STOPPED);
+		return;
+	}
+	bool restart = d->m.restart == IKM_RESTART_ALWAYS ||
+		       (d->m.restart == IKM_RESTART_ON_FAILURE && failed);
+	if (failed)
+		d->consecutive_failures = ran_ms >= STABLE_RUN_MS ? 1 : d->consecutive_failures + 1;
+	else
+		d->consecutive_failures = 0;
+	if (!restart) {
+		set_state(d, failed ? DRV_CRASHED : DRV_STOPPED);
+		return;
+	}
+	if (d->m.restart_limit && d->consecutive_failures > d->m.restart_limit) {
+		drv_note(d, "giving up: %u failed runs in a row (restart_limit = %u); "
+			    "'ikernel restart %s' tries again", d->consecutive_failures - 1,
+			 d->m.restart_limit, d->m.name);
+		set_state(d, DRV_FAILED);
+		return;
+	}
+	uint64_t delay = failed ? backoff_ms(d) : d->m.restart_delay_ms;
+	d->restart_at_ns = now + delay * 1000000ull;
+	drv_note(d, "restarting in %llu ms (restart = %s)", (unsigned long long)delay,
+		 ikm_restart_name(d->m.restart));
+	set_state(d, DRV_BACKOFF);
+}
+
+static struct drv *by_pid(pid_t pid)
+{
+	for (unsigned i = 0; i < super.ndrivers; i++)
+		if (super.drivers[i].pid == pid)
+			return &super.drivers[i];
+	return NULL;
+}
+
+void drv_reap_children(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct drv *d = by_pid(pid);
+		if (!d)
+			continue;
+		drv_read_output(d); /* what it printed last says why it ended */
+		if (d->out_fd >= 0) {
+			logbuf_flush_partial(&d->log, on_line, d);
+			close(d->out_fd);
+			d->out_fd = -1;
+		}
+		bool failed;
+		describe_end(d, status, &failed);
+		d->pid = 0;
+		d->ready_ns = 0;
+		rtdir_remove_driver_links(d);
+		after_end(d, failed);
+	}
+}
+
+/* ---- requests ------------------------------------------------------------------------------ */
+
+void drv_request_stop(struct drv *d, bool restart_after)
+{
+	d->want_stopped = true;
+	d->restart_after_stop = restart_after;
+	if (d->pid > 0) {
+		if (d->state != DRV_STOPPING) {
+			kill(d->pid, SIGTERM);
+			d->kill_at_ns = super_now_ns() + (uint64_t)STOP_GRACE_MS * 1000000ull;
+			set_state(d, DRV_STOPPING);
+		}
+		return;
+	}
+	/* Not running (backoff, crashed, failed, stopped). */
+	if (restart_after) {
+		d->restart_after_stop = false;
+		d->want_stopped = false;
+		d->consecutive_failures = 0;
+		if (d->started_ns)
+			d->restarts++;
+		drv_start(d);
+		return;
+	}
+	set_state(d, DRV_STOPPED);
+}
+
+void drv_request_start(struct drv *d)
+{
+	if (d->pid > 0)
+		return;
+	d->want_stopped = false;
+	d->consecutive_failures = 0;
+	drv_start(d);
+}
+
+int drv_tick(void)
+{
+	uint64_t now = super_now_ns(), next = UINT64_MAX;
+
+	for (unsigned i = 0; i < super.ndrivers; i++) {
+		struct drv *d = &super.drivers[i];
+
+		switch (d->state) {
+		case DRV_STARTING:
+			check_ready(d, now);
+			if (d->state == DRV_STARTING && now + READY_POLL_MS * 1000000ull < next)
+				next = now + READY_POLL_MS * 1000000ull;
+			break;
+		case DRV_BACKOFF:
+			if (now >= d->restart_at_ns) {
+				d->restarts++;
+				if (drv_start(d) < 0)
+					after_end(d, true);
+				if (d->state == DRV_STARTING)
+					next = now + READY_POLL_MS * 1000000ull;
+			} else if (d->restart_at_ns < next) {
+				next = d->restart_at_ns;
+			}
+			break;
+		case DRV_STOPPING:
+			if (d->pid > 0 && now >= d->kill_at_ns) {
+				drv_note(d, "monitor pid %d ignored SIGTERM for %d ms: SIGKILL", (int)d->pid,
+					 STOP_GRACE_MS);
+				kill(d->pid, SIGKILL);
+				d->kill_at_ns = UINT64_MAX;
+			} else if (d->kill_at_ns < next) {
+				next = d->kill_at_ns;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (next == UINT64_MAX)
+		return -1;
+	return next <= now ? 0 : (int)((next - now) / 1000000ull) + 1;
+}
+
+/* ---- for the FUSE workers ----------------------------------------------------------------- */
+
+bool drv_wait_running(struct drv *d, int timeout_ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&super.lock);
+	/* A driver on its way up (starting, or restarting after a crash) is worth waiting for. */
+	while ((d->state == DRV_STARTING || d->state == DRV_BACKOFF) && !super.shutting_down) {
+		if (pthread_cond_timedwait(&super.changed, &super.lock, &until) == ETIMEDOUT)
+			break;
+	}
+	bool running = d->state == DRV_RUNNING && !super.shutting_down;
+	pthread_mutex_unlock(&super.lock);
+	return running;
+}
+
+void drv_count_call(struct drv *d, long result)
+{
+	__atomic_add_fetch(&d->calls, 1, __ATOMIC_RELAXED);
+	if (result < 0)
+		__atomic_add_fetch(&d->errors, 1, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: MIT */
+/* Manifest parsing (manifest.h) on libinih, with our own line reader so that every message,
+ * including those about whole sections, names the line. */
+#include "manifest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <ini.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devmodel.h"
+
+#define LINE_MAX_LEN 1024
+
+static char image_dir[PATH_MAX];
+
+void ikm_set_image_dir(const char *dir)
+{
+	snprintf(image_dir, sizeof(image_dir), "%s", dir ? dir : "");
+}
+
+const char *ikm_restart_name(enum ikm_restart r)
+{
+	switch (r) {
+	case IKM_RESTART_NEVER:
+		return "never";
+	case IKM_RESTART_ON_FAILURE:
+		return "on-failure";
+	default:
+		return "always";
+	}
+}
+
+/* ---- the parse state and the line reader ------------------------------------------------ */
+
+enum section_kind { SEC_NONE, SEC_DRIVER, SEC_DEVICE, SEC_NODE, SEC_BAD };
+
+struct parse {
+	struct ik_manifest *m;
+	/* input: a FILE or a string */
+	FILE *f;
+	const char *text;
+	int line;             /* of the line inih is working on */
+	enum section_kind sec;
+	int sec_line;
+	bool seen_driver;
+	int driver_line;
+	int name_line, image_line;
+	char image_name[PATH_MAX];
+	char dir[PATH_MAX];   /* the manifest's directory ("" for builtin text) */
+	char err[IKM_ERR_MAX];
+	int errno_val;
+};
+
+static void fail(struct parse *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void fail(struct parse *p, int line, const char *fmt, ...)
+{
+	char why[IKM_ERR_MAX / 2];
+	va_list ap;
+
+	if (p->err[0])
+		return; /* the first error is the one reported */
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (snprintf(p->err, sizeof(p->err), "%s:%d: %s", p->m->source, line, why) < 0)
+		p->err[0] = '?';
+	p->errno_val = EINVAL;
+}
+
+static bool valid_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+			return false;
+	return strcmp(s, ".") && strcmp(s, "..");
+}
+
+/* A section header "[kind label]": open the section (inih reports keys, not headers). */
+static void open_section(struct parse *p, const char *hdr)
+{
+	char kind[64] = "", label[128] = "";
+	struct ik_manifest *m = p->m;
+
+	p->sec_line = p->line;
+	p->sec = SEC_BAD;
+	if (sscanf(hdr, "%63s %127s", kind, label) < 1) {
+		fail(p, p->line, "empty section name");
+		return;
+	}
+	if (!strcmp(kind, "driver")) {
+		if (label[0])
+			fail(p, p->line, "[driver] takes no label (the name is 'name = ...')");
+		else if (p->seen_driver)
+			fail(p, p->line, "a second [driver] section");
+		p->seen_driver = true;
+		p->driver_line = p->line;
+		p->sec = SEC_DRIVER;
+	} else if (!strcmp(kind, "device")) {
+		if (m->ndevices >= IKM_MAX_DEVICES) {
+			fail(p, p->line, "too many [device] sections (at most %d)", IKM_MAX_DEVICES);
+			return;
+		}
+		struct ikm_device *d = &m->devices[m->ndevices++];
+		memset(d, 0, sizeof(*d));
+		d->irq = -1;
+		d->line = p->line;
+		snprintf(d->label, sizeof(d->label), "%s", label[0] ? label : kind);
+		p->sec = SEC_DEVICE;
+	} else if (!strcmp(kind, "node")) {
+		if (!valid_name(label, IK_NAME_MAX)) {
+			fail(p, p->line, "[node NAME] needs a name of 1-%u characters from [A-Za-z0-9_.-] (got '%s')",
+			     IK_NAME_MAX - 1, label);
+			return;
+		}
+		if (m->nnodes >= IKM_MAX_NODES) {
+			fail(p, p->line, "too many [node] sections (at most %d)", IKM_MAX_NODES);
+			return;
+		}
+		for (unsigned i = 0; i < m->nnodes; i++)
+			if (!strcmp(m->nodes[i].name, label)) {
+				fail(p, p->line, "node '%s' is declared twice (also line %d)", label,
+				     m->nodes[i].line);
+				return;
+			}
+		struct ikm_node *n = &m->nodes[m->nnodes++];
+		memset(n, 0, sizeof(*n));
+		snprintf(n->name, sizeof(n->name), "%s", label);
+		n->mode = 0600;
+		n->line = p->line;
+		p->sec = SEC_NODE;
+	} else {
+		fail(p, p->line, "unknown section [%s] (expected [driver], [device LABEL] or [node NAME])",
+		     hdr);
+	}
+}
+
+/* Look at the line inih is about to parse: count it, spot section headers. */
+static void see_line(struct parse *p, const char *line)
+{
+	const char *s = line;
+
+	p->line++;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s != '[')
+		return;
+	const char *end = strchr(s, ']');
+	if (!end)
+		return; /* inih reports it */
+	char hdr[160];
+	size_t n = (size_t)(end - s - 1);
+	if (n >= sizeof(hdr))
+		n = sizeof(hdr) - 1;
+	memcpy(hdr, s + 1, n);
+	hdr[n] = '\0';
+	open_section(p, hdr);
+}
+
+static char *next_line(struct parse *p, char *buf, size_t len)
+{
+	if (p->f)
+		return fgets(buf, (int)len, p->f);
+	if (!p->text || !*p->text)
+		return NULL;
+	const char *nl = strchr(p->text, '\n');
+	size_t n = nl ? (size_t)(nl - p->text + 1) : strlen(p->text);
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, p->text, n);
+	buf[n] = '\0';
+	p->text += n;
+	return buf;
+}
+
+/* inih's reader: one whole line at a time (a longer line is refused, not split). */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char line[LINE_MAX_LEN + 2];
+
+	if (!next_line(p, line, sizeof(line)))
+		return NULL;
+	size_t n = strlen(line);
+	if ((n == sizeof(line) - 1 && line[n - 1] != '\n') || (int)n > num - 3) {
+		see_line(p, "");
+		fail(p, p->line, "line too long (at most %d characters)", num - 3 < LINE_MAX_LEN ?
+		     num - 3 : LINE_MAX_LEN);
+		/* skip the rest of the line */
+		while (n == sizeof(line) - 1 && line[n - 1] != '\n' && next_line(p, line, sizeof(line)))
+			n = strlen(line);
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
+	see_line(p, line);
+	memcpy(str, line, n + 1);
+	return str;
+}
+
+/* ---- values ------------------------------------------------------------------------------ */
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return (*end || errno) ? -EINVAL : 0;
+}
+
+/* "64M", "4096K", "1G", "2097152". */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned shift = 0;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* "250ms", "2s", "1m", or plain milliseconds. */
+static int parse_ms(const char *s, unsigned *out)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long mul = 1;
+	if (errno || end == s)
+		return -EINVAL;
+	if (!strcmp(end, "s"))
+		mul = 1000;
+	else if (!strcmp(end, "m") || !strcmp(end, "min"))
+		mul = 60000;
+	else if (*end && strcmp(end, "ms"))
+		return -EINVAL;
+	if (v > 24ull * 3600 * 1000 / mul)
+		return -ERANGE;
+	*out = (unsigned)(v * mul);
+	return 0;
+}
+
+static int parse_uid(const char *s, uid_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) == 0 && v < (uid_t)-1) {
+		*out = (uid_t)v;
+		return 0;
+	}
+	struct passwd *pw = getpwnam(s);
+	if (!pw)
+		return -ENOENT;
+	*out = pw->pw_uid;
+	return 0;
+}
+
+static int parse_gid(const char *s, gid_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) == 0 && v < (gid_t)-1) {
+		*out = (gid_t)v;
+		return 0;
+	}
+	struct group *gr = getgrnam(s);
+	if (!gr)
+		return -ENOENT;
+	*out = gr->gr_gid;
+	return 0;
+}
+
+/* ---- sections ---------------------------------------------------------------------------- */
+
+static void add_param(struct parse *p, const char *v)
+{
+	struct ik_manifest *m = p->m;
+	size_t len = strlen(m->params);
+
+	if (!strchr(v, '=') || strchr(v, ' ') || v[0] == '=') {
+		fail(p, p->line, "bad module parameter '%s' (expected param = KEY=VALUE, no spaces)", v);
+		return;
+	}
+	if (len + strlen(v) + 2 > sizeof(m->params)) {
+		fail(p, p->line, "module parameters too long (at most %u bytes in all)", IK_PARAMS_MAX - 1);
+		return;
+	}
+	snprintf(m->params + len, sizeof(m->params) - len, "%s%s", len ? " " : "", v);
+}
+
+static void driver_key(struct parse *p, const char *k, const char *v)
+{
+	struct ik_manifest *m = p->m;
+	uint64_t n;
+
+	if (!strcmp(k, "name")) {
+		if (!valid_name(v, IK_NAME_MAX))
+			fail(p, p->line, "bad driver name '%s' (1-%u characters from [A-Za-z0-9_.-])", v,
+			     IK_NAME_MAX - 1);
+		snprintf(m->name, sizeof(m->name), "%s", v);
+		p->name_line = p->line;
+	} else if (!strcmp(k, "image")) {
+		if (!*v || strlen(v) >= sizeof(p->image_name))
+			fail(p, p->line, "bad image '%s'", v);
+		snprintf(p->image_name, sizeof(p->image_name), "%s", v);
+		p->image_line = p->line;
+	} else if (!strcmp(k, "memory")) {
+		if (parse_size(v, &n) || n < IK_MEM_MIN || n > IK_MEM_MAX || n % IK_MEM_MIN)
+			fail(p, p->line, "bad memory '%s' (a multiple of 2M from 2M to 256M, e.g. 4M)", v);
+		m->mem = n;
+	} else if (!strcmp(k, "param")) {
+		add_param(p, v);
+	} else if (!strcmp(k, "hang_ms")) {
+		if (parse_u64(v, &n) || n == 0 || n > 3600000)
+			fail(p, p->line, "bad hang_ms '%s' (1..3600000)", v);
+		m->hang_ms = (unsigned)n;
+	} else if (!strcmp(k, "restart")) {
+		if (!strcmp(v, "never"))
+			m->restart = IKM_RESTART_NEVER;
+		else if (!strcmp(v, "on-failure"))
+			m->restart = IKM_RESTART_ON_FAILURE;
+		else if (!strcmp(v, "always"))
+			m->restart = IKM_RESTART_ALWAYS;
+		else
+			fail(p, p->line, "bad restart policy '%s' (never, on-failure or always)", v);
+	} else if (!strcmp(k, "restart_delay")) {
+		if (parse_ms(v, &m->restart_delay_ms) || m->restart_delay_ms == 0)
+			fail(p, p->line, "bad restart_delay '%s' (e.g. 200ms, 1s)", v);
+	} else if (!strcmp(k, "restart_delay_max")) {
+		if (parse_ms(v, &m->restart_delay_max_ms) || m->restart_delay_max_ms == 0)
+			fail(p, p->line, "bad restart_delay_max '%s' (e.g. 10s)", v);
+	} else if (!strcmp(k, "restart_limit")) {
+		if (parse_u64(v, &n) || n > 1000000)
+			fail(p, p->line, "bad restart_limit '%s' (0 = unlimited, else a count)", v);
+		m->restart_limit = (unsigned)n;
+	} else {
+		fail(p, p->line, "unknown key '%s' in [driver] (name, image, memory, param, hang_ms, "
+			     "restart, restart_delay, restart_delay_max, restart_limit)", k);
+	}
+}
+
+/* mmio = BASE:SIZE (hex or decimal) or none. */
+static int parse_mmio(const char *v, uint64_t *base, uint64_t *size)
+{
+	char b[64];
+	const char *colon = strchr(v, ':');
+
+	if (!strcmp(v, "none")) {
+		*base = *size = 0;
+		return 0;
+	}
+	if (!colon || (size_t)(colon - v) >= sizeof(b))
+		return -EINVAL;
+	memcpy(b, v, (size_t)(colon - v));
+	b[colon - v] = '\0';
+	if (parse_u64(b, base) || parse_size(colon + 1, size) || *size == 0 ||
+	    *size % IK_PAGE_SIZE || *base % IK_PAGE_SIZE)
+		return -EINVAL;
+	return 0;
+}
+
+static void device_key(struct parse *p, const char *k, const char *v)
+{
+	struct ikm_device *d = &p->m->devices[p->m->ndevices - 1];
+	uint64_t n;
+
+	if (!strcmp(k, "model")) {
+		snprintf(d->model, sizeof(d->model), "%s", v);
+	} else if (!strcmp(k, "port")) {
+		if (parse_u64(v, &n) || n > 0xffff)
+			fail(p, p->line, "bad port '%s' (0..0xffff)", v);
+		d->has_port = true;
+		d->port = (uint32_t)n;
+	} else if (!strcmp(k, "irq")) {
+		if (!strcmp(v, "none"))
+			d->irq = -1;
+		else if (parse_u64(v, &n) || n > 63)
+			fail(p, p->line, "bad irq '%s' (a line 0..63, or none)", v);
+		else
+			d->irq = (int)n;
+	} else if (!strcmp(k, "mmio")) {
+		if (parse_mmio(v, &d->mmio_base, &d->mmio_size))
+			fail(p, p->line, "bad mmio '%s' (BASE:SIZE, page-aligned, e.g. 0x1000:4K, or none)", v);
+	} else if (!strcmp(k, "backing")) {
+		if (!strcmp(v, "none")) {
+			d->backing = IKM_BACKING_NONE;
+		} else if (!strcmp(v, "pty")) {
+			d->backing = IKM_BACKING_PTY;
+		} else if (!strncmp(v, "file:", 5) && v[5]) {
+			d->backing = IKM_BACKING_FILE;
+			snprintf(d->backing_path, sizeof(d->backing_path), "%s", v + 5);
+		} else {
+			fail(p, p->line, "bad backing '%s' (none, pty or file:PATH)", v);
+		}
+	} else {
+		fail(p, p->line, "unknown key '%s' in [device %s] (model, port, irq, mmio, backing)", k,
+		     d->label);
+	}
+}
+
+static void node_key(struct parse *p, const char *k, const char *v)
+{
+	struct ikm_node *n = &p->m->nodes[p->m->nnodes - 1];
+	uint64_t mode;
+	char *end;
+
+	if (!strcmp(k, "owner")) {
+		if (parse_uid(v, &n->uid))
+			fail(p, p->line, "unknown owner '%s' for node %s", v, n->name);
+	} else if (!strcmp(k, "group")) {
+		if (parse_gid(v, &n->gid))
+			fail(p, p->line, "unknown group '%s' for node %s", v, n->name);
+	} else if (!strcmp(k, "mode")) {
+		errno = 0;
+		mode = strtoull(v, &end, 8);
+		if (!*v || *end || errno || mode > 07777)
+			fail(p, p->line, "bad mode '%s' for node %s (octal, e.g. 0660)", v, n->name);
+		n->mode = (mode_t)mode;
+	} else {
+		fail(p, p->line, "unknown key '%s' in [node %s] (owner, group, mode)", k, n->name);
+	}
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse *p = user;
+
+	(void)section; /* see_line() tracked it, with its line */
+	switch (p->sec) {
+	case SEC_DRIVER:
+		driver_key(p, key, value);
+		break;
+	case SEC_DEVICE:
+		device_key(p, key, value);
+		break;
+	case SEC_NODE:
+		node_key(p, key, value);
+		break;
+	case SEC_NONE:
+		fail(p, p->line, "'%s' outside any section (start with [driver])", key);
+		break;
+	case SEC_BAD:
+		break; /* the section header was already refused */
+	}
+	return 1;
+}
+
+/* ---- after parsing: what must be there, and what the monitor can do ---------------------- */
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static void resolve_image(struct parse *p)
+{
+	struct ik_manifest *m = p->m;
+	const char *img = p->image_name;
+
+	if (img[0] == '/') {
+		snprintf(m->image, sizeof(m->image), "%s", img);
+		if (!readable(m->image))
+			fail(p, p->image_line, "image %s: %s", img, strerror(errno));
+		return;
+	}
+	if (p->dir[0] && snprintf(m->image, sizeof(m->image), "%s/%s", p->dir, img) <
+				 (int)sizeof(m->image) && readable(m->image))
+		return;
+	if (image_dir[0] && snprintf(m->image, sizeof(m->image), "%s/%s", image_dir, img) <
+				    (int)sizeof(m->image) && readable(m->image))
+		return;
+	fail(p, p->image_line, "image '%s' not found (looked in %s%s%s)", img,
+	     p->dir[0] ? p->dir : "", p->dir[0] && image_dir[0] ? " and " : "",
+	     image_dir[0] ? image_dir : "");
+}
+
+/* Refuse what `ikernel run` cannot enforce or provide, rather than pretend. */
+static void check_device(struct parse *p, struct ikm_device *d)
+{
+	char known[128];
+
+	if (!d->model[0]) {
+		fail(p, d->line, "[device %s] needs 'model = ...'", d->label);
+		return;
+	}
+	const struct ik_devmodel *dm = ik_devmodel_find(d->model);
+	if (!dm) {
+		ik_devmodel_list(known, sizeof(known));
+		fail(p, d->line, "[device %s]: unknown device model '%s' (known: %s)", d->label, d->model,
+		     known);
+		return;
+	}
+	if (!d->has_port)
+		d->port = dm->default_port;
+	char grant[sizeof(d->grant)];
+	snprintf(grant, sizeof(grant), "%.31s@0x%x", d->model, d->port);
+	memcpy(d->grant, grant, sizeof(grant));
+	if (d->irq >= 0)
+		fail(p, d->line, "[device %s]: irq = %d cannot be granted: the monitor has no per-driver "
+			      "IRQ line grants yet (device models raise their own lines); use irq = none",
+		     d->label, d->irq);
+	else if (d->mmio_size)
+		fail(p, d->line, "[device %s]: mmio windows cannot be granted yet (model %s has port I/O "
+			      "only); use mmio = none", d->label, d->model);
+	else if (d->backing != IKM_BACKING_NONE)
+		fail(p, d->line, "[device %s]: backing '%s' is not supported by the monitor's %s model "
+			      "yet (it has no backing store or terminal); use backing = none", d->label,
+		     d->backing == IKM_BACKING_PTY ? "pty" : "file", d->model);
+}
+
+static void check_devices(struct parse *p)
+{
+	struct ik_manifest *m = p->m;
+	const char *specs[IKM_MAX_DEVICES];
+	struct ik_device devs[IKM_MAX_DEVICES];
+	char why[256];
+
+	for (unsigned i = 0; i < m->ndevices; i++) {
+		check_device(p, &m->devices[i]);
+		specs[i] = m->devices[i].grant;
+	}
+	if (p->err[0] || m->ndevices == 0)
+		return;
+	/* The monitor's own grant parser: ranges, overlaps, exactly as `ikernel run` checks them. */
+	memset(devs, 0, sizeof(devs));
+	if (ik_devices_parse(specs, m->ndevices, devs, why, sizeof(why)))
+		fail(p, m->devices[m->ndevices - 1].line, "%s", why);
+}
+
+static void finish(struct parse *p)
+{
+	struct ik_manifest *m = p->m;
+
+	if (!p->seen_driver) {
+		fail(p, 1, "no [driver] section");
+		return;
+	}
+	if (!m->name[0])
+		fail(p, p->driver_line, "[driver] needs 'name = ...'");
+	if (!p->image_name[0])
+		fail(p, p->driver_line, "[driver] needs 'image = ...' (e.g. image = %s.img)", m->name[0] ? m->name : "led");
+	if (p->err[0])
+		return;
+	if (m->restart_delay_max_ms < m->restart_delay_ms)
+		fail(p, p->driver_line, "restart_delay_max (%u ms) is below restart_delay (%u ms)",
+		     m->restart_delay_max_ms, m->restart_delay_ms);
+	resolve_image(p);
+	check_devices(p);
+}
+
+static int run_parse(struct parse *p, char *err, size_t errlen)
+{
+	struct ik_manifest *m = p->m;
+
+	m->restart = IKM_RESTART_ON_FAILURE;
+	m->restart_delay_ms = 200;
+	m->restart_delay_max_ms = 10000;
+	m->restart_limit = 10;
+	int r = ini_parse_stream(reader, p, handler, p);
+	if (r > 0)
+		fail(p, r, "syntax error (expected KEY = VALUE or [SECTION])");
+	else if (r < 0)
+		fail(p, 1, "cannot parse (out of memory)");
+	if (!p->err[0])
+		finish(p);
+	if (p->err[0]) {
+		snprintf(err, errlen, "%s", p->err);
+		return -p->errno_val;
+	}
+	return 0;
+}
+
+int ikm_parse_file(const char *path, struct ik_manifest *m, char *err, size_t errlen)
+{
+	struct parse p = {.m = m};
+	char tmp[PATH_MAX];
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->source, sizeof(m->source), "%s", path);
+	p.f = fopen(path, "re");
+	if (!p.f) {
+		int e = errno;
+		snprintf(err, errlen, "%s: cannot open manifest: %s", path, strerror(e));
+		return -e;
+	}
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	snprintf(p.dir, sizeof(p.dir), "%s", dirname(tmp));
+	int r = run_parse(&p, err, errlen);
+	fclose(p.f);
+	return r;
+}
+
+int ikm_parse_string(const char *source, const char *text, struct ik_manifest *m, char *err,
+		     size_t errlen)
+{
+	struct parse p = {.m = m, .text = text};
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->source, sizeof(m->source), "%s", source);
+	return run_parse(&p, err, errlen);
+}
+
+int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j < i; j++) {
+			if (!strcmp(ms[i]->name, ms[j]->name)) {
+				snprintf(err, errlen, "%s: driver name '%s' is also used by %s", ms[i]->source,
+					 ms[i]->name, ms[j]->source);
+				return -EEXIST;
+			}
+			for (unsigned a = 0; a < ms[i]->nnodes; a++)
+				for (unsigned b = 0; b < ms[j]->nnodes; b++)
+					if (!strcmp(ms[i]->nodes[a].name, ms[j]->nodes[b].name)) {
+						snprintf(err, errlen, "%s:%d: node '%s' is also declared by %s:%d",
+							 ms[i]->source, ms[i]->nodes[a].line,
+							 ms[i]->nodes[a].name, ms[j]->source,
+							 ms[j]->nodes[b].line);
+						return -EEXIST;
+					}
+		}
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The supervisor (`ikernel up`): one monitor child process per driver VM, restart policy,
+ * logs, the control socket and the FUSE device files. Internal header of src/super.
+ *
+ * Threads: the main thread runs the event loop (signals, children, their output, the control
+ * socket, timers) and alone changes driver state; the FUSE workers read the state (to open a
+ * device file) and bump the call counters. `lock` guards the state, `changed` is broadcast on
+ * every state change.
+ */
+#ifndef IKSUPER_SUPER_H
+#define IKSUPER_SUPER_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "logbuf.h"
+#include "manifest.h"
+
+#define SUPER_MAX_DRIVERS 32
+
+enum drv_state {
+	DRV_STOPPED,  /* not running, by request or clean exit with restart=never/on-failure */
+	DRV_STARTING, /* monitor started, driver not ready yet */
+	DRV_RUNNING,  /* ready: its socket and node links are there */
+	DRV_STOPPING, /* SIGTERM sent, waiting for the monitor to exit */
+	DRV_BACKOFF,  /* ended; restarts at restart_at_ns */
+	DRV_CRASHED,  /* ended with a failure; restart=never */
+	DRV_FAILED,   /* gave up: restart_limit consecutive failures */
+};
+
+struct drv {
+	struct ik_manifest m;
+	int index;
+	enum drv_state state;
+	pid_t pid;                 /* the monitor, 0 when none */
+	int out_fd;                /* the monitor's stdout+stderr, -1 when none */
+	uint64_t started_ns;       /* this run's start */
+	uint64_t ready_ns;         /* this run became ready (0: not yet) */
+	uint64_t restart_at_ns;    /* DRV_BACKOFF */
+	uint64_t kill_at_ns;       /* DRV_STOPPING: SIGKILL after this */
+	unsigned restarts;         /* monitors started after the first */
+	unsigned consecutive_failures;
+	bool want_stopped;         /* by `ikernel stop` or shutdown: no automatic restart */
+	bool restart_after_stop;   /* `ikernel restart` on a running driver */
+	bool not_ready_warned;
+	char last_report[512];     /* the last "ikernel: ..." line the monitor printed */
+	char last_crash[600];      /* why the last failed run ended ("" if none) */
+	uint64_t calls, errors;    /* atomic: device-file calls forwarded, and those that failed */
+	struct logbuf log;
+};
+
+struct super {
+	char runtime_dir[PATH_MAX - 256]; /* room for what we put under it */
+	char dev_dir[PATH_MAX];
+	char log_dir[PATH_MAX];
+	char exe[PATH_MAX];        /* this binary: monitors are `EXE run ...` */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned ndrivers;
+	struct drv drivers[SUPER_MAX_DRIVERS];
+	uint64_t started_ns;
+	bool shutting_down;
+};
+
+extern struct super super;
+
+uint64_t super_now_ns(void);
+/* The supervisor's own messages: stderr, prefixed. */
+void super_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line in a driver's log from the supervisor itself ("[super] ..."). */
+void drv_note(struct drv *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+const char *drv_state_name(enum drv_state s);
+struct drv *super_find(const char *name);
+
+/* driver.c: lifecycle, all on the main thread. */
+int drv_start(struct drv *d);
+void drv_request_stop(struct drv *d, bool restart_after);
+void drv_request_start(struct drv *d);
+void drv_reap_children(void);
+void drv_read_output(struct drv *d);
+/* Timers: readiness, backoff restarts, stop deadlines. Returns ms until the next one (-1). */
+int drv_tick(void);
+/* Wait (FUSE thread) until d is running or clearly not coming: true when running. */
+bool drv_wait_running(struct drv *d, int timeout_ms);
+void drv_count_call(struct drv *d, long result);
+
+/* status.c */
+int status_write(int fd, bool json);
+
+/* control.c */
+int control_open(char *err, size_t errlen);
+int control_fd(void);
+void control_accept(void);
+void control_close(void);
+/* Reply to a pending `down` request once everything is stopped. */
+void control_finish_down(void);
+
+/* fuse_front.c */
+int fuse_front_start(char *err, size_t errlen);
+void fuse_front_stop(void);
+bool fuse_front_running(void);
+
+/* rtdir.c */
+int rtdir_prepare(char *err, size_t errlen);
+void rtdir_cleanup(void);
+int rtdir_clean_stale_mount(const char *path);
+void rtdir_remove_driver_links(const struct drv *d);
+
+/* super.c: ask the main loop to stop everything (from the control socket). */
+void super_request_shutdown(void);
+
+#endif

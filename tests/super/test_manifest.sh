@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Manifests: a bad one is refused with FILE:LINE: reason (checked with `ikernel up --check`,
+# which parses and validates exactly as `up` does, without starting anything); what the
+# monitor cannot enforce (IRQ grants, MMIO windows, pty/file backings) is refused, not
+# ignored. Also: every supervisor command has --help, and fails clearly with no supervisor.
+set -uo pipefail
+ik=${IKERNEL_BIN:?}
+dir=$(mktemp -d /tmp/ikernel-manifest-test.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+fails=0
+img="$IKERNEL_BUILD/drivers/nulldev.img"
+
+# expect_refused NAME EXPECTED-SUBSTRING: `up --check NAME.ini` must exit 2 and print it.
+expect_refused() {
+	local out rc
+	out=$("$ik" up --check "$dir/$1.ini" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 2 ] || ! grep -qF -- "$2" <<<"$out"; then
+		echo "FAIL $1: exit $rc, expected 2 and '$2'; got: $out"
+		fails=$((fails + 1))
+	else
+		echo "ok   $1: $out"
+	fi
+}
+
+cat >"$dir/good.ini" <<EOT
+[driver]
+name = good
+image = $img
+restart = always
+[node good0]
+mode = 0640
+EOT
+out=$("$ik" up --check "$dir/good.ini" 2>&1)
+if [ $? -ne 0 ] || ! grep -q "good: image $img, restart always, node good0 (0640" <<<"$out"; then
+	echo "FAIL good manifest: $out"; fails=$((fails + 1))
+else
+	echo "ok   good manifest: $out"
+fi
+
+printf '[driver]\nname = x\nimage = %s\ncolour = blue\n' "$img" >"$dir/unknown_key.ini"
+expect_refused unknown_key "unknown_key.ini:4: unknown key 'colour' in [driver]"
+
+printf '[driver]\nname = x\nimage = %s\nrestart = sometimes\n' "$img" >"$dir/bad_restart.ini"
+expect_refused bad_restart "bad_restart.ini:4: bad restart policy 'sometimes'"
+
+printf '[driver]\nname = x\nimage = nosuch.img\n' >"$dir/no_image.ini"
+expect_refused no_image "no_image.ini:3: image 'nosuch.img' not found"
+
+printf '[driver]\nname = x\n' >"$dir/missing_image.ini"
+expect_refused missing_image "missing_image.ini:1: [driver] needs 'image = ...'"
+
+printf '[driver]\nname = x\nimage = %s\n[device pp]\nmodel = parport\nport = 0x378\nirq = 7\n' \
+	"$img" >"$dir/irq.ini"
+expect_refused irq "irq.ini:4: [device pp]: irq = 7 cannot be granted"
+
+printf '[driver]\nname = x\nimage = %s\n[device pp]\nmodel = parport\nbacking = pty\n' \
+	"$img" >"$dir/pty.ini"
+expect_refused pty "pty.ini:4: [device pp]: backing 'pty' is not supported"
+
+printf '[driver]\nname = x\nimage = %s\n[device pp]\nmodel = parport\nmmio = 0x1000:4K\n' \
+	"$img" >"$dir/mmio.ini"
+expect_refused mmio "mmio.ini:4: [device pp]: mmio windows cannot be granted yet"
+
+printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = parport\nport = 0x378\n[device b]\nmodel = parport\nport = 0x379\n' \
+	"$img" >"$dir/overlap.ini"
+expect_refused overlap "overlap.ini:7: device 'parport@0x379' (ports 0x379-0x37b) overlaps"
+
+printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = floppy\n' "$img" >"$dir/model.ini"
+expect_refused model "model.ini:4: [device a]: unknown device model 'floppy'"
+
+printf '[driver]\nname = x\nimage = %s\n[node led0]\nmode = 0999\n' "$img" >"$dir/mode.ini"
+expect_refused mode "mode.ini:5: bad mode '0999' for node led0"
+
+printf '[driver]\nname = x\nimage = %s\n[node led0]\nowner = no-such-user-here\n' "$img" >"$dir/owner.ini"
+expect_refused owner "owner.ini:5: unknown owner 'no-such-user-here'"
+
+printf '[driver]\nname = x\nimage = %s\n[node a/b]\n' "$img" >"$dir/nodename.ini"
+expect_refused nodename "nodename.ini:4: [node NAME] needs a name"
+
+printf '[driver]\nname = x\nimage = %s\nthis is not ini\n' "$img" >"$dir/syntax.ini"
+expect_refused syntax "syntax.ini:4: syntax error"
+
+printf '[driver]\nname = x\nimage = %s\nmemory = 3M\n' "$img" >"$dir/memory.ini"
+expect_refused memory "memory.ini:4: bad memory '3M'"
+
+printf '[driver]\nname = x\nimage = %s\n[gadget]\n' "$img" >"$dir/section.ini"
+expect_refused section "section.ini:4: unknown section [gadget]"
+
+# Two manifests declaring the same node.
+printf '[driver]\nname = y\nimage = %s\n[node good0]\n' "$img" >"$dir/dupnode.ini"
+out=$("$ik" up --check "$dir/good.ini" "$dir/dupnode.ini" 2>&1)
+if [ $? -ne 2 ] || ! grep -qF "dupnode.ini:4: node 'good0' is also declared by $dir/good.ini:5" <<<"$out"; then
+	echo "FAIL duplicate node: $out"; fails=$((fails + 1))
+else
+	echo "ok   duplicate node: $out"
+fi
+
+# The shipped manifests (embedded) parse.
+out=$("$ik" up --check 2>&1)
+if [ $? -ne 0 ] || ! grep -q "led: .*device parport@0x378, node led0 (0666" <<<"$out"; then
+	echo "FAIL shipped manifests: $out"; fails=$((fails + 1))
+else
+	echo "ok   shipped manifests"
+fi
+
+# --help everywhere; a clear failure without a supervisor.
+for c in up status logs restart stop start down; do
+	if ! "$ik" "$c" --help | grep -q "usage: ikernel $c"; then
+		echo "FAIL $c --help"; fails=$((fails + 1))
+	fi
+done
+for c in "status" "status --json" "logs led" "restart led" "stop led" "start led" "down"; do
+	# shellcheck disable=SC2086
+	out=$(IKERNEL_RUNTIME_DIR="$dir/none" "$ik" $c 2>&1)
+	rc=$?
+	if [ $rc -ne 1 ] || ! grep -q "the supervisor is not running" <<<"$out"; then
+		echo "FAIL '$c' without a supervisor: exit $rc: $out"; fails=$((fails + 1))
+	fi
+done
+echo "ok   --help and 'not running' messages"
+[ "$fails" -eq 0 ] && echo "all manifest checks passed"
+exit $((fails > 0))
