@@ -64,7 +64,7 @@ check_list() { # every driver has source, device, nodes, test; paths stay inside
 
 find_deb() { # OUTDIR -> path of a linux-source-6.1 .deb, downloading it when needed
 	local out=$1 deb
-	for deb in "$out"/${PKG}_*_all.deb /var/cache/apt/archives/${PKG}_*_all.deb; do
+	for deb in "$out"/"${PKG}"_*_all.deb /var/cache/apt/archives/"${PKG}"_*_all.deb; do
 		[ -f "$deb" ] && dpkg-deb -W "$deb" >/dev/null 2>&1 && { echo "$deb"; return 0; }
 	done
 	echo "linux-drivers: downloading $PKG with apt-get (about 140 MB)" >&2
@@ -74,7 +74,7 @@ find_deb() { # OUTDIR -> path of a linux-source-6.1 .deb, downloading it when ne
 		apt-get update -q >&2 || die "apt-get update failed"
 		(cd "$out" && apt-get download -q "$PKG" >&2) || die "cannot download $PKG with apt-get"
 	fi
-	for deb in "$out"/${PKG}_*_all.deb; do
+	for deb in "$out"/"${PKG}"_*_all.deb; do
 		[ -f "$deb" ] && { echo "$deb"; return 0; }
 	done
 	die "apt-get download left no $PKG .deb in $out"
@@ -154,6 +154,7 @@ cmd_table() { # LIST SOURCES
 		sha=$(awk -v f="$src" '$1 == "file" && $3 == f { print $2 }' "$sources")
 		[ -n "$sha" ] || die "$sources has no SHA-256 for $src"
 		status=$(list_get "$list" "$n" status)
+		# shellcheck disable=SC2016 # the backquotes are Markdown, not expansions
 		printf '| %s | `%s` | `%s` | `%s` | %s | builds untouched; test `linux-%s`: %s |\n' \
 			"$n" "$src" "$sha" "$(list_get "$list" "$n" device)" \
 			"$(list_get "$list" "$n" ops)" "$n" "${status:-works end to end}"

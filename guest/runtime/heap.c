@@ -89,7 +89,7 @@ void *ik_malloc(size_t size)
 	uint64_t need;
 	struct block **link, *b;
 
-	if (size > heap_hi - heap_lo)
+	if (size > heap_hi - heap_lo || ik_fault_alloc_fails())
 		return NULL;
 	/* header + payload rounded up; at least room for the free-list pointer */
 	need = (sizeof(struct block) + (uint64_t)size + ALIGN - 1) & ~(uint64_t)(ALIGN - 1);

@@ -6,9 +6,7 @@
 #include "ik/rt.h"
 #include "ikernel/ring.h"
 #include "ik_errno.h"
-
-#define IK_BOOTINFO_PTR ((const struct ik_bootinfo *)(uintptr_t)IK_GPA_BOOTINFO)
-#define IK_EVENTS_PTR   ((struct ik_events *)(uintptr_t)IK_GPA_EVENTS)
+#include "platform.h" /* IK_BOOTINFO_PTR, IK_EVENTS_PTR, ik_plat_doorbell() */
 
 #define IK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,6 +39,11 @@ uint64_t ik_timers_next(void);
 
 /* irq.c */
 void ik_irq_dispatch(uint64_t lines);
+
+/* fault.c: injected faults (RELIABILITY.md) fire at these hooks. */
+void ik_fault_call_hook(void);            /* worker thread, before the driver's operation */
+bool ik_fault_alloc_fails(void);          /* ik_malloc: fail this allocation */
+uint64_t ik_fault_irq_hook(uint64_t lines); /* interrupt dispatch: lines to deliver */
 
 /* sched.c */
 _Noreturn void ik_sched_loop(void);

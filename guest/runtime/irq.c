@@ -37,6 +37,7 @@ void ik_irq_unregister(unsigned line)
 
 void ik_irq_dispatch(uint64_t mask)
 {
+	mask = ik_fault_irq_hook(mask);
 	while (mask) {
 		unsigned line = (unsigned)__builtin_ctzll(mask);
 		struct irq_line *l = &lines[line];

@@ -33,13 +33,6 @@ void ik_stub_init(const struct ik_bootinfo *bi)
 
 /* ---- completions ------------------------------------------------------------------------ */
 
-static void ring_doorbell(unsigned ch)
-{
-	volatile uint32_t *bell = (volatile uint32_t *)(uintptr_t)(IK_GPA_DOORBELL + 8ull * ch);
-
-	*bell = 1;
-}
-
 void ik_stub_complete(struct ik_chan *ch, uint64_t user_data, int64_t result, uint64_t pos)
 {
 	struct ik_cqe *cqe = &ch->cqes[ik_ring_slot(ch->cq_tail, ik_geom.cq_entries)];
@@ -53,7 +46,7 @@ void ik_stub_complete(struct ik_chan *ch, uint64_t user_data, int64_t result, ui
 	ik_store_release(&ch->hdr->cq_tail, ch->cq_tail);
 	ik_fence_seq_cst(); /* publish, then look at the client's sleep flag (ring.h) */
 	if (doorbell_ok && ik_load_relaxed(&ch->hdr->client_waiting))
-		ring_doorbell(ch->id);
+		ik_plat_doorbell(ch->id);
 	if (--ch->inflight == 0)
 		ik_waitq_wake(&ch->drained, 0);
 }
@@ -177,7 +170,10 @@ static void req_worker(void *arg)
 {
 	struct ik_req *r = arg;
 	uint64_t pos = r->sqe.pos;
-	int64_t result = ik_req_execute(r, &pos);
+	int64_t result;
+
+	ik_fault_call_hook(); /* an injected fault fires here, inside the driver call */
+	result = ik_req_execute(r, &pos);
 
 	ik_thread_set_window(ik_current(), 0, 0);
 	if (r->file)

@@ -141,8 +141,12 @@ static int64_t do_llseek(struct ik_req *r, uint64_t *pos)
 	return f->ops->llseek(f->cookie, (int64_t)r->sqe.off, (int)r->sqe.arg, pos);
 }
 
-/* _IOC_SIZE > 0 with a direction: the argument is the buffer holding the marshalled struct;
- * otherwise the raw integer argument, with no user memory behind it. */
+/*
+ * The argument is the request's data buffer when the client attached one: for a command with
+ * an _IOC size and direction (the buffer holds the marshalled struct), and for a legacy command
+ * whose size the client gave explicitly (ik_ioctl_sized). Otherwise it is the raw integer
+ * argument, with no user memory behind it.
+ */
 static int64_t do_ioctl(struct ik_req *r)
 {
 	const struct ik_file *f = r->file;
@@ -156,6 +160,10 @@ static int64_t do_ioctl(struct ik_req *r)
 		if (!buf)
 			return -IK_EFAULT;
 		set_window(buf, r->sqe.len < size ? r->sqe.len : size);
+		return f->ops->ioctl(f->cookie, cmd, buf);
+	}
+	if (buf && r->sqe.len) {
+		set_window(buf, r->sqe.len);
 		return f->ops->ioctl(f->cookie, cmd, buf);
 	}
 	set_window(0, 0);

@@ -31,6 +31,8 @@
 #define IK_FEAT_IRQ      (1ull << 0) /* paravirtual interrupt lines via ik_events */
 #define IK_FEAT_DOORBELL (1ull << 1) /* per-channel doorbell (ioeventfd) at IK_GPA_DOORBELL */
 #define IK_FEAT_PIO      (1ull << 2) /* port-I/O window at IK_GPA_PIO */
+#define IK_FEAT_FAULT    (1ull << 3) /* fault injection words in ik_events (RELIABILITY.md) */
+#define IK_FEAT_PORT_GRANTS (1ull << 4) /* ik_bootinfo.port_grant lists the granted ports */
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -177,6 +179,7 @@ struct ik_cqe {
 #define IK_BOOTINFO_MAGIC 0x4f4f424bu /* "KBOO" */
 #define IK_NAME_MAX       32u
 #define IK_PARAMS_MAX     512u
+#define IK_MAX_PORT_GRANTS 16u
 
 struct ik_bootinfo {
 	uint32_t magic;          /* OUT: IK_BOOTINFO_MAGIC */
@@ -194,6 +197,11 @@ struct ik_bootinfo {
 	char name[IK_NAME_MAX];       /* OUT: driver name, NUL-terminated */
 	char params[IK_PARAMS_MAX];   /* OUT: "key=value key=value" module parameters */
 	uint64_t reserved[8];
+	/* OUT (IK_FEAT_PORT_GRANTS): the port ranges the operator granted, so request_region()
+	 * can refuse the others as Linux refuses a busy range (the monitor still ends the VM on
+	 * any access outside them). Entry: first port | count << 16; count 0 ends the list. */
+	uint32_t port_grant[IK_MAX_PORT_GRANTS];
+	uint64_t reserved2[8];
 };
 
 /*
@@ -205,7 +213,45 @@ struct ik_bootinfo {
 struct ik_events {
 	_Alignas(64) uint32_t attention; /* OUT (guest may clear) */
 	_Alignas(64) uint64_t heartbeat; /* IN: bumped by the guest's scheduler loop */
-	uint64_t reserved[7];
+	uint64_t fault;     /* OUT: an injected fault to trigger (enum ik_fault_class, 0 = none);
+			     * the guest clears it when it fires. Never read back by the host. */
+	uint64_t fault_arg; /* OUT: its argument (class specific, e.g. a random seed) */
+	uint64_t reserved[5];
+};
+
+/* Guest-side fault classes (ik_events.fault), fired by the guest runtime's hooks at the next
+ * driver call (or allocation, or interrupt): for the faults code patching cannot express. */
+enum ik_fault_class {
+	IK_FAULT_NONE = 0,
+	IK_FAULT_PANIC,        /* panic() */
+	IK_FAULT_BUG,          /* BUG() */
+	IK_FAULT_WARNING,      /* WARN(): a message, the call goes on */
+	IK_FAULT_EXCEPTION,    /* ud2: invalid opcode */
+	IK_FAULT_NULL,         /* NULL pointer dereference */
+	IK_FAULT_LOOP,         /* infinite loop, never yielding */
+	IK_FAULT_SOFTLOCKUP,   /* busy-wait far beyond the hang deadline */
+	IK_FAULT_STACK_EXHAUST, /* unbounded recursion into the guard page */
+	IK_FAULT_STACK_CORRUPT, /* overwrite the caller's saved frame */
+	IK_FAULT_STACK_FLIP,   /* flip one bit in the live stack above the current frame */
+	IK_FAULT_LIST_CORRUPT, /* list_del of a corrupted entry */
+	IK_FAULT_UAF,          /* write to freed heap memory */
+	IK_FAULT_DOUBLE_FREE,  /* free a block twice */
+	IK_FAULT_EXEC_DATA,    /* jump into .data */
+	IK_FAULT_EXEC_STACK,   /* jump into the stack */
+	IK_FAULT_EXEC_HEAP,    /* jump into the heap */
+	IK_FAULT_WRITE_RO,     /* write to .rodata */
+	IK_FAULT_WRITE_CODE,   /* write to .text */
+	IK_FAULT_UNALIGNED,    /* unaligned load/store (no fault on x86 without AC) */
+	IK_FAULT_COPY_OVERRUN, /* copy past the end of a heap block */
+	IK_FAULT_ALLOC_FAIL,   /* the next allocations (fault_arg of them, default 1) fail */
+	IK_FAULT_LEAK,         /* leak heap blocks until allocations fail */
+	IK_FAULT_LOCK,         /* take a spinlock twice (recursion) */
+	IK_FAULT_IRQ_DROP,     /* the next interrupt is lost */
+	IK_FAULT_IRQ_SPURIOUS, /* a burst of spurious interrupts on every line */
+	IK_FAULT_HANG_REQUEST, /* this one request never completes; others go on */
+	IK_FAULT_CONSOLE_FLOOD, /* print without end */
+	IK_FAULT_WILD_WRITE,   /* write to a random address in guest RAM (pointer corruption) */
+	IK_FAULT__COUNT
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -287,7 +333,7 @@ _Static_assert(sizeof(struct ik_ring_hdr) == 384, "ring header");
 _Static_assert(sizeof(struct ik_sqe) == 64, "sqe");
 _Static_assert(sizeof(struct ik_cqe) == 32, "cqe");
 _Static_assert(sizeof(struct ik_bootinfo) <= IK_PAGE_SIZE, "bootinfo fits its page");
-_Static_assert(sizeof(struct ik_bootinfo) == 744, "bootinfo");
+_Static_assert(sizeof(struct ik_bootinfo) == 872, "bootinfo");
 _Static_assert(sizeof(struct ik_events) == 128, "events");
 _Static_assert(sizeof(struct ik_hc_console) == 16, "hc console");
 _Static_assert(sizeof(struct ik_hc_panic) == 32, "hc panic");

@@ -52,13 +52,34 @@ struct ik_ctl_welcome {
 	struct ik_chan_geometry geometry;
 	char driver[IK_NAME_MAX];
 	uint32_t node_count;  /* <= IK_MAX_NODES */
-	uint32_t reserved;
+	uint32_t flags;       /* IK_WELCOME_F_* (was reserved: an old monitor sends 0) */
 	struct ik_ctl_node nodes[IK_MAX_NODES];
+};
+
+/* The welcome is followed by an IK_NOTICE_RECOVERY notice carrying the driver's recovery
+ * policy (docs/ikernel.1.md, RECOVERY); a client that does not know the flag ignores both. */
+#define IK_WELCOME_F_RECOVERY 1u
+
+/*
+ * Fault injection (docs/RELIABILITY.md): instead of a hello, a privileged client (root or the
+ * monitor's own user, checked with SO_PEERCRED) may send this one message; hello.reserved[0]
+ * is IK_HELLO_INJECT. The monitor answers with one IK_NOTICE_INJECTED notice ("ok: ..." or
+ * "error: ...") and closes the connection. No channel is involved.
+ */
+#define IK_HELLO_INJECT 0x4a4e4955u /* "UINJ" */
+#define IK_INJECT_SPEC_MAX 256u
+
+struct ik_ctl_inject {
+	struct ik_ctl_hello hello; /* reserved[0] = IK_HELLO_INJECT */
+	char spec[IK_INJECT_SPEC_MAX]; /* "CLASS [at=ADDR|SYM[+OFF]] [len=N] [bit=B] [seed=N]" */
 };
 
 enum ik_notice_kind {
 	IK_NOTICE_DEAD = 1,      /* monitor -> client */
 	IK_NOTICE_VIOLATION = 2, /* client -> monitor */
+	IK_NOTICE_RECOVERY = 3,  /* monitor -> client, right after a welcome with
+				  * IK_WELCOME_F_RECOVERY: reason = the recovery spec */
+	IK_NOTICE_INJECTED = 4,  /* monitor -> injecting client: reason = the outcome */
 };
 
 struct ik_ctl_notice {

@@ -40,6 +40,13 @@ off_t ik_lseek(int h, off_t off, int whence);
  * with no size (or no direction) it is passed to the driver as an integer. Returns the
  * driver's result; -EINVAL when cmd does not fit 32 bits or its size exceeds a data buffer. */
 long ik_ioctl(int h, unsigned long cmd, void *arg);
+/* For a legacy command whose number encodes no size (e.g. DoubleTalk's DTLK_INTERROGATE,
+ * 0xa390): `arg` points to `size` bytes, copied in when `dir` has IK_IOCTL_IN and back out when
+ * it has IK_IOCTL_OUT; the driver sees the address of that buffer, as Linux would the user
+ * pointer. Commands with an _IOC size must use ik_ioctl() (-EINVAL here). */
+#define IK_IOCTL_IN  1
+#define IK_IOCTL_OUT 2
+long ik_ioctl_sized(int h, unsigned long cmd, void *arg, size_t size, int dir);
 /* Wait up to timeout_ms (-1: forever, 0: don't wait) for POLL* `events`; returns revents. */
 int ik_poll(int h, short events, int timeout_ms);
 

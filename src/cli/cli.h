@@ -13,5 +13,6 @@ int ik_cmd_run(int argc, char **argv);   /* run.c */
 int ik_cmd_bench(int argc, char **argv); /* bench.c */
 int ik_cmd_up(int argc, char **argv);    /* up.c: the supervisor */
 int ik_cmd_ctl(int argc, char **argv);   /* ctl.c: status, logs, restart, stop, start, down */
+int ik_cmd_inject(int argc, char **argv); /* inject.c: fault injection */
 
 #endif

@@ -15,6 +15,7 @@ static const struct ik_command commands[] = {
 	{"stop", "stop a driver (no automatic restart)", ik_cmd_ctl},
 	{"start", "start a stopped driver", ik_cmd_ctl},
 	{"down", "stop every driver, unmount the device files, end the supervisor", ik_cmd_ctl},
+	{"inject", "inject a fault into a running driver (reliability testing)", ik_cmd_inject},
 };
 
 static void usage(FILE *out)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ikernel/control.h"
 #include "monitor.h"
 
 #define RUN_MAX_DEVICES 16
@@ -27,12 +28,20 @@ static void usage(FILE *out)
 		"options:\n"
 		"  --mem SIZE            guest memory, multiple of 2M, 2M..256M (K/M/G suffixes; default 4M)\n"
 		"  --name NAME           driver name (default: IMAGE's file name without extension)\n"
-		"  --device MODEL[@PORT] grant a device model, e.g. parport@0x378 (repeatable;\n"
-		"                        models: parport, testdev)\n"
+		"  --device MODEL[@PORT][,KEY=VALUE...]\n"
+		"                        grant a device model, e.g. parport@0x378 or\n"
+		"                        cmos@0x70,file=nvram.bin (repeatable; models: parport,\n"
+		"                        testdev, cmos, wdt501, dtlk, sbc7240, sbc_epx_c3, wafer5823;\n"
+		"                        options: docs/DRIVERS.md)\n"
 		"  --param K=V           module parameter (repeatable)\n"
 		"  --spin-ns N           guest idle spin before sleeping (default 50000)\n"
 		"  --hang-ms N           no progress for N ms ends the VM as hung (default 1000)\n"
+		"  --recovery SPEC       recovery policy for clients (ikernel(1), RECOVERY), e.g.\n"
+		"                        'policy=transparent state=ioctl:0x40044c02 idem=read'\n"
 		"  --runtime-dir DIR     rendezvous directory (default $IKERNEL_RUNTIME_DIR or /run/ikernel)\n"
+		"  --user USER           started as root: run the VM as USER (the runtime directory must\n"
+		"                        be writable by USER)\n"
+		"  --no-sandbox          no seccomp filter, capabilities kept (debugging only)\n"
 		"  --help                this text\n\n"
 		"exit status: 0 clean stop or exit 0; 1 crash, panic, hang, violation or failure;\n"
 		"2 usage or image error\n");
@@ -139,8 +148,14 @@ static int parse_option(struct run_args *a, const char *opt, const char *val)
 		if (parse_u64(val, &n) || n == 0 || n > 3600000)
 			return bad("bad --hang-ms value '%s' (1..3600000)", val);
 		cfg->hang_ms = (unsigned)n;
+	} else if (!strcmp(opt, "--user")) {
+		cfg->sandbox_user = val;
 	} else if (!strcmp(opt, "--runtime-dir")) {
 		cfg->runtime_dir = val;
+	} else if (!strcmp(opt, "--recovery")) {
+		if (strlen(val) >= IK_INJECT_SPEC_MAX)
+			return bad("recovery spec too long: '%s'", val);
+		cfg->recovery = val; /* clients parse it; the supervisor checked it */
 	} else {
 		return bad("unknown option '%s'", opt);
 	}
@@ -152,6 +167,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	a->cfg.spin_ns = (uint64_t)-1;
 	a->cfg.vcpu_cpu = -1;
 	a->cfg.serve = true;
+	a->cfg.sandbox = true; /* docs/THREAT-MODEL.md: the monitor process */
 	a->cfg.devices = a->devices;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -164,6 +180,10 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			if (a->cfg.image_path)
 				return bad("more than one image given ('%s')", arg);
 			a->cfg.image_path = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--no-sandbox")) {
+			a->cfg.sandbox = false;
 			continue;
 		}
 		if (i + 1 >= argc)

@@ -9,6 +9,7 @@
 #include "ikernel/ikernel.h"
 #include "marshal.h"
 #include "names.h"
+#include "recovery.h"
 
 int ik_open(const char *name, int flags)
 {
@@ -26,11 +27,14 @@ int ik_open(const char *name, int flags)
 		ik_conn_put(c);
 		return (int)fh;
 	}
-	int h = ik_handle_alloc(c, (uint32_t)fh, flags);
+	/* Every open file keeps its recovery record: the policy may differ on a restarted driver. */
+	struct ik_rec *rec = ik_rec_new(name, flags);
+	int h = rec ? ik_handle_alloc(c, (uint32_t)fh, flags, rec) : -ENOMEM;
 	if (h < 0) {
 		struct ik_call rel = {.op = IK_OP_RELEASE, .fh = (uint32_t)fh};
 		ik_call(c, &rel);
 		ik_conn_put(c);
+		ik_rec_put(rec);
 	}
 	return h;
 }
@@ -44,7 +48,10 @@ int ik_close(int h)
 		return err;
 	struct ik_call call = {.op = IK_OP_RELEASE, .fh = ref.fh};
 	int64_t r = ik_call(ref.conn, &call);
-	ik_conn_put(ref.conn); /* the handle's reference: the last one closes the connection */
+	/* Under transparent recovery the file of a dead driver is simply gone: closing it works. */
+	if (r == -EIO && ik_conn_is_dead(ref.conn) && ref.conn->policy.transparent)
+		r = 0;
+	ik_handle_ref_put(&ref); /* the handle's references: the last one closes the connection */
 	return r < 0 ? (int)r : 0;
 }
 
@@ -64,7 +71,7 @@ static int64_t rw_chunk(int h, struct ik_handle_ref *ref, uint8_t op, void *p, u
 		call.out_len = n;
 		call.out_by_result = true;
 	}
-	int64_t r = ik_call(ref->conn, &call);
+	int64_t r = ik_rec_call(h, ref, &call);
 	if (r >= 0) {
 		ref->pos = call.pos_after;
 		if (!positioned)
@@ -87,7 +94,7 @@ static ssize_t rw(int h, uint8_t op, void *buf, size_t len, const off_t *at)
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
 	if (buf == NULL && len > 0) {
-		ik_conn_put(ref.conn);
+		ik_handle_ref_put(&ref);
 		return -EFAULT;
 	}
 	uint32_t max = ref.conn->ch.geo.data_size;
@@ -102,7 +109,7 @@ static ssize_t rw(int h, uint8_t op, void *buf, size_t len, const off_t *at)
 		if ((uint32_t)r < n)
 			break;
 	} while (done < len);
-	ik_conn_put(ref.conn);
+	ik_handle_ref_put(&ref);
 	if (r < 0 && done == 0)
 		return (ssize_t)r;
 	return (ssize_t)done;
@@ -137,38 +144,56 @@ off_t ik_lseek(int h, off_t off, int whence)
 		return err;
 	struct ik_call call = {.op = IK_OP_LLSEEK, .fh = ref.fh, .pos = ref.pos,
 			       .off = (uint64_t)off, .arg = (uint32_t)whence};
-	int64_t r = ik_call(ref.conn, &call);
+	int64_t r = ik_rec_call(h, &ref, &call);
 	if (r >= 0)
 		ik_handle_set_pos(h, &ref, (uint64_t)r);
-	ik_conn_put(ref.conn);
+	ik_handle_ref_put(&ref);
 	return (off_t)r;
 }
 
-long ik_ioctl(int h, unsigned long cmd, void *arg)
+/* Issue an ioctl whose marshalling `plan` is decided (by the _IOC bits or by the caller). */
+static long ioctl_planned(int h, const struct ik_ioctl_plan *plan, void *arg)
 {
 	struct ik_handle_ref ref;
-	struct ik_ioctl_plan plan;
 	int err = ik_handle_get(h, &ref);
 
 	if (err)
 		return err;
-	err = ik_ioctl_plan(cmd, ref.conn->ch.geo.data_size, &plan);
-	if (!err && plan.size && arg == NULL)
+	if (plan->size > ref.conn->ch.geo.data_size)
+		err = -EINVAL;
+	else if (plan->size && arg == NULL)
 		err = -EFAULT;
 	if (err) {
-		ik_conn_put(ref.conn);
+		ik_handle_ref_put(&ref);
 		return err;
 	}
 	struct ik_call call = {
-		.op = IK_OP_IOCTL, .fh = ref.fh, .pos = ref.pos, .arg = plan.cmd,
-		.off = plan.size ? 0 : (uint64_t)(uintptr_t)arg,
-		.len = plan.size, .use_buf = plan.size > 0,
-		.in = plan.copy_in ? arg : NULL, .in_len = plan.copy_in ? plan.size : 0,
-		.out = plan.copy_out ? arg : NULL, .out_len = plan.copy_out ? plan.size : 0,
+		.op = IK_OP_IOCTL, .fh = ref.fh, .pos = ref.pos, .arg = plan->cmd,
+		.off = plan->size ? 0 : (uint64_t)(uintptr_t)arg,
+		.len = plan->size, .use_buf = plan->size > 0,
+		.in = plan->copy_in ? arg : NULL, .in_len = plan->copy_in ? plan->size : 0,
+		.out = plan->copy_out ? arg : NULL, .out_len = plan->copy_out ? plan->size : 0,
 	};
-	int64_t r = ik_call(ref.conn, &call);
-	ik_conn_put(ref.conn);
+	int64_t r = ik_rec_call(h, &ref, &call);
+	ik_handle_ref_put(&ref);
 	return (long)r;
+}
+
+long ik_ioctl(int h, unsigned long cmd, void *arg)
+{
+	struct ik_ioctl_plan plan;
+	/* every data buffer has the default size; ioctl_planned() checks the connection's own */
+	int err = ik_ioctl_plan(cmd, IK_CHAN_DATA_SIZE, &plan);
+
+	return err ? err : ioctl_planned(h, &plan, arg);
+}
+
+long ik_ioctl_sized(int h, unsigned long cmd, void *arg, size_t size, int dir)
+{
+	struct ik_ioctl_plan plan;
+	int err = ik_ioctl_plan_sized(cmd, size, dir, IK_CHAN_DATA_SIZE, &plan);
+
+	return err ? err : ioctl_planned(h, &plan, arg);
 }
 
 int ik_poll(int h, short events, int timeout_ms)
@@ -180,7 +205,7 @@ int ik_poll(int h, short events, int timeout_ms)
 		return err;
 	struct ik_call call = {.op = IK_OP_POLL, .fh = ref.fh, .pos = ref.pos,
 			       .arg = (uint16_t)events, .off = (uint64_t)(int64_t)timeout_ms};
-	int64_t r = ik_call(ref.conn, &call);
-	ik_conn_put(ref.conn);
+	int64_t r = ik_rec_call(h, &ref, &call);
+	ik_handle_ref_put(&ref);
 	return (int)r;
 }

@@ -115,6 +115,7 @@ void ik_cancel(struct ik_cancel_token *t)
 	if (published) {
 		/* -ENOENT from the guest: the request had already completed; nothing to do. */
 		struct ik_call cancel = {.op = IK_OP_CANCEL, .off = ud};
+		ik_engine_cancelled(c, ud); /* from now on it has to end soon */
 		(void)ik_call(c, &cancel);
 	}
 	ik_conn_put(c);

@@ -6,8 +6,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "ikernel/ring.h"
+
+/*
+ * Where a channel's request generations start: unpredictable, so that user_data values differ
+ * between connections (and processes). A driver that answers one client's request on another
+ * client's ring then names a request that ring never had, and is caught ("completion for
+ * unknown request") instead of completing an unrelated request that happens to share the
+ * number. 32 random bits; generation << 16 stays far below 2^64.
+ */
+static uint64_t random_generation(void)
+{
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		r = (uint32_t)(ts.tv_nsec ^ ts.tv_sec ^ (uintptr_t)&r);
+	}
+	return r;
+}
 
 int ik_chan_init(struct ik_chan *ch, void *base, const struct ik_chan_geometry *geo)
 {
@@ -26,6 +48,7 @@ int ik_chan_init(struct ik_chan *ch, void *base, const struct ik_chan_geometry *
 	ch->reqs = calloc(ch->nreqs, sizeof(*ch->reqs));
 	if (ch->reqs == NULL)
 		return -ENOMEM;
+	ch->generation = random_generation();
 	/* Start where the ring is: a fresh channel has zero indices, but take ours as the truth. */
 	ik_store_release(&ch->hdr->sq_tail, 0);
 	ik_store_release(&ch->hdr->cq_head, 0);

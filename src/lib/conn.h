@@ -14,6 +14,7 @@
 
 #include "chan.h"
 #include "ikernel/control.h"
+#include "recovery.h"
 
 struct ik_conn {
 	pthread_mutex_t lock; /* the channel, the reaper role, dead/reason */
@@ -30,6 +31,7 @@ struct ik_conn {
 	char reason[256];     /* why it died */
 	char key[PATH_MAX];   /* resolved socket path: identifies the driver */
 	struct ik_ctl_welcome welcome;
+	struct ik_recovery_policy policy; /* from the monitor (recovery.h); zero: none */
 	struct ik_conn *next; /* in the process-wide cache */
 };
 

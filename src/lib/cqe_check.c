@@ -12,7 +12,7 @@
 	(POLLIN | POLLPRI | POLLOUT | POLLERR | POLLHUP | POLLNVAL | POLLRDNORM | POLLRDBAND |  \
 	 POLLWRNORM | POLLWRBAND | POLLMSG | POLLRDHUP)
 
-static const char *op_name(uint8_t op)
+const char *ik_op_name(uint8_t op)
 {
 	static const char *const names[IK_OP__COUNT] = {
 		"nop", "open", "release", "read", "write", "llseek", "ioctl", "poll", "cancel",
@@ -24,7 +24,7 @@ static int bad_result(const struct ik_req *req, int64_t result, const char *rule
 		      size_t whylen)
 {
 	snprintf(why, whylen, "%s completion 0x%" PRIx64 " has result %" PRId64 " (%s)",
-		 op_name(req->op), req->user_data, result, rule);
+		 ik_op_name(req->op), req->user_data, result, rule);
 	return -EPROTO;
 }
 

@@ -25,7 +25,21 @@ struct ik_req {
 	uint64_t user_data; /* identity of the request in flight */
 	int64_t result;     /* validated result (IK_REQ_DONE) */
 	uint64_t pos;       /* cqe.pos as the driver reported it: a number, never an index */
+	uint64_t deadline_ns; /* 0, or CLOCK_MONOTONIC time by which the driver must have
+			       * answered (a poll's timeout, a cancel) -- see engine.c */
+	uint8_t deadline_kind; /* enum ik_deadline_kind: why there is a deadline */
 };
+
+enum ik_deadline_kind {
+	IK_DL_NONE = 0,
+	IK_DL_POLL,      /* a poll with a finite timeout: answered by timeout + grace */
+	IK_DL_CANCEL,    /* IK_OP_CANCEL itself: answered at once (within the grace) */
+	IK_DL_CANCELLED, /* a request the client cancelled: over within the grace */
+	IK_DL_REQUEST,   /* the driver's recovery policy bounds every answer (timeout=MS) */
+};
+
+/* "read", "poll", ...: the name of an enum ik_op (for messages). */
+const char *ik_op_name(uint8_t op);
 
 /* Largest magnitude of an errno a driver may return (as Linux's IS_ERR_VALUE). */
 #define IK_MAX_ERRNO 4095

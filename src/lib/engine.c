@@ -8,11 +8,21 @@
  *     others wait on c->cond and find their result in their slot.
  * Every completion is validated (chan.c, cqe_check.c); a violation kills the connection and
  * is reported to the monitor. A dead connection fails every call with -EIO at once.
+ *
+ * Answer deadlines: a driver may legitimately keep a read blocked forever, but some requests
+ * carry their own bound, and a driver that ignores it is treated as broken (THREAT-MODEL.md,
+ * "never answering"): a poll with a finite timeout must be answered by timeout + grace, a
+ * cancel within the grace, and a cancelled request must be over within the grace after its
+ * cancellation. The grace is IK_ANSWER_GRACE_MS (or $IKERNEL_ANSWER_GRACE_MS). The reaper
+ * sleeps no longer than the earliest deadline and kills the connection (reporting the
+ * violation) when one passes, so every such call ends with -EIO instead of hanging.
  */
 #include "engine.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +36,104 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+#define IK_ANSWER_GRACE_MS 2000u
+
+uint64_t ik_answer_grace_ns(void)
+{
+	static uint64_t grace; /* 0 = not read yet; races only recompute the same value */
+	uint64_t g = __atomic_load_n(&grace, __ATOMIC_RELAXED);
+
+	if (g == 0) {
+		const char *s = getenv("IKERNEL_ANSWER_GRACE_MS");
+		char *end = NULL;
+		unsigned long long ms = s && *s ? strtoull(s, &end, 10) : 0;
+
+		if (!s || !*s || *end || ms == 0 || ms > 3600000)
+			ms = IK_ANSWER_GRACE_MS;
+		g = ms * 1000000ull;
+		__atomic_store_n(&grace, g, __ATOMIC_RELAXED);
+	}
+	return g;
+}
+
+/* Wake the reaper out of its sleep (it recomputes its deadline). The done eventfd is ours. */
+static void poke_reaper(struct ik_conn *c)
+{
+	uint64_t one = 1;
+
+	(void)!write(c->done_fd, &one, sizeof(one));
+}
+
+/* Give the request in `slot` a deadline (the earlier one wins). c->lock held. */
+static void set_deadline_locked(struct ik_conn *c, uint32_t slot, uint8_t kind, uint64_t within)
+{
+	struct ik_req *r = &c->ch.reqs[slot];
+	uint64_t d = now_ns() + within;
+
+	if (r->deadline_ns == 0 || d < r->deadline_ns) {
+		r->deadline_ns = d;
+		r->deadline_kind = kind;
+		if (c->reaping)
+			poke_reaper(c);
+	}
+}
+
+void ik_engine_cancelled(struct ik_conn *c, uint64_t user_data)
+{
+	uint32_t slot = (uint32_t)(user_data & IK_UD_SLOT_MASK);
+
+	pthread_mutex_lock(&c->lock);
+	if (slot < c->ch.nreqs && c->ch.reqs[slot].user_data == user_data &&
+	    c->ch.reqs[slot].state == IK_REQ_INFLIGHT)
+		set_deadline_locked(c, slot, IK_DL_CANCELLED, ik_answer_grace_ns());
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* The earliest deadline of the requests in flight, 0 if none. c->lock held. */
+static uint64_t earliest_deadline_locked(const struct ik_conn *c)
+{
+	uint64_t first = 0;
+
+	for (uint32_t i = 0; i < c->ch.nreqs; i++) {
+		const struct ik_req *r = &c->ch.reqs[i];
+
+		if (r->state == IK_REQ_INFLIGHT && r->deadline_ns &&
+		    (first == 0 || r->deadline_ns < first))
+			first = r->deadline_ns;
+	}
+	return first;
+}
+
+/* A request past its deadline: the driver broke its word; kill the connection. Locked. */
+static void check_deadlines_locked(struct ik_conn *c)
+{
+	uint64_t now = now_ns(), grace_ms = ik_answer_grace_ns() / 1000000ull;
+
+	for (uint32_t i = 0; i < c->ch.nreqs && !ik_conn_is_dead(c); i++) {
+		const struct ik_req *r = &c->ch.reqs[i];
+
+		if (r->state != IK_REQ_INFLIGHT || !r->deadline_ns || now < r->deadline_ns)
+			continue;
+		if (r->deadline_kind == IK_DL_POLL)
+			ik_conn_kill_locked(c, true, "driver %s: poll request 0x%" PRIx64
+					    " not answered within its timeout + %" PRIu64 " ms",
+					    c->driver, r->user_data, grace_ms);
+		else if (r->deadline_kind == IK_DL_REQUEST)
+			ik_conn_kill_locked(c, true, "driver %s: %s request 0x%" PRIx64
+					    " not answered within %u ms (its request timeout)",
+					    c->driver, ik_op_name(r->op), r->user_data,
+					    c->policy.timeout_ms);
+		else if (r->deadline_kind == IK_DL_CANCEL)
+			ik_conn_kill_locked(c, true, "driver %s: cancel request 0x%" PRIx64
+					    " not answered within %" PRIu64 " ms",
+					    c->driver, r->user_data, grace_ms);
+		else
+			ik_conn_kill_locked(c, true, "driver %s: %s request 0x%" PRIx64
+					    " not answered within %" PRIu64 " ms of its cancellation",
+					    c->driver, ik_op_name(r->op), r->user_data, grace_ms);
+	}
 }
 
 /* Spin on cq_tail for the budget. True when completions (or death) arrived. */
@@ -44,8 +152,22 @@ static bool spin_for_cq(struct ik_conn *c, uint64_t budget)
 	}
 }
 
-/* Sleep until the guest rings our doorbell or the monitor says something (ring.h protocol). */
-static void sleep_for_cq(struct ik_conn *c)
+/* poll(2) timeout until the absolute deadline (0 = none: -1), rounded up to whole ms. */
+static int timeout_until(uint64_t deadline)
+{
+	uint64_t now = now_ns();
+
+	if (deadline == 0)
+		return -1;
+	if (deadline <= now)
+		return 0;
+	uint64_t ms = (deadline - now + 999999ull) / 1000000ull;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+/* Sleep until the guest rings our doorbell, the monitor says something (ring.h protocol) or
+ * the earliest answer deadline (0: none) passes. */
+static void sleep_for_cq(struct ik_conn *c, uint64_t deadline)
 {
 	struct ik_ring_hdr *hdr = c->ch.hdr;
 
@@ -54,7 +176,7 @@ static void sleep_for_cq(struct ik_conn *c)
 	if (!ik_chan_cq_ready(&c->ch)) {
 		struct pollfd p[2] = {{.fd = c->done_fd, .events = POLLIN},
 				      {.fd = c->sock, .events = POLLIN}};
-		if (poll(p, 2, -1) > 0) {
+		if (poll(p, 2, timeout_until(deadline)) > 0) {
 			uint64_t v;
 			if (p[0].revents & POLLIN)
 				(void)!read(c->done_fd, &v, sizeof(v));
@@ -72,15 +194,18 @@ static void sleep_for_cq(struct ik_conn *c)
 static void reap_once_locked(struct ik_conn *c)
 {
 	char why[200];
+	uint64_t deadline = earliest_deadline_locked(c);
 
 	c->reaping = true;
 	pthread_mutex_unlock(&c->lock);
 	if (!spin_for_cq(c, ik_spin_ns()))
-		sleep_for_cq(c);
+		sleep_for_cq(c, deadline);
 	pthread_mutex_lock(&c->lock);
 	c->reaping = false;
 	if (!ik_conn_is_dead(c) && ik_chan_reap(&c->ch, why, sizeof(why)) < 0)
 		ik_conn_kill_locked(c, true, "driver %s: %s", c->driver, why);
+	if (!ik_conn_is_dead(c))
+		check_deadlines_locked(c);
 	pthread_cond_broadcast(&c->cond);
 }
 
@@ -131,10 +256,13 @@ static void publish_locked(struct ik_conn *c, uint32_t slot, const struct ik_cal
 static int wait_done_locked(struct ik_conn *c, uint32_t slot)
 {
 	for (;;) {
-		if (c->ch.reqs[slot].state == IK_REQ_DONE)
-			return 0;
+		/* Death first: once the driver is caught misbehaving, nothing it answered and the
+		 * caller has not yet received is trusted (e.g. the first of two answers to one
+		 * request, both seen in the same reap). */
 		if (ik_conn_is_dead(c))
 			return -EIO;
+		if (c->ch.reqs[slot].state == IK_REQ_DONE)
+			return 0;
 		if (c->reaping)
 			pthread_cond_wait(&c->cond, &c->lock);
 		else
@@ -146,6 +274,20 @@ static void finish_locked(struct ik_conn *c, uint32_t slot)
 {
 	ik_chan_free(&c->ch, slot);
 	pthread_cond_broadcast(&c->cond);
+}
+
+/*
+ * After the driver died with our request in the ring: did it take it? The dead VM's SQ is the
+ * in-flight record (recovery.h): the entry at sq_index was never seen if the guest's sq_head
+ * had not passed it. sq_head is guest-written: anything out of range counts as taken.
+ */
+static bool sqe_taken(const struct ik_chan *ch, uint32_t sq_index)
+{
+	uint32_t head = ik_load_acquire(&ch->hdr->sq_head);
+
+	if (!ik_ring_tail_valid(head, ch->sq_tail, ch->geo.sq_entries))
+		return true;
+	return (int32_t)(head - sq_index) > 0;
 }
 
 /* One call from slot allocation to its validated result (tok: its cancellation, or NULL). */
@@ -171,8 +313,19 @@ static int64_t call_slot(struct ik_conn *c, struct ik_call *call, struct ik_canc
 		pthread_mutex_unlock(&c->lock);
 		return -EINTR;
 	}
+	if (call->op == IK_OP_POLL && (int64_t)call->off >= 0)
+		set_deadline_locked(c, slot, IK_DL_POLL,
+				    (uint64_t)(int64_t)call->off * 1000000ull + ik_answer_grace_ns());
+	else if (call->op == IK_OP_CANCEL)
+		set_deadline_locked(c, slot, IK_DL_CANCEL, ik_answer_grace_ns());
+	else if (c->policy.timeout_ms)
+		set_deadline_locked(c, slot, IK_DL_REQUEST, c->policy.timeout_ms * 1000000ull);
+	uint32_t sq_index = c->ch.sq_tail;
+	call->taken = !ik_conn_is_dead(c);
 	publish_locked(c, slot, call);
 	int err = wait_done_locked(c, slot);
+	if (err && call->taken)
+		call->taken = sqe_taken(&c->ch, sq_index);
 	int64_t result = c->ch.reqs[slot].result;
 	call->pos_after = c->ch.reqs[slot].pos;
 

@@ -21,10 +21,18 @@ struct ik_call {
 	uint32_t out_len;  /* validated byte count when out_by_result */
 	bool out_by_result;
 	uint64_t pos_after; /* OUT: cqe.pos */
+	bool taken;         /* OUT: the driver VM took (or may have taken) the request from the
+			     * ring; false only when it certainly never saw it (recovery.h) */
 };
 
 /* Run one call; returns its validated result or -errno (-EIO when the connection is dead). */
 int64_t ik_call(struct ik_conn *c, struct ik_call *call);
+
+/* A cancel for the request `user_data` is being sent: it must now be over within the grace. */
+void ik_engine_cancelled(struct ik_conn *c, uint64_t user_data);
+
+/* How long a driver has to answer a bounded request beyond its own bound (ns). */
+uint64_t ik_answer_grace_ns(void);
 
 /* The client's spin budget before it sleeps (ns). */
 uint64_t ik_spin_ns(void);

@@ -121,6 +121,23 @@ static int recv_welcome(int fd, struct ik_ctl_welcome *w, int fds[IK_WELCOME_FDS
 	return (int)n;
 }
 
+/* The recovery policy notice that follows a welcome with IK_WELCOME_F_RECOVERY. */
+static int recv_recovery(struct ik_conn *c)
+{
+	struct ik_ctl_notice n;
+	char why[160];
+
+	memset(&n, 0, sizeof(n));
+	ssize_t got = recv(c->sock, &n, sizeof(n), 0);
+	if (got != (ssize_t)sizeof(n) || n.magic != IK_CTL_MAGIC || n.kind != IK_NOTICE_RECOVERY)
+		return got < 0 && errno == EAGAIN ? -ETIMEDOUT : -EPROTO;
+	n.reason[sizeof(n.reason) - 1] = '\0';
+	/* From the trusted monitor; a spec we cannot read means no recovery, not no driver. */
+	if (ik_recovery_parse(n.reason, &c->policy, why, sizeof(why)) < 0)
+		c->policy = (struct ik_recovery_policy){0};
+	return 0;
+}
+
 static int map_channel(struct ik_conn *c, int memfd)
 {
 	struct stat st;
@@ -168,6 +185,11 @@ int ik_conn_handshake(struct ik_conn *c, const char *path)
 	close(fds[0]); /* the mapping keeps the memory */
 	if (err)
 		return err;
+	if (c->welcome.flags & IK_WELCOME_F_RECOVERY) {
+		err = recv_recovery(c);
+		if (err)
+			return err;
+	}
 	/* Handshake done: a blocking socket without timeouts again; we only poll it. */
 	struct timeval tv = {0};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 
+#include "ikernel/ikernel.h"
 #include "ikernel/ring.h"
 
 int ik_ioctl_plan(unsigned long cmd, uint32_t data_size, struct ik_ioctl_plan *plan)
@@ -24,5 +25,22 @@ int ik_ioctl_plan(unsigned long cmd, uint32_t data_size, struct ik_ioctl_plan *p
 	plan->size = size;
 	plan->copy_in = (dir & IK_IOC_WRITE) != 0;
 	plan->copy_out = (dir & IK_IOC_READ) != 0;
+	return 0;
+}
+
+int ik_ioctl_plan_sized(unsigned long cmd, uint64_t size, int dir, uint32_t data_size,
+			struct ik_ioctl_plan *plan)
+{
+	int err = ik_ioctl_plan(cmd, data_size, plan);
+
+	if (err)
+		return err;
+	if (plan->size) /* the number says how it travels: ik_ioctl() is the call */
+		return -EINVAL;
+	if ((dir & ~(IK_IOCTL_IN | IK_IOCTL_OUT)) || !dir || size == 0 || size > data_size)
+		return -EINVAL;
+	plan->size = (uint32_t)size;
+	plan->copy_in = (dir & IK_IOCTL_IN) != 0;
+	plan->copy_out = (dir & IK_IOCTL_OUT) != 0;
 	return 0;
 }

@@ -17,4 +17,10 @@ struct ik_ioctl_plan {
  * command that does not fit in 32 bits or whose argument is larger than a data buffer. */
 int ik_ioctl_plan(unsigned long cmd, uint32_t data_size, struct ik_ioctl_plan *plan);
 
+/* The plan of a legacy command (no _IOC size) whose argument the caller sized: `dir` is
+ * IK_IOCTL_IN | IK_IOCTL_OUT (ikernel.h). Returns 0, or -EINVAL for a command that encodes a
+ * size itself, a bad direction, a size of 0 or one larger than a data buffer. */
+int ik_ioctl_plan_sized(unsigned long cmd, uint64_t size, int dir, uint32_t data_size,
+			struct ik_ioctl_plan *plan);
+
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device-model registry and grants: "MODEL[@PORT]" strings from the operator become device
- * instances; guest port accesses are routed to the instance whose grant contains them, and
- * any access outside every grant ends the VM.
+ * Device-model registry and grants: "MODEL[@PORT][,KEY=VALUE...]" strings from the operator
+ * become device instances; guest port accesses are routed to the instance whose grant (one of
+ * its port ranges) contains them, and any access outside every grant ends the VM. Each
+ * instance has a lock serialising its port accesses (vCPU thread) with its timer thread.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -77,8 +77,9 @@ const struct ik_devmodel *ik_devmodel_find(const char *name);
 void ik_devmodel_list(char *out, size_t outlen);
 
 /*
- * Parse grants "MODEL[@PORT]" into devs[] (model, port; not initialised). Refuses unknown
- * models, bad ports, ranges past port 0xffff and overlapping grants with a message in err.
+ * Parse grants "MODEL[@PORT][,KEY=VALUE...]" into devs[] (model, port, options; not
+ * initialised). Refuses unknown models, bad ports, unknown/repeated/malformed options, ranges
+ * past port 0xffff and overlapping grants with a message in err.
  */
 int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs, char *err,
 		     size_t errlen);

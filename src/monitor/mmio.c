@@ -57,8 +57,16 @@ static void doorbell_exit(struct ik_vm *vm, uint64_t off, unsigned len, bool wri
 {
 	char what[160];
 
-	if (write && len == 4 && off % 8 == 0 && off / 8 < IK_MAX_CHANNELS)
+	if (write && len == 4 && off % 8 == 0 && off / 8 < IK_MAX_CHANNELS) {
+		/* A race with a leaving client does this once; a flood is noted (once) and costs
+		 * the driver only its own vCPU time. */
+		if (!vm->doorbell_noted)
+			ik_log(vm, "ikernel: driver '%s' rang the doorbell of channel %llu, which has no "
+			       "client (ignored; not logged again)", vm->name,
+			       (unsigned long long)(off / 8));
+		vm->doorbell_noted = true;
 		return;
+	}
 	snprintf(what, sizeof(what), "bad doorbell access (%u-byte %s at 0x%llx)", len,
 		 access_kind(write), (unsigned long long)(IK_GPA_DOORBELL + off));
 	violation(vm, what);

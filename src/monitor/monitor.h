@@ -29,6 +29,10 @@ struct ik_vm_config {
 	int vcpu_cpu;             /* pin the vCPU thread to this CPU; -1 = no pinning */
 	const char *const *devices; /* device models granted: "MODEL[@PORT]", e.g. "parport@0x378" */
 	size_t ndevices;
+	bool sandbox;             /* enter the sandbox (seccomp, no capabilities, limits) before the
+				   * guest first runs; for a process that runs just this VM */
+	const char *sandbox_user; /* with `sandbox`, started as root: become this user, or NULL */
+	const char *recovery;     /* recovery spec sent to every client (control.h), or NULL */
 };
 
 enum ik_vm_end {

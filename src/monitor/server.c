@@ -87,6 +87,7 @@ static void fill_welcome(struct ik_vm *vm, struct ik_ctl_welcome *w, int status,
 	w->geometry = ik_geometry_default();
 	snprintf(w->driver, sizeof(w->driver), "%s", vm->name);
 	w->node_count = vm->nnodes;
+	w->flags = status == 0 && vm->recovery[0] ? IK_WELCOME_F_RECOVERY : 0;
 	for (unsigned i = 0; i < vm->nnodes; i++) {
 		snprintf(w->nodes[i].name, sizeof(w->nodes[i].name), "%s", vm->nodes[i].name);
 		w->nodes[i].node = vm->nodes[i].node;
@@ -123,19 +124,43 @@ static void refuse(struct ik_vm *vm, int fd, int status)
 	close(fd);
 }
 
+/* A fault injection request (control.h): only from root or our own user. Under lock. */
+static void handle_inject(struct ik_vm *vm, int fd, struct ik_ctl_inject *req)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char out[sizeof(((struct ik_ctl_notice *)0)->reason)];
+
+	req->spec[sizeof(req->spec) - 1] = '\0';
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    (cred.uid != 0 && cred.uid != vm->owner_uid))
+		snprintf(out, sizeof(out), "error: fault injection needs root or the monitor's user");
+	else if (atomic_load(&vm->ended) || !vm->ready)
+		snprintf(out, sizeof(out), "error: driver '%s' is not running", vm->name);
+	else
+		ik_inject(vm, req->spec, out, sizeof(out));
+	send_notice(fd, IK_NOTICE_INJECTED, out);
+	close(fd);
+}
+
 /* A hello arrived (or the connection closed) on pending client slot i. Called under lock. */
 static void handle_hello(struct ik_vm *vm, unsigned slot)
 {
 	int fd = vm->pending_fds[slot];
+	struct ik_ctl_inject req;
 	struct ik_ctl_hello hello;
 	struct ik_ctl_welcome w;
-	ssize_t n = recv(fd, &hello, sizeof(hello), MSG_DONTWAIT);
+	ssize_t n = recv(fd, &req, sizeof(req), MSG_DONTWAIT);
 	unsigned ch;
 	int r;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	vm->pending_fds[slot] = -1;
+	if (n == (ssize_t)sizeof(req) && req.hello.magic == IK_CTL_MAGIC &&
+	    req.hello.reserved[0] == IK_HELLO_INJECT)
+		return handle_inject(vm, fd, &req);
+	memcpy(&hello, &req, sizeof(hello));
 	if (n != (ssize_t)sizeof(hello) || hello.magic != IK_CTL_MAGIC) {
 		if (n > 0)
 			refuse(vm, fd, -EPROTO);
@@ -156,6 +181,8 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 		ik_chan_close(vm, ch); /* closes fd too */
 		return;
 	}
+	if (w.flags & IK_WELCOME_F_RECOVERY)
+		send_notice(fd, IK_NOTICE_RECOVERY, vm->recovery);
 	atomic_fetch_or(&vm->pending_opened, 1ull << ch);
 	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
 	ik_vm_wake_guest(vm);

@@ -197,8 +197,14 @@ static struct ik_vm *vm_alloc(const struct ik_vm_config *cfg)
 	pthread_cond_init(&vm->cond, NULL);
 	vm->log = cfg->log ? cfg->log : stderr;
 	vm->serve = cfg->serve;
+	vm->sandbox = cfg->sandbox;
+	if (cfg->sandbox_user)
+		ik_copy_str(vm->sandbox_user, sizeof(vm->sandbox_user), cfg->sandbox_user);
 	vm->vcpu_cpu = cfg->vcpu_cpu;
 	vm->hang_ms = cfg->hang_ms ? cfg->hang_ms : IK_HANG_MS_DEFAULT;
+	if (cfg->recovery)
+		ik_copy_str(vm->recovery, sizeof(vm->recovery), cfg->recovery);
+	vm->owner_uid = geteuid();
 	vm->spin_ns = cfg->spin_ns == (uint64_t)-1 ? IK_SPIN_NS_DEFAULT : cfg->spin_ns;
 	vm->result.vector = -1;
 	return vm;

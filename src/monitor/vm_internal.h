@@ -134,8 +134,23 @@ struct ik_vm {
 	atomic_bool ctl_quit;
 	int ctl_wake_fd;
 
+	/* recovery spec for clients (control.h IK_NOTICE_RECOVERY); "" = none */
+	char recovery[IK_INJECT_SPEC_MAX];
+	/* fault injection (inject.c, control thread) */
+	uint64_t inject_rng;
+	unsigned injections;
+	uid_t owner_uid; /* the monitor's user (taken before the sandbox): may inject */
+
 	/* hang watchdog (control thread only) */
 	uint64_t wd_last_heartbeat, wd_last_change_ns;
+
+	/* guest console rate limit and one-time notes (vCPU thread only; log.c, mmio.c) */
+	uint64_t con_budget, con_refill_ns, con_dropped, con_report_ns;
+	bool doorbell_noted;
+
+	/* sandbox.c, entered by ik_vm_run */
+	bool sandbox;
+	char sandbox_user[64];
 };
 
 /* log.c */
@@ -206,6 +221,9 @@ void ik_rdv_remove(struct ik_vm *vm);
 /* channel.c (callers hold vm->lock) */
 int ik_chan_open(struct ik_vm *vm, int client_fd, unsigned *chan);
 void ik_chan_close(struct ik_vm *vm, unsigned chan);
+
+/* inject.c: apply one fault injection spec (control.h); the outcome goes to out. */
+int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen);
 
 /* watchdog.c: called by the control thread every tick. */
 void ik_watchdog_tick(struct ik_vm *vm);

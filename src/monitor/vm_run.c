@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "sandbox.h"
 #include "vm_internal.h"
 
 static void pin_vcpu(struct ik_vm *vm)
@@ -102,13 +103,32 @@ static void run_loop(struct ik_vm *vm)
 	}
 }
 
+/* Enter the sandbox (sandbox.c) when asked: every fd and thread the VM needs exists now. */
+static bool enter_sandbox(struct ik_vm *vm)
+{
+	struct ik_sandbox_opts o = {
+		.user = vm->sandbox_user[0] ? vm->sandbox_user : NULL,
+		.keep_fd = fileno(vm->log),
+	};
+	char err[300];
+
+	if (!vm->sandbox)
+		return true;
+	if (ik_sandbox_enter(&o, err, sizeof(err)) < 0) {
+		ik_vm_end(vm, IK_END_STOPPED, "driver '%s' not started: sandbox: %s", vm->name, err);
+		return false;
+	}
+	return true;
+}
+
 int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 {
 	vm->vcpu_thread = pthread_self();
 	atomic_store(&vm->vcpu_known, true);
 	unblock_kick_signal();
 	pin_vcpu(vm);
-	run_loop(vm);
+	if (enter_sandbox(vm))
+		run_loop(vm);
 	atomic_store(&vm->vcpu_known, false);
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);

@@ -79,6 +79,10 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 		ARG("--hang-ms");
 		ARGF("%u", m->hang_ms);
 	}
+	if (m->recovery[0]) {
+		ARG("--recovery");
+		ARG(m->recovery);
+	}
 	for (unsigned i = 0; i < m->ndevices; i++) {
 		ARG("--device");
 		ARG(m->devices[i].grant);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devmodel.h"
+#include "recovery.h"
 
 #define LINE_MAX_LEN 1024
 
@@ -53,6 +54,7 @@ struct parse {
 	bool seen_driver;
 	int driver_line;
 	int name_line, image_line;
+	int recovery_line;
 	char image_name[PATH_MAX];
 	char dir[PATH_MAX];   /* the manifest's directory ("" for builtin text) */
 	char err[IKM_ERR_MAX];
@@ -320,6 +322,36 @@ static void add_param(struct parse *p, const char *v)
 	snprintf(m->params + len, sizeof(m->params) - len, "%s%s", len ? " " : "", v);
 }
 
+/* recovery = transparent | fail-open-files, recovery_state = LIST, recovery_idempotent = LIST
+ * (space separated), request_timeout = TIME, recovery_wait = TIME: composed into the spec
+ * clients get (src/lib/recovery.h) and checked by the same parser when the file is done. */
+static void recovery_key(struct parse *p, const char *k, const char *v)
+{
+	char item[256];
+	unsigned ms;
+
+	if (!strcmp(k, "recovery"))
+		snprintf(item, sizeof(item), "policy=%s", v);
+	else if (!strcmp(k, "recovery_state") || !strcmp(k, "recovery_idempotent"))
+		snprintf(item, sizeof(item), "%s=%s", k[9] == 's' ? "state" : "idem", v);
+	else if ((!strcmp(k, "request_timeout") || !strcmp(k, "recovery_wait")) && !parse_ms(v, &ms))
+		snprintf(item, sizeof(item), "%s=%u", k[0] == 'r' && k[2] == 'q' ? "timeout" : "wait", ms);
+	else {
+		fail(p, p->line, "bad %s '%s'", k, v);
+		return;
+	}
+	for (char *c = strchr(item, '='); c && *c; c++)
+		if (*c == ' ')
+			*c = ',';
+	size_t len = strlen(p->m->recovery);
+	if (len + strlen(item) + 2 > sizeof(p->m->recovery)) {
+		fail(p, p->line, "recovery settings too long (at most 255 bytes in all)");
+		return;
+	}
+	snprintf(p->m->recovery + len, sizeof(p->m->recovery) - len, "%s%s", len ? " " : "", item);
+	p->recovery_line = p->line;
+}
+
 static void driver_key(struct parse *p, const char *k, const char *v)
 {
 	struct ik_manifest *m = p->m;
@@ -361,6 +393,8 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 	} else if (!strcmp(k, "restart_delay_max")) {
 		if (parse_ms(v, &m->restart_delay_max_ms) || m->restart_delay_max_ms == 0)
 			fail(p, p->line, "bad restart_delay_max '%s' (e.g. 10s)", v);
+	} else if (!strncmp(k, "recovery", 8) || !strcmp(k, "request_timeout")) {
+		recovery_key(p, k, v);
 	} else if (!strcmp(k, "restart_limit")) {
 		if (parse_u64(v, &n) || n > 1000000)
 			fail(p, p->line, "bad restart_limit '%s' (0 = unlimited, else a count)", v);
@@ -578,6 +612,10 @@ static void finish(struct parse *p)
 		     m->restart_delay_max_ms, m->restart_delay_ms);
 	resolve_image(p);
 	check_devices(p);
+	struct ik_recovery_policy pol;
+	char why[300];
+	if (m->recovery[0] && ik_recovery_parse(m->recovery, &pol, why, sizeof(why)))
+		fail(p, p->recovery_line, "recovery: %s", why);
 }
 
 static int run_parse(struct parse *p, char *err, size_t errlen)

@@ -4,7 +4,8 @@
  *
  *   [driver]            name, image, memory, param (repeatable), hang_ms,
  *                       restart = never | on-failure | always, restart_delay, restart_delay_max,
- *                       restart_limit
+ *                       restart_limit, recovery = transparent | fail-open-files,
+ *                       recovery_state, recovery_idempotent, request_timeout, recovery_wait
  *   [device LABEL]      model, port, irq, mmio, backing     (one section per granted device)
  *   [node NAME]         owner, group, mode                  (one section per device file)
  *
@@ -71,6 +72,7 @@ struct ik_manifest {
 	unsigned restart_delay_ms;     /* first backoff delay */
 	unsigned restart_delay_max_ms; /* backoff cap */
 	unsigned restart_limit;        /* consecutive failed runs before giving up; 0: never give up */
+	char recovery[256];            /* recovery spec for `ikernel run --recovery` ("" = none) */
 	unsigned ndevices, nnodes;
 	struct ikm_device devices[IKM_MAX_DEVICES];
 	struct ikm_node nodes[IKM_MAX_NODES];

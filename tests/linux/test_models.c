@@ -161,7 +161,7 @@ static void test_wdt501_8254_and_expiry(void **state)
 	assert_int_equal(in8(0x244) & 0x81, 0x81); /* not fired, no irq */
 	out8(0x243, 0x40);    /* latch counter 1 */
 	{
-		uint16_t c = (uint16_t)(in8(0x241) | in8(0x241) << 8);
+		uint16_t lo = in8(0x241), c = (uint16_t)(lo | in8(0x241) << 8); /* lsb first */
 
 		assert_true(c >= 1 && c <= 10);
 	}

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -198,6 +199,29 @@ static void test_capability_policy(void **state)
 	assert_int_equal(ik_close(h), 0);
 }
 
+/* nvram reaches the CMOS through CMOS_READ/CMOS_WRITE without request_region(): started
+ * without the cmos grant it serves, and its first read touches port 0x70, which ends its VM
+ * with a report naming the port; the client gets EIO, not data. */
+static void test_ungranted_port_ends_vm(void **state)
+{
+	struct monitor bad;
+	char buf[8];
+	char *log;
+	int h;
+
+	(void)state;
+	assert_int_equal(start_monitor(&bad, ldrv.image, ldrv.name, "nvram", NULL), 0);
+	h = ik_open("nvram", O_RDONLY);
+	assert_true(h >= 0);
+	assert_int_equal(ik_read(h, buf, sizeof(buf)), -EIO);
+	ik_close(h); /* the file died with its VM */
+	assert_int_equal(WEXITSTATUS(wait_monitor(&bad, 5000)), 1);
+	log = read_log(&bad);
+	assert_non_null(strstr(log, "port 0x70 (1-byte write) is not granted to driver 'nvram'"));
+	free(log);
+	cleanup_monitor(&bad);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +230,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_exclusive_opens),
 		cmocka_unit_test(test_persistence_and_bad_checksum),
 		cmocka_unit_test(test_capability_policy),
+	};
+	const struct CMUnitTest grant[] = {
+		cmocka_unit_test(test_ungranted_port_ends_vm),
 	};
 	int r;
 
@@ -221,6 +248,7 @@ int main(int argc, char **argv)
 	r = cmocka_run_group_tests_name("nvram", tests, NULL, NULL);
 	stop_monitor(&mon);
 	cleanup_monitor(&mon);
+	r |= cmocka_run_group_tests_name("nvram without its grant", grant, NULL, NULL);
 	unlink(nvfile);
 	return r;
 }

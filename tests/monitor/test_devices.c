@@ -47,7 +47,7 @@ static void expect_error(const char *spec1, const char *spec2, int code, const c
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("floppy", NULL, -ENOENT, "unknown device model 'floppy' (known: parport, testdev)");
+	expect_error("floppy", NULL, -ENOENT, "unknown device model 'floppy' (known: parport, testdev, cmos, wdt501, dtlk, sbc7240, sbc_epx_c3, wafer5823)");
 	expect_error("parport@", NULL, -EINVAL, "bad port '' in device 'parport@'");
 	expect_error("parport@0x37g", NULL, -EINVAL, "bad port '0x37g'");
 	expect_error("parport@-1", NULL, -EINVAL, "bad port '-1'");

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "ikernel/ikernel.h"
 #include "marshal.h"
 
 struct big { char b[200]; };
@@ -80,6 +81,35 @@ static void test_wide_command_refused(void **state)
 	assert_int_equal(ik_ioctl_plan(0x100000000ul | _IO('N', 0), 65536, &p), -EINVAL);
 }
 
+/* A legacy command (no _IOC size) sized by the caller travels in the data buffer. */
+static void test_sized_legacy_command(void **state)
+{
+	struct ik_ioctl_plan p;
+
+	(void)state;
+	assert_int_equal(ik_ioctl_plan_sized(0xa390, 42, IK_IOCTL_OUT, 65536, &p), 0);
+	assert_int_equal(p.cmd, 0xa390);
+	assert_int_equal(p.size, 42);
+	assert_false(p.copy_in);
+	assert_true(p.copy_out);
+	assert_int_equal(ik_ioctl_plan_sized(0xa391, 1, IK_IOCTL_IN | IK_IOCTL_OUT, 65536, &p), 0);
+	assert_true(p.copy_in && p.copy_out);
+}
+
+/* The explicit size may not contradict the number, be empty, oversized or without direction. */
+static void test_sized_refusals(void **state)
+{
+	struct ik_ioctl_plan p;
+
+	(void)state;
+	assert_int_equal(ik_ioctl_plan_sized(_IOR('L', 1, int), 4, IK_IOCTL_OUT, 65536, &p), -EINVAL);
+	assert_int_equal(ik_ioctl_plan_sized(0xa390, 0, IK_IOCTL_OUT, 65536, &p), -EINVAL);
+	assert_int_equal(ik_ioctl_plan_sized(0xa390, 65537, IK_IOCTL_OUT, 65536, &p), -EINVAL);
+	assert_int_equal(ik_ioctl_plan_sized(0xa390, 42, 0, 65536, &p), -EINVAL);
+	assert_int_equal(ik_ioctl_plan_sized(0xa390, 42, 4, 65536, &p), -EINVAL);
+	assert_int_equal(ik_ioctl_plan_sized(0x1ffffffffUL, 42, IK_IOCTL_OUT, 65536, &p), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +120,8 @@ int main(void)
 		cmocka_unit_test(test_oversized_refused),
 		cmocka_unit_test(test_size_without_direction_is_raw),
 		cmocka_unit_test(test_wide_command_refused),
+		cmocka_unit_test(test_sized_legacy_command),
+		cmocka_unit_test(test_sized_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

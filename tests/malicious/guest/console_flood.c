@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Attack "console_flood": 200000 console lines as fast as the exits go, then serve honestly.
+/* Attack "console_flood": 100000 console lines as fast as the exits go, then serve honestly.
  * The monitor must keep its log bounded (rate limit) and keep serving. */
 #include "mal.h"
 
@@ -11,7 +11,7 @@ int main(void)
 	struct ik_sqe s;
 
 	mal_first_read(&c, &s);
-	for (unsigned i = 0; i < 200000; i++) {
+	for (unsigned i = 0; i < 100000; i++) {
 		mal_hypercall(IK_HC_CONSOLE, &con);
 		if (i % 1024 == 0)
 			mal_heartbeat();

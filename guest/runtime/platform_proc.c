@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `process` platform (platform.h): the runtime, the compat layer and the driver as one
+ * static Linux executable, no libc (raw system calls), started and served by the monitor-lite
+ * (src/monitor/proc*.c) over the descriptors of platform_proc_abi.h.
+ *
+ *   hypercall  a request/response message on IK_PROC_FD_CTL; the guest addresses inside the
+ *              args travel as payload bytes, so the monitor-lite never reads our memory
+ *   idle wait  ppoll() on the kick eventfd ourselves (no round trip); events are fetched with
+ *              IK_HC_WAIT(0) when the monitor-lite raised `attention`, as in the VM
+ *   doorbell   write() on the channel's done eventfd
+ *   port I/O   the IK_PROC_HC_PIO pseudo hypercall
+ * Before the runtime runs any driver code, a seccomp filter limits us to read, write, close,
+ * sendmsg, recvmsg, ppoll, munmap, mmap without PROT_EXEC, and exit: a driver process cannot
+ * open a file, create a socket, fork, or make memory executable.
+ */
+#include "internal.h"
+#include "platform_proc_abi.h"
+
+const struct ik_bootinfo *ik_plat_bootinfo;
+struct ik_events *ik_plat_events;
+
+/* ---- raw system calls ---------------------------------------------------------------------- */
+
+enum {
+	SYS_read = 0, SYS_write = 1, SYS_close = 3, SYS_mmap = 9, SYS_mprotect = 10,
+	SYS_munmap = 11, SYS_rt_sigreturn = 15, SYS_sendmsg = 46, SYS_recvmsg = 47, SYS_exit = 60,
+	SYS_prctl = 157, SYS_exit_group = 231, SYS_ppoll = 271, SYS_seccomp = 317,
+};
+
+static long sys6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+#define sys3(nr, a, b, c) sys6((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+_Noreturn static void die(int code)
+{
+	for (;;)
+		sys3(SYS_exit_group, code, 0, 0);
+}
+
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define PROT_EXEC  4
+#define PROT_NONE  0
+#define MAP_SHARED  0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED   0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define POLLIN  0x001
+#define POLLHUP 0x010
+#define SOL_SOCKET 1
+#define SCM_RIGHTS 1
+#define MSG_CMSG_CLOEXEC 0x40000000
+
+static void *map(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+	long r = sys6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, (long)off);
+
+	return (r < 0 && r > -4096) ? NULL : (void *)r;
+}
+
+/* ---- the control socket ---------------------------------------------------------------------- */
+
+struct iovec_ { void *base; uint64_t len; };
+struct msghdr_ {
+	void *name; uint32_t namelen; struct iovec_ *iov; uint64_t iovlen;
+	void *control; uint64_t controllen; int flags;
+};
+struct cmsghdr_ { uint64_t len; int level; int type; };
+struct pollfd_ { int fd; short events; short revents; };
+struct timespec_ { long sec, nsec; };
+
+#define MAX_RX_FDS (2 * IK_MAX_CHANNELS)
+
+static struct ik_proc_msg req;
+static struct ik_proc_reply rep;
+static int done_fds[IK_MAX_CHANNELS];
+static int rx_fds[MAX_RX_FDS];
+static unsigned rx_nfds;
+
+static void ctl_send(uint32_t len)
+{
+	if (sys3(SYS_write, IK_PROC_FD_CTL, &req, len) != (long)len)
+		die(70); /* the monitor-lite is gone */
+}
+
+static void ctl_recv(void)
+{
+	uint64_t cbuf[(sizeof(struct cmsghdr_) + MAX_RX_FDS * sizeof(int)) / 8 + 1];
+	struct iovec_ iov = { &rep, sizeof(rep) };
+	struct msghdr_ m = { 0 };
+
+	m.iov = &iov;
+	m.iovlen = 1;
+	m.control = cbuf;
+	m.controllen = sizeof(cbuf);
+	if (sys3(SYS_recvmsg, IK_PROC_FD_CTL, &m, MSG_CMSG_CLOEXEC) != (long)sizeof(rep))
+		die(70);
+	rx_nfds = 0;
+	if (m.controllen >= sizeof(struct cmsghdr_)) {
+		struct cmsghdr_ *cm = (struct cmsghdr_ *)cbuf;
+
+		if (cm->level == SOL_SOCKET && cm->type == SCM_RIGHTS &&
+		    cm->len >= sizeof(*cm) && cm->len <= sizeof(cbuf)) {
+			rx_nfds = (unsigned)((cm->len - sizeof(*cm)) / sizeof(int));
+			memcpy(rx_fds, (char *)cbuf + sizeof(*cm), rx_nfds * sizeof(int));
+		}
+	}
+}
+
+/* ---- hypercalls ------------------------------------------------------------------------------ */
+
+static uint32_t args_size(unsigned nr)
+{
+	switch (nr) {
+	case IK_HC_CONSOLE: return sizeof(struct ik_hc_console);
+	case IK_HC_PANIC: return sizeof(struct ik_hc_panic);
+	case IK_HC_EXIT: return sizeof(struct ik_hc_exit);
+	case IK_HC_WAIT: return sizeof(struct ik_hc_wait);
+	case IK_HC_REGISTER_NODE: return sizeof(struct ik_hc_register_node);
+	case IK_HC_READY: return sizeof(struct ik_hc_ready);
+	case IK_HC_CHAN_RELEASED: return sizeof(struct ik_hc_chan);
+	case IK_PROC_HC_PIO: return sizeof(struct ik_proc_pio);
+	default: return 0;
+	}
+}
+
+static uint32_t put_payload(uint32_t at, const char *s, uint64_t len)
+{
+	if (len > IK_PROC_PAYLOAD_MAX - at)
+		len = IK_PROC_PAYLOAD_MAX - at;
+	memcpy(req.payload + at, s, len);
+	return at + (uint32_t)len;
+}
+
+/* Copy what the args' guest addresses point to into the payload. */
+static uint32_t marshal(unsigned nr, const void *args)
+{
+	uint32_t n = 0;
+
+	if (nr == IK_HC_CONSOLE) {
+		const struct ik_hc_console *c = args;
+		n = put_payload(0, (const char *)(uintptr_t)c->buf, c->len);
+	} else if (nr == IK_HC_PANIC) {
+		const struct ik_hc_panic *p = args;
+		n = put_payload(0, (const char *)(uintptr_t)p->msg, p->len > IK_PANIC_MAX ? IK_PANIC_MAX : p->len);
+		if (p->file)
+			n = put_payload(n, (const char *)(uintptr_t)p->file,
+					strnlen((const char *)(uintptr_t)p->file, 255) + 1);
+	} else if (nr == IK_HC_REGISTER_NODE) {
+		const struct ik_hc_register_node *r = args;
+		const char *name = (const char *)(uintptr_t)r->name;
+		n = put_payload(0, name, strnlen(name, IK_NAME_MAX) + 1);
+	}
+	return n;
+}
+
+/* Sleep until the kick eventfd fires or the timeout passes; the events are fetched later. */
+static void idle_sleep(uint64_t timeout_ns)
+{
+	struct pollfd_ fds[2] = { { IK_PROC_FD_KICK, POLLIN, 0 }, { IK_PROC_FD_CTL, 0, 0 } };
+	struct timespec_ ts = { (long)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull) };
+	uint64_t drain;
+
+	sys6(SYS_ppoll, (long)fds, 2, timeout_ns == IK_WAIT_FOREVER ? 0 : (long)&ts, 0, 8, 0);
+	if (fds[1].revents & POLLHUP)
+		die(70);
+	if (fds[0].revents & POLLIN)
+		sys3(SYS_read, IK_PROC_FD_KICK, &drain, sizeof(drain));
+}
+
+static uintptr_t chan_base(unsigned ch)
+{
+	return (uintptr_t)(IK_GPA_CHAN_BASE + (uint64_t)ch * IK_CHAN_STRIDE);
+}
+
+/* Map each newly opened channel where the VM would see it; remember its doorbell fd. */
+static void attach_channels(uint64_t opened)
+{
+	unsigned k = 0;
+
+	for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
+		if (!(opened & (1ull << ch)))
+			continue;
+		if (k + 2 > rx_nfds)
+			die(71);
+		if (!map(chan_base(ch), IK_CHAN_STRIDE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			 rx_fds[k], 0))
+			die(72);
+		sys3(SYS_close, rx_fds[k], 0, 0);
+		if (done_fds[ch] >= 0)
+			sys3(SYS_close, done_fds[ch], 0, 0);
+		done_fds[ch] = rx_fds[k + 1];
+		k += 2;
+	}
+}
+
+static void detach_channel(unsigned ch)
+{
+	if (ch >= IK_MAX_CHANNELS)
+		return;
+	sys3(SYS_munmap, chan_base(ch), IK_CHAN_STRIDE, 0);
+	if (done_fds[ch] >= 0)
+		sys3(SYS_close, done_fds[ch], 0, 0);
+	done_fds[ch] = -1;
+}
+
+void ik_hypercall(unsigned nr, void *args)
+{
+	uint32_t asz = args_size(nr);
+
+	if (nr == IK_HC_WAIT && ((struct ik_hc_wait *)args)->timeout_ns) {
+		struct ik_hc_wait *w = args;
+
+		idle_sleep(w->timeout_ns);
+		w->irqs = w->chan_opened = w->chan_closing = 0;
+		return;
+	}
+	if (nr == IK_HC_CHAN_RELEASED)
+		detach_channel(((struct ik_hc_chan *)args)->chan);
+	req.nr = nr;
+	memset(req.args, 0, sizeof(req.args));
+	memcpy(req.args, args, asz);
+	req.payload_len = marshal(nr, args);
+	ctl_send((uint32_t)__builtin_offsetof(struct ik_proc_msg, payload) + req.payload_len);
+	ctl_recv();
+	if (rep.status)
+		die(73);
+	memcpy(args, rep.args, asz);
+	if (nr == IK_HC_WAIT)
+		attach_channels(((struct ik_hc_wait *)args)->chan_opened);
+}
+
+void ik_plat_doorbell(unsigned ch)
+{
+	uint64_t one = 1;
+
+	if (ch < IK_MAX_CHANNELS && done_fds[ch] >= 0)
+		sys3(SYS_write, done_fds[ch], &one, sizeof(one));
+}
+
+/* ---- port I/O ------------------------------------------------------------------------------- */
+
+static uint32_t pio(uint16_t port, uint8_t size, bool write, uint32_t value)
+{
+	struct ik_proc_pio p = { .port = port, .size = size, .write = write, .value = value };
+
+	ik_hypercall(IK_PROC_HC_PIO, &p);
+	return p.value;
+}
+
+uint8_t ik_inb(uint16_t port) { return (uint8_t)pio(port, 1, false, 0); }
+uint16_t ik_inw(uint16_t port) { return (uint16_t)pio(port, 2, false, 0); }
+uint32_t ik_inl(uint16_t port) { return pio(port, 4, false, 0); }
+void ik_outb(uint8_t v, uint16_t port) { pio(port, 1, true, v); }
+void ik_outw(uint16_t v, uint16_t port) { pio(port, 2, true, v); }
+void ik_outl(uint32_t v, uint16_t port) { pio(port, 4, true, v); }
+
+/* ---- the jail ---------------------------------------------------------------------------------- */
+
+struct sock_filter_ { uint16_t code; uint8_t jt, jf; uint32_t k; };
+struct sock_fprog_ { uint16_t len; const struct sock_filter_ *filter; };
+
+#define BPF_LD_ABS  0x20
+#define BPF_JEQ_K   0x15
+#define BPF_JSET_K  0x45
+#define BPF_RET_K   0x06
+#define RET_ALLOW   0x7fff0000u
+#define RET_KILL    0x80000000u /* SECCOMP_RET_KILL_PROCESS */
+#define ARCH_X86_64 0xc000003eu
+#define PR_SET_NO_NEW_PRIVS 38
+#define SECCOMP_SET_MODE_FILTER 1
+
+static void install_seccomp(void)
+{
+	static const uint32_t allowed[] = { SYS_read, SYS_write, SYS_close, SYS_munmap, SYS_sendmsg,
+					    SYS_recvmsg, SYS_ppoll, SYS_exit, SYS_exit_group,
+					    SYS_rt_sigreturn };
+	enum { NA = sizeof(allowed) / sizeof(allowed[0]) };
+	struct sock_filter_ f[4 + NA + 5];
+	unsigned n = 0, allow, list0;
+
+	f[n++] = (struct sock_filter_){ BPF_LD_ABS, 0, 0, 4 };           /* arch */
+	f[n++] = (struct sock_filter_){ BPF_JEQ_K, 1, 0, ARCH_X86_64 };
+	f[n++] = (struct sock_filter_){ BPF_RET_K, 0, 0, RET_KILL };
+	f[n++] = (struct sock_filter_){ BPF_LD_ABS, 0, 0, 0 };           /* nr (x32 numbers differ) */
+	list0 = n;
+	allow = list0 + NA + 3;
+	for (unsigned i = 0; i < NA; i++, n++)
+		f[n] = (struct sock_filter_){ BPF_JEQ_K, (uint8_t)(allow - n - 1), 0, allowed[i] };
+	f[n] = (struct sock_filter_){ BPF_JEQ_K, 0, (uint8_t)(allow + 1 - n - 1), SYS_mmap };
+	n++;
+	f[n++] = (struct sock_filter_){ BPF_LD_ABS, 0, 0, 16 + 2 * 8 };  /* args[2]: prot */
+	f[n] = (struct sock_filter_){ BPF_JSET_K, (uint8_t)(allow + 1 - n - 1), 0, PROT_EXEC };
+	n++;
+	f[n++] = (struct sock_filter_){ BPF_RET_K, 0, 0, RET_ALLOW };
+	f[n++] = (struct sock_filter_){ BPF_RET_K, 0, 0, RET_KILL };
+
+	struct sock_fprog_ prog = { (uint16_t)n, f };
+
+	if (sys3(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0) < 0 ||
+	    sys3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		die(74);
+}
+
+/* ---- start ----------------------------------------------------------------------------------- */
+
+/* Map guest RAM with a guard page under every stack, like the VM's page tables. */
+static void map_ram(const struct ik_bootinfo *bi)
+{
+	if (bi->mem_size < IK_MEM_MIN || bi->mem_size > IK_MEM_MAX ||
+	    !map(IK_PROC_RAM_BASE, bi->mem_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0))
+		die(75);
+	for (unsigned i = 0; i < bi->stack_count; i++) {
+		uint64_t guard = bi->stack_base - IK_GUARD_SIZE + (uint64_t)i * IK_STACK_STRIDE;
+
+		if (guard < IK_PROC_RAM_BASE || guard + IK_GUARD_SIZE > IK_PROC_RAM_BASE + bi->mem_size)
+			die(75);
+		sys3(SYS_mprotect, guard, IK_GUARD_SIZE, PROT_NONE);
+	}
+}
+
+/* Called by _start on the Linux stack; returns the top of stack 0. */
+uint64_t ik_proc_setup(void);
+uint64_t ik_proc_setup(void)
+{
+	const struct ik_bootinfo *bi = map(0, IK_PAGE_SIZE, PROT_READ, MAP_SHARED, IK_PROC_FD_BOOT, 0);
+
+	ik_plat_events = map(0, IK_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, IK_PROC_FD_BOOT,
+			     IK_PAGE_SIZE);
+	if (!bi || !ik_plat_events)
+		die(75);
+	sys3(SYS_close, IK_PROC_FD_BOOT, 0, 0);
+	ik_plat_bootinfo = bi;
+	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+		done_fds[i] = -1;
+	map_ram(bi);
+	install_seccomp();
+	return bi->stack_base + IK_STACK_SIZE;
+}

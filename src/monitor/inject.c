@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault injection into a running driver VM (docs/RELIABILITY.md), on request of a privileged
+ * client (control.h, IK_HELLO_INJECT). Two kinds:
+ *
+ *   code faults, applied here to the loaded image in guest RAM, so they work on any driver,
+ *   unmodified Linux ones included:
+ *     flip  [at=ADDR|SYM[+OFF]] [bit=0..7] [in=SYM]   flip one bit of one code byte
+ *     nop   at=ADDR|SYM[+OFF] len=N                   overwrite N bytes with NOPs (0x90)
+ *   Without `at`, flip picks a random byte of a random function (of `in=SYM` if given;
+ *   runtime functions, ik_*, are left alone). The address must lie in the image's text.
+ *
+ *   guest faults (enum ik_fault_class): written to the event page (ik_events.fault); the
+ *   guest runtime's hooks fire them at the next driver call (or allocation, or interrupt):
+ *     CLASS [arg=N]     e.g. panic, null, loop, uaf, alloc-fail arg=3
+ *
+ * Every injection is logged ("ikernel-inject: ...") so a crash report can be matched to it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+static const char *const guest_classes[IK_FAULT__COUNT] = {
+	[IK_FAULT_PANIC] = "panic", [IK_FAULT_BUG] = "bug", [IK_FAULT_WARNING] = "warning",
+	[IK_FAULT_EXCEPTION] = "exception", [IK_FAULT_NULL] = "null", [IK_FAULT_LOOP] = "loop",
+	[IK_FAULT_SOFTLOCKUP] = "softlockup", [IK_FAULT_STACK_EXHAUST] = "stack-exhaust",
+	[IK_FAULT_STACK_CORRUPT] = "stack-corrupt", [IK_FAULT_STACK_FLIP] = "stack-flip",
+	[IK_FAULT_LIST_CORRUPT] = "list-corrupt", [IK_FAULT_UAF] = "uaf",
+	[IK_FAULT_DOUBLE_FREE] = "double-free", [IK_FAULT_EXEC_DATA] = "exec-data",
+	[IK_FAULT_EXEC_STACK] = "exec-stack", [IK_FAULT_EXEC_HEAP] = "exec-heap",
+	[IK_FAULT_WRITE_RO] = "write-ro", [IK_FAULT_WRITE_CODE] = "write-code",
+	[IK_FAULT_UNALIGNED] = "unaligned", [IK_FAULT_COPY_OVERRUN] = "copy-overrun",
+	[IK_FAULT_ALLOC_FAIL] = "alloc-fail", [IK_FAULT_LEAK] = "leak", [IK_FAULT_LOCK] = "lock",
+	[IK_FAULT_IRQ_DROP] = "irq-drop", [IK_FAULT_IRQ_SPURIOUS] = "irq-spurious",
+	[IK_FAULT_HANG_REQUEST] = "hang-request", [IK_FAULT_CONSOLE_FLOOD] = "console-flood",
+	[IK_FAULT_WILD_WRITE] = "wild-write",
+};
+
+struct inject_spec {
+	char cls[32];
+	char at[64], in[64];
+	long long len, bit, arg;
+	bool has_at, has_len, has_bit, has_arg;
+};
+
+static uint64_t rng_next(struct ik_vm *vm)
+{
+	/* xorshift64*: reproducible with seed=N, otherwise seeded from the clock. */
+	if (vm->inject_rng == 0)
+		vm->inject_rng = ik_mono_ns() | 1;
+	vm->inject_rng ^= vm->inject_rng >> 12;
+	vm->inject_rng ^= vm->inject_rng << 25;
+	vm->inject_rng ^= vm->inject_rng >> 27;
+	return vm->inject_rng * 2685821657736338717ull;
+}
+
+static int parse_num(const char *v, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(v, &end, 0);
+	return errno || !*v || *end ? -EINVAL : 0;
+}
+
+static int parse_spec(struct ik_vm *vm, const char *spec, struct inject_spec *s, char *out,
+		      size_t outlen)
+{
+	char buf[IK_INJECT_SPEC_MAX];
+
+	memset(s, 0, sizeof(*s));
+	ik_copy_str(buf, sizeof(buf), spec);
+	for (char *save = NULL, *it = strtok_r(buf, " ", &save); it; it = strtok_r(NULL, " ", &save)) {
+		char *v = strchr(it, '=');
+		long long n = 0;
+
+		if (!v) {
+			if (s->cls[0])
+				goto bad;
+			ik_copy_str(s->cls, sizeof(s->cls), it);
+			continue;
+		}
+		*v++ = '\0';
+		if (!strcmp(it, "at")) {
+			ik_copy_str(s->at, sizeof(s->at), v);
+			s->has_at = true;
+		} else if (!strcmp(it, "in")) {
+			ik_copy_str(s->in, sizeof(s->in), v);
+		} else if (parse_num(v, &n)) {
+			goto bad;
+		} else if (!strcmp(it, "len")) {
+			s->len = n;
+			s->has_len = true;
+		} else if (!strcmp(it, "bit")) {
+			s->bit = n;
+			s->has_bit = true;
+		} else if (!strcmp(it, "arg")) {
+			s->arg = n;
+			s->has_arg = true;
+		} else if (!strcmp(it, "seed")) {
+			vm->inject_rng = (uint64_t)n | 1;
+		} else {
+			goto bad;
+		}
+		continue;
+bad:;
+		char clean[128];
+		ik_sanitize(clean, sizeof(clean), it, strlen(it));
+		snprintf(out, outlen, "error: bad injection item '%s'", clean);
+		return -EINVAL;
+	}
+	if (!s->cls[0]) {
+		snprintf(out, outlen, "error: no fault class given");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* True when [gpa, gpa + len) lies in one executable segment of the image. */
+static bool in_text(const struct ik_vm *vm, uint64_t gpa, uint64_t len)
+{
+	for (unsigned i = 0; i < vm->image.nsegments; i++) {
+		const struct ik_segment *sg = &vm->image.segments[i];
+
+		if ((sg->flags & IK_SEG_X) && gpa >= sg->vaddr && len <= sg->memsz &&
+		    gpa - sg->vaddr <= sg->memsz - len)
+			return true;
+	}
+	return false;
+}
+
+/* "0x1234", "sym" or "sym+0x10" -> address. */
+static int resolve(const struct ik_vm *vm, const char *at, uint64_t *gpa)
+{
+	char name[64];
+	long long off = 0;
+	const char *plus = strchr(at, '+');
+
+	if (at[0] >= '0' && at[0] <= '9')
+		return parse_num(at, &off) ? -EINVAL : (*gpa = (uint64_t)off, 0);
+	ik_copy_str(name, sizeof(name), at);
+	if (plus) {
+		name[plus - at < (long)sizeof(name) ? plus - at : (long)sizeof(name) - 1] = '\0';
+		if (parse_num(plus + 1, &off) || off < 0)
+			return -EINVAL;
+	}
+	uint64_t base = ik_image_symbol(&vm->image, name);
+	if (!base)
+		return -ENOENT;
+	*gpa = base + (uint64_t)off;
+	return 0;
+}
+
+/* A random byte of a random driver function (or of function `in`). */
+static int pick_code_byte(struct ik_vm *vm, const char *in, uint64_t *gpa)
+{
+	const struct ik_image *img = &vm->image;
+	size_t candidates = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		size_t want = pass ? (size_t)(rng_next(vm) % candidates) : 0, seen = 0;
+
+		for (size_t i = 0; i < img->nsymbols; i++) {
+			const struct ik_symbol *sym = &img->symbols[i];
+			bool ok = sym->size && in_text(vm, sym->addr, sym->size) &&
+				  (in[0] ? !strcmp(sym->name, in) : strncmp(sym->name, "ik_", 3) != 0);
+			if (!ok)
+				continue;
+			if (pass && seen == want) {
+				*gpa = sym->addr + rng_next(vm) % sym->size;
+				return 0;
+			}
+			seen++;
+		}
+		candidates = seen;
+		if (candidates == 0)
+			return -ENOENT;
+	}
+	return -ENOENT;
+}
+
+static void describe(const struct ik_vm *vm, uint64_t gpa, char *out, size_t outlen)
+{
+	char sym[96];
+
+	ik_vm_symbolize(vm, gpa, sym, sizeof(sym));
+	snprintf(out, outlen, "0x%llx%s%s%s", (unsigned long long)gpa, sym[0] ? " <" : "", sym,
+		 sym[0] ? ">" : "");
+}
+
+static int code_flip(struct ik_vm *vm, const struct inject_spec *s, char *out, size_t outlen)
+{
+	uint64_t gpa;
+	int err = s->has_at ? resolve(vm, s->at, &gpa) : pick_code_byte(vm, s->in, &gpa);
+	char where[160];
+
+	if (err || !in_text(vm, gpa, 1)) {
+		snprintf(out, outlen, "error: no code byte at '%s%s'", s->has_at ? s->at : "function ",
+			 s->has_at ? "" : (s->in[0] ? s->in : "(any)"));
+		return -EINVAL;
+	}
+	unsigned bit = s->has_bit ? (unsigned)s->bit : (unsigned)(rng_next(vm) % 8);
+	if (bit > 7) {
+		snprintf(out, outlen, "error: bit %u is not 0..7", bit);
+		return -EINVAL;
+	}
+	volatile uint8_t *p = vm->ram + gpa; /* in_text: inside RAM */
+	uint8_t before = *p, after = (uint8_t)(before ^ (1u << bit));
+	*p = after;
+	describe(vm, gpa, where, sizeof(where));
+	snprintf(out, outlen, "ok: flipped bit %u of code byte %s (0x%02x -> 0x%02x)", bit, where,
+		 before, after);
+	return 0;
+}
+
+static int code_nop(struct ik_vm *vm, const struct inject_spec *s, char *out, size_t outlen)
+{
+	uint64_t gpa;
+	char where[160];
+	uint64_t len = s->has_len ? (uint64_t)s->len : 1;
+
+	if (!s->has_at || resolve(vm, s->at, &gpa) || len == 0 || len > 16 ||
+	    !in_text(vm, gpa, len)) {
+		snprintf(out, outlen, "error: nop needs at=ADDR|SYM[+OFF] in the image's text and "
+				      "len=1..16");
+		return -EINVAL;
+	}
+	memset(vm->ram + gpa, 0x90, len);
+	describe(vm, gpa, where, sizeof(where));
+	snprintf(out, outlen, "ok: %llu byte(s) at %s replaced by NOPs", (unsigned long long)len,
+		 where);
+	return 0;
+}
+
+static int guest_fault(struct ik_vm *vm, unsigned cls, const struct inject_spec *s, char *out,
+		       size_t outlen)
+{
+	uint64_t arg = s->has_arg ? (uint64_t)s->arg : rng_next(vm);
+
+	__atomic_store_n(&vm->events->fault_arg, arg, __ATOMIC_RELAXED);
+	__atomic_store_n(&vm->events->fault, (uint64_t)cls, __ATOMIC_RELEASE);
+	ik_vm_wake_guest(vm);
+	snprintf(out, outlen, "ok: armed guest fault '%s' (arg 0x%llx): fires at the next driver call",
+		 guest_classes[cls], (unsigned long long)arg);
+	return 0;
+}
+
+int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen)
+{
+	struct inject_spec s;
+	int err = parse_spec(vm, spec, &s, out, outlen);
+
+	if (err)
+		return err;
+	if (!strcmp(s.cls, "flip"))
+		err = code_flip(vm, &s, out, outlen);
+	else if (!strcmp(s.cls, "nop"))
+		err = code_nop(vm, &s, out, outlen);
+	else {
+		unsigned cls = 0;
+
+		for (unsigned i = 1; i < IK_FAULT__COUNT; i++)
+			if (guest_classes[i] && !strcmp(guest_classes[i], s.cls))
+				cls = i;
+		if (!cls) {
+			char clean[128];
+
+			ik_sanitize(clean, sizeof(clean), s.cls, strlen(s.cls));
+			snprintf(out, outlen, "error: unknown fault class '%s' (flip, nop, panic, bug, "
+					      "null, loop, uaf, ...: docs/RELIABILITY.md)", clean);
+			return -EINVAL;
+		}
+		err = guest_fault(vm, cls, &s, out, outlen);
+	}
+	if (!err) {
+		vm->injections++;
+		ik_log(vm, "ikernel-inject: driver '%s': %s", vm->name, out + 4);
+	}
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor-lite of the `process` isolation level: runs a driver built as a Linux process
+ * (build/drivers/<name>.proc, guest/runtime/platform_proc.c) instead of a driver VM. Same
+ * client socket, handshake and channel rings as the VM monitor, so libikernel cannot tell the
+ * difference; the driver process is jailed (no privileges, its own unprivileged uid when we are
+ * root, a seccomp filter, no files) but shares the host kernel: WEAKER isolation than a VM.
+ * Also the fallback on machines without /dev/kvm. Port I/O (device models) is not offered at
+ * this level yet: a driver that touches a port is ended with a report.
+ * Functions return 0 or -errno.
+ */
+#ifndef IKERNEL_MONITOR_PROC_H
+#define IKERNEL_MONITOR_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "monitor.h" /* struct ik_vm_result, enum ik_vm_end */
+
+struct ik_proc;
+
+struct ik_proc_config {
+	const char *exe_path;    /* the driver executable (<name>.proc) */
+	const char *name;        /* driver name; default: file name without extension */
+	uint64_t mem_size;       /* heap + stacks; 0 = IK_MEM_DEFAULT */
+	const char *params;      /* module parameters, or NULL */
+	const char *runtime_dir; /* NULL = $IKERNEL_RUNTIME_DIR or /run/ikernel */
+	bool serve;              /* socket and node links once ready */
+	uint64_t spin_ns;        /* idle spin before sleeping; (uint64_t)-1 = default */
+	FILE *log;               /* NULL = stderr */
+	int cpu;                 /* pin the driver process to this CPU; -1 = no pinning */
+};
+
+/* Start the driver process and the service thread. */
+int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char *err, size_t errlen);
+int ik_proc_wait_ready(struct ik_proc *p, int timeout_ms);
+uint64_t ik_proc_boot_ns(const struct ik_proc *p);
+pid_t ik_proc_pid(const struct ik_proc *p);
+/* Block until the driver has ended; fills *res. */
+int ik_proc_wait(struct ik_proc *p, struct ik_vm_result *res);
+void ik_proc_stop(struct ik_proc *p);
+/* Stop (if running), notify clients, remove the socket and links, free. */
+void ik_proc_destroy(struct ik_proc *p);
+
+/* The label every status line and log line of this level carries. */
+#define IK_PROC_ISOLATION_LABEL "isolation=process (WEAKER than a VM: shares the host kernel)"
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Monitor-lite internals shared by proc.c (process, hypercalls) and proc_server.c (clients). */
+#ifndef IKMON_PROC_INTERNAL_H
+#define IKMON_PROC_INTERNAL_H
+
+#include <pthread.h>
+#include <poll.h>
+#include <stdatomic.h>
+
+#include "ikernel/abi.h"
+#include "proc.h"
+
+#define PROC_MAX_PENDING 16u
+
+struct proc_chan {
+	enum { PCH_FREE = 0, PCH_OPEN, PCH_CLOSING } state;
+	int client_fd, mem_fd, done_fd;
+};
+
+struct proc_node {
+	char name[IK_NAME_MAX];
+	uint32_t node, minor;
+};
+
+struct ik_proc {
+	char name[IK_NAME_MAX];
+	FILE *log;
+	uint64_t t_create_ns, boot_ns;
+	pid_t pid;
+	int ctl_fd;  /* our end of the driver's request socket */
+	int pid_fd;  /* pidfd of the driver process */
+	int kick_fd; /* the driver's kick eventfd (clients get it too) */
+	int boot_fd; /* memfd: boot info page + event page */
+	struct ik_events *events;
+	int wake_fd; /* eventfd: ik_proc_stop() wakes the service thread */
+
+	/* service thread only, except where noted */
+	pthread_t thread;
+	bool thread_started;
+	uint64_t pending_opened, pending_closing;
+	struct proc_chan chans[IK_MAX_CHANNELS];
+	struct proc_node nodes[IK_MAX_NODES];
+	unsigned nnodes;
+	bool serve;
+	char runtime_dir[1024];
+	char sock_path[1200];
+	int listen_fd;
+	int pending_fds[PROC_MAX_PENDING];
+	char links[IK_MAX_NODES][1300];
+	unsigned nlinks;
+
+	/* shared with API callers, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool ready, ended;
+	atomic_bool stop_requested;
+	struct ik_vm_result result;
+};
+
+/* log.c (libikmon): escape what is not printable ASCII. */
+void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
+
+uint64_t ik_proc_now_ns(void);
+void ik_proc_log(struct ik_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* End the driver (first caller wins): record the result, kill the process. */
+void ik_proc_end(struct ik_proc *p, enum ik_vm_end end, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* proc_server.c (service thread) */
+int ik_proc_listen(struct ik_proc *p, char *err, size_t errlen);
+void ik_proc_unlisten(struct ik_proc *p);
+/* Add the server's fds to a poll set; returns how many were added. */
+unsigned ik_proc_server_pollfds(struct ik_proc *p, struct pollfd *fds, unsigned max);
+void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned n);
+void ik_proc_chan_released(struct ik_proc *p, unsigned ch);
+void ik_proc_notify_dead(struct ik_proc *p);
+void ik_proc_server_close(struct ik_proc *p);
+
+#endif

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Monitor-lite clients: the same rendezvous, handshake and notices as the VM monitor
+ * (control.h, server.c), so libikernel is unchanged. A channel is a memfd and a done eventfd
+ * handed to the client in the welcome and to the driver process with the next IK_HC_WAIT.
+ * Service thread only.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ikernel/control.h"
+#include "ikernel/ring.h"
+#include "proc_internal.h"
+
+int ik_proc_listen(struct ik_proc *p, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char nodes[1100];
+
+	snprintf(nodes, sizeof(nodes), "%s/nodes", p->runtime_dir);
+	mkdir(p->runtime_dir, 0755);
+	mkdir(nodes, 0755);
+	if (snprintf(p->sock_path, sizeof(p->sock_path), "%s/%s.sock", p->runtime_dir, p->name) >=
+	    (int)sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "socket path %s is too long", p->sock_path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sun.sun_path, p->sock_path, strlen(p->sock_path) + 1);
+	p->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	unlink(p->sock_path);
+	if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    listen(p->listen_fd, 64) < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", p->sock_path, strerror(errno));
+		return -errno;
+	}
+	for (unsigned i = 0; i < p->nnodes; i++) {
+		char target[IK_NAME_MAX + 16];
+
+		char *link = p->links[p->nlinks], node[IK_NAME_MAX];
+
+		memcpy(node, p->nodes[i].name, sizeof(node));
+		snprintf(link, sizeof(p->links[0]), "%.1100s/%.31s", nodes, node);
+		snprintf(target, sizeof(target), "../%s.sock", p->name);
+		unlink(p->links[p->nlinks]);
+		if (symlink(target, p->links[p->nlinks]) < 0) {
+			snprintf(err, errlen, "cannot link %s: %s", p->links[p->nlinks], strerror(errno));
+			return -errno;
+		}
+		p->nlinks++;
+	}
+	return 0;
+}
+
+void ik_proc_unlisten(struct ik_proc *p)
+{
+	for (unsigned i = 0; i < p->nlinks; i++)
+		unlink(p->links[i]);
+	p->nlinks = 0;
+	if (p->listen_fd >= 0) {
+		close(p->listen_fd);
+		unlink(p->sock_path);
+	}
+	p->listen_fd = -1;
+}
+
+unsigned ik_proc_server_pollfds(struct ik_proc *p, struct pollfd *fds, unsigned max)
+{
+	unsigned n = 0;
+
+	if (p->listen_fd >= 0 && n < max)
+		fds[n++] = (struct pollfd){.fd = p->listen_fd, .events = POLLIN};
+	for (unsigned i = 0; i < PROC_MAX_PENDING && n < max; i++)
+		if (p->pending_fds[i] >= 0)
+			fds[n++] = (struct pollfd){.fd = p->pending_fds[i], .events = POLLIN};
+	for (unsigned i = 0; i < IK_MAX_CHANNELS && n < max; i++)
+		if (p->chans[i].state == PCH_OPEN)
+			fds[n++] = (struct pollfd){.fd = p->chans[i].client_fd, .events = POLLIN};
+	return n;
+}
+
+static void accept_client(struct ik_proc *p)
+{
+	int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	for (unsigned i = 0; i < PROC_MAX_PENDING; i++) {
+		if (p->pending_fds[i] < 0) {
+			p->pending_fds[i] = fd;
+			return;
+		}
+	}
+	close(fd);
+}
+
+static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
+{
+	struct ik_ctl_welcome w = {.magic = IK_CTL_MAGIC, .status = status,
+				   .abi_version = IK_ABI_VERSION, .chan = ch};
+	char cbuf[CMSG_SPACE(3 * sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = &w, .iov_len = sizeof(w)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	w.geometry = ik_geometry_default();
+	snprintf(w.driver, sizeof(w.driver), "%s", p->name);
+	w.node_count = p->nnodes;
+	for (unsigned i = 0; i < p->nnodes; i++) {
+		memcpy(w.nodes[i].name, p->nodes[i].name, IK_NAME_MAX);
+		w.nodes[i].node = p->nodes[i].node;
+		w.nodes[i].minor = p->nodes[i].minor;
+	}
+	if (status == 0) {
+		int fds[3] = {p->chans[ch].mem_fd, p->kick_fd, p->chans[ch].done_fd};
+		struct cmsghdr *cm;
+
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(w) ? 0 : -errno;
+}
+
+static void chan_free(struct proc_chan *c)
+{
+	if (c->mem_fd >= 0)
+		close(c->mem_fd);
+	if (c->done_fd >= 0)
+		close(c->done_fd);
+	if (c->client_fd >= 0)
+		close(c->client_fd);
+	*c = (struct proc_chan){.state = PCH_FREE, .client_fd = -1, .mem_fd = -1, .done_fd = -1};
+}
+
+static int chan_open(struct ik_proc *p, int client_fd, unsigned *out)
+{
+	for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
+		struct proc_chan *c = &p->chans[ch];
+
+		if (c->state != PCH_FREE)
+			continue;
+		c->mem_fd = memfd_create("ikernel-chan", MFD_CLOEXEC);
+		c->done_fd = eventfd(0, EFD_CLOEXEC);
+		if (c->mem_fd < 0 || c->done_fd < 0 || ftruncate(c->mem_fd, IK_CHAN_STRIDE) < 0) {
+			int r = -errno;
+			chan_free(c);
+			return r;
+		}
+		c->client_fd = client_fd;
+		c->state = PCH_OPEN;
+		*out = ch;
+		return 0;
+	}
+	return -EBUSY;
+}
+
+/* Tell the driver: attention in the event page, then the kick (it may be asleep in ppoll). */
+static void wake_driver(struct ik_proc *p)
+{
+	uint64_t one = 1;
+
+	__atomic_or_fetch(&p->events->attention, 1u, __ATOMIC_SEQ_CST);
+	if (write(p->kick_fd, &one, sizeof(one)) < 0)
+		one = 0; /* the counter is saturated: it is awake anyway */
+}
+
+static void handle_hello(struct ik_proc *p, unsigned slot)
+{
+	int fd = p->pending_fds[slot];
+	struct ik_ctl_hello hello;
+	ssize_t n = recv(fd, &hello, sizeof(hello), MSG_DONTWAIT);
+	unsigned ch = 0;
+	int r;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	p->pending_fds[slot] = -1;
+	if (n != (ssize_t)sizeof(hello) || hello.magic != IK_CTL_MAGIC) {
+		close(fd);
+		return;
+	}
+	if (hello.abi_version != IK_ABI_VERSION)
+		r = -EPROTONOSUPPORT;
+	else if (!p->ready || p->ended)
+		r = -EPIPE;
+	else
+		r = chan_open(p, fd, &ch);
+	if (r) {
+		send_welcome(p, fd, r, 0);
+		close(fd);
+		return;
+	}
+	if (send_welcome(p, fd, 0, ch) < 0) {
+		chan_free(&p->chans[ch]);
+		return;
+	}
+	p->pending_opened |= 1ull << ch;
+	wake_driver(p);
+}
+
+static void client_event(struct ik_proc *p, unsigned ch)
+{
+	struct proc_chan *c = &p->chans[ch];
+	struct ik_ctl_notice notice;
+	ssize_t n = recv(c->client_fd, &notice, sizeof(notice), MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		if (n == (ssize_t)sizeof(notice) && notice.magic == IK_CTL_MAGIC &&
+		    notice.kind == IK_NOTICE_VIOLATION) {
+			char why[4 * sizeof(notice.reason)];
+
+			ik_sanitize(why, sizeof(why), notice.reason,
+				    strnlen(notice.reason, sizeof(notice.reason)));
+			ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: client on channel %u reports: %s",
+				    p->name, ch, why);
+		}
+		return;
+	}
+	close(c->client_fd);
+	c->client_fd = -1;
+	c->state = PCH_CLOSING;
+	p->pending_closing |= 1ull << ch;
+	wake_driver(p);
+}
+
+void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		if (fds[i].fd == p->listen_fd) {
+			accept_client(p);
+			continue;
+		}
+		for (unsigned s = 0; s < PROC_MAX_PENDING; s++)
+			if (p->pending_fds[s] == fds[i].fd)
+				handle_hello(p, s);
+		for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++)
+			if (p->chans[ch].state == PCH_OPEN && p->chans[ch].client_fd == fds[i].fd)
+				client_event(p, ch);
+	}
+}
+
+void ik_proc_chan_released(struct ik_proc *p, unsigned ch)
+{
+	if (ch >= IK_MAX_CHANNELS || p->chans[ch].state != PCH_CLOSING) {
+		ik_proc_end(p, IK_END_VIOLATION,
+			    "driver '%s' violation: released channel %u, which is not closing", p->name, ch);
+		return;
+	}
+	chan_free(&p->chans[ch]);
+}
+
+void ik_proc_notify_dead(struct ik_proc *p)
+{
+	struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = IK_NOTICE_DEAD};
+
+	const char *why = p->result.reason[0] ? p->result.reason : "driver process ended";
+
+	memcpy(n.reason, why, strnlen(why, sizeof(n.reason) - 1));
+	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+		if (p->chans[i].state == PCH_OPEN)
+			send(p->chans[i].client_fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+void ik_proc_server_close(struct ik_proc *p)
+{
+	ik_proc_unlisten(p);
+	for (unsigned i = 0; i < PROC_MAX_PENDING; i++) {
+		if (p->pending_fds[i] >= 0)
+			close(p->pending_fds[i]);
+		p->pending_fds[i] = -1;
+	}
+	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+		chan_free(&p->chans[i]);
+}
