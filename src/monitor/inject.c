@@ -7,6 +7,7 @@
  *   unmodified Linux ones included:
  *     flip  [at=ADDR|SYM[+OFF]] [bit=0..7] [in=SYM]   flip one bit of one code byte
  *     nop   at=ADDR|SYM[+OFF] len=N                   overwrite N bytes with NOPs (0x90)
+ *     revert                                          undo every code patch, disarm
  *   Without `at`, flip picks a random byte of a random function (of `in=SYM` if given;
  *   runtime functions, ik_*, are left alone). The address must lie in the image's text.
  *
@@ -191,6 +192,31 @@ static void describe(const struct ik_vm *vm, uint64_t gpa, char *out, size_t out
 		 sym[0] ? ">" : "");
 }
 
+/* Remember the original bytes of a patch (the oldest patch of a byte wins), for revert. */
+static void remember(struct ik_vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (vm->npatches >= sizeof(vm->patches) / sizeof(vm->patches[0]))
+		return;
+	vm->patches[vm->npatches].gpa = gpa;
+	vm->patches[vm->npatches].len = (uint8_t)len;
+	memcpy(vm->patches[vm->npatches].orig, vm->ram + gpa, len);
+	vm->npatches++;
+}
+
+static int revert(struct ik_vm *vm, char *out, size_t outlen)
+{
+	unsigned n = vm->npatches;
+
+	while (vm->npatches) { /* newest first: the oldest saved bytes are restored last */
+		vm->npatches--;
+		memcpy(vm->ram + vm->patches[vm->npatches].gpa, vm->patches[vm->npatches].orig,
+		       vm->patches[vm->npatches].len);
+	}
+	__atomic_store_n(&vm->events->fault, 0, __ATOMIC_RELEASE);
+	snprintf(out, outlen, "ok: reverted %u code patch(es), guest fault disarmed", n);
+	return 0;
+}
+
 static int code_flip(struct ik_vm *vm, const struct inject_spec *s, char *out, size_t outlen)
 {
 	uint64_t gpa;
@@ -207,6 +233,7 @@ static int code_flip(struct ik_vm *vm, const struct inject_spec *s, char *out, s
 		snprintf(out, outlen, "error: bit %u is not 0..7", bit);
 		return -EINVAL;
 	}
+	remember(vm, gpa, 1);
 	volatile uint8_t *p = vm->ram + gpa; /* in_text: inside RAM */
 	uint8_t before = *p, after = (uint8_t)(before ^ (1u << bit));
 	*p = after;
@@ -228,6 +255,7 @@ static int code_nop(struct ik_vm *vm, const struct inject_spec *s, char *out, si
 				      "len=1..16");
 		return -EINVAL;
 	}
+	remember(vm, gpa, len);
 	memset(vm->ram + gpa, 0x90, len);
 	describe(vm, gpa, where, sizeof(where));
 	snprintf(out, outlen, "ok: %llu byte(s) at %s replaced by NOPs", (unsigned long long)len,
@@ -259,6 +287,8 @@ int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen)
 		err = code_flip(vm, &s, out, outlen);
 	else if (!strcmp(s.cls, "nop"))
 		err = code_nop(vm, &s, out, outlen);
+	else if (!strcmp(s.cls, "revert"))
+		err = revert(vm, out, outlen);
 	else {
 		unsigned cls = 0;
 

@@ -140,6 +140,8 @@ struct ik_vm {
 	uint64_t inject_rng;
 	unsigned injections;
 	uid_t owner_uid; /* the monitor's user (taken before the sandbox): may inject */
+	struct { uint64_t gpa; uint8_t len, orig[16]; } patches[64]; /* code patches, for revert */
+	unsigned npatches;
 
 	/* hang watchdog (control thread only) */
 	uint64_t wd_last_heartbeat, wd_last_change_ns;

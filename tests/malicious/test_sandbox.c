@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/kvm.h>
 #include <signal.h>
 #include <stdio.h>
