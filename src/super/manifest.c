@@ -458,8 +458,14 @@ static void device_key(struct parse *p, const char *k, const char *v)
 		} else {
 			fail(p, p->line, "bad backing '%s' (none, pty or file:PATH)", v);
 		}
+	} else if (!strcmp(k, "options")) {
+		if (strlen(v) >= sizeof(d->options))
+			fail(p, p->line, "options are too long (at most %zu bytes)", sizeof(d->options) - 1);
+		else
+			snprintf(d->options, sizeof(d->options), "%s", v);
 	} else {
-		fail(p, p->line, "unknown key '%s' in [device %s] (model, port, irq, mmio, backing)", k,
+		fail(p, p->line,
+		     "unknown key '%s' in [device %s] (model, port, irq, mmio, backing, options)", k,
 		     d->label);
 	}
 }
@@ -540,6 +546,15 @@ static void resolve_image(struct parse *p)
 	     image_dir[0] ? image_dir : "");
 }
 
+/* Does the model accept option `key` after its port? */
+static bool model_takes(const struct ik_devmodel *dm, const char *key)
+{
+	for (const char *const *o = dm->options; o && *o; o++)
+		if (!strcmp(*o, key))
+			return true;
+	return false;
+}
+
 /* Refuse what `ikernel run` cannot enforce or provide, rather than pretend. */
 static void check_device(struct parse *p, struct ikm_device *d)
 {
@@ -558,20 +573,34 @@ static void check_device(struct parse *p, struct ikm_device *d)
 	}
 	if (!d->has_port)
 		d->port = dm->default_port;
-	char grant[sizeof(d->grant)];
-	snprintf(grant, sizeof(grant), "%.31s@0x%x", d->model, d->port);
-	memcpy(d->grant, grant, sizeof(grant));
-	if (d->irq >= 0)
-		fail(p, d->line, "[device %s]: irq = %d cannot be granted: the monitor has no per-driver "
-			      "IRQ line grants yet (device models raise their own lines); use irq = none",
-		     d->label, d->irq);
+	if (d->irq >= 0 && !model_takes(dm, "irq"))
+		fail(p, d->line, "[device %s]: irq = %d cannot be granted: model %s raises no IRQ line of "
+			      "an operator's choosing; use irq = none", d->label, d->irq, d->model);
 	else if (d->mmio_size)
 		fail(p, d->line, "[device %s]: mmio windows cannot be granted yet (model %s has port I/O "
 			      "only); use mmio = none", d->label, d->model);
-	else if (d->backing != IKM_BACKING_NONE)
-		fail(p, d->line, "[device %s]: backing '%s' is not supported by the monitor's %s model "
-			      "yet (it has no backing store or terminal); use backing = none", d->label,
-		     d->backing == IKM_BACKING_PTY ? "pty" : "file", d->model);
+	else if (d->backing == IKM_BACKING_PTY)
+		fail(p, d->line, "[device %s]: backing 'pty' is not supported by any device model yet; "
+			      "use backing = none or file:PATH", d->label);
+	else if (d->backing == IKM_BACKING_FILE && !model_takes(dm, "file"))
+		fail(p, d->line, "[device %s]: model %s has no backing store; use backing = none",
+		     d->label, d->model);
+	else if (d->backing == IKM_BACKING_FILE && strchr(d->backing_path, ','))
+		fail(p, d->line, "[device %s]: backing file '%s' has a ',' (not allowed in a grant)",
+		     d->label, d->backing_path);
+	if (p->err[0])
+		return;
+	/* The grant as `ikernel run --device` takes it: irq and backing become model options. */
+	char irq[16] = "";
+	if (d->irq >= 0)
+		snprintf(irq, sizeof(irq), ",irq=%d", d->irq);
+	int n = snprintf(d->grant, sizeof(d->grant), "%.31s@0x%x%s%s%s%s%s", d->model, d->port, irq,
+			 d->backing == IKM_BACKING_FILE ? ",file=" : "",
+			 d->backing == IKM_BACKING_FILE ? d->backing_path : "", d->options[0] ? "," : "",
+			 d->options);
+	if (n < 0 || (size_t)n >= sizeof(d->grant))
+		fail(p, d->line, "[device %s]: the grant is too long (at most %zu bytes)", d->label,
+		     sizeof(d->grant) - 1);
 }
 
 static void check_devices(struct parse *p)

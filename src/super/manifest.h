@@ -49,7 +49,8 @@ struct ikm_device {
 	uint64_t mmio_base, mmio_size; /* size 0: none */
 	enum ikm_backing backing;
 	char backing_path[PATH_MAX];
-	char grant[64];           /* "MODEL@0xPORT" for `ikernel run --device` */
+	char options[256];        /* model options "KEY=VALUE,..." (docs/DRIVERS.md), or "" */
+	char grant[512];          /* "MODEL@0xPORT[,KEY=VALUE...]" for `ikernel run --device` */
 	int line;                 /* of the section header */
 };
 
