@@ -594,13 +594,17 @@ static void check_device(struct parse *p, struct ikm_device *d)
 	char irq[16] = "";
 	if (d->irq >= 0)
 		snprintf(irq, sizeof(irq), ",irq=%d", d->irq);
-	int n = snprintf(d->grant, sizeof(d->grant), "%.31s@0x%x%s%s%s%s%s", d->model, d->port, irq,
+	/* a local first: the sources are members of the same struct as the destination */
+	char grant[sizeof(d->grant)];
+	int n = snprintf(grant, sizeof(grant), "%.31s@0x%x%s%s%s%s%s", d->model, d->port, irq,
 			 d->backing == IKM_BACKING_FILE ? ",file=" : "",
 			 d->backing == IKM_BACKING_FILE ? d->backing_path : "", d->options[0] ? "," : "",
 			 d->options);
-	if (n < 0 || (size_t)n >= sizeof(d->grant))
+	if (n < 0 || (size_t)n >= sizeof(grant))
 		fail(p, d->line, "[device %s]: the grant is too long (at most %zu bytes)", d->label,
-		     sizeof(d->grant) - 1);
+		     sizeof(grant) - 1);
+	else
+		memcpy(d->grant, grant, sizeof(grant));
 }
 
 static void check_devices(struct parse *p)
