@@ -4,9 +4,9 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 DEB_PKGS   := gcc make meson ninja-build pkg-config libcmocka-dev libinih-dev libseccomp-dev \
-              libfuse3-dev python3 xz-utils
+              libfuse3-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev
 
-.PHONY: all deps build build-asan linux-drivers test demo bench clean format
+.PHONY: all deps build build-asan linux-drivers test demo bench campaign clean format fuzz fuzz-smoke
 
 all: build
 
@@ -33,12 +33,29 @@ linux-drivers: build build-asan
 
 test: build build-asan linux-drivers
 	@tools/run-tests.sh $(BUILD) $(BUILD_ASAN)
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# libFuzzer targets of every host-side parser of untrusted input (fuzz/run.sh, seeds in
+# fuzz/corpus/<target>): `make fuzz` runs each for FUZZ_SECONDS, `make fuzz-smoke` for 10 s.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	FUZZ_OUT=$(BUILD)/fuzz fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	FUZZ_OUT=$(BUILD)/fuzz fuzz/run.sh 10
 
 demo: build
 	@tools/demo.sh $(BUILD)
 
+# The fault-injection campaign (tools/campaign.py): 10,000 faults over the led and nulldev
+# drivers with checking clients; writes docs/RELIABILITY.md and its plot.
+campaign: build
+	python3 tools/campaign.py $(BUILD) --faults 10000 --report docs/RELIABILITY.md \
+		--plot docs/reliability.png --json $(BUILD)/campaign.json
+
+# docs/PERFORMANCE.md and docs/perf/*.png from one `ikernel bench all` run (several minutes).
 bench: build
-	$(BUILD)/src/cli/ikernel bench null
+	tools/bench-report.py $(BUILD)/src/cli/ikernel --out docs/PERFORMANCE.md
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

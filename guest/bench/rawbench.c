@@ -8,6 +8,8 @@
  *   pingpong   pure shared memory: the guest spins on ping
  *   ioeventfd  the same, plus a 4-byte write to doorbell 15 after each pong (the host
  *              registers an eventfd there and may sleep on it)
+ *   mmio       the same, plus one MMIO exit to the monitor (IK_HC_WAIT with timeout 0, the
+ *              cheapest hypercall) before each pong: the cost of an exit to user space
  * Ping 0xffffffff ends the run (exit status 0).
  */
 #include "ik/rt.h"
@@ -40,7 +42,16 @@ static uint32_t wait_ping(uint32_t last)
 	return v;
 }
 
-static int run(bool doorbell)
+enum mode { M_PINGPONG, M_IOEVENTFD, M_MMIO };
+
+static void mmio_exit(void)
+{
+	struct ik_hc_wait hc = { .timeout_ns = 0 };
+
+	ik_hypercall(IK_HC_WAIT, &hc);
+}
+
+static int run(enum mode m)
 {
 	uint32_t last = 0; /* the initial value: a ping written before we got here still counts */
 
@@ -49,8 +60,10 @@ static int run(bool doorbell)
 
 		if (v == STOP)
 			return 0;
+		if (m == M_MMIO)
+			mmio_exit();
 		__atomic_store_n(&rawbench_shared[PONG], v, __ATOMIC_RELEASE);
-		if (doorbell)
+		if (m == M_IOEVENTFD)
 			ring_bench_doorbell();
 		last = v;
 	}
@@ -61,9 +74,11 @@ int ik_guest_test(void)
 	const char *mode = ik_param("mode");
 
 	if (!mode || strcmp(mode, "pingpong") == 0)
-		return run(false);
+		return run(M_PINGPONG);
 	if (strcmp(mode, "ioeventfd") == 0)
-		return run(true);
-	ik_printf("rawbench: unknown mode=%s (pingpong, ioeventfd)\n", mode);
+		return run(M_IOEVENTFD);
+	if (strcmp(mode, "mmio") == 0)
+		return run(M_MMIO);
+	ik_printf("rawbench: unknown mode=%s (pingpong, ioeventfd, mmio)\n", mode);
 	return 2;
 }

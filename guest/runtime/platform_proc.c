@@ -44,11 +44,26 @@ static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 
 #define sys3(nr, a, b, c) sys6((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
+#ifdef IK_PLATFORM_INPROC
+/* In the caller's process (isolation=inproc): back to the caller's thread, which returns
+ * normally (a raw exit(2) of a pthread would skip its cleanup). */
+static void *inproc_exit[5];
+
+_Noreturn static void die(int code)
+{
+	(void)code;
+	__builtin_longjmp(inproc_exit, 1);
+}
+#else
 _Noreturn static void die(int code)
 {
 	for (;;)
 		sys3(SYS_exit_group, code, 0, 0);
 }
+#endif
+
+/* The protocol descriptors: fixed in a driver process; given by the caller when in-process. */
+static int fd_ctl = IK_PROC_FD_CTL, fd_kick = IK_PROC_FD_KICK, fd_boot = IK_PROC_FD_BOOT;
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -93,7 +108,7 @@ static unsigned rx_nfds;
 
 static void ctl_send(uint32_t len)
 {
-	if (sys3(SYS_write, IK_PROC_FD_CTL, &req, len) != (long)len)
+	if (sys3(SYS_write, fd_ctl, &req, len) != (long)len)
 		die(70); /* the monitor-lite is gone */
 }
 
@@ -107,7 +122,7 @@ static void ctl_recv(void)
 	m.iovlen = 1;
 	m.control = cbuf;
 	m.controllen = sizeof(cbuf);
-	if (sys3(SYS_recvmsg, IK_PROC_FD_CTL, &m, MSG_CMSG_CLOEXEC) != (long)sizeof(rep))
+	if (sys3(SYS_recvmsg, fd_ctl, &m, MSG_CMSG_CLOEXEC) != (long)sizeof(rep))
 		die(70);
 	rx_nfds = 0;
 	if (m.controllen >= sizeof(struct cmsghdr_)) {
@@ -171,7 +186,7 @@ static uint32_t marshal(unsigned nr, const void *args)
 /* Sleep until the kick eventfd fires or the timeout passes; the events are fetched later. */
 static void idle_sleep(uint64_t timeout_ns)
 {
-	struct pollfd_ fds[2] = { { IK_PROC_FD_KICK, POLLIN, 0 }, { IK_PROC_FD_CTL, 0, 0 } };
+	struct pollfd_ fds[2] = { { fd_kick, POLLIN, 0 }, { fd_ctl, 0, 0 } };
 	struct timespec_ ts = { (long)(timeout_ns / 1000000000ull), (long)(timeout_ns % 1000000000ull) };
 	uint64_t drain;
 
@@ -179,13 +194,20 @@ static void idle_sleep(uint64_t timeout_ns)
 	if (fds[1].revents & POLLHUP)
 		die(70);
 	if (fds[0].revents & POLLIN)
-		sys3(SYS_read, IK_PROC_FD_KICK, &drain, sizeof(drain));
+		sys3(SYS_read, fd_kick, &drain, sizeof(drain));
 }
 
 static uintptr_t chan_base(unsigned ch)
 {
 	return (uintptr_t)(IK_GPA_CHAN_BASE + (uint64_t)ch * IK_CHAN_STRIDE);
 }
+
+/* A driver process owns its address space; in the caller's, never replace a mapping. */
+#ifdef IK_PLATFORM_INPROC
+#define CHAN_MAP_FIXED MAP_FIXED_NOREPLACE
+#else
+#define CHAN_MAP_FIXED MAP_FIXED
+#endif
 
 /* Map each newly opened channel where the VM would see it; remember its doorbell fd. */
 static void attach_channels(uint64_t opened)
@@ -197,7 +219,7 @@ static void attach_channels(uint64_t opened)
 			continue;
 		if (k + 2 > rx_nfds)
 			die(71);
-		if (!map(chan_base(ch), IK_CHAN_STRIDE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		if (!map(chan_base(ch), IK_CHAN_STRIDE, PROT_READ | PROT_WRITE, MAP_SHARED | CHAN_MAP_FIXED,
 			 rx_fds[k], 0))
 			die(72);
 		sys3(SYS_close, rx_fds[k], 0, 0);
@@ -284,7 +306,7 @@ struct sock_fprog_ { uint16_t len; const struct sock_filter_ *filter; };
 #define PR_SET_NO_NEW_PRIVS 38
 #define SECCOMP_SET_MODE_FILTER 1
 
-static void install_seccomp(void)
+__attribute__((unused)) static void install_seccomp(void)
 {
 	static const uint32_t allowed[] = { SYS_read, SYS_write, SYS_close, SYS_munmap, SYS_sendmsg,
 					    SYS_recvmsg, SYS_ppoll, SYS_exit, SYS_exit_group,
@@ -334,21 +356,50 @@ static void map_ram(const struct ik_bootinfo *bi)
 	}
 }
 
-/* Called by _start on the Linux stack; returns the top of stack 0. */
-uint64_t ik_proc_setup(void);
-uint64_t ik_proc_setup(void)
+/* Maps guest RAM and the boot info; returns the top of stack 0. */
+static uint64_t setup(void)
 {
-	const struct ik_bootinfo *bi = map(0, IK_PAGE_SIZE, PROT_READ, MAP_SHARED, IK_PROC_FD_BOOT, 0);
+	const struct ik_bootinfo *bi = map(0, IK_PAGE_SIZE, PROT_READ, MAP_SHARED, fd_boot, 0);
 
-	ik_plat_events = map(0, IK_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, IK_PROC_FD_BOOT,
+	ik_plat_events = map(0, IK_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd_boot,
 			     IK_PAGE_SIZE);
 	if (!bi || !ik_plat_events)
 		die(75);
-	sys3(SYS_close, IK_PROC_FD_BOOT, 0, 0);
+	sys3(SYS_close, fd_boot, 0, 0);
 	ik_plat_bootinfo = bi;
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		done_fds[i] = -1;
 	map_ram(bi);
-	install_seccomp();
 	return bi->stack_base + IK_STACK_SIZE;
 }
+
+#ifndef IK_PLATFORM_INPROC
+/* Called by _start (platform_proc_start.S) on the Linux stack: jail, then stack 0. */
+uint64_t ik_proc_setup(void);
+uint64_t ik_proc_setup(void)
+{
+	uint64_t top = setup();
+
+	install_seccomp();
+	return top;
+}
+#else
+/*
+ * isolation=inproc: the same runtime on a thread of the caller (src/monitor/proc.c), the
+ * baseline without isolation. No jail: a seccomp filter would bind the whole caller. Runs the
+ * runtime on stack 0 like everywhere else; returns (through die()) when the monitor-lite
+ * closed the socket.
+ */
+void ik_inproc_main(int ctl, int kick, int boot) __attribute__((noinline));
+void ik_inproc_main(int ctl, int kick, int boot)
+{
+	uint64_t top;
+
+	if (__builtin_setjmp(inproc_exit))
+		return;
+	fd_ctl = ctl, fd_kick = kick, fd_boot = boot;
+	top = setup() & ~15ull;
+	__asm__ volatile("movq %0, %%rsp\n\tcall ik_rt_main\n\tud2" : : "r"(top) : "memory");
+	__builtin_unreachable();
+}
+#endif

@@ -42,6 +42,9 @@ static void usage(FILE *out)
 		"  --user USER           started as root: run the VM as USER (the runtime directory must\n"
 		"                        be writable by USER)\n"
 		"  --no-sandbox          no seccomp filter, capabilities kept (debugging only)\n"
+		"  --isolation LEVEL     vm (default) or process: the same driver as a jailed Linux\n"
+		"                        process (IMAGE.proc), WEAKER isolation; the fallback without\n"
+		"                        /dev/kvm\n"
 		"  --help                this text\n\n"
 		"exit status: 0 clean stop or exit 0; 1 crash, panic, hang, violation or failure;\n"
 		"2 usage or image error\n");
@@ -150,6 +153,8 @@ static int parse_option(struct run_args *a, const char *opt, const char *val)
 		cfg->hang_ms = (unsigned)n;
 	} else if (!strcmp(opt, "--user")) {
 		cfg->sandbox_user = val;
+	} else if (!strcmp(opt, "--isolation")) {
+		/* vm here; run_isolation.c has the others */
 	} else if (!strcmp(opt, "--runtime-dir")) {
 		cfg->runtime_dir = val;
 	} else if (!strcmp(opt, "--recovery")) {
@@ -182,6 +187,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			a->cfg.image_path = arg;
 			continue;
 		}
+		if (!strncmp(arg, "--isolation=", 12)) /* vm here; run_isolation.c has the others */
+			continue;
 		if (!strcmp(arg, "--no-sandbox")) {
 			a->cfg.sandbox = false;
 			continue;
@@ -217,6 +224,8 @@ int ik_cmd_run(int argc, char **argv)
 	char err[1024];
 	int r;
 
+	if (ik_run_wants_process(argc, argv)) /* --isolation=process, or no /dev/kvm */
+		return ik_cmd_run_process(argc, argv);
 	memset(&a, 0, sizeof(a));
 	r = parse_args(&a, argc, argv);
 	if (r)

@@ -94,6 +94,11 @@ static int check_header(struct parse_ctx *c)
 	if (!in_file(c, c->eh->e_phoff, (uint64_t)c->eh->e_phnum * sizeof(Elf64_Phdr)))
 		return fail(c, "program headers at offset 0x%llx (%u entries) lie outside the file (%zu bytes)",
 			    (unsigned long long)c->eh->e_phoff, c->eh->e_phnum, c->len);
+	/* The tables are read in place: they must be aligned as the ELF spec requires (found
+	 * by fuzz/fuzz_loader: a misaligned table is undefined behaviour to read). */
+	if (c->eh->e_phoff % 8)
+		return fail(c, "program headers at offset 0x%llx are not 8-byte aligned",
+			    (unsigned long long)c->eh->e_phoff);
 	return 0;
 }
 
@@ -250,6 +255,8 @@ static int scan_notes(struct parse_ctx *c, uint64_t off, uint64_t size, uint64_t
 
 	if (align != 8)
 		align = 4;
+	if (off % 4)
+		return 0; /* a misaligned note segment cannot hold a well-formed note: none here */
 	while (size - pos >= sizeof(Elf64_Nhdr)) {
 		const Elf64_Nhdr *n = (const Elf64_Nhdr *)(c->buf + off + pos);
 		uint64_t name_off = pos + sizeof(*n);
@@ -296,6 +303,9 @@ static int check_section_headers(struct parse_ctx *c)
 	if (!in_file(c, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
 		return fail(c, "section headers at offset 0x%llx (%u entries) lie outside the file (%zu bytes)",
 			    (unsigned long long)eh->e_shoff, eh->e_shnum, c->len);
+	if (eh->e_shoff % 8)
+		return fail(c, "section headers at offset 0x%llx are not 8-byte aligned",
+			    (unsigned long long)eh->e_shoff);
 	for (unsigned i = 0; i < eh->e_shnum; i++) {
 		const Elf64_Shdr *s = shdr(c, i);
 
@@ -363,6 +373,9 @@ static int collect_symbols(struct parse_ctx *c, const Elf64_Shdr *symtab)
 	n = symtab->sh_size / sizeof(Elf64_Sym);
 	if (n > IK_IMAGE_MAX_SYMBOLS)
 		return fail(c, "too many symbols (%zu)", n);
+	if (symtab->sh_offset % 8)
+		return fail(c, "symbol table at offset 0x%llx is not 8-byte aligned",
+			    (unsigned long long)symtab->sh_offset);
 	syms = (const Elf64_Sym *)(c->buf + symtab->sh_offset);
 	c->img->symbols = calloc(n ? n : 1, sizeof(struct ik_symbol));
 	if (!c->img->symbols)

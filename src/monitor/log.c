@@ -61,7 +61,7 @@ void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen)
  * so a driver flooding IK_HC_CONSOLE must not fill the host's disk or drown the other lines.
  * A byte budget refills at IK_CONSOLE_RATE bytes/s up to IK_CONSOLE_BURST; text beyond it is
  * dropped and counted, and the log says so (once when dropping starts, then at most once a
- * second, and when output resumes). Called on the vCPU thread only.
+ * second, and when output resumes, i.e. once a second's worth is back). vCPU thread only.
  */
 #define IK_CONSOLE_RATE  (64u * 1024u)   /* bytes per second */
 #define IK_CONSOLE_BURST (1024u * 1024u) /* bytes */
@@ -84,7 +84,10 @@ static bool console_admit(struct ik_vm *vm, size_t len)
 	uint64_t now = ik_mono_ns();
 
 	console_refill(vm, now);
-	if (len <= vm->con_budget) {
+	/* Hysteresis: once dropping, stay quiet until a second's worth has come back, so that a
+	 * steady flood does not turn into a stream of "flood"/"over" lines of our own. */
+	bool flooding = vm->con_dropped && vm->con_budget < IK_CONSOLE_RATE;
+	if (!flooding && len <= vm->con_budget) {
 		vm->con_budget -= len;
 		if (vm->con_dropped) {
 			ik_log(vm, "ikernel: driver '%s' console flood over: %llu lines dropped", vm->name,

@@ -121,6 +121,7 @@ static int boot_page(struct ik_proc *p, const struct ik_proc_config *cfg, char *
 	if (bi == MAP_FAILED)
 		goto fail;
 	p->events = (struct ik_events *)((char *)bi + IK_PAGE_SIZE);
+	p->mem_size = mem;
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
 	bi->features = IK_FEAT_DOORBELL;
@@ -175,6 +176,72 @@ _Noreturn static void child_exec(const char *exe, int ctl, int kick, int boot, i
 	_exit(127);
 }
 
+/* ---- isolation=inproc: the driver on a thread of ours -------------------------------------- */
+
+static atomic_bool inproc_busy;
+
+static void *inproc_thread(void *arg)
+{
+	struct ik_proc *p = arg;
+
+	/* Returns when the runtime sees its socket go away (stop_inproc()). */
+	p->inproc_main(p->inproc_ctl, p->kick_fd, p->inproc_boot);
+	return NULL;
+}
+
+static int spawn_inproc(struct ik_proc *p, int ctl, int cpu, char *err, size_t errlen)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int r;
+
+	if (atomic_exchange(&inproc_busy, true)) {
+		snprintf(err, errlen, "an in-process driver is already running in this process");
+		return -EBUSY;
+	}
+	p->inproc_ctl = ctl;
+	p->inproc_boot = fcntl(p->boot_fd, F_DUPFD_CLOEXEC, 0); /* the runtime closes it */
+	pthread_attr_init(&attr);
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	/* Signals of the caller are not for the driver's stacks. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	r = -pthread_create(&p->inproc_thread, &attr, inproc_thread, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (r) {
+		snprintf(err, errlen, "pthread_create: %s", strerror(-r));
+		atomic_store(&inproc_busy, false);
+		return r;
+	}
+	p->inproc_started = true;
+	return 0;
+}
+
+/* Make the driver thread notice that its socket is gone (it may be spinning), join it, and
+ * unmap what it mapped: guest RAM and the channel regions. */
+static void stop_inproc(struct ik_proc *p)
+{
+	uint64_t one = 1;
+
+	shutdown(p->ctl_fd, SHUT_RDWR);
+	if (p->events)
+		__atomic_or_fetch(&p->events->attention, 1u, __ATOMIC_SEQ_CST);
+	if (write(p->kick_fd, &one, sizeof(one)) < 0)
+		one = 0;
+	pthread_join(p->inproc_thread, NULL);
+	p->inproc_started = false;
+	close(p->inproc_ctl);
+	munmap((void *)(uintptr_t)IK_PROC_RAM_BASE, p->mem_size);
+	munmap((void *)(uintptr_t)IK_GPA_CHAN_BASE, (size_t)IK_MAX_CHANNELS * IK_CHAN_STRIDE);
+	atomic_store(&inproc_busy, false);
+}
+
 static int spawn(struct ik_proc *p, const char *exe, int cpu, char *err, size_t errlen)
 {
 	int sv[2];
@@ -182,6 +249,10 @@ static int spawn(struct ik_proc *p, const char *exe, int cpu, char *err, size_t 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(err, errlen, "socketpair: %s", strerror(errno));
 		return -errno;
+	}
+	if (p->inproc_main) {
+		p->ctl_fd = sv[0];
+		return spawn_inproc(p, sv[1], cpu, err, errlen);
 	}
 	p->pid = fork();
 	if (p->pid == 0)
@@ -315,18 +386,30 @@ static void hc_panic(struct ik_proc *p, const struct ik_hc_panic *hp, const char
 	ik_proc_end(p, IK_END_PANIC, "driver '%s' panicked: %s (%s:%u)", p->name, msg, file, hp->line);
 }
 
-static void serve_request(struct ik_proc *p)
+static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp);
+
+/* Serve one request; false when there was none (nothing queued, or the socket closed). */
+static bool serve_request(struct ik_proc *p)
 {
 	static struct ik_proc_msg m;
 	const size_t hdr = offsetof(struct ik_proc_msg, payload);
 	ssize_t n = recv(p->ctl_fd, &m, sizeof(m), MSG_DONTWAIT);
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+	if (n == 0)
+		p->ctl_eof = true;
 	if (n <= 0)
-		return; /* the process ended: the pidfd tells how */
+		return false; /* nothing, or the process ended: the pidfd tells how */
 	if ((size_t)n < hdr || m.payload_len != (size_t)n - hdr)
-		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: malformed request", p->name);
+		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: malformed request", p->name);
+	else
+		dispatch(p, &m);
+	return true;
+}
+
+static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp)
+{
+	const struct ik_proc_msg m = *mp;
+
 	switch (m.nr) {
 	case IK_HC_CONSOLE: {
 		struct ik_hc_console c;
@@ -400,11 +483,11 @@ static void *service(void *arg)
 	struct ik_proc *p = arg;
 	struct pollfd fds[3 + PROC_MAX_PENDING + IK_MAX_CHANNELS];
 
-	while (p->pid > 0) {
+	while (p->pid > 0 || (p->inproc_main && !p->ended)) {
 		unsigned n = 0, ns;
 
 		fds[n++] = (struct pollfd){.fd = p->ctl_fd, .events = POLLIN};
-		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN}; /* -1 (ignored) inproc */
 		fds[n++] = (struct pollfd){.fd = p->wake_fd, .events = POLLIN};
 		ns = ik_proc_server_pollfds(p, fds + n, PROC_MAX_PENDING + IK_MAX_CHANNELS);
 		if (poll(fds, n + ns, -1) < 0 && errno != EINTR)
@@ -413,8 +496,14 @@ static void *service(void *arg)
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->name);
 		if (fds[0].revents)
 			serve_request(p);
-		if (fds[1].revents && !(fds[0].revents & POLLIN))
+		if (p->ctl_eof && p->inproc_main)
+			ik_proc_end(p, IK_END_CRASH, "driver '%s' thread ended", p->name);
+		if (fds[1].revents) {
+			/* Ended: serve what it sent last (a panic, an exit), then say how it ended. */
+			while (!p->ended && serve_request(p))
+				;
 			reap(p);
+		}
 		if (!p->ended)
 			ik_proc_server_events(p, fds + n, ns);
 	}
@@ -468,7 +557,8 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	if (access(cfg->exe_path, X_OK) < 0) {
+	p->inproc_main = cfg->inproc_main;
+	if (!p->inproc_main && access(cfg->exe_path, X_OK) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "%s: %s", cfg->exe_path, strerror(errno));
 		goto fail;
@@ -480,7 +570,10 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 		goto fail;
 	}
 	p->thread_started = true;
-	ik_proc_log(p, "driver '%s' started as process %d, " IK_PROC_ISOLATION_LABEL, p->name, (int)p->pid);
+	if (p->inproc_main)
+		ik_proc_log(p, "driver '%s' started in this process, " IK_INPROC_ISOLATION_LABEL, p->name);
+	else
+		ik_proc_log(p, "driver '%s' started as process %d, " IK_PROC_ISOLATION_LABEL, p->name, (int)p->pid);
 	*out = p;
 	return 0;
 fail:
@@ -550,6 +643,8 @@ void ik_proc_destroy(struct ik_proc *p)
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
 	}
+	if (p->inproc_started)
+		stop_inproc(p);
 	ik_proc_server_close(p);
 	if (p->events)
 		munmap((char *)p->events - IK_PAGE_SIZE, 2 * IK_PAGE_SIZE);

@@ -31,6 +31,10 @@ struct ik_proc_config {
 	uint64_t spin_ns;        /* idle spin before sleeping; (uint64_t)-1 = default */
 	FILE *log;               /* NULL = stderr */
 	int cpu;                 /* pin the driver process to this CPU; -1 = no pinning */
+	/* isolation=inproc: instead of starting exe_path, run this entry of a driver linked into
+	 * the caller (src/inproc) on a thread of ours: no isolation at all, the baseline. One at
+	 * a time per process (the runtime's state is global). */
+	void (*inproc_main)(int ctl, int kick, int boot);
 };
 
 /* Start the driver process and the service thread. */
@@ -46,5 +50,6 @@ void ik_proc_destroy(struct ik_proc *p);
 
 /* The label every status line and log line of this level carries. */
 #define IK_PROC_ISOLATION_LABEL "isolation=process (WEAKER than a VM: shares the host kernel)"
+#define IK_INPROC_ISOLATION_LABEL "isolation=inproc (NO isolation: the driver runs in the caller)"
 
 #endif

@@ -33,6 +33,13 @@ struct ik_proc {
 	int boot_fd; /* memfd: boot info page + event page */
 	struct ik_events *events;
 	int wake_fd; /* eventfd: ik_proc_stop() wakes the service thread */
+	bool ctl_eof; /* the driver's end of ctl_fd is closed */
+	/* isolation=inproc */
+	void (*inproc_main)(int ctl, int kick, int boot);
+	pthread_t inproc_thread;
+	bool inproc_started;
+	int inproc_ctl, inproc_boot; /* the driver thread's descriptors */
+	uint64_t mem_size;
 
 	/* service thread only, except where noted */
 	pthread_t thread;

@@ -82,7 +82,7 @@ static const int allowed[] = {
 /* ASan/UBSan/LSan runtimes (sanitizer builds only): leak check at exit stops the world with a
  * ptrace-ing helper task and reads /proc; reports write through their own paths. */
 static const int allowed_sanitizer[] = {
-	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(getdents64), SCMP_SYS(clone), SCMP_SYS(ptrace),
+	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(getdents64), SCMP_SYS(getdents), SCMP_SYS(clone), SCMP_SYS(ptrace),
 	SCMP_SYS(wait4), SCMP_SYS(prctl), SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction),
 	SCMP_SYS(sched_getaffinity), SCMP_SYS(getppid), SCMP_SYS(process_vm_readv),
 	SCMP_SYS(kill), SCMP_SYS(tkill), SCMP_SYS(pipe2), SCMP_SYS(dup2), SCMP_SYS(dup),

@@ -71,7 +71,7 @@ static const struct attack attacks[] = {
 	{"hc_args_readonly", ACT_READ, OUT_EIO, {"violation", "hypercall WAIT", "arguments at 0x2000 are not in guest-writable RAM"}, {0}},
 	{"hc_bad_access", ACT_READ, OUT_EIO, {"violation", "bad hypercall access", "4-byte write"}, {0}},
 	{"console_overlong", ACT_READ, OUT_EIO, {"violation", "hypercall CONSOLE", "length 1099511627776 exceeds 4096"}, {0}},
-	{"console_flood", ACT_READ, OUT_OK, {"console flood", "lines dropped"}, {0}},
+	{"console_flood", ACT_READ, OUT_OK, {"console flood: more than 64 KiB/s", "console flood over:", "lines dropped"}, {0}},
 	{"panic_bad_msg", ACT_READ, OUT_EIO, {"violation", "hypercall PANIC", "not readable guest memory"}, {0}},
 	{"node_traversal", ACT_READ, OUT_EIO, {"violation", "invalid node name '../../etc/evil'"}, {0}},
 	{"ready_twice", ACT_READ, OUT_EIO, {"violation", "hypercall READY", "called twice"}, {0}},

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A monitor VM without KVM for the fuzz targets: guest RAM is a plain buffer with the usual
+ * fixed pages and permissions, every fd is -1 (ioctls and eventfd writes fail harmlessly), the
+ * log goes to /dev/null, and stop_requested makes IK_HC_WAIT return at once. The code under
+ * test (hypercall.c, mmio.c, devices.c) is the monitor's own, unchanged.
+ */
+#ifndef IK_FUZZ_FAKEVM_H
+#define IK_FUZZ_FAKEVM_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+#define FAKE_MEM 0x400000ull
+
+static struct ik_vm *fake_vm(void)
+{
+	struct ik_vm *vm = calloc(1, sizeof(*vm));
+
+	snprintf(vm->name, sizeof(vm->name), "fuzz");
+	vm->log = fopen("/dev/null", "w");
+	pthread_mutex_init(&vm->log_lock, NULL);
+	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->cond, NULL);
+	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->mem_fd = -1;
+	vm->kick_fd = vm->ctl_wake_fd = vm->listen_fd = -1;
+	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
+		vm->pending_fds[i] = -1;
+	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
+		vm->chans[i].client_fd = vm->chans[i].mem_fd = vm->chans[i].done_fd = -1;
+	vm->layout.mem_size = FAKE_MEM;
+	vm->ram = calloc(FAKE_MEM, 1);
+	vm->page_flags = calloc(FAKE_MEM / IK_PAGE_SIZE, 1);
+	vm->bootinfo = (struct ik_bootinfo *)(vm->ram + IK_GPA_BOOTINFO);
+	vm->events = (struct ik_events *)(vm->ram + IK_GPA_EVENTS);
+	ik_mem_protect(vm, IK_GPA_GDT, IK_PAGE_SIZE, IK_PF_PRESENT);
+	ik_mem_protect(vm, IK_GPA_BOOTINFO, IK_PAGE_SIZE, IK_PF_PRESENT | IK_PF_UREAD);
+	ik_mem_protect(vm, IK_GPA_EVENTS, IK_PAGE_SIZE, IK_PF_PRESENT | IK_PF_UREAD | IK_PF_UWRITE);
+	/* "image": code (RX) then data (RW), like a loaded driver */
+	ik_mem_protect(vm, IK_GPA_IMAGE, 0x10000, IK_PF_PRESENT | IK_PF_UREAD | IK_PF_UEXEC);
+	ik_mem_protect(vm, IK_GPA_IMAGE + 0x10000, 0x100000,
+		       IK_PF_PRESENT | IK_PF_UREAD | IK_PF_UWRITE);
+	vm->stop_requested = 1; /* IK_HC_WAIT never sleeps */
+	vm->hang_ms = 1000;
+	return vm;
+}
+
+static void fake_vm_free(struct ik_vm *vm)
+{
+	fclose(vm->log);
+	free(vm->ram);
+	free(vm->page_flags);
+	free(vm);
+}
+
+/* Forget how the previous input ended the VM. */
+static void fake_vm_reset(struct ik_vm *vm)
+{
+	atomic_store(&vm->ended, false);
+	memset(&vm->result, 0, sizeof(vm->result));
+	vm->ready = false;
+	vm->nnodes = 0;
+}
+
+#endif

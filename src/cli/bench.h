@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ikernel bench`: shared types of the bench_*.c files. Every measurement becomes one row
+ * (workload, isolation level, notification) in one table, so ratios are taken within one run.
+ */
+#ifndef IKERNEL_BENCH_H
+#define IKERNEL_BENCH_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "monitor.h"
+#include "proc.h"
+
+enum bench_level { LVL_VM = 0, LVL_PROCESS, LVL_INPROC, LVL__COUNT };
+enum bench_notify { NOTIFY_SPIN = 0, NOTIFY_SLEEP };
+
+#define BENCH_SPIN_ALWAYS 1000000000ull /* 1 s: "always spin" for one call */
+#define BENCH_READY_MS    10000
+/* A vCPU descheduled for a second on a loaded host is not a hung driver. */
+#define BENCH_HANG_MS     10000
+
+struct bench_opts {
+	bool json, quick;
+	bool pin; /* client on CPU 0, driver on CPU 1 (off for quick: a shared machine) */
+	long iterations;
+	char image_dir[PATH_MAX];
+	char what[32]; /* null | all | quick */
+	char samples_dir[PATH_MAX]; /* "" or where to write latency samples (for plots) */
+};
+
+/* One row of the result table. Unused numbers are 0. */
+struct bench_row {
+	char workload[48];
+	char level[12];  /* vm, process, inproc, raw */
+	char notify[8];  /* spin, sleep, "" */
+	uint64_t p50_ns, p99_ns;
+	double ops_s, bytes_s;
+	double value; /* for rows with a unit other than latency */
+	char unit[12];   /* "" (latency) or ms, KiB, ... */
+	int clients;
+	uint32_t size;
+};
+
+extern const struct bench_opts *bench_o;
+
+/* bench_util.c */
+uint64_t bench_now_ns(void);
+void bench_pin(int cpu);
+int bench_driver_cpu(void); /* 1, or -1 when not pinning */
+bool bench_two_cpus(void);
+int bench_find_image(const char *sub, const char *name, char *out, size_t len);
+const char *bench_level_name(enum bench_level l);
+FILE *bench_quiet_log(void);
+/* Sort samples; fill p50/p99 of a row; write them to samples_dir/<file>.dat if asked. */
+void bench_latency(struct bench_row *row, uint64_t *s, long n);
+struct bench_row *bench_add_row(const char *workload, enum bench_level lvl, enum bench_notify nt);
+struct bench_row *bench_add_raw(const char *workload);
+struct bench_row *bench_rows(unsigned *n);
+const struct bench_row *bench_find(const char *workload, const char *level, const char *notify);
+/* Private runtime directories: create one, remove it again. */
+int bench_mkdir(char *dir, size_t len);
+void bench_rmdir(const char *dir);
+
+/* bench_drv.c: one driver served at an isolation level, in its own runtime directory. */
+struct bench_drv {
+	enum bench_level level;
+	struct ik_vm *vm;
+	struct ik_proc *proc;
+	pthread_t thread;
+	bool running;
+	struct ik_vm_result res;
+	char dir[64];
+	uint64_t boot_ns;
+};
+struct bench_drv_cfg {
+	const char *driver;   /* nulldev, crashtest */
+	uint64_t spin_ns;     /* guest spin */
+	uint64_t mem_size;    /* 0 = default */
+	bool serve;
+	const char *dir;      /* NULL: a fresh private directory */
+	const char *name;     /* NULL: the driver's */
+};
+int bench_drv_start(struct bench_drv *d, enum bench_level lvl, const struct bench_drv_cfg *c);
+void bench_drv_stop(struct bench_drv *d);
+/* Make libikernel in this process talk to this driver. */
+void bench_drv_use(const struct bench_drv *d);
+
+/* the workloads */
+int bench_raw(void);        /* bench_raw.c */
+int bench_calls(bool quick_null_only);  /* bench_calls.c */
+int bench_concurrency(void);            /* bench_calls.c */
+int bench_life(void);
+int bench_cold_start(enum bench_level lvl, int runs); /* bench_life.c */       /* bench_life.c: cold start, crash -> serving, memory, density */
+void bench_report(FILE *out, bool json); /* bench_report.c: table or JSON, targets */
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ikernel bench`: the life of a driver at each isolation level:
+ *   cold start        create -> the driver's IK_HC_READY (median)
+ *   crash -> serving  a NULL dereference in crashtest, the client sees EIO, the driver is
+ *                     restarted in the same runtime directory, a new ik_open succeeds (median)
+ *   memory per idle   host memory before/after N idle drivers, divided by N: our resident set,
+ *                     the drivers' processes, the kernel's slab/stacks/page tables
+ *   density           N drivers of 2 MiB at once, one null call each, all stopped
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "ikernel/ikernel.h"
+#include "../../drivers/crashtest/crashtest_ioctl.h"
+#include "../../drivers/nulldev/nulldev_ioctl.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t median(uint64_t *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+	return v[n / 2];
+}
+
+int bench_cold_start(enum bench_level lvl, int runs)
+{
+	uint64_t t[64];
+	struct bench_drv_cfg c = {.driver = "nulldev", .spin_ns = (uint64_t)-1};
+
+	for (int i = 0; i < runs; i++) {
+		struct bench_drv d;
+		int r = bench_drv_start(&d, lvl, &c);
+		t[i] = d.boot_ns;
+		bench_drv_stop(&d);
+		if (r)
+			return r;
+	}
+	struct bench_row *row = bench_add_row("cold start to ready", lvl, NOTIFY_SLEEP);
+	row->notify[0] = '\0';
+	row->value = (double)median(t, runs) / 1e6;
+	snprintf(row->unit, sizeof(row->unit), "ms");
+	return 0;
+}
+
+static int crash_serving(enum bench_level lvl, int runs)
+{
+	uint64_t t[16], parts[4] = {0};
+	struct bench_drv_cfg c = {.driver = "crashtest", .spin_ns = (uint64_t)-1, .serve = true};
+	struct bench_drv d;
+	int r = bench_drv_start(&d, lvl, &c);
+	char dir[64];
+
+	if (r)
+		return r;
+	snprintf(dir, sizeof(dir), "%s", d.dir);
+	bench_drv_use(&d);
+	ik_set_spin_ns(20000);
+	c.dir = dir;
+	for (int i = 0; i < runs && !r; i++) {
+		int h = ik_open("crash0", O_RDWR);
+		if (h < 0) {
+			r = h;
+			break;
+		}
+		uint64_t t0 = bench_now_ns();
+		long x = ik_ioctl(h, CRASH_NULL, NULL);
+		uint64_t t_eio = bench_now_ns();
+		ik_close(h);
+		bench_drv_stop(&d);
+		uint64_t t_gone = bench_now_ns();
+		if (x != -EIO)
+			fprintf(stderr, "ikernel bench: crash returned %ld, expected -EIO\n", x);
+		if ((r = bench_drv_start(&d, lvl, &c)))
+			break;
+		uint64_t t_ready = bench_now_ns();
+		h = ik_open("crash0", O_RDWR);
+		t[i] = bench_now_ns() - t0;
+		parts[0] += t_eio - t0, parts[1] += t_gone - t_eio, parts[2] += t_ready - t_gone;
+		parts[3] += t0 + t[i] - t_ready;
+		if (h < 0)
+			r = h;
+		else
+			ik_close(h);
+	}
+	bench_drv_stop(&d);
+	bench_rmdir(dir);
+	if (r)
+		return r;
+	struct bench_row *row = bench_add_row("crash -> serving again", lvl, NOTIFY_SLEEP);
+	row->notify[0] = '\0';
+	row->value = (double)median(t, runs) / 1e6;
+	snprintf(row->unit, sizeof(row->unit), "ms");
+	/* Where the time goes (means): detect, tear down, start, first open. */
+	static const char *const what[4] = {"crash: fault -> client EIO", "crash: tear down",
+					    "crash: restart to ready", "crash: first open"};
+	for (int k = 0; k < 4; k++) {
+		row = bench_add_row(what[k], lvl, NOTIFY_SLEEP);
+		row->notify[0] = '\0';
+		row->value = (double)parts[k] / runs / 1e6;
+		snprintf(row->unit, sizeof(row->unit), "ms");
+	}
+	return 0;
+}
+
+static long meminfo_kib(const char *path, const char *const *keys)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	long total = 0, v;
+
+	while (f && fgets(line, sizeof(line), f))
+		for (const char *const *k = keys; *k; k++)
+			if (!strncmp(line, *k, strlen(*k)) && sscanf(line + strlen(*k), " %ld", &v) == 1)
+				total += v;
+	if (f)
+		fclose(f);
+	return total;
+}
+
+/*
+ * Host memory attributable to drivers, in KiB: this process's resident set (VM guest RAM,
+ * monitor threads), the proportional set of every driver process, and the kernel's slab, kernel
+ * stacks and page tables (KVM's per-VM structures live there). The kernel part is machine-wide,
+ * so other activity adds noise: divide by many drivers.
+ */
+static long host_kib(const struct bench_drv *d, int n)
+{
+	static const char *const self[] = {"VmRSS:", NULL}, *const pss[] = {"Pss:", NULL};
+	static const char *const kernel[] = {"Slab:", "KernelStack:", "PageTables:", "SecPageTables:", NULL};
+	long kib = meminfo_kib("/proc/self/status", self) + meminfo_kib("/proc/meminfo", kernel);
+
+	for (int i = 0; i < n; i++) {
+		char path[64];
+		if (d[i].proc && ik_proc_pid(d[i].proc) > 0) {
+			snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)ik_proc_pid(d[i].proc));
+			kib += meminfo_kib(path, pss);
+		}
+	}
+	return kib;
+}
+
+/* n drivers of 2 MiB at once; optionally one null call each. Fills memory per driver. */
+static int many(enum bench_level lvl, int n, bool call, double *kib_each, double *secs)
+{
+	struct bench_drv *d = calloc((size_t)n, sizeof(*d));
+	struct bench_drv_cfg c = {.driver = "nulldev", .spin_ns = 0, .mem_size = IK_MEM_MIN, .serve = call};
+	int r = 0, started = 0;
+
+	if (!d)
+		return -ENOMEM;
+	uint64_t t0 = bench_now_ns();
+	usleep(300000); /* let deferred frees of earlier drivers (RCU, KVM teardown) finish */
+	long before = host_kib(d, 0);
+	for (; started < n && !r; started++)
+		r = bench_drv_start(&d[started], lvl, &c);
+	if (r)
+		started--;
+	usleep(200000); /* let every driver reach its idle sleep */
+	long after = host_kib(d, started);
+	*kib_each = (double)(after - before) / (started ? started : 1);
+	if (getenv("IKERNEL_BENCH_LOG"))
+		fprintf(stderr, "memory: %ld KiB before, %ld KiB after %d drivers\n", before, after, started);
+	for (int i = 0; i < started && call && !r; i++) {
+		bench_drv_use(&d[i]);
+		int h = ik_open("null0", O_RDWR);
+		if (h < 0 || ik_ioctl(h, NULLDEV_NOP, NULL)) {
+			fprintf(stderr, "ikernel bench: density: driver %d does not answer\n", i);
+			r = h < 0 ? h : -EIO;
+		}
+		if (h >= 0)
+			ik_close(h);
+	}
+	for (int i = 0; i < started; i++)
+		bench_drv_stop(&d[i]);
+	*secs = (double)(bench_now_ns() - t0) / 1e9;
+	free(d);
+	return r;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int bench_life(void)
+{
+	int runs = bench_o->quick ? 3 : 20, crashes = bench_o->quick ? 2 : 7;
+	int idle = bench_o->quick ? 4 : 50, density = bench_o->quick ? 10 : 1000;
+	double kib, secs;
+
+	raise_fd_limit();
+	bench_pin(0);
+	/* isolation=inproc: one driver per process (nulldev only, global runtime state), and a
+	 * crash there takes the caller with it: cold start only. */
+	if (bench_cold_start(LVL_INPROC, runs))
+		return -1;
+	for (int l = LVL_VM; l <= LVL_PROCESS; l++) {
+		if (bench_cold_start(l, runs) || crash_serving(l, crashes))
+			return -1;
+		if (many(l, idle, false, &kib, &secs))
+			return -1;
+		struct bench_row *row = bench_add_row("memory per idle driver", l, NOTIFY_SLEEP);
+		row->notify[0] = '\0';
+		row->value = kib;
+		snprintf(row->unit, sizeof(row->unit), "KiB");
+	}
+	for (int l = LVL_VM; l <= LVL_PROCESS; l++) {
+		char name[48];
+		int r = many(l, density, true, &kib, &secs);
+		snprintf(name, sizeof(name), "density %d x 2 MiB", density);
+		struct bench_row *row = bench_add_row(name, l, NOTIFY_SLEEP);
+		row->notify[0] = '\0';
+		row->clients = density;
+		row->value = r ? -1 : kib;
+		snprintf(row->unit, sizeof(row->unit), "KiB each");
+		row->ops_s = r ? 0 : density / secs; /* drivers started+called+stopped per second */
+	}
+	return 0;
+}

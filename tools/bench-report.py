@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""`make bench`: run `ikernel bench all --json`, then write docs/PERFORMANCE.md and the plots in
+docs/perf/ (gnuplot). Usage: bench-report.py IKERNEL_BINARY [--json FILE] [--out DOC]
+With --json, the figures come from an earlier run's JSON (and its samples directory)."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+LEVELS = ["inproc", "process", "vm"]
+SIZES = [64, 4096, 65536]
+CLIENTS = [1, 2, 4, 16]
+
+
+def run_bench(binary, samples):
+    proc = subprocess.run([binary, "bench", "all", "--json", "--samples", samples],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=3600)
+    if proc.returncode != 0:
+        sys.exit(f"bench-report: ikernel bench exited {proc.returncode}:\n{proc.stderr}")
+    return json.loads(proc.stdout)
+
+
+def row(res, workload, level, notify=None):
+    for r in res["rows"]:
+        if r["workload"] == workload and r["level"] == level and (notify is None or r["notify"] == notify):
+            return r
+    return None
+
+
+def us(ns):
+    return f"{ns / 1000:.3f}"
+
+
+def human(v, unit=""):
+    for div, p in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if v >= div:
+            return f"{v / div:.2f} {p}{unit}"
+    return f"{v:.1f} {unit}".strip()
+
+
+def gnuplot(script):
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def sample_file(samples, workload, level, notify):
+    name = f"{workload}-{level}-{notify or 'na'}.dat"
+    for ch in " />":
+        name = name.replace(ch, "_")
+    path = os.path.join(samples, name)
+    return path if os.path.exists(path) else None
+
+
+def plot_latency(res, samples, outdir, notify):
+    lines = []
+    for lvl in LEVELS:
+        f = sample_file(samples, "null ioctl", lvl, notify)
+        if f:
+            lines.append(f"'{f}' using 2:1 with lines lw 2 title '{lvl}'")
+    raw = "host<->guest ping-pong" if notify == "spin" else "ioeventfd round trip"
+    f = sample_file(samples, raw, "raw", "")
+    if f:
+        lines.append(f"'{f}' using 2:1 with lines dt 2 lw 2 title 'raw: {raw}'")
+    if not lines:
+        return None
+    png = os.path.join(outdir, f"latency-null-{notify}.png")
+    gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
+set output '{png}'
+set title 'null ioctl latency distribution, {'spinning' if notify == 'spin' else 'sleeping'} (CDF)'
+set xlabel 'latency (us, log scale)'
+set ylabel 'fraction of calls'
+set logscale x
+set grid
+set key bottom right
+plot {', '.join(lines)}
+""")
+    return png
+
+
+def plot_sizes(res, outdir):
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as d:
+        for size in SIZES:
+            vals = []
+            for lvl in LEVELS:
+                for op in ("read", "write"):
+                    label = {64: "64 B", 4096: "4 KiB", 65536: "64 KiB"}[size]
+                    r = row(res, f"{op} {label}", lvl, "spin")
+                    vals.append(size / (r["p50_ns"] / 1e9) / 1e6 if r and r["p50_ns"] else 0)
+            d.write(f"{size} " + " ".join(f"{v:.2f}" for v in vals) + "\n")
+        data = d.name
+    cols, n = [], 2
+    for lvl in LEVELS:
+        for op in ("read", "write"):
+            cols.append(f"'{data}' using 1:{n} with linespoints lw 2 title '{lvl} {op}'")
+            n += 1
+    png = os.path.join(outdir, "throughput-size.png")
+    gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
+set output '{png}'
+set title 'throughput against request size (spinning, from the median call)'
+set xlabel 'request size (bytes, log scale)'
+set ylabel 'MB/s'
+set logscale x 2
+set grid
+set key top left
+plot {', '.join(cols)}
+""")
+    os.unlink(data)
+    return png
+
+
+def plot_clients(res, outdir):
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as d:
+        for c in CLIENTS:
+            vals = []
+            for lvl in LEVELS:
+                for nt in ("spin", "sleep"):
+                    r = row(res, f"null ioctl x{c} clients", lvl, nt)
+                    vals.append(r["ops_s"] / 1e3 if r else 0)
+            d.write(f"{c} " + " ".join(f"{v:.2f}" for v in vals) + "\n")
+        data = d.name
+    cols, n = [], 2
+    for lvl in LEVELS:
+        for nt in ("spin", "sleep"):
+            cols.append(f"'{data}' using 1:{n} with linespoints lw 2 title '{lvl} {nt}'")
+            n += 1
+    png = os.path.join(outdir, "throughput-clients.png")
+    gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
+set output '{png}'
+set title 'null ioctl throughput against concurrent clients (aggregate)'
+set xlabel 'client threads'
+set ylabel 'thousand calls/s'
+set logscale x 2
+set grid
+set key top right
+plot {', '.join(cols)}
+""")
+    os.unlink(data)
+    return png
+
+
+def table(res):
+    out = ["| workload | level | notify | p50 (µs) | p99 (µs) | ops/s | bytes/s |",
+           "|---|---|---|---:|---:|---:|---:|"]
+    for r in res["rows"]:
+        if r["unit"]:
+            val = f"{r['value']:.3f} {r['unit']}"
+            out.append(f"| {r['workload']} | {r['level']} | {r['notify']} | {val} | | "
+                       f"{human(r['ops_s']) if r['ops_s'] > 0 else ''} | |")
+        else:
+            out.append(f"| {r['workload']} | {r['level']} | {r['notify']} | {us(r['p50_ns'])} | "
+                       f"{us(r['p99_ns'])} | {human(r['ops_s'])} | "
+                       f"{human(r['bytes_s'], 'B') if r['bytes_s'] > 0 else ''} |")
+    return "\n".join(out)
+
+
+def targets(res):
+    out = ["| target | value | limit | verdict | detail |", "|---|---:|---:|---|---|"]
+    for t in res["targets"]:
+        verdict = {"met": "✅ met", "MISSED": "❌ missed", "not measured": "— not measured"}[t["verdict"]]
+        out.append(f"| {t['target']} | {t['value']:.3f} | {t['limit']:.3f} | {verdict} | {t['detail']} |")
+    return "\n".join(out)
+
+
+def fig(res, workload, level, notify=None, field="p50_ns"):
+    r = row(res, workload, level, notify)
+    if not r:
+        return "n/a"
+    return us(r[field]) if field.endswith("_ns") else f"{r[field]:.3f}"
+
+
+def write_doc(res, out, plots, cmd):
+    f = lambda *a, **k: fig(res, *a, **k)  # noqa: E731
+    with open(os.path.join(os.path.dirname(__file__), "bench-report.md.in")) as t:
+        text = t.read()
+    subst = {
+        "MACHINE": res["machine"],
+        "COMMAND": cmd,
+        "ITERATIONS": str(res["iterations"]),
+        "TABLE": table(res),
+        "TARGETS": targets(res),
+        "PLOTS": "\n\n".join(f"![{os.path.basename(p)}](perf/{os.path.basename(p)})" for p in plots if p),
+        "PP": f("host<->guest ping-pong", "raw", ""),
+        "SHM": f("shm ping-pong (2 threads)", "raw", ""),
+        "IOE": f("ioeventfd round trip", "raw", ""),
+        "EFD": f("eventfd round trip", "raw", ""),
+        "MMIO": f("MMIO exit + ping-pong", "raw", ""),
+        "VM_SPIN": f("null ioctl", "vm", "spin"),
+        "PROC_SPIN": f("null ioctl", "process", "spin"),
+        "IN_SPIN": f("null ioctl", "inproc", "spin"),
+        "VM_SLEEP": f("null ioctl", "vm", "sleep"),
+        "PROC_SLEEP": f("null ioctl", "process", "sleep"),
+        "IN_SLEEP": f("null ioctl", "inproc", "sleep"),
+        "VM_COLD": f("cold start to ready", "vm", field="value"),
+        "PROC_COLD": f("cold start to ready", "process", field="value"),
+        "IN_COLD": f("cold start to ready", "inproc", field="value"),
+        "VM_CRASH": f("crash -> serving again", "vm", field="value"),
+        "VM_CRASH_EIO": f("crash: fault -> client EIO", "vm", field="value"),
+        "VM_CRASH_DOWN": f("crash: tear down", "vm", field="value"),
+        "VM_CRASH_UP": f("crash: restart to ready", "vm", field="value"),
+        "VM_CRASH_OPEN": f("crash: first open", "vm", field="value"),
+        "PROC_CRASH": f("crash -> serving again", "process", field="value"),
+        "PROC_CRASH_EIO": f("crash: fault -> client EIO", "process", field="value"),
+        "VM_MEM": f("memory per idle driver", "vm", field="value"),
+        "PROC_MEM": f("memory per idle driver", "process", field="value"),
+    }
+    for k, v in subst.items():
+        text = text.replace("@" + k + "@", v)
+    with open(out, "w") as o:
+        o.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("--json")
+    ap.add_argument("--samples")
+    ap.add_argument("--out", default="docs/PERFORMANCE.md")
+    a = ap.parse_args()
+    outdir = os.path.join(os.path.dirname(a.out) or ".", "perf")
+    os.makedirs(outdir, exist_ok=True)
+    samples = a.samples or tempfile.mkdtemp(prefix="ikernel-bench-samples-")
+    if a.json:
+        res = json.load(open(a.json))
+    else:
+        res = run_bench(a.binary, samples)
+        json.dump(res, open(os.path.join(outdir, "bench.json"), "w"), indent=1)
+    plots = [plot_latency(res, samples, outdir, "spin"), plot_latency(res, samples, outdir, "sleep"),
+             plot_sizes(res, outdir), plot_clients(res, outdir)]
+    write_doc(res, a.out, plots, "make bench  (= ikernel bench all --json --samples DIR, then tools/bench-report.py)")
+    print(f"bench-report: wrote {a.out} and {len([p for p in plots if p])} plots in {outdir}")
+
+
+if __name__ == "__main__":
+    main()
