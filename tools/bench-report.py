@@ -182,6 +182,8 @@ def write_doc(res, out, plots, cmd):
         "PLOTS": "\n\n".join(f"![{os.path.basename(p)}](perf/{os.path.basename(p)})" for p in plots if p),
         "PP": f("host<->guest ping-pong", "raw", ""),
         "SHM": f("shm ping-pong (2 threads)", "raw", ""),
+        "SHMR": f("shm ring-shaped round trip", "raw", ""),
+        "SHMRF": f("shm ring-shaped + fences", "raw", ""),
         "IOE": f("ioeventfd round trip", "raw", ""),
         "EFD": f("eventfd round trip", "raw", ""),
         "MMIO": f("MMIO exit + ping-pong", "raw", ""),

@@ -63,6 +63,12 @@ ssize_t ik_pwrite(int h, const void *buf, size_t len, off_t pos);
  * interruptibly wakes up and the call completes with -EINTR; a driver that does not sleep just
  * finishes the call -- and every later call on that thread fails with -EINTR at once until
  * another token is armed. Tokens are not shared between threads that make calls.
+ *
+ * Answer deadlines (a driver that never answers must not hang its clients): a poll with a
+ * finite timeout must be answered within timeout + 2 s, a cancel within 2 s, and a cancelled
+ * call must end within 2 s ($IKERNEL_ANSWER_GRACE_MS overrides the 2 s); a driver whose manifest
+ * sets request_timeout must answer every other call within it. Otherwise the connection fails
+ * with -EIO and the monitor ends the driver VM, naming the request.
  */
 struct ik_cancel_token;
 struct ik_cancel_token *ik_cancel_token_new(void); /* NULL when out of memory */

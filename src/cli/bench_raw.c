@@ -4,6 +4,8 @@
  *   shm ping-pong         two host threads on two CPUs, one cache line each way
  *   shm ring-shaped       the same with the payload on a second line each way, read after the
  *                         flag, as a ring's SQE/CQE after its tail: the floor for the rings
+ *   ... + fences          the same plus each side's sleep-protocol fence after publishing and
+ *                         a look at the other's sleep flag (ring.h): the floor for these rings
  *   eventfd round trip    two host threads, each blocked in read() on its eventfd
  *   host<->guest ping-pong  rawbench.img mode=pingpong: shared memory with the vCPU, no exits
  *   ioeventfd round trip  rawbench.img mode=ioeventfd: guest doorbell -> blocked host thread
@@ -23,7 +25,7 @@
 
 #define RAW_CHANNEL    15 /* rawbench rings doorbell 15 in ioeventfd mode */
 #define RAW_STOP       0xffffffffu
-#define RAW_TIMEOUT_NS 5000000000ull
+#define RAW_TIMEOUT_NS 30000000000ull /* a loaded shared machine can stall a vCPU for seconds */
 
 /* The guest's `rawbench_shared` (guest/bench/rawbench.c): each word on its own cache line. */
 struct rawbench_shared {
@@ -46,7 +48,8 @@ struct hostpp {
 	_Alignas(64) uint64_t resp[8];
 	long n;
 	int efd[2];
-	bool use_eventfd, ring;
+	bool use_eventfd, ring, fences;
+	_Alignas(64) uint32_t idle[2]; /* the sleep flags each side checks after publishing */
 };
 
 static void *host_echo(void *arg)
@@ -71,17 +74,22 @@ static void *host_echo(void *arg)
 			if (h->ring) /* read the request, write the response, then publish */
 				h->resp[0] = h->req[0] + 1;
 			ik_store_release(&h->sh.pong, p);
+			if (h->fences) { /* publish, fence, look at the other side's sleep flag */
+				ik_fence_seq_cst();
+				(void)ik_load_relaxed(&h->idle[0]);
+			}
 		}
 		if (last == RAW_STOP)
 			return NULL;
 	}
 }
 
-static int host_pingpong(bool use_eventfd, bool ring, long n, struct bench_row *row)
+static int host_pingpong(bool use_eventfd, int ring, long n, struct bench_row *row)
 {
 	static struct hostpp h;
 
-	h = (struct hostpp){.n = n, .use_eventfd = use_eventfd, .ring = ring, .efd = {-1, -1}};
+	h = (struct hostpp){.n = n, .use_eventfd = use_eventfd, .ring = ring > 0, .fences = ring > 1,
+			    .efd = {-1, -1}};
 	uint64_t *s = calloc((size_t)n, sizeof(*s)), v = 1;
 	pthread_t t;
 	int r = 0;
@@ -99,6 +107,10 @@ static int host_pingpong(bool use_eventfd, bool ring, long n, struct bench_row *
 		if (ring)
 			h.req[0] = seq;
 		ik_store_release(&h.sh.ping, seq);
+		if (h.fences) {
+			ik_fence_seq_cst();
+			(void)ik_load_relaxed(&h.idle[1]);
+		}
 		if (use_eventfd) {
 			if (write(h.efd[0], &v, sizeof(v)) != sizeof(v) || read(h.efd[1], &v, sizeof(v)) != sizeof(v))
 				r = -errno;
@@ -269,9 +281,10 @@ int bench_raw(void)
 	long n = bench_o->iterations, nsleep = n / 4 > 20 ? n / 4 : 20;
 
 	bench_pin(0);
-	if (host_pingpong(false, false, n, bench_add_raw("shm ping-pong (2 threads)")) ||
-	    host_pingpong(false, true, n, bench_add_raw("shm ring-shaped round trip")) ||
-	    host_pingpong(true, false, nsleep, bench_add_raw("eventfd round trip")) ||
+	if (host_pingpong(false, 0, n, bench_add_raw("shm ping-pong (2 threads)")) ||
+	    host_pingpong(false, 1, n, bench_add_raw("shm ring-shaped round trip")) ||
+	    host_pingpong(false, 2, n, bench_add_raw("shm ring-shaped + fences")) ||
+	    host_pingpong(true, 0, nsleep, bench_add_raw("eventfd round trip")) ||
 	    raw_vm("pingpong", n, bench_add_raw("host<->guest ping-pong")) ||
 	    raw_vm("ioeventfd", nsleep, bench_add_raw("ioeventfd round trip")) ||
 	    raw_vm("mmio", nsleep, bench_add_raw("MMIO exit + ping-pong")))
