@@ -198,7 +198,7 @@ def write_doc(res, out, plots, cmd):
         "IN_COLD": f("cold start to ready", "inproc", field="value"),
         "VM_CRASH": f("crash -> serving again", "vm", field="value"),
         "VM_CRASH_EIO": f("crash: fault -> client EIO", "vm", field="value"),
-        "VM_CRASH_DOWN": f("crash: tear down", "vm", field="value"),
+        "VM_CRASH_DOWN": f("crash: name free again", "vm", field="value"),
         "VM_CRASH_UP": f("crash: restart to ready", "vm", field="value"),
         "VM_CRASH_OPEN": f("crash: first open", "vm", field="value"),
         "PROC_CRASH": f("crash -> serving again", "process", field="value"),

@@ -74,6 +74,7 @@ struct bench_drv {
 	struct ik_vm_result res;
 	char dir[64];
 	uint64_t boot_ns;
+	bool keep_dir; /* stop leaves the runtime directory (a successor uses it) */
 };
 struct bench_drv_cfg {
 	const char *driver;   /* nulldev, crashtest */

@@ -146,7 +146,7 @@ void bench_drv_stop(struct bench_drv *d)
 		d->proc = NULL;
 	}
 	d->running = false;
-	if (d->dir[0] && !strncmp(d->dir, "/tmp/ikernel-bench-", 19))
+	if (d->dir[0] && !d->keep_dir && !strncmp(d->dir, "/tmp/ikernel-bench-", 19))
 		bench_rmdir(d->dir);
 	d->dir[0] = '\0';
 }

@@ -109,12 +109,16 @@ static uint64_t earliest_deadline_locked(const struct ik_conn *c)
 /* A request past its deadline: the driver broke its word; kill the connection. Locked. */
 static void check_deadlines_locked(struct ik_conn *c)
 {
-	uint64_t now = now_ns(), grace_ms = ik_answer_grace_ns() / 1000000ull;
+	uint64_t now = 0, grace_ms = ik_answer_grace_ns() / 1000000ull;
 
 	for (uint32_t i = 0; i < c->ch.nreqs && !ik_conn_is_dead(c); i++) {
 		const struct ik_req *r = &c->ch.reqs[i];
 
-		if (r->state != IK_REQ_INFLIGHT || !r->deadline_ns || now < r->deadline_ns)
+		if (r->state != IK_REQ_INFLIGHT || !r->deadline_ns)
+			continue;
+		if (!now)
+			now = now_ns(); /* only when a deadline is armed: the clock is not free */
+		if (now < r->deadline_ns)
 			continue;
 		if (r->deadline_kind == IK_DL_POLL)
 			ik_conn_kill_locked(c, true, "driver %s: poll request 0x%" PRIx64
@@ -141,13 +145,20 @@ static bool spin_for_cq(struct ik_conn *c, uint64_t budget)
 {
 	if (budget == 0)
 		return false;
-	uint64_t end = now_ns() + budget;
+	uint64_t end = 0;
 	for (unsigned i = 1;; i++) {
 		if (ik_chan_cq_ready(&c->ch) || ik_conn_is_dead(c))
 			return true;
-		/* Reading the clock costs more than a pause: look at it now and then. */
-		if ((i & 63) == 0 && now_ns() >= end)
-			return false;
+		/* Reading the clock costs more than a pause (~50 ns against ~30 here): look at it
+		 * now and then, and not at all for an answer that comes within 64 pauses (the
+		 * budget starts counting at the first look). */
+		if ((i & 63) == 0) {
+			uint64_t now = now_ns();
+			if (!end)
+				end = now + budget;
+			else if (now >= end)
+				return false;
+		}
 		ik_cpu_relax();
 	}
 }
