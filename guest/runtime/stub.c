@@ -242,18 +242,35 @@ static int64_t cancel(struct ik_chan *ch, uint64_t user_data)
 	return result;
 }
 
-/* Room for one more completion, counting those already promised to running requests. */
+/* Is there room for one more completion, counting those promised to running requests, if the
+ * client has consumed up to `head`? */
+static bool cq_room_at(const struct ik_chan *ch, uint32_t head)
+{
+	return ik_ring_pending(head, ch->cq_tail) + ch->inflight < ik_geom.cq_entries;
+}
+
+/*
+ * Room for one more completion. The client's cq_head is read (and validated) only when the
+ * value seen last says the ring may be full: cq_head sits on a line the client writes at every
+ * completion it takes, and reading it each time cost one more cross-core cache-line transfer
+ * per request (docs/PERFORMANCE.md). A stale value only under-counts the room.
+ */
 static bool cq_has_room(struct ik_chan *ch)
 {
-	uint32_t head = ik_load_acquire(&ch->hdr->cq_head);
+	uint32_t head;
 
-	if (!ik_ring_head_valid(head, ch->cq_tail, ik_geom.cq_entries)) {
+	if (cq_room_at(ch, ch->cq_head_seen))
+		return true;
+	head = ik_load_acquire(&ch->hdr->cq_head);
+	if (!ik_ring_head_valid(head, ch->cq_tail, ik_geom.cq_entries) ||
+	    ik_ring_pending(head, ch->cq_tail) > ik_ring_pending(ch->cq_head_seen, ch->cq_tail)) {
 		ik_printf("stub: channel %u: client cq_head %u out of range (cq_tail %u); channel stopped\n",
 			  ch->id, head, ch->cq_tail);
 		ch->broken = true;
 		return false;
 	}
-	return ik_ring_pending(head, ch->cq_tail) + ch->inflight < ik_geom.cq_entries;
+	ch->cq_head_seen = head;
+	return cq_room_at(ch, head);
 }
 
 /* The client's published tail, or sq_head when there is nothing (or garbage) to read. */

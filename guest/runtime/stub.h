@@ -32,6 +32,7 @@ struct ik_chan {
 	uintptr_t data;    /* guest address of data buffer 0 */
 	uint32_t sq_head;  /* our copies of the indices we own */
 	uint32_t cq_tail;
+	uint32_t cq_head_seen; /* the client's cq_head when last read (it only moves forward) */
 	unsigned inflight; /* taken from the SQ, completion not yet written */
 	struct ik_waitq drained; /* woken when inflight drops to 0 */
 	struct ik_file files[IK_FILES_PER_CHAN];
