@@ -70,32 +70,6 @@ static int install_signals(void)
 	return 0;
 }
 
-/* "64M", "4096K", "1G", "2097152"; optional "B"/"iB" after the suffix. 0 = invalid. */
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (!*s || *s == '-')
-		return 0;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
-	}
-	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || v > (UINT64_MAX >> shift))
-		return 0;
-	return (uint64_t)v << shift;
-}
-
 static int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
@@ -125,7 +99,8 @@ static int parse_option(struct run_args *a, const char *opt, const char *val)
 	uint64_t n;
 
 	if (!strcmp(opt, "--mem")) {
-		cfg->mem_size = parse_size(val);
+		if (ik_parse_size(val, &cfg->mem_size))
+			cfg->mem_size = 0; /* invalid: refused below */
 		if (!cfg->mem_size)
 			return bad("bad memory size '%s' (e.g. 4M, 64M)", val);
 	} else if (!strcmp(opt, "--name")) {

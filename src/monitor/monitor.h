@@ -91,6 +91,10 @@ void ik_vm_format_result(const struct ik_vm *vm, const struct ik_vm_result *res,
 
 const char *ik_vm_name(const struct ik_vm *vm);
 
+/* A size as operators write it: "64M", "4096K", "1G", "2097152", optionally "B"/"iB" after
+ * the suffix. 0 with *out set, or -EINVAL. */
+int ik_parse_size(const char *s, uint64_t *out);
+
 /* Address of a symbol in the image's symbol table (0 when absent). For benchmarks and tests. */
 uint64_t ik_vm_symbol(const struct ik_vm *vm, const char *name);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devmodel.h"
+#include "monitor.h"
 #include "recovery.h"
 
 #define LINE_MAX_LEN 1024
@@ -224,32 +225,6 @@ static int parse_u64(const char *s, uint64_t *out)
 	return (*end || errno) ? -EINVAL : 0;
 }
 
-/* "64M", "4096K", "1G", "2097152". */
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned shift = 0;
-
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
-	}
-	if (shift && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
 /* "250ms", "2s", "1m", or plain milliseconds. */
 static int parse_ms(const char *s, unsigned *out)
 {
@@ -369,7 +344,7 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 		snprintf(p->image_name, sizeof(p->image_name), "%s", v);
 		p->image_line = p->line;
 	} else if (!strcmp(k, "memory")) {
-		if (parse_size(v, &n) || n < IK_MEM_MIN || n > IK_MEM_MAX || n % IK_MEM_MIN)
+		if (ik_parse_size(v, &n) || n < IK_MEM_MIN || n > IK_MEM_MAX || n % IK_MEM_MIN)
 			fail(p, p->line, "bad memory '%s' (a multiple of 2M from 2M to 256M, e.g. 4M)", v);
 		m->mem = n;
 	} else if (!strcmp(k, "param")) {
@@ -419,7 +394,7 @@ static int parse_mmio(const char *v, uint64_t *base, uint64_t *size)
 		return -EINVAL;
 	memcpy(b, v, (size_t)(colon - v));
 	b[colon - v] = '\0';
-	if (parse_u64(b, base) || parse_size(colon + 1, size) || *size == 0 ||
+	if (parse_u64(b, base) || ik_parse_size(colon + 1, size) || *size == 0 ||
 	    *size % IK_PAGE_SIZE || *base % IK_PAGE_SIZE)
 		return -EINVAL;
 	return 0;
