@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl_send.h"
 #include "ikernel/control.h"
 #include "ikernel/ring.h"
 #include "proc_internal.h"
@@ -105,9 +106,6 @@ static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 {
 	struct ik_ctl_welcome w = {.magic = IK_CTL_MAGIC, .status = status,
 				   .abi_version = IK_ABI_VERSION, .chan = ch};
-	char cbuf[CMSG_SPACE(3 * sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = &w, .iov_len = sizeof(w)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 
 	w.geometry = ik_geometry_default();
 	snprintf(w.driver, sizeof(w.driver), "%s", p->name);
@@ -117,19 +115,10 @@ static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 		w.nodes[i].node = p->nodes[i].node;
 		w.nodes[i].minor = p->nodes[i].minor;
 	}
-	if (status == 0) {
-		int fds[3] = {p->chans[ch].mem_fd, p->kick_fd, p->chans[ch].done_fd};
-		struct cmsghdr *cm;
-
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(fds));
-		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
-	}
-	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(w) ? 0 : -errno;
+	if (status)
+		return ik_ctl_send_welcome(fd, &w, NULL, 0);
+	int fds[3] = {p->chans[ch].mem_fd, p->kick_fd, p->chans[ch].done_fd};
+	return ik_ctl_send_welcome(fd, &w, fds, 3);
 }
 
 static void chan_free(struct proc_chan *c)

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ctl_send.h"
 #include "ikernel/ring.h"
 #include "vm_internal.h"
 
@@ -95,32 +96,12 @@ static void fill_welcome(struct ik_vm *vm, struct ik_ctl_welcome *w, int status,
 	}
 }
 
-static int send_welcome(int fd, const struct ik_ctl_welcome *w, const int *fds, unsigned nfds)
-{
-	char cbuf[CMSG_SPACE(3 * sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = (void *)w, .iov_len = sizeof(*w)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-
-	if (nfds) {
-		struct cmsghdr *cm;
-
-		msg.msg_control = cbuf;
-		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
-	}
-	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(*w) ? 0 : -errno;
-}
-
 static void refuse(struct ik_vm *vm, int fd, int status)
 {
 	struct ik_ctl_welcome w;
 
 	fill_welcome(vm, &w, status, 0);
-	send_welcome(fd, &w, NULL, 0);
+	ik_ctl_send_welcome(fd, &w, NULL, 0);
 	close(fd);
 }
 
@@ -177,7 +158,7 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 		return refuse(vm, fd, r);
 	fill_welcome(vm, &w, 0, ch);
 	int fds[3] = {vm->chans[ch].mem_fd, vm->kick_fd, vm->chans[ch].done_fd};
-	if (send_welcome(fd, &w, fds, 3) < 0) {
+	if (ik_ctl_send_welcome(fd, &w, fds, 3) < 0) {
 		ik_chan_close(vm, ch); /* closes fd too */
 		return;
 	}
