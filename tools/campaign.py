@@ -49,6 +49,10 @@ GUEST_CLASSES = ["panic", "bug", "warning", "exception", "null", "loop", "softlo
                  "double-free", "exec-data", "exec-stack", "exec-heap", "write-ro", "write-code",
                  "unaligned", "copy-overrun", "alloc-fail", "leak", "lock", "irq-drop",
                  "hang-request", "wild-write"]
+# Guest faults that model silent data corruption (a bit flip in the stack, a write through a
+# corrupted pointer): like the code faults, they may change data without ever crashing, which no
+# isolation can notice; the fail-stop criterion leaves them out, the full one does not.
+SILENT = {"stack-flip", "wild-write"}
 # Guest faults whose effect outlives the call: the driver is restarted afterwards if its VM
 # did not end by itself, so the next fault starts from a clean driver.
 LASTING = {"stack-flip", "alloc-fail", "leak", "wild-write", "irq-drop", "warning",
@@ -364,9 +368,12 @@ def run_driver(ctx, name, node, prefix, make_wl, classes, count, tally, progress
         detected = bool(ends)
         activated = detected or errs > 0 or bad > 0 or fired
         if not detected:
-            # Undo: code patches reverted; a guest fault with lasting effects: fresh driver.
+            # Undo: code patches reverted; a guest fault with lasting effects, or a code fault
+            # that had an effect (it may have damaged the driver's state silently): a fresh
+            # driver. Either way the device's data is put back (resync), so nothing a silent
+            # fault left behind is charged to the faults that come after it.
             inject(ctx.rtdir, name, "revert")
-            if cls in LASTING and fired:
+            if (cls in LASTING and fired) or (cls in CODE_CLASSES and activated):
                 for _ in range(50):  # the binary may be being rebuilt meanwhile
                     try:
                         subprocess.run([ctx.exe, "restart", name], env=ctx.env,
@@ -374,9 +381,12 @@ def run_driver(ctx, name, node, prefix, make_wl, classes, count, tally, progress
                         break
                     except OSError:
                         time.sleep(0.1)
+                wl.resync()
                 wl.step()
                 ends2 = vm_end_reasons(log.new_lines())
                 del ends2
+            elif cls in CODE_CLASSES:
+                wl.resync()
         with tally.lock:
             for r in ends:
                 tally.reasons[reason_kind(r)] += 1
@@ -483,6 +493,8 @@ def report(a, tally, hangs, host_ok, elapsed, results):
         tot.update(c)
     det = tot["detected"]
     guest_bad = sum(c["bad_bytes"] for cls, c in rows if cls in GUEST_CLASSES)
+    failstop_bad = sum(c["bad_bytes"] for cls, c in rows
+                       if cls in GUEST_CLASSES and cls not in SILENT)
     rec_pct = 100.0 * tot["recovered"] / det if det else 100.0
     summary = {
         "faults_injected": tot["injected"], "activated": tot["activated"],
@@ -490,16 +502,17 @@ def report(a, tally, hangs, host_ok, elapsed, results):
         "recovered_pct": rec_pct, "client_hangs": len(hangs), "bytes_corrupted": tot["bad_bytes"],
         "bytes_corrupted_guest_classes": guest_bad,
         "bytes_corrupted_code_classes": tot["bad_bytes"] - guest_bad,
+        "bytes_corrupted_failstop_classes": failstop_bad,
         "host_survival_pct": 100.0 if host_ok else 0.0, "elapsed_s": elapsed,
         "detection_reasons": dict(tally.reasons),
         "per_class": {cls: dict(c) for cls, c in rows},
     }
-    # The full criteria (issue 6) and what holds for fail-stop faults (the guest classes):
-    # silent corruption by a code fault that never crashes cannot be caught by isolation.
+    # The full criteria (issue 6) and what holds for fail-stop faults (the guest classes but
+    # SILENT): silent corruption by a fault that never crashes cannot be caught by isolation.
     summary["pass_all"] = (tot["injected"] >= a.faults * 0.99 and host_ok and not hangs and
                            tot["bad_bytes"] == 0 and rec_pct >= 99.9)
     summary["pass"] = (tot["injected"] >= a.faults * 0.99 and host_ok and not hangs and
-                       guest_bad == 0 and rec_pct >= 99.9)
+                       failstop_bad == 0 and rec_pct >= 99.9)
     print(json.dumps({k: v for k, v in summary.items() if k != "per_class"}, indent=1))
     if a.json:
         with open(a.json, "w") as f:
@@ -549,7 +562,8 @@ def write_report(a, s, rows):
         s["bytes_corrupted"], s["bytes_corrupted_code_classes"], s["bytes_corrupted_guest_classes"]))
     L.append("| time | %.0f s |" % s["elapsed_s"])
     L.append("| all criteria met (incl. 0 bytes corrupted) | %s |" % ("yes" if s["pass_all"] else "**no**"))
-    L.append("| criteria met for fail-stop (guest-hook) faults | %s |\n" % ("yes" if s["pass"] else "**no**"))
+    L.append("| criteria met for fail-stop faults (guest hooks but %s) | %s |\n" % (
+        ", ".join(sorted(SILENT)), "yes" if s["pass"] else "**no**"))
     if plot_name:
         L.append("![per class](%s)\n" % plot_name)
     L.append("## Per class\n")
