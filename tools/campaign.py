@@ -493,8 +493,11 @@ def report(a, tally, hangs, host_ok, elapsed, results):
         tot.update(c)
     det = tot["detected"]
     guest_bad = sum(c["bad_bytes"] for cls, c in rows if cls in GUEST_CLASSES)
-    failstop_bad = sum(c["bad_bytes"] for cls, c in rows
-                       if cls in GUEST_CLASSES and cls not in SILENT)
+    failstop = [c for cls, c in rows if cls in GUEST_CLASSES and cls not in SILENT]
+    failstop_bad = sum(c["bad_bytes"] for c in failstop)
+    failstop_det = sum(c["detected"] for c in failstop)
+    failstop_rec_pct = (100.0 * sum(c["recovered"] for c in failstop) / failstop_det
+                        if failstop_det else 100.0)
     rec_pct = 100.0 * tot["recovered"] / det if det else 100.0
     summary = {
         "faults_injected": tot["injected"], "activated": tot["activated"],
@@ -503,6 +506,7 @@ def report(a, tally, hangs, host_ok, elapsed, results):
         "bytes_corrupted_guest_classes": guest_bad,
         "bytes_corrupted_code_classes": tot["bad_bytes"] - guest_bad,
         "bytes_corrupted_failstop_classes": failstop_bad,
+        "recovered_pct_failstop_classes": failstop_rec_pct,
         "host_survival_pct": 100.0 if host_ok else 0.0, "elapsed_s": elapsed,
         "detection_reasons": dict(tally.reasons),
         "per_class": {cls: dict(c) for cls, c in rows},
@@ -512,7 +516,7 @@ def report(a, tally, hangs, host_ok, elapsed, results):
     summary["pass_all"] = (tot["injected"] >= a.faults * 0.99 and host_ok and not hangs and
                            tot["bad_bytes"] == 0 and rec_pct >= 99.9)
     summary["pass"] = (tot["injected"] >= a.faults * 0.99 and host_ok and not hangs and
-                       failstop_bad == 0 and rec_pct >= 99.9)
+                       failstop_bad == 0 and failstop_rec_pct >= 99.9)
     print(json.dumps({k: v for k, v in summary.items() if k != "per_class"}, indent=1))
     if a.json:
         with open(a.json, "w") as f:
@@ -553,13 +557,16 @@ def write_report(a, s, rows):
     L.append("| faults injected | %d |" % s["faults_injected"])
     L.append("| activated (an observable effect) | %d |" % s["activated"])
     L.append("| detected (the driver VM ended with a reason) | %d |" % s["detected"])
-    L.append("| recovered transparently (client saw no error, all data right) | %d (%.2f %% of detected) |"
-             % (s["recovered_transparently"], s["recovered_pct"]))
+    L.append("| recovered transparently (client saw no error, all data right) | %d (%.2f %% of detected; "
+             "fail-stop faults: %.2f %%) |" % (s["recovered_transparently"], s["recovered_pct"],
+                                              s["recovered_pct_failstop_classes"]))
     L.append("| failed with EIO | %d |" % s["failed_eio"])
     L.append("| host survival | %.0f %% |" % s["host_survival_pct"])
     L.append("| client hangs | %d |" % s["client_hangs"])
-    L.append("| bytes corrupted or lost | %d (code faults: %d, guest-hook faults: %d) |" % (
-        s["bytes_corrupted"], s["bytes_corrupted_code_classes"], s["bytes_corrupted_guest_classes"]))
+    L.append("| bytes corrupted or lost | %d (code faults: %d, guest-hook faults: %d, of them "
+             "fail-stop: %d) |" % (s["bytes_corrupted"], s["bytes_corrupted_code_classes"],
+                                   s["bytes_corrupted_guest_classes"],
+                                   s["bytes_corrupted_failstop_classes"]))
     L.append("| time | %.0f s |" % s["elapsed_s"])
     L.append("| all criteria met (incl. 0 bytes corrupted) | %s |" % ("yes" if s["pass_all"] else "**no**"))
     L.append("| criteria met for fail-stop faults (guest hooks but %s) | %s |\n" % (
