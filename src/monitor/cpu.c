@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <pthread.h>
 
 #include "vm_internal.h"
 
@@ -72,6 +73,42 @@ static void write_idt_tss(struct ik_vm *vm)
 		idt[2 * v + 1] = h >> 32;
 	}
 	memcpy(tss + 4, &rsp0, sizeof(rsp0));
+}
+
+/*
+ * The exception stubs (see vm_internal.h): at IK_GPA_EXC_HANDLERS + 16 v, `movabs
+ * IK_GPA_EXC_REPORT + 16 v, %al` (a read, so CR2 and the supervisor-only, read-only page stay
+ * as they are), then hlt padding that is never reached. One page of the monitor's own, built
+ * once, read-only to KVM (KVM_MEM_READONLY) and shared by every VM of this process.
+ */
+static _Alignas(4096) uint8_t exc_stub_page[IK_PAGE_SIZE];
+static pthread_once_t exc_stub_once = PTHREAD_ONCE_INIT;
+
+static void build_exc_stubs(void)
+{
+	memset(exc_stub_page, 0xf4, sizeof(exc_stub_page)); /* hlt */
+	for (unsigned v = 0; v < IK_EXC_VECTORS; v++) {
+		uint64_t report = IK_GPA_EXC_REPORT + 16 * v;
+
+		exc_stub_page[16 * v] = 0xa0; /* movabs moffs64, %al */
+		memcpy(exc_stub_page + 16 * v + 1, &report, sizeof(report));
+	}
+}
+
+static int map_exc_stubs(struct ik_vm *vm, char *err, size_t errlen)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = IK_SLOT_EXC_STUBS,
+		.flags = KVM_MEM_READONLY,
+		.guest_phys_addr = IK_GPA_EXC_HANDLERS,
+		.memory_size = IK_PAGE_SIZE,
+		.userspace_addr = (uint64_t)(uintptr_t)exc_stub_page,
+	};
+
+	pthread_once(&exc_stub_once, build_exc_stubs);
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return sys_fail(err, errlen, "KVM_SET_USER_MEMORY_REGION (exception stubs)");
+	return 0;
 }
 
 static struct kvm_segment segment(uint16_t sel, uint8_t type, bool code)
@@ -145,7 +182,9 @@ int ik_cpu_setup(struct ik_vm *vm, char *err, size_t errlen)
 	vm->run_size = (size_t)size;
 	write_gdt(vm);
 	write_idt_tss(vm);
-	r = set_sregs(vm, err, errlen);
+	r = map_exc_stubs(vm, err, errlen);
+	if (!r)
+		r = set_sregs(vm, err, errlen);
 	if (!r)
 		r = set_regs(vm, err, errlen);
 	return r;

@@ -92,6 +92,6 @@ void ik_pagetables_build(struct ik_vm *vm)
 	map_ram(vm, pd0, pts);
 	map_large(vm, pd1, IK_GPA_CHAN_BASE, IK_GPA_CHAN_BASE + IK_MAX_CHANNELS * IK_CHAN_STRIDE);
 	map_large(vm, pd1, IK_GPA_MMIO_BASE, IK_GPA_MMIO_END);
-	/* exception "handlers": supervisor-only, executable, never backed by memory */
+	/* the exception stubs (vm_internal.h): supervisor-only, read-only, executable */
 	table_at(vm, pd1)[(IK_GPA_EXC_HANDLERS - IK_1G) / IK_2M] = IK_GPA_EXC_HANDLERS | PTE_P | PTE_PS;
 }

@@ -40,14 +40,19 @@ struct ik_layout {
 #define IK_PF_KWRITE  16u /* supervisor writable (the exception stack) */
 
 /*
- * Exception reporting without any CPL0 code: the IDT (in the GDT page) sends every exception
- * to a handler address in IK_GPA_EXC_HANDLERS (+16 * vector), a supervisor-executable 2 MiB
- * page with no memory behind it. The CPU pushes the exception frame on IK_GPA_EXC_STACK (via
- * TSS.RSP0), then the handler fetch fails (KVM_EXIT_INTERNAL_ERROR / MMIO): RIP names the
- * vector, the frame gives the faulting RIP and error code, CR2 is intact.
+ * Exception reporting without any code of the guest at CPL0: the IDT (in the GDT page) sends
+ * every exception to a stub at IK_GPA_EXC_HANDLERS + 16 * vector, in a supervisor-only page
+ * of the monitor's (read-only memslot IK_SLOT_EXC_STUBS). The CPU pushes the exception frame
+ * on IK_GPA_EXC_STACK (via TSS.RSP0); the stub's one instruction reads
+ * IK_GPA_EXC_REPORT + 16 * vector, which no memory backs: an MMIO exit whose address names
+ * the vector (and RIP the stub), the frame gives the faulting RIP and error code, CR2 is
+ * intact. One emulated instruction: ~0.15 ms from the fault to the exit here, where a handler
+ * fetch from unbacked memory (KVM_EXIT_INTERNAL_ERROR, still understood) took ~1.6 ms.
  */
 #define IK_GPA_EXC_STACK    0xff000ull     /* supervisor RW page below IK_GPA_IMAGE */
-#define IK_GPA_EXC_HANDLERS IK_GPA_MMIO_END /* 0x62000000, 2 MiB, never backed */
+#define IK_GPA_EXC_HANDLERS IK_GPA_MMIO_END /* 0x62000000: the 2 MiB page of the stubs */
+#define IK_GPA_EXC_REPORT   (IK_GPA_EXC_HANDLERS + 0x1000) /* never backed */
+#define IK_SLOT_EXC_STUBS   (1u + IK_MAX_CHANNELS) /* after RAM (0) and the channels */
 #define IK_EXC_VECTORS      32u
 
 enum ik_chan_state { IK_CHAN_FREE = 0, IK_CHAN_OPEN, IK_CHAN_CLOSING };

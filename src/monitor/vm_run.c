@@ -39,8 +39,8 @@ static void handle_exit(struct ik_vm *vm)
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
-		if (run->mmio.phys_addr >= IK_GPA_EXC_HANDLERS &&
-		    run->mmio.phys_addr < IK_GPA_EXC_HANDLERS + 16 * IK_EXC_VECTORS &&
+		if (run->mmio.phys_addr >= IK_GPA_EXC_REPORT &&
+		    run->mmio.phys_addr < IK_GPA_EXC_REPORT + 16 * IK_EXC_VECTORS &&
 		    ik_crash_exception(vm))
 			break;
 		ik_mmio_exit(vm);
@@ -133,6 +133,9 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);
 	ik_server_notify_dead(vm);
+	/* Free the driver's name now, not in ik_vm_destroy(): a replacement can start while this
+	 * VM's slower tear-down (channels, memslots, descriptors) is still to come. */
+	ik_rdv_remove(vm);
 	pthread_mutex_lock(&vm->lock);
 	*res = vm->result;
 	pthread_mutex_unlock(&vm->lock);
