@@ -219,6 +219,11 @@ int ik_cmd_run(int argc, char **argv)
 	ik_vm_run(vm, &res);
 	running_vm = NULL;
 	ik_vm_format_result(vm, &res, stderr);
+	/* The VM is over and its name already free (ik_vm_run): a supervisor may start the
+	 * replacement now instead of after this process's slow tear-down and exit (~5 ms here). */
+	fprintf(stderr, "ikernel: driver '%s' is gone (status %d); its name is free\n", ik_vm_name(vm),
+		exit_status(&res));
+	fflush(stderr);
 	ik_vm_destroy(vm);
 	return exit_status(&res);
 }

@@ -16,7 +16,10 @@
 #include "handles.h"
 
 #define IK_REC_SHADOW_MAX (1u << 20) /* write:all keeps at most 1 MiB of written bytes */
-#define IK_REC_RETRY_NS   2000000ull /* between attempts to reach the restarted driver */
+/* Between attempts to reach the restarted driver: 50 µs, doubling to 2 ms. A driver VM is back
+ * within a few milliseconds; a connect() that fails (no socket yet) costs a few µs. */
+#define IK_REC_RETRY_MIN_NS 50000ull
+#define IK_REC_RETRY_MAX_NS 2000000ull
 #define IK_REC_MAX_REISSUE 8u        /* a call re-issued this often gives up (-EIO) */
 
 struct ik_rec_ioctl {
@@ -321,7 +324,7 @@ static int recover(int h, struct ik_handle_ref *ref)
 		pthread_mutex_unlock(&r->recover_lock);
 		return -EBADF; /* closed meanwhile */
 	}
-	for (;;) {
+	for (uint64_t pause = IK_REC_RETRY_MIN_NS;; pause *= 2) {
 		struct ik_conn *nc = NULL;
 		uint32_t fh = 0;
 
@@ -337,7 +340,9 @@ static int recover(int h, struct ik_handle_ref *ref)
 		}
 		if (err == -EINVAL || err == -EBADF || now_ns() >= deadline)
 			break;
-		sleep_ns(IK_REC_RETRY_NS);
+		if (pause > IK_REC_RETRY_MAX_NS)
+			pause = IK_REC_RETRY_MAX_NS;
+		sleep_ns(pause);
 	}
 	pthread_mutex_unlock(&r->recover_lock);
 	return err;

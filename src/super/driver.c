@@ -160,6 +160,7 @@ int drv_start(struct drv *d)
 	d->ready_ns = 0;
 	d->not_ready_warned = false;
 	d->last_report[0] = '\0';
+	d->gone_status = -1;
 	drv_note(d, "monitor pid %d: %s", (int)pid, cmdline);
 	set_state(d, DRV_STARTING);
 	return 0;
@@ -217,14 +218,40 @@ static void check_ready(struct drv *d, uint64_t now)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
+/* "ikernel: driver 'NAME' is gone (status N); its name is free" (src/cli/run.c). The monitor's
+ * own line: guest console lines are prefixed with the driver's name, so a guest cannot forge it. */
+static bool gone_line(const struct drv *d, const char *line, int *status)
+{
+	char want[IK_NAME_MAX + 48];
+	const char *p;
+
+	snprintf(want, sizeof(want), "ikernel: driver '%s' is gone (status ", d->m.name);
+	if (strncmp(line, want, strlen(want)))
+		return false;
+	p = line + strlen(want);
+	*status = p[0] >= '0' && p[0] <= '9' ? atoi(p) : 1;
+	return *status >= 0 && *status <= 255;
+}
+
 static void on_line(void *ctx, const char *line)
 {
 	struct drv *d = ctx;
+	int status;
+
+	if (gone_line(d, line, &status)) {
+		d->gone_status = status;
+		return;
+	}
 
 	/* `ikernel run` reports how the VM ended as "ikernel: ..." (crash, panic, violation). */
 	if (!strncmp(line, "ikernel: ", 9))
 		snprintf(d->last_report, sizeof(d->last_report), "%s", line + 9);
+	/* "ikernel: driver 'x' ready in ..., serving ...": no need to wait for the next poll. */
+	if (d->state == DRV_STARTING && strstr(line, "' ready in ") && strstr(line, ", serving "))
+		check_ready(d, super_now_ns());
 }
+
+static void end_early(struct drv *d);
 
 void drv_read_output(struct drv *d)
 {
@@ -243,15 +270,21 @@ void drv_read_output(struct drv *d)
 		close(d->out_fd);
 		d->out_fd = -1;
 	}
+	if (d->gone_status >= 0)
+		end_early(d);
 }
 
 /* ---- ending and restarting ----------------------------------------------------------------- */
 
+/* The first failure after a stable run restarts at once: that is the crash clients should not
+ * notice. Failing again at once means something is wrong: wait restart_delay, then double. */
 static uint64_t backoff_ms(const struct drv *d)
 {
 	uint64_t ms = d->m.restart_delay_ms;
 
-	for (unsigned i = 1; i < d->consecutive_failures && ms < d->m.restart_delay_max_ms; i++)
+	if (d->consecutive_failures <= 1)
+		return 0;
+	for (unsigned i = 2; i < d->consecutive_failures && ms < d->m.restart_delay_max_ms; i++)
 		ms *= 2;
 	return ms < d->m.restart_delay_max_ms ? ms : d->m.restart_delay_max_ms;
 }
@@ -321,6 +354,64 @@ static void after_end(struct drv *d, bool failed)
 	set_state(d, DRV_BACKOFF);
 }
 
+/* ---- replacing a monitor before it has exited ---------------------------------------------- */
+
+#define MAX_LINGERING 16
+static pid_t lingering[MAX_LINGERING];
+
+static bool linger(pid_t pid)
+{
+	for (unsigned i = 0; i < MAX_LINGERING; i++)
+		if (lingering[i] == 0) {
+			lingering[i] = pid;
+			return true;
+		}
+	return false;
+}
+
+static bool unlinger(pid_t pid)
+{
+	for (unsigned i = 0; i < MAX_LINGERING; i++)
+		if (lingering[i] == pid) {
+			lingering[i] = 0;
+			return true;
+		}
+	return false;
+}
+
+bool drv_any_lingering(void)
+{
+	for (unsigned i = 0; i < MAX_LINGERING; i++)
+		if (lingering[i])
+			return true;
+	return false;
+}
+
+/*
+ * The monitor said its VM is gone and its name free: end this run now, as its exit would
+ * (same log line, same restart decision), and let the old process finish its tear-down on
+ * its own. Only for runs that end by themselves: a stop we asked for waits for the exit.
+ */
+static void end_early(struct drv *d)
+{
+	int status = d->gone_status;
+
+	d->gone_status = -1;
+	if (d->pid <= 0 || d->want_stopped || super.shutting_down || !linger(d->pid))
+		return;
+	if (d->out_fd >= 0) {
+		logbuf_flush_partial(&d->log, on_line, d);
+		close(d->out_fd);
+		d->out_fd = -1;
+	}
+	bool failed;
+	describe_end(d, status << 8, &failed); /* as waitpid() would say: exited with status */
+	d->pid = 0;
+	d->ready_ns = 0;
+	rtdir_remove_driver_links(d);
+	after_end(d, failed);
+}
+
 static struct drv *by_pid(pid_t pid)
 {
 	for (unsigned i = 0; i < super.ndrivers; i++)
@@ -336,9 +427,15 @@ void drv_reap_children(void)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct drv *d = by_pid(pid);
-		if (!d)
+		if (!d) {
+			unlinger(pid);
 			continue;
+		}
 		drv_read_output(d); /* what it printed last says why it ended */
+		if (d->pid != pid) { /* ...and that its VM was gone: the run ended there */
+			unlinger(pid);
+			continue;
+		}
 		if (d->out_fd >= 0) {
 			logbuf_flush_partial(&d->log, on_line, d);
 			close(d->out_fd);

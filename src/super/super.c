@@ -249,7 +249,7 @@ static bool any_monitor(void)
 	for (unsigned i = 0; i < super.ndrivers; i++)
 		if (super.drivers[i].pid > 0)
 			return true;
-	return false;
+	return drv_any_lingering();
 }
 
 static unsigned count_state(enum drv_state s)

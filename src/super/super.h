@@ -47,6 +47,7 @@ struct drv {
 	bool want_stopped;         /* by `ikernel stop` or shutdown: no automatic restart */
 	bool restart_after_stop;   /* `ikernel restart` on a running driver */
 	bool not_ready_warned;
+	int gone_status;           /* >= 0: the monitor said its VM is gone (exit status to be) */
 	char last_report[512];     /* the last "ikernel: ..." line the monitor printed */
 	char last_crash[600];      /* why the last failed run ended ("" if none) */
 	uint64_t calls, errors;    /* atomic: device-file calls forwarded, and those that failed */
@@ -83,6 +84,8 @@ void drv_request_stop(struct drv *d, bool restart_after);
 void drv_request_start(struct drv *d);
 void drv_reap_children(void);
 void drv_read_output(struct drv *d);
+/* Monitors whose VM is gone, replaced already, still tearing down (reaped when they exit). */
+bool drv_any_lingering(void);
 /* Timers: readiness, backoff restarts, stop deadlines. Returns ms until the next one (-1). */
 int drv_tick(void);
 /* Wait (FUSE thread) until d is running or clearly not coming: true when running. */
