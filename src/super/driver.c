@@ -67,6 +67,8 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 	ARG(super.exe);
 	ARG("run");
 	ARG(m->image);
+	if (m->isolation == IKM_ISOLATION_PROCESS)
+		ARG("--isolation=process"); /* runs IMAGE.proc (src/cli/run_isolation.c) */
 	ARG("--name");
 	ARG(m->name);
 	ARG("--runtime-dir");
@@ -161,6 +163,7 @@ int drv_start(struct drv *d)
 	d->not_ready_warned = false;
 	d->last_report[0] = '\0';
 	d->gone_status = -1;
+	d->isolation = d->m.isolation;
 	drv_note(d, "monitor pid %d: %s", (int)pid, cmdline);
 	set_state(d, DRV_STARTING);
 	return 0;
@@ -242,6 +245,9 @@ static void on_line(void *ctx, const char *line)
 		d->gone_status = status;
 		return;
 	}
+	/* `ikernel run` without /dev/kvm: the driver runs, but not in a VM; status must say so. */
+	if (!strncmp(line, "ikernel: ", 9) && strstr(line, "falling back to isolation=process"))
+		d->isolation = IKM_ISOLATION_PROCESS;
 
 	/* `ikernel run` reports how the VM ended as "ikernel: ..." (crash, panic, violation). */
 	if (!strncmp(line, "ikernel: ", 9))
@@ -397,6 +403,7 @@ static void end_early(struct drv *d)
 	int status = d->gone_status;
 
 	d->gone_status = -1;
+	d->isolation = d->m.isolation;
 	if (d->pid <= 0 || d->want_stopped || super.shutting_down || !linger(d->pid))
 		return;
 	if (d->out_fd >= 0) {

@@ -40,6 +40,11 @@ const char *ikm_restart_name(enum ikm_restart r)
 	}
 }
 
+const char *ikm_isolation_name(enum ikm_isolation i)
+{
+	return i == IKM_ISOLATION_PROCESS ? "process (weaker)" : "vm";
+}
+
 /* ---- the parse state and the line reader ------------------------------------------------ */
 
 enum section_kind { SEC_NONE, SEC_DRIVER, SEC_DEVICE, SEC_NODE, SEC_BAD };
@@ -56,6 +61,7 @@ struct parse {
 	int driver_line;
 	int name_line, image_line;
 	int recovery_line;
+	int isolation_line;
 	char image_name[PATH_MAX];
 	char dir[PATH_MAX];   /* the manifest's directory ("" for builtin text) */
 	char err[IKM_ERR_MAX];
@@ -370,13 +376,22 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 			fail(p, p->line, "bad restart_delay_max '%s' (e.g. 10s)", v);
 	} else if (!strncmp(k, "recovery", 8) || !strcmp(k, "request_timeout")) {
 		recovery_key(p, k, v);
+	} else if (!strcmp(k, "isolation")) {
+		if (!strcmp(v, "vm"))
+			m->isolation = IKM_ISOLATION_VM;
+		else if (!strcmp(v, "process"))
+			m->isolation = IKM_ISOLATION_PROCESS;
+		else
+			fail(p, p->line, "bad isolation '%s' (vm or process; inproc exists only in "
+					 "'ikernel bench')", v);
+		p->isolation_line = p->line;
 	} else if (!strcmp(k, "restart_limit")) {
 		if (parse_u64(v, &n) || n > 1000000)
 			fail(p, p->line, "bad restart_limit '%s' (0 = unlimited, else a count)", v);
 		m->restart_limit = (unsigned)n;
 	} else {
 		fail(p, p->line, "unknown key '%s' in [driver] (name, image, memory, param, hang_ms, "
-			     "restart, restart_delay, restart_delay_max, restart_limit)", k);
+			     "isolation, restart, restart_delay, restart_delay_max, restart_limit)", k);
 	}
 }
 
@@ -601,6 +616,26 @@ static void check_devices(struct parse *p)
 		fail(p, m->devices[m->ndevices - 1].line, "%s", why);
 }
 
+/* isolation = process runs IMAGE.proc (the same driver built as a jailed executable), which has
+ * no device models yet: say so now rather than at every start. */
+static void check_isolation(struct parse *p)
+{
+	struct ik_manifest *m = p->m;
+	const char *dot = strrchr(m->image, '.'), *slash = strrchr(m->image, '/');
+	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - m->image) : strlen(m->image);
+	char proc[PATH_MAX + 8];
+
+	if (p->err[0] || m->isolation != IKM_ISOLATION_PROCESS)
+		return;
+	if (m->ndevices)
+		fail(p, p->isolation_line, "isolation = process: device models (here '%s') are only "
+					   "offered at isolation = vm", m->devices[0].grant);
+	snprintf(proc, sizeof(proc), "%.*s.proc", (int)stem, m->image);
+	if (!p->err[0] && access(proc, X_OK) < 0)
+		fail(p, p->isolation_line, "isolation = process needs the process build %s: %s", proc,
+		     strerror(errno));
+}
+
 static void finish(struct parse *p)
 {
 	struct ik_manifest *m = p->m;
@@ -620,6 +655,7 @@ static void finish(struct parse *p)
 		     m->restart_delay_max_ms, m->restart_delay_ms);
 	resolve_image(p);
 	check_devices(p);
+	check_isolation(p);
 	struct ik_recovery_policy pol;
 	char why[300];
 	if (m->recovery[0] && ik_recovery_parse(m->recovery, &pol, why, sizeof(why)))

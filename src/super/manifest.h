@@ -34,6 +34,12 @@ enum ikm_restart {
 	IKM_RESTART_ALWAYS,
 };
 
+/* What separates the driver from the host (`ikernel run --isolation`, docs/PERFORMANCE.md). */
+enum ikm_isolation {
+	IKM_ISOLATION_VM,      /* its own KVM VM (default) */
+	IKM_ISOLATION_PROCESS, /* a jailed process: weaker, the host kernel is its attack surface */
+};
+
 enum ikm_backing {
 	IKM_BACKING_NONE,
 	IKM_BACKING_FILE,
@@ -70,6 +76,7 @@ struct ik_manifest {
 	char params[IK_PARAMS_MAX]; /* "k=v k=v" */
 	unsigned hang_ms;          /* 0: the monitor's default */
 	enum ikm_restart restart;
+	enum ikm_isolation isolation;
 	unsigned restart_delay_ms;     /* first backoff delay */
 	unsigned restart_delay_max_ms; /* backoff cap */
 	unsigned restart_limit;        /* consecutive failed runs before giving up; 0: never give up */
@@ -93,5 +100,7 @@ int ikm_parse_string(const char *source, const char *text, struct ik_manifest *m
 int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t errlen);
 
 const char *ikm_restart_name(enum ikm_restart r);
+/* "vm", or "process (weaker)": how `status` and `up --check` show it. */
+const char *ikm_isolation_name(enum ikm_isolation i);
 
 #endif

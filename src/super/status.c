@@ -87,6 +87,8 @@ static void json(struct out *o, uint64_t now)
 		const struct drv *d = &super.drivers[i];
 		put(o, "%s{\"name\": ", i ? ", " : "");
 		put_json_string(o, d->m.name);
+		put(o, ", \"isolation\": \"%s\"",
+		    d->isolation == IKM_ISOLATION_PROCESS ? "process" : "vm");
 		put(o, ", \"state\": \"%s\", \"pid\": %d, \"uptime_s\": %.3f, \"restarts\": %u, "
 		       "\"calls\": %llu, \"errors\": %llu, \"restart\": \"%s\", \"last_crash\": ",
 		    drv_state_name(d->state), (int)d->pid, uptime_s(d, now), d->restarts,
@@ -120,9 +122,9 @@ static void json(struct out *o, uint64_t now)
 /* Column widths from the content, so the table stays aligned whatever the names. */
 static void table(struct out *o, uint64_t now)
 {
-	static const char *const head[] = {"NAME", "STATE", "PID", "UPTIME", "RESTARTS", "CALLS",
-					   "ERRORS", "NODES"};
-	enum { NCOL = 8 };
+	static const char *const head[] = {"NAME", "ISOLATION", "STATE", "PID", "UPTIME",
+					   "RESTARTS", "CALLS", "ERRORS", "NODES"};
+	enum { NCOL = 9 };
 	char cells[SUPER_MAX_DRIVERS][NCOL][160];
 	size_t w[NCOL];
 
@@ -137,18 +139,19 @@ static void table(struct out *o, uint64_t now)
 			snprintf(nodes + l, sizeof(nodes) - l, "%s%s", n ? "," : "", d->m.nodes[n].name);
 		}
 		snprintf(cells[i][0], 160, "%s", d->m.name);
-		snprintf(cells[i][1], 160, "%s", drv_state_name(d->state));
+		snprintf(cells[i][1], 160, "%s", ikm_isolation_name(d->isolation));
+		snprintf(cells[i][2], 160, "%s", drv_state_name(d->state));
 		if (d->pid > 0)
-			snprintf(cells[i][2], 160, "%d", (int)d->pid);
+			snprintf(cells[i][3], 160, "%d", (int)d->pid);
 		else
-			snprintf(cells[i][2], 160, "-");
-		snprintf(cells[i][3], 160, "%s", up);
-		snprintf(cells[i][4], 160, "%u", d->restarts);
-		snprintf(cells[i][5], 160, "%llu",
-			 (unsigned long long)__atomic_load_n(&d->calls, __ATOMIC_RELAXED));
+			snprintf(cells[i][3], 160, "-");
+		snprintf(cells[i][4], 160, "%s", up);
+		snprintf(cells[i][5], 160, "%u", d->restarts);
 		snprintf(cells[i][6], 160, "%llu",
+			 (unsigned long long)__atomic_load_n(&d->calls, __ATOMIC_RELAXED));
+		snprintf(cells[i][7], 160, "%llu",
 			 (unsigned long long)__atomic_load_n(&d->errors, __ATOMIC_RELAXED));
-		snprintf(cells[i][7], 160, "%s", nodes[0] ? nodes : "-");
+		snprintf(cells[i][8], 160, "%s", nodes[0] ? nodes : "-");
 		for (int c = 0; c < NCOL; c++)
 			if (strlen(cells[i][c]) > w[c])
 				w[c] = strlen(cells[i][c]);

@@ -353,7 +353,8 @@ static void print_plan(void)
 {
 	for (unsigned i = 0; i < super.ndrivers; i++) {
 		const struct ik_manifest *m = &super.drivers[i].m;
-		printf("%s: image %s, restart %s", m->name, m->image, ikm_restart_name(m->restart));
+		printf("%s: image %s, isolation %s, restart %s", m->name, m->image,
+		       ikm_isolation_name(m->isolation), ikm_restart_name(m->restart));
 		for (unsigned d = 0; d < m->ndevices; d++)
 			printf(", device %s", m->devices[d].grant);
 		for (unsigned n = 0; n < m->nnodes; n++)

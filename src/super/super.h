@@ -48,6 +48,7 @@ struct drv {
 	bool restart_after_stop;   /* `ikernel restart` on a running driver */
 	bool not_ready_warned;
 	int gone_status;           /* >= 0: the monitor said its VM is gone (exit status to be) */
+	enum ikm_isolation isolation; /* of this run: the manifest's, or process after a fallback */
 	char last_report[512];     /* the last "ikernel: ..." line the monitor printed */
 	char last_crash[600];      /* why the last failed run ended ("" if none) */
 	uint64_t calls, errors;    /* atomic: device-file calls forwarded, and those that failed */

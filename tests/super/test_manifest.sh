@@ -32,11 +32,30 @@ restart = always
 mode = 0640
 EOT
 out=$("$ik" up --check "$dir/good.ini" 2>&1)
-if [ $? -ne 0 ] || ! grep -q "good: image $img, restart always, node good0 (0640" <<<"$out"; then
+if [ $? -ne 0 ] || ! grep -q "good: image $img, isolation vm, restart always, node good0 (0640" <<<"$out"; then
 	echo "FAIL good manifest: $out"; fails=$((fails + 1))
 else
 	echo "ok   good manifest: $out"
 fi
+
+printf '[driver]\nname = x\nimage = %s\nisolation = process\n' "$img" >"$dir/proc.ini"
+out=$("$ik" up --check "$dir/proc.ini" 2>&1)
+if [ $? -ne 0 ] || ! grep -q "x: image $img, isolation process (weaker), restart on-failure" <<<"$out"; then
+	echo "FAIL isolation = process: $out"; fails=$((fails + 1))
+else
+	echo "ok   isolation = process: $out"
+fi
+
+printf '[driver]\nname = x\nimage = %s\nisolation = container\n' "$img" >"$dir/bad_isolation.ini"
+expect_refused bad_isolation "bad_isolation.ini:4: bad isolation 'container' (vm or process"
+
+printf '[driver]\nname = x\nimage = %s\nisolation = process\n[device pp]\nmodel = parport\n' \
+	"$img" >"$dir/proc_device.ini"
+expect_refused proc_device "proc_device.ini:4: isolation = process: device models (here 'parport"
+
+cp "$img" "$dir/lonely.img"
+printf '[driver]\nname = x\nimage = %s\nisolation = process\n' "$dir/lonely.img" >"$dir/proc_missing.ini"
+expect_refused proc_missing "proc_missing.ini:4: isolation = process needs the process build $dir/lonely.proc"
 
 printf '[driver]\nname = x\nimage = %s\ncolour = blue\n' "$img" >"$dir/unknown_key.ini"
 expect_refused unknown_key "unknown_key.ini:4: unknown key 'colour' in [driver]"

@@ -35,7 +35,7 @@ check "led0 (0666) works for nobody" bash -c "setpriv --reuid=65534 --regid=6553
 
 check "status --json: led running" test "$(status_field led state)" = running
 check "status --json counts the calls" test "$(status_field led calls)" -gt 5
-check "status table is aligned" bash -c "'$ik' status | head -1 | grep -q '^NAME  *STATE  *PID  *UPTIME  *RESTARTS  *CALLS  *ERRORS'"
+check "status table is aligned" bash -c "'$ik' status | head -1 | grep -q '^NAME  *ISOLATION  *STATE  *PID  *UPTIME  *RESTARTS  *CALLS  *ERRORS'"
 
 # Kill the LED driver's monitor: restart=on-failure brings it back.
 exec 3<>"$dev/led0"
