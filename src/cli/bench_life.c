@@ -6,6 +6,9 @@
  *                     restarted in the same runtime directory as soon as its socket name is
  *                     free (the rest of the old one's tear-down runs alongside), a new
  *                     ik_open succeeds (median)
+ *   crash -> client served (supervisor)  the same crash under `ikernel up` with transparent
+ *                     recovery: from the crashing call to the answer of the next call on
+ *                     the same file (median; one supervisor per sample)
  *   memory per idle   host memory before/after N idle drivers, divided by N: our resident set,
  *                     the drivers' processes, the kernel's slab/stacks/page tables
  *   density           N drivers of 2 MiB at once, one null call each, all stopped
@@ -17,10 +20,13 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
+#include "ikernel/control.h"
 #include "ikernel/ikernel.h"
 #include "../../drivers/crashtest/crashtest_ioctl.h"
 #include "../../drivers/nulldev/nulldev_ioctl.h"
@@ -159,6 +165,117 @@ static int crash_serving(enum bench_level lvl, int runs)
 	return 0;
 }
 
+/* ---- crash -> a client served again, through the supervisor ------------------------------ */
+
+/* `ikernel ARGS...` (this binary), quietly; its exit status, or -1. */
+static int run_ikernel(const char *const *args)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *argv[12] = {exe};
+	int status, k = 1;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	for (; args[k - 1] && k < 11; k++)
+		argv[k] = args[k - 1];
+	argv[k] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int write_crash_manifest(const char *dir, char *path, size_t len)
+{
+	char image[PATH_MAX];
+	int r = bench_find_image("drivers", "crashtest.img", image, sizeof(image));
+	FILE *f;
+
+	if (r)
+		return r;
+	snprintf(path, len, "%s/crashtest.ini", dir);
+	if (!(f = fopen(path, "w")))
+		return -errno;
+	fprintf(f, "[driver]\nname = crashtest\nimage = %s\nrestart = on-failure\n"
+		   "recovery = transparent\n[node crash0]\nmode = 0600\n", image);
+	return fclose(f) ? -errno : 0;
+}
+
+/* One sample: a supervisor of its own (so the crash is the first after a stable run, as in
+ * life), a client of crashtest with transparent recovery; the time from the crashing call to
+ * the end of the next call, which the restarted driver answers. Negative: no sample. */
+static double supervised_crash_ms(void)
+{
+	char dir[64], ini[128];
+	double ms = -1;
+
+	if (bench_mkdir(dir, sizeof(dir)) || write_crash_manifest(dir, ini, sizeof(ini)))
+		return -1;
+	const char *up[] = {"up", "--detach", "--runtime-dir", dir, ini, NULL};
+	const char *down[] = {"down", "--runtime-dir", dir, NULL};
+	if (run_ikernel(up) == 0) {
+		setenv(IK_RUNTIME_DIR_ENV, dir, 1);
+		int h = ik_open("crash0", O_RDWR);
+		if (h >= 0 && ik_ioctl(h, _IO('x', 9), NULL) == -ENOTTY) {
+			uint64_t t0 = bench_now_ns();
+			long x = ik_ioctl(h, CRASH_NULL, NULL);
+			long y = ik_ioctl(h, _IO('x', 9), NULL); /* unknown: ENOTTY from the new driver */
+			if (x == -EIO && y == -ENOTTY)
+				ms = (double)(bench_now_ns() - t0) / 1e6;
+			else
+				fprintf(stderr, "ikernel bench: supervised crash: %ld, then %ld\n", x, y);
+		}
+		if (h >= 0)
+			ik_close(h);
+	}
+	run_ikernel(down);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/logs/crashtest.log", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/logs/supervisor.log", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/logs", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/dev", dir);
+	rmdir(path);
+	unlink(ini);
+	bench_rmdir(dir);
+	return ms;
+}
+
+/* The whole path a program sees: fault, the supervisor's restart (a monitor process exec'd),
+ * libikernel's reconnect and replay. Needs root and /dev/fuse (`ikernel up`): else no row. */
+static void crash_supervised(int runs)
+{
+	uint64_t t[16];
+	int n = 0;
+
+	for (int i = 0; i < runs; i++) {
+		double ms = supervised_crash_ms();
+		if (ms < 0)
+			continue;
+		t[n++] = (uint64_t)(ms * 1e6);
+	}
+	if (n == 0) {
+		fprintf(stderr, "ikernel bench: no supervised crash row ('ikernel up' needs root and "
+				"/dev/fuse)\n");
+		return;
+	}
+	struct bench_row *row = bench_add_row("crash -> client served (supervisor)", LVL_VM, NOTIFY_SLEEP);
+	row->notify[0] = '\0';
+	row->value = (double)median(t, n) / 1e6;
+	snprintf(row->unit, sizeof(row->unit), "ms");
+}
+
 static long meminfo_kib(const char *path, const char *const *keys)
 {
 	FILE *f = fopen(path, "r");
@@ -259,6 +376,8 @@ int bench_life(void)
 	for (int l = LVL_VM; l <= LVL_PROCESS; l++) {
 		if (bench_cold_start(l, runs) || crash_serving(l, crashes))
 			return -1;
+		if (l == LVL_VM)
+			crash_supervised(crashes);
 		if (many(l, idle, false, &kib, &secs))
 			return -1;
 		struct bench_row *row = bench_add_row("memory per idle driver", l, NOTIFY_SLEEP);
