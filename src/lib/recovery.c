@@ -16,9 +16,11 @@
 #include "handles.h"
 
 #define IK_REC_SHADOW_MAX (1u << 20) /* write:all keeps at most 1 MiB of written bytes */
-/* Between attempts to reach the restarted driver: 50 µs, doubling to 2 ms. A driver VM is back
- * within a few milliseconds; a connect() that fails (no socket yet) costs a few µs. */
-#define IK_REC_RETRY_MIN_NS 50000ull
+/* Between attempts to reach the restarted driver: every 100 µs for the first 20 ms (a driver VM
+ * is back within a few milliseconds; a connect() that fails, no socket yet, costs a few µs),
+ * then doubling to 2 ms. */
+#define IK_REC_RETRY_FAST_NS 100000ull
+#define IK_REC_RETRY_FAST_FOR_NS 20000000ull
 #define IK_REC_RETRY_MAX_NS 2000000ull
 #define IK_REC_MAX_REISSUE 8u        /* a call re-issued this often gives up (-EIO) */
 
@@ -311,7 +313,7 @@ static void sleep_ns(uint64_t ns)
 static int recover(int h, struct ik_handle_ref *ref)
 {
 	struct ik_rec *r = ref->rec;
-	uint64_t deadline = now_ns() + (uint64_t)ref->conn->policy.wait_ms * 1000000ull;
+	uint64_t start = now_ns(), deadline = start + (uint64_t)ref->conn->policy.wait_ms * 1000000ull;
 	int err;
 
 	pthread_mutex_lock(&r->recover_lock);
@@ -324,7 +326,7 @@ static int recover(int h, struct ik_handle_ref *ref)
 		pthread_mutex_unlock(&r->recover_lock);
 		return -EBADF; /* closed meanwhile */
 	}
-	for (uint64_t pause = IK_REC_RETRY_MIN_NS;; pause *= 2) {
+	for (uint64_t pause = IK_REC_RETRY_FAST_NS;;) {
 		struct ik_conn *nc = NULL;
 		uint32_t fh = 0;
 
@@ -340,9 +342,9 @@ static int recover(int h, struct ik_handle_ref *ref)
 		}
 		if (err == -EINVAL || err == -EBADF || now_ns() >= deadline)
 			break;
-		if (pause > IK_REC_RETRY_MAX_NS)
-			pause = IK_REC_RETRY_MAX_NS;
 		sleep_ns(pause);
+		if (now_ns() - start >= IK_REC_RETRY_FAST_FOR_NS)
+			pause = pause * 2 < IK_REC_RETRY_MAX_NS ? pause * 2 : IK_REC_RETRY_MAX_NS;
 	}
 	pthread_mutex_unlock(&r->recover_lock);
 	return err;

@@ -144,7 +144,9 @@ int drv_start(struct drv *d)
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
 	pid_t parent = getpid();
-	pid_t pid = fork();
+	/* vfork: no copy of our page tables (each copied page a fault to take, in both processes,
+	 * on this nested host); the child only makes system calls before execv (child_exec). */
+	pid_t pid = vfork();
 	if (pid < 0) {
 		int e = errno;
 		close(pipefd[0]);
@@ -270,7 +272,7 @@ void drv_read_output(struct drv *d)
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
+			break;
 		/* EOF (or error): the monitor is gone or closed its output. */
 		logbuf_flush_partial(&d->log, on_line, d);
 		close(d->out_fd);
