@@ -47,9 +47,11 @@ fuzz-smoke: deps
 demo: build
 	@tools/demo.sh $(BUILD)
 
-# The fault-injection campaign (tools/campaign.py): 10,000 faults over the led and nulldev
-# drivers with checking clients; writes docs/RELIABILITY.md and its plot.
+# The fault-injection campaign (tools/campaign.py): 10,000 faults over our led and nulldev and
+# the unmodified Linux nvram and wdt drivers with checking clients; writes docs/RELIABILITY.md
+# and its plot.
 campaign: build
+	ninja -C $(BUILD) linux-drivers
 	python3 tools/campaign.py $(BUILD) --faults 10000 --report docs/RELIABILITY.md \
 		--plot docs/reliability.png --json $(BUILD)/campaign.json
 

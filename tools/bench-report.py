@@ -78,6 +78,30 @@ plot {', '.join(lines)}
     return png
 
 
+def plot_files(res, samples, outdir):
+    """CDFs of the null ioctl through the device file: driver in a VM against in-process."""
+    lines = []
+    for nt, dt in (("spin", 1), ("default", 3), ("sleep", 2)):
+        for lvl, lc in (("vm", 1), ("inproc", 2)):
+            f = sample_file(samples, "file: null ioctl", lvl, nt)
+            if f:
+                lines.append(f"'{f}' using 2:1 with lines lw 2 lc {lc} dt {dt} title '{lvl}, {nt}'")
+    if not lines:
+        return None
+    png = os.path.join(outdir, "latency-file-null.png")
+    gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
+set output '{png}'
+set title 'null ioctl through the device file (FUSE front end), driver in a VM vs in-process (CDF)'
+set xlabel 'latency (us, log scale)'
+set ylabel 'fraction of calls'
+set logscale x
+set grid
+set key bottom right
+plot {', '.join(lines)}
+""")
+    return png
+
+
 def plot_sizes(res, outdir):
     with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as d:
         for size in SIZES:
@@ -203,6 +227,16 @@ def write_doc(res, out, plots, cmd):
         "VM_CRASH_OPEN": f("crash: first open", "vm", field="value"),
         "PROC_CRASH": f("crash -> serving again", "process", field="value"),
         "PROC_CRASH_EIO": f("crash: fault -> client EIO", "process", field="value"),
+        "VM_CRASH_SUPER": f("crash -> client served (supervisor)", "vm", field="value"),
+        "F_VM_SPIN": f("file: null ioctl", "vm", "spin"),
+        "F_IN_SPIN": f("file: null ioctl", "inproc", "spin"),
+        "F_VM_DEF": f("file: null ioctl", "vm", "default"),
+        "F_IN_DEF": f("file: null ioctl", "inproc", "default"),
+        "F_VM_SLEEP": f("file: null ioctl", "vm", "sleep"),
+        "F_PROC_SLEEP": f("file: null ioctl", "process", "sleep"),
+        "F_IN_SLEEP": f("file: null ioctl", "inproc", "sleep"),
+        "F_VM_64K": f("file: read 64 KiB", "vm", "spin"),
+        "F_IN_64K": f("file: read 64 KiB", "inproc", "spin"),
         "VM_MEM": f("memory per idle driver", "vm", field="value"),
         "PROC_MEM": f("memory per idle driver", "process", field="value"),
     }
@@ -228,7 +262,7 @@ def main():
         res = run_bench(a.binary, samples)
         json.dump(res, open(os.path.join(outdir, "bench.json"), "w"), indent=1)
     plots = [plot_latency(res, samples, outdir, "spin"), plot_latency(res, samples, outdir, "sleep"),
-             plot_sizes(res, outdir), plot_clients(res, outdir)]
+             plot_files(res, samples, outdir), plot_sizes(res, outdir), plot_clients(res, outdir)]
     write_doc(res, a.out, plots, "make bench  (= ikernel bench all --json --samples DIR, then tools/bench-report.py)")
     print(f"bench-report: wrote {a.out} and {len([p for p in plots if p])} plots in {outdir}")
 

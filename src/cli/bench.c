@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `ikernel bench [null|all|quick]`: the cost of isolation, measured in one run against the raw
+ * `ikernel bench [null|all|quick|file]`: the cost of isolation, measured in one run against the raw
  * limits of the machine, so the ratios hold even though absolute timings drift between
  * machines. Workloads live in bench_raw.c (raw limits), bench_calls.c (calls and concurrency),
- * bench_life.c (cold start, crash -> serving, memory, density); bench_report.c prints the table
+ * bench_file.c (the calls through the FUSE device files), bench_life.c (cold start, crash ->
+ * serving, memory, density); bench_report.c prints the table
  * or JSON and the targets. The driver runs on CPU 1, the client on CPU 0 (two CPUs or more;
  * not for quick, and not with --no-pin).
  *   null   the null call at every level and the raw limits (fast)
  *   all    every workload (what `make bench` runs)
  *   quick  every workload with few samples (the smoke test of `make test`)
+ *   file   the device-file rows only (no raw limits)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,15 +46,17 @@ static void default_image_dir(char *out, size_t len)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ikernel bench [null|all|quick] [--json] [--iterations N] [--image-dir DIR]\n"
+		"usage: ikernel bench [null|all|quick|file] [--json] [--iterations N] [--image-dir DIR]\n"
 		"                     [--samples DIR]\n\n"
 		"Measures the cost of isolation in one run: calls through libikernel to nulldev at\n"
-		"isolation=vm and isolation=process (spinning and sleeping), the raw limits of the\n"
-		"machine, cold start, crash -> serving, memory per idle driver and density, and\n"
-		"compares them with the targets. Needs /dev/kvm.\n\n"
+		"every isolation level (spinning and sleeping) and through the FUSE device files,\n"
+		"the raw limits of the machine, cold start, crash -> serving, memory per idle driver\n"
+		"and density, and compares them with the targets. Needs /dev/kvm (and /dev/fuse and\n"
+		"root for the device-file rows, which are skipped otherwise).\n\n"
 		"  null            the null call and the raw limits only (default)\n"
 		"  all             every workload\n"
 		"  quick           every workload with few samples (smoke test)\n"
+		"  file            only the device-file rows (FUSE front end, vm/process/inproc)\n"
 		"  --json          one JSON object instead of the table\n"
 		"  --iterations N  samples per latency measurement (default %d)\n"
 		"  --image-dir DIR where the images are (DIR/drivers, DIR/guest or DIR itself;\n"
@@ -112,7 +116,8 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		}
 	}
 	snprintf(o->what, sizeof(o->what), "%s", optind < argc ? argv[optind] : "null");
-	if (optind < argc - 1 || (strcmp(o->what, "null") && strcmp(o->what, "all") && strcmp(o->what, "quick"))) {
+	if (optind < argc - 1 || (strcmp(o->what, "null") && strcmp(o->what, "all") && strcmp(o->what, "quick") &&
+				   strcmp(o->what, "file"))) {
 		usage(stderr);
 		return 2;
 	}
@@ -125,12 +130,14 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 
 static int run(const struct bench_opts *o)
 {
+	if (!strcmp(o->what, "file"))
+		return bench_files() != 0;
 	if (bench_raw())
 		return 1;
 	if (!strcmp(o->what, "null"))
 		return bench_calls(true) || bench_cold_start(LVL_VM, 20) || bench_cold_start(LVL_PROCESS, 20) ||
 		       bench_cold_start(LVL_INPROC, 20);
-	if (bench_calls(false) || bench_concurrency() || bench_life())
+	if (bench_calls(false) || bench_files() || bench_concurrency() || bench_life())
 		return 1;
 	return 0;
 }

@@ -15,7 +15,9 @@
 #include "proc.h"
 
 enum bench_level { LVL_VM = 0, LVL_PROCESS, LVL_INPROC, LVL__COUNT };
-enum bench_notify { NOTIFY_SPIN = 0, NOTIFY_SLEEP };
+/* spin: both sides always spin; sleep: both always sleep; default: the budgets `ikernel up`
+ * runs with (driver 50 us, libikernel 20 us, then sleep; the device-file rows only). */
+enum bench_notify { NOTIFY_SPIN = 0, NOTIFY_SLEEP, NOTIFY_DEFAULT };
 
 #define BENCH_SPIN_ALWAYS 1000000000ull /* 1 s: "always spin" for one call */
 #define BENCH_READY_MS    10000
@@ -27,7 +29,7 @@ struct bench_opts {
 	bool pin; /* client on CPU 0, driver on CPU 1 (off for quick: a shared machine) */
 	long iterations;
 	char image_dir[PATH_MAX];
-	char what[32]; /* null | all | quick */
+	char what[32]; /* null | all | quick | file */
 	char samples_dir[PATH_MAX]; /* "" or where to write latency samples (for plots) */
 };
 
@@ -35,7 +37,7 @@ struct bench_opts {
 struct bench_row {
 	char workload[48];
 	char level[12];  /* vm, process, inproc, raw */
-	char notify[8];  /* spin, sleep, "" */
+	char notify[8];  /* spin, sleep, default, "" */
 	uint64_t p50_ns, p99_ns;
 	double ops_s, bytes_s;
 	double value; /* for rows with a unit other than latency */
@@ -93,6 +95,8 @@ void bench_drv_use(const struct bench_drv *d);
 int bench_raw(void);        /* bench_raw.c */
 int bench_calls(bool quick_null_only);  /* bench_calls.c */
 int bench_concurrency(void);            /* bench_calls.c */
+int bench_files(void);       /* bench_file.c: the call workloads through the FUSE device files */
+extern char bench_file_note[160]; /* why the device-file rows were skipped ("" if they ran) */
 int bench_life(void);
 int bench_cold_start(enum bench_level lvl, int runs); /* bench_life.c */       /* bench_life.c: cold start, crash -> serving, memory, density */
 void bench_report(FILE *out, bool json); /* bench_report.c: table or JSON, targets */

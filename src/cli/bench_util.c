@@ -142,7 +142,8 @@ static struct bench_row *new_row(const char *workload, const char *level, const 
 
 struct bench_row *bench_add_row(const char *workload, enum bench_level lvl, enum bench_notify nt)
 {
-	return new_row(workload, bench_level_name(lvl), nt == NOTIFY_SPIN ? "spin" : "sleep");
+	return new_row(workload, bench_level_name(lvl),
+		       nt == NOTIFY_SPIN ? "spin" : nt == NOTIFY_DEFAULT ? "default" : "sleep");
 }
 
 struct bench_row *bench_add_raw(const char *workload)

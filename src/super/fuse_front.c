@@ -70,6 +70,7 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t workers[FF_MAX_WORKERS];
 static unsigned nworkers, idle;
 static bool running;
+static unsigned open_files; /* atomic: opened and not released yet */
 static time_t mount_time; /* the nodes' timestamps: when they appeared */
 
 /* ---- nodes and attributes ------------------------------------------------------------------ */
@@ -256,8 +257,10 @@ static void ff_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fi->fh = (uint64_t)(uintptr_t)f;
 	fi->direct_io = 1;  /* every read and write goes to the driver */
 	fi->keep_cache = 0;
+	__atomic_add_fetch(&open_files, 1, __ATOMIC_RELAXED);
 	if (fuse_reply_open(req, fi) == -ENOENT) {
 		/* The opener was interrupted meanwhile: nobody will release this file. */
+		__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
 		ik_close(h);
 		pthread_mutex_destroy(&f->lock);
 		free(f);
@@ -303,6 +306,7 @@ static void ff_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 	fuse_reply_err(req, 0);
+	__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
 }
 
 static void ff_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -566,10 +570,10 @@ static void build_nodes(void)
 			nodes[nnodes++] = (struct ff_node){&super.drivers[i].m.nodes[n], &super.drivers[i]};
 }
 
-int fuse_front_start(char *err, size_t errlen)
+/* Mount the nodes of `nodes[]` on `dir` with these options and start the worker pool. */
+static int mount_and_serve(const char *dir, const char *options, char *err, size_t errlen)
 {
-	char *argv[] = {"ikernel", "-o",
-			"allow_other,default_permissions,fsname=ikernel,subtype=ikernel", NULL};
+	char *argv[] = {"ikernel", "-o", (char *)options, NULL};
 	struct fuse_args args = FUSE_ARGS_INIT(3, argv);
 
 	if (access("/dev/fuse", R_OK | W_OK) != 0) {
@@ -577,7 +581,6 @@ int fuse_front_start(char *err, size_t errlen)
 			 strerror(errno));
 		return -ENODEV;
 	}
-	build_nodes();
 	mount_time = time(NULL);
 	se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
 	fuse_opt_free_args(&args);
@@ -585,9 +588,9 @@ int fuse_front_start(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the FUSE session");
 		return -ENOMEM;
 	}
-	if (fuse_session_mount(se, super.dev_dir) != 0) {
+	if (fuse_session_mount(se, dir) != 0) {
 		snprintf(err, errlen, "cannot mount the device files on %s (FUSE mount failed; see above)",
-			 super.dev_dir);
+			 dir);
 		fuse_session_destroy(se);
 		se = NULL;
 		return -EIO;
@@ -602,9 +605,35 @@ int fuse_front_start(char *err, size_t errlen)
 	return 0;
 }
 
+int fuse_front_start(char *err, size_t errlen)
+{
+	build_nodes();
+	return mount_and_serve(super.dev_dir,
+			       "allow_other,default_permissions,fsname=ikernel,subtype=ikernel", err,
+			       errlen);
+}
+
+int fuse_front_start_one(struct drv *d, const char *dir, char *err, size_t errlen)
+{
+	if (stop_fd >= 0) { /* the last stop left a worker stuck in a call, sharing our statics */
+		snprintf(err, errlen, "a device-file worker of the last front end is still busy");
+		return -EBUSY;
+	}
+	nnodes = 0;
+	for (unsigned n = 0; n < d->m.nnodes && nnodes < FF_MAX_NODES; n++)
+		nodes[nnodes++] = (struct ff_node){&d->m.nodes[n], d};
+	/* No allow_other: only this process's user reaches them (no fuse.conf needed). */
+	return mount_and_serve(dir, "default_permissions,fsname=ikernel,subtype=ikernel", err, errlen);
+}
+
 bool fuse_front_running(void)
 {
 	return running;
+}
+
+unsigned fuse_front_open_files(void)
+{
+	return __atomic_load_n(&open_files, __ATOMIC_RELAXED);
 }
 
 /* Called once every monitor is gone (calls in flight have failed with EIO by then): unmount,
@@ -637,4 +666,12 @@ void fuse_front_stop(void)
 		super_msg("a device-file worker is still busy; leaving it to the process exit");
 	se = NULL;
 	running = false;
+	/* Ready for another start (the bench mounts one front end after another). */
+	pthread_mutex_lock(&pool_lock);
+	nworkers = idle = 0;
+	pthread_mutex_unlock(&pool_lock);
+	if (all_joined) {
+		close(stop_fd); /* (a stuck worker still polls it) */
+		stop_fd = -1;
+	}
 }

@@ -106,8 +106,14 @@ void control_finish_down(void);
 
 /* fuse_front.c */
 int fuse_front_start(char *err, size_t errlen);
+/* The same front end serving only d's nodes on `dir`, for a driver run outside the supervisor
+ * (`ikernel bench`'s device-file rows: the caller keeps d->state DRV_RUNNING and points
+ * libikernel at the driver with $IKERNEL_RUNTIME_DIR). One front end at a time. */
+int fuse_front_start_one(struct drv *d, const char *dir, char *err, size_t errlen);
 void fuse_front_stop(void);
 bool fuse_front_running(void);
+/* Device files opened and not released yet (the kernel releases a closed file asynchronously). */
+unsigned fuse_front_open_files(void);
 
 /* rtdir.c */
 int rtdir_prepare(char *err, size_t errlen);
