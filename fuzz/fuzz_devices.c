@@ -37,11 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ik_vm_config cfg = {.devices = list, .ndevices = n};
 		if (ik_devices_init(vm, &cfg, err, sizeof(err)) != 0)
 			abort();
-		ngranted = vm->ndevices;
+		ngranted = vm->devs.ndevices;
 	}
 	fake_vm_reset(vm);
 	for (size_t i = 0; i + 8 <= size && ngranted; i += 8) {
-		const struct ik_device *d = &vm->devices[data[i] % ngranted];
+		const struct ik_device *d = &vm->devs.devices[data[i] % ngranted];
 		static const unsigned sizes[] = {1, 2, 4, 1};
 		uint8_t val[4];
 		uint16_t port = (uint16_t)(d->port + data[i + 1] % (d->model->nports + 2));

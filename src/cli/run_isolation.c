@@ -8,8 +8,8 @@
  *            and no level was asked for; it says so on every start.
  *   inproc   the driver linked into the caller: a library-level baseline (ikernel bench); a
  *            separate `ikernel run` process cannot offer it.
- * The process level takes --name, --mem, --param, --spin-ns, --runtime-dir; device models
- * (port I/O) are not offered there yet and are refused.
+ * The process level takes --name, --mem, --param, --spin-ns, --runtime-dir and --device: the
+ * VM monitor's own device models, served by the monitor-lite (src/monitor/proc_devices.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "devmodel.h"
 #include "ikernel/abi.h"
 #include "proc.h"
 
@@ -76,6 +77,8 @@ static int proc_path(const char *image, char *out, size_t len)
 	return access(out, X_OK) == 0 ? 0 : -errno;
 }
 
+static const char *devices[IK_MAX_DEVICES];
+
 static int parse(int argc, char **argv, struct ik_proc_config *cfg, char *params, size_t plen)
 {
 	for (int i = 1; i < argc; i++) {
@@ -87,6 +90,8 @@ static int parse(int argc, char **argv, struct ik_proc_config *cfg, char *params
 			cfg->exe_path = a;
 			continue;
 		}
+		if (!strcmp(a, "--no-sandbox"))
+			continue; /* a VM monitor's flag, without a value: the driver process is jailed anyway */
 		if (!v) {
 			fprintf(stderr, "ikernel run: option '%s' needs a value\n", a);
 			return 2;
@@ -107,10 +112,24 @@ static int parse(int argc, char **argv, struct ik_proc_config *cfg, char *params
 			snprintf(params + n, plen - n, "%s%s", n ? " " : "", v);
 			cfg->params = params;
 		} else if (!strcmp(a, "--device")) {
-			fprintf(stderr, "ikernel run: --device %s: device models are not offered at "
-					"isolation=process yet (use isolation=vm)\n", v);
-			return 2;
-		} else if (strcmp(a, "--hang-ms") && strcmp(a, "--user") && strcmp(a, "--recovery")) {
+			if (cfg->ndevices == IK_MAX_DEVICES) {
+				fprintf(stderr, "ikernel run: too many devices (at most %u)\n",
+					IK_MAX_DEVICES);
+				return 2;
+			}
+			devices[cfg->ndevices++] = v;
+			cfg->devices = devices;
+		} else if (!strcmp(a, "--hang-ms")) {
+			char *end;
+			unsigned long ms = strtoul(v, &end, 10);
+			if (*end || ms == 0 || ms > 3600000) {
+				fprintf(stderr, "ikernel run: --hang-ms wants 1..3600000, not '%s'\n", v);
+				return 2;
+			}
+			cfg->hang_ms = (unsigned)ms;
+		} else if (!strcmp(a, "--recovery")) {
+			cfg->recovery = v; /* clients parse it; the supervisor checked it */
+		} else if (strcmp(a, "--user")) {
 			fprintf(stderr, "ikernel run: unknown option '%s'\n", a);
 			return 2;
 		}
@@ -150,7 +169,8 @@ int ik_cmd_run_process(int argc, char **argv)
 	running_proc = p;
 	ik_proc_wait(p, &res);
 	running_proc = NULL;
-	fprintf(stderr, "ikernel: %s\n", res.reason);
+	if (res.end == IK_END_STOPPED || res.end == IK_END_EXIT) /* the others are logged as they happen */
+		fprintf(stderr, "ikernel: %s\n", res.reason);
 	ik_proc_destroy(p);
 	return res.end == IK_END_STOPPED || (res.end == IK_END_EXIT && res.exit_code == 0) ? 0 : 1;
 }

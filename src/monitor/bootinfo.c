@@ -8,27 +8,6 @@
 #include "ikernel/ring.h"
 #include "vm_internal.h"
 
-/* Every port range of every granted device, in grant order; more than fit is not an error:
- * the guest then refuses the rest in request_region(), the monitor allows them all. */
-static void fill_port_grants(const struct ik_vm *vm, struct ik_bootinfo *bi)
-{
-	unsigned n = 0;
-
-	for (size_t i = 0; i < vm->ndevices; i++) {
-		const struct ik_device *d = &vm->devices[i];
-		const struct ik_devmodel *m = d->model;
-		const struct ik_port_range one = {0, m->nports, 0};
-		const struct ik_port_range *r = m->ranges ? m->ranges : &one;
-		unsigned nr = m->ranges ? m->nranges : 1;
-
-		for (unsigned j = 0; j < nr && n < IK_MAX_PORT_GRANTS; j++) {
-			uint32_t first = (uint32_t)((int32_t)d->port + r[j].delta) & 0xffffu;
-
-			bi->port_grant[n++] = first | (uint32_t)r[j].count << 16;
-		}
-	}
-}
-
 int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen)
 {
 	struct ik_bootinfo *bi = vm->bootinfo;
@@ -49,7 +28,9 @@ int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 	bi->abi_version = IK_ABI_VERSION;
 	bi->features = IK_FEAT_IRQ | IK_FEAT_DOORBELL | IK_FEAT_PIO | IK_FEAT_FAULT |
 		       IK_FEAT_PORT_GRANTS;
-	fill_port_grants(vm, bi);
+	/* More ranges than fit is not an error: the guest then refuses the rest in
+	 * request_region(), the monitor allows them all. */
+	ik_devset_port_grants(&vm->devs, bi->port_grant, IK_MAX_PORT_GRANTS);
 	bi->mem_size = l->mem_size;
 	bi->heap_start = l->heap_start;
 	bi->heap_end = l->heap_end;

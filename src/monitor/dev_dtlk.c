@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm_internal.h"
+#include "devmodel.h"
 
 #define TTS_READABLE 0x80
 #define TTS_WRITABLE 0x10

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "vm_internal.h"
+#include "devmodel.h"
 
 #define PARPORT_STATUS_IDLE 0x7f
 #define PARPORT_CONTROL_INIT 0x0c

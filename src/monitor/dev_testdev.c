@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "vm_internal.h"
+#include "devmodel.h"
 
 struct testdev {
 	uint32_t writes;
@@ -54,7 +54,7 @@ static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uin
 	if (off == 0) {
 		if (val >= 64)
 			return -EINVAL;
-		ik_vm_raise_irq(dev->vm, val);
+		ik_dev_raise_irq(dev, val);
 	} else if (off == 2) {
 		t->scratch = val & size_mask(size);
 	}

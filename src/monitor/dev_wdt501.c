@@ -21,7 +21,7 @@
 #include <stdlib.h>
 
 #include "pit8254.h"
-#include "vm_internal.h"
+#include "devmodel.h"
 
 #define WDT_CLOCK_HZ 894800ull
 #define SR_WCCR      0x01
@@ -86,7 +86,7 @@ static void wdt_fire(struct ik_device *dev, struct wdt501 *w)
 {
 	w->fired = true;
 	w->irq_pending = true;
-	ik_vm_raise_irq(dev->vm, w->irq);
+	ik_dev_raise_irq(dev, w->irq);
 	if (w->ctr[2].loaded && w->ctr[2].reload) {
 		w->resets++;
 		ik_dev_log(dev, "wdt501@0x%x: watchdog expired: BOARD RESET (reset #%u, irq %u)",

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Device-model registry and grants: "MODEL[@PORT][,KEY=VALUE...]" strings from the operator
- * become device instances; guest port accesses are routed to the instance whose grant (one of
- * its port ranges) contains them, and any access outside every grant ends the VM. Each
- * instance has a lock serialising its port accesses (vCPU thread) with its timer thread.
+ * become device instances; the driver's port accesses are routed to the instance whose grant
+ * (one of its port ranges) contains them, and any access outside every grant ends the driver.
+ * Each instance has a lock serialising its port accesses (vCPU or service thread) with its
+ * timer thread. Knows no monitor: it reaches the one running the driver through the set's
+ * struct ik_dev_host (devmodel.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,7 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "vm_internal.h"
+#include "devmodel.h"
+#include "ikernel/abi.h"
 
 static const struct ik_devmodel *const registry[] = {
 	&ik_dev_parport,
@@ -257,8 +260,8 @@ static void *device_ticker(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&d->tick_cond, &d->lock, &ts);
-		if (!atomic_load(&d->ticker_quit) && !atomic_load(&d->vm->ended))
-			d->model->tick(d, ik_mono_ns());
+		if (!atomic_load(&d->ticker_quit) && !d->host->ended(d->host->ctx))
+			d->model->tick(d, ik_dev_now_ns());
 	}
 	pthread_mutex_unlock(&d->lock);
 	return NULL;
@@ -283,12 +286,12 @@ static int device_sync_init(struct ik_device *d)
 	return 0;
 }
 
-static int device_start(struct ik_vm *vm, struct ik_device *d, const char *spec, char *err,
-			size_t errlen)
+static int device_start(const struct ik_dev_host *host, struct ik_device *d, const char *spec,
+			char *err, size_t errlen)
 {
 	int r;
 
-	d->vm = vm;
+	d->host = host;
 	d->err[0] = '\0';
 	atomic_init(&d->ticker_quit, false);
 	d->ticker_running = false;
@@ -319,16 +322,19 @@ static int device_start_ticker(struct ik_device *d, const char *spec, char *err,
 	return 0;
 }
 
-int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen)
+int ik_devset_init(struct ik_devset *set, const struct ik_dev_host *host, const char *const *specs,
+		   size_t n, char *err, size_t errlen)
 {
-	int r = ik_devices_parse(cfg->devices, cfg->ndevices, vm->devices, err, errlen);
+	int r;
 
-	if (r)
+	memset(set, 0, sizeof(*set));
+	set->host = *host;
+	if ((r = ik_devices_parse(specs, n, set->devices, err, errlen)))
 		return r;
-	for (size_t i = 0; i < cfg->ndevices; i++) {
-		struct ik_device *d = &vm->devices[i];
+	for (size_t i = 0; i < n; i++) {
+		struct ik_device *d = &set->devices[i];
 
-		r = device_start(vm, d, cfg->devices[i], err, errlen);
+		r = device_start(&set->host, d, specs[i], err, errlen);
 		if (r) {
 			if (d->lock_ready) {
 				pthread_cond_destroy(&d->tick_cond);
@@ -337,17 +343,17 @@ int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err,
 			}
 			return r;
 		}
-		vm->ndevices = i + 1;
-		if ((r = device_start_ticker(d, cfg->devices[i], err, errlen)))
+		set->ndevices = i + 1;
+		if ((r = device_start_ticker(d, specs[i], err, errlen)))
 			return r;
 	}
 	return 0;
 }
 
-void ik_devices_destroy(struct ik_vm *vm)
+void ik_devset_destroy(struct ik_devset *set)
 {
-	for (size_t i = 0; i < vm->ndevices; i++) {
-		struct ik_device *d = &vm->devices[i];
+	for (size_t i = 0; i < set->ndevices; i++) {
+		struct ik_device *d = &set->devices[i];
 
 		if (d->ticker_running) {
 			pthread_mutex_lock(&d->lock);
@@ -365,14 +371,15 @@ void ik_devices_destroy(struct ik_vm *vm)
 			d->lock_ready = false;
 		}
 	}
-	vm->ndevices = 0;
+	set->ndevices = 0;
 }
 
 /* The device whose grant holds [port, port + size), and the register number of `port`. */
-static struct ik_device *find_grant(struct ik_vm *vm, uint16_t port, unsigned size, uint16_t *reg)
+static struct ik_device *find_grant(struct ik_devset *set, uint16_t port, unsigned size,
+				    uint16_t *reg)
 {
-	for (size_t i = 0; i < vm->ndevices; i++) {
-		struct ik_device *d = &vm->devices[i];
+	for (size_t i = 0; i < set->ndevices; i++) {
+		struct ik_device *d = &set->devices[i];
 		struct ik_port_range r[IK_DEV_MAX_RANGES];
 		unsigned n = model_ranges(d->model, r);
 
@@ -388,32 +395,19 @@ static struct ik_device *find_grant(struct ik_vm *vm, uint16_t port, unsigned si
 	return NULL;
 }
 
-static void pio_violation(struct ik_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void pio_violation(struct ik_vm *vm, const char *fmt, ...)
-{
-	char what[200], where[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	ik_crash_where(vm, where, sizeof(where));
-	ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s%s", vm->name, what, where);
-}
-
-void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, uint8_t *data)
+int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsigned size,
+		  bool write, uint8_t *data, char *why, size_t whylen)
 {
 	uint16_t reg = 0;
-	struct ik_device *d = find_grant(vm, port, size, &reg);
+	struct ik_device *d = find_grant(set, port, size, &reg);
 	const char *kind = write ? "write" : "read";
 	uint32_t val = 0;
 	int r;
 
 	if (!d) {
-		pio_violation(vm, "port 0x%x (%u-byte %s) is not granted to driver '%s'", port, size,
-			      kind, vm->name);
-		return;
+		snprintf(why, whylen, "port 0x%x (%u-byte %s) is not granted to driver '%s'", port,
+			 size, kind, driver);
+		return -EPERM;
 	}
 	pthread_mutex_lock(&d->lock);
 	if (write) {
@@ -424,9 +418,36 @@ void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, 
 		memcpy(data, &val, size);
 	}
 	pthread_mutex_unlock(&d->lock);
-	if (r < 0)
-		pio_violation(vm, "device %s@0x%x refused a %u-byte %s of port 0x%x: %s", d->model->name,
-			      d->port, size, kind, port, strerror(-r));
+	if (r < 0) {
+		snprintf(why, whylen, "device %s@0x%x refused a %u-byte %s of port 0x%x: %s",
+			 d->model->name, d->port, size, kind, port, strerror(-r));
+		return -EPERM;
+	}
+	return 0;
+}
+
+unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < set->ndevices; i++) {
+		const struct ik_device *d = &set->devices[i];
+		struct ik_port_range r[IK_DEV_MAX_RANGES];
+		unsigned nr = model_ranges(d->model, r);
+
+		for (unsigned j = 0; j < nr && n < max; j++) {
+			uint32_t first = (uint32_t)((int32_t)d->port + r[j].delta) & 0xffffu;
+
+			grant[n++] = first | (uint32_t)r[j].count << 16;
+		}
+	}
+	return n;
+}
+
+void ik_dev_raise_irq(struct ik_device *dev, unsigned line)
+{
+	if (line < 64)
+		dev->host->raise_irq(dev->host->ctx, line);
 }
 
 void ik_dev_log(struct ik_device *dev, const char *fmt, ...)
@@ -437,7 +458,7 @@ void ik_dev_log(struct ik_device *dev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	ik_log(dev->vm, "[%s] %s", dev->vm->name, line);
+	dev->host->log(dev->host->ctx, line);
 }
 
 int ik_dev_fail(struct ik_device *dev, const char *fmt, ...)
@@ -495,5 +516,8 @@ int ik_dev_opt_uint(struct ik_device *dev, const char *key, unsigned long def, u
 
 uint64_t ik_dev_now_ns(void)
 {
-	return ik_mono_ns();
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

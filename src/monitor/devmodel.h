@@ -9,8 +9,14 @@
  * scattered ports, e.g. 0x443 and 0x043); either way the callbacks see a register number
  * `offset` < nports (range.reg + port - range start) and `offset + size <= nports` within a range.
  *
- * Threads: pio_read/pio_write run on the vCPU thread, tick on the device's own timer thread; the
- * registry serialises them with dev->lock, so a model needs no locking of its own.
+ * Threads: pio_read/pio_write run on the vCPU thread (the monitor-lite's service thread at
+ * isolation=process), tick on the device's own timer thread; the registry serialises them with
+ * dev->lock, so a model needs no locking of its own.
+ *
+ * Models do not know which monitor runs them: the registry (struct ik_devset) reaches its
+ * monitor only through a struct ik_dev_host, which the VM monitor (devhost_vm.c) and the
+ * monitor-lite of isolation=process (proc_devices.c) each implement. The same models, grants
+ * and messages serve both levels.
  */
 #ifndef IKMON_DEVMODEL_H
 #define IKMON_DEVMODEL_H
@@ -21,8 +27,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ik_vm;
 struct ik_device;
+
+/*
+ * What the monitor running a driver offers its devices. Callbacks may be called from the
+ * vCPU/service thread and from the devices' timer threads (with that device's lock held), so
+ * each must be thread-safe and must not call back into the registry.
+ */
+struct ik_dev_host {
+	void *ctx;
+	/* Raise paravirtual interrupt line `line` (< 64): pending mask, `attention`, wake. */
+	void (*raise_irq)(void *ctx, unsigned line);
+	/* One line for the monitor log (the device's own text; the host adds "[driver] "). */
+	void (*log)(void *ctx, const char *line);
+	/* The driver has ended: timers stop calling tick(). */
+	bool (*ended)(void *ctx);
+};
 
 /* One decoded port range: ports [PORT + delta, PORT + delta + count) are registers reg... */
 struct ik_port_range {
@@ -55,7 +75,7 @@ struct ik_devmodel {
 /* One granted instance of a model. */
 struct ik_device {
 	const struct ik_devmodel *model;
-	struct ik_vm *vm;
+	const struct ik_dev_host *host;
 	uint16_t port;  /* first port of the grant */
 	unsigned index; /* n-th instance of this model in the VM (0, 1, ...) */
 	void *state;    /* the model's own */
@@ -71,6 +91,13 @@ struct ik_device {
 
 #define IK_MAX_DEVICES 16u
 
+/* The devices granted to one driver, and the monitor they report to. */
+struct ik_devset {
+	struct ik_dev_host host;
+	struct ik_device devices[IK_MAX_DEVICES];
+	size_t ndevices; /* initialised ones (destroy frees exactly these) */
+};
+
 /* Registry. */
 const struct ik_devmodel *ik_devmodel_find(const char *name);
 /* "parport, testdev": names for messages. */
@@ -84,7 +111,31 @@ void ik_devmodel_list(char *out, size_t outlen);
 int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs, char *err,
 		     size_t errlen);
 
+/*
+ * Parse and initialise the grants `specs` for a driver served by `host` (copied), start the
+ * timers. On failure err names the grant and why; what was started is left for
+ * ik_devset_destroy(), which is always safe on a zeroed or failed set.
+ */
+int ik_devset_init(struct ik_devset *set, const struct ik_dev_host *host, const char *const *specs,
+		   size_t n, char *err, size_t errlen);
+/* Stop the timers, destroy the models. Before the host's state goes away. */
+void ik_devset_destroy(struct ik_devset *set);
+/*
+ * A port access of driver `driver` (its name, for the message): port + size within the 64 Ki
+ * ports and size 1, 2 or 4 (the caller checked). Routed to the device whose grant holds it.
+ * data: size bytes, read for a write, filled for a read. Returns 0, or -EPERM when the access
+ * lies outside every grant or the model refused it, with why (naming the port) in `why`: the
+ * caller ends the driver as a violation ("driver '<name>' violation: <why>").
+ */
+int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsigned size,
+		  bool write, uint8_t *data, char *why, size_t whylen);
+/* Every port range of every grant as boot info port_grant[] entries (first | count << 16), in
+ * grant order, at most max (the guest refuses the rest in request_region()); returns how many. */
+unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max);
+
 /* Services for models. */
+/* Raise interrupt line `line` (< 64; larger lines are ignored) of the driver. */
+void ik_dev_raise_irq(struct ik_device *dev, unsigned line);
 void ik_dev_log(struct ik_device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record why init fails (shown in the VM creation error); returns -EINVAL. */
 int ik_dev_fail(struct ik_device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -94,6 +145,8 @@ int ik_dev_opt(const struct ik_device *dev, const char *key, char *out, size_t o
  * not a number or above max. */
 int ik_dev_opt_uint(struct ik_device *dev, const char *key, unsigned long def, unsigned long max,
 		    unsigned long *out);
+/* log.c: untrusted bytes as printable ASCII for a log line (\xNN escapes), NUL-terminated. */
+void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
 /* Monotonic clock in ns (the clock tick() receives). */
 uint64_t ik_dev_now_ns(void);
 

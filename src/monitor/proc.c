@@ -48,10 +48,12 @@ void ik_proc_log(struct ik_proc *p, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	flockfile(p->log); /* one line: device timer threads log too */
 	fprintf(p->log, "ikernel: ");
 	vfprintf(p->log, fmt, ap);
 	fputc('\n', p->log);
 	fflush(p->log);
+	funlockfile(p->log);
 	va_end(ap);
 }
 
@@ -120,11 +122,13 @@ static int boot_page(struct ik_proc *p, const struct ik_proc_config *cfg, char *
 	bi = mmap(NULL, 2 * IK_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, p->boot_fd, 0);
 	if (bi == MAP_FAILED)
 		goto fail;
+	p->bootinfo = bi;
 	p->events = (struct ik_events *)((char *)bi + IK_PAGE_SIZE);
 	p->mem_size = mem;
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
-	bi->features = IK_FEAT_DOORBELL;
+	/* Port I/O is the IK_PROC_HC_PIO request here, not the IK_GPA_PIO window: no IK_FEAT_PIO. */
+	bi->features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS;
 	bi->mem_size = mem;
 	bi->heap_start = IK_PROC_RAM_BASE;
 	bi->heap_end = IK_PROC_RAM_BASE + mem - stacks;
@@ -303,7 +307,7 @@ static void hc_wait(struct ik_proc *p, struct ik_hc_wait *w)
 
 	if (w->timeout_ns) /* the process sleeps on its kick eventfd itself */
 		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: IK_HC_WAIT with a timeout", p->name);
-	w->irqs = 0;
+	w->irqs = atomic_exchange(&p->pending_irqs, 0);
 	w->chan_opened = p->pending_opened;
 	w->chan_closing = p->pending_closing;
 	p->pending_opened = p->pending_closing = 0;
@@ -452,9 +456,9 @@ static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp)
 	case IK_PROC_HC_PIO: {
 		struct ik_proc_pio io;
 		memcpy(&io, m.args, sizeof(io));
-		return ik_proc_end(p, IK_END_VIOLATION,
-				   "driver '%s' violation: port %#x: no device models at isolation=process",
-				   p->name, io.port);
+		if (ik_proc_pio(p, &io) == 0)
+			reply(p, &io, sizeof(io), NULL, 0);
+		return;
 	}
 	default:
 		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: unknown hypercall %u", p->name, m.nr);
@@ -476,6 +480,50 @@ static void reap(struct ik_proc *p)
 			    WEXITSTATUS(status));
 }
 
+/* ---- the hang watchdog -------------------------------------------------------------------- */
+
+#define PROC_WATCH_MS 50 /* how often the service thread looks at the heartbeat */
+
+/* Is the driver process on a CPU or waiting for one ('R' in /proc/PID/stat), rather than asleep
+ * in its idle ppoll()? A driver that sleeps makes no progress and is fine. */
+static bool process_busy(pid_t pid)
+{
+	char path[64], buf[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *state = strrchr(buf, ')'); /* the name may contain anything but not ") " last */
+	return state && state[1] == ' ' && state[2] == 'R';
+}
+
+/* The runtime bumps events->heartbeat on every pass of its scheduler loop (as in a VM). A
+ * process that stays busy with no pass for hang_ms is stuck in a loop: end it, as the VM's
+ * watchdog ends a vCPU that runs without progress. */
+static void watchdog_tick(struct ik_proc *p)
+{
+	uint64_t now = ik_proc_now_ns();
+	uint64_t hb = __atomic_load_n(&p->events->heartbeat, __ATOMIC_RELAXED);
+
+	if (p->inproc_main || p->pid <= 0 || p->ended)
+		return;
+	if (hb != p->hb_last || !p->hb_since_ns || !process_busy(p->pid)) {
+		p->hb_last = hb;
+		p->hb_since_ns = now;
+		return;
+	}
+	if (now - p->hb_since_ns >= (uint64_t)p->hang_ms * 1000000ull)
+		ik_proc_end(p, IK_END_HANG, "driver '%s' hung: busy for %u ms without a pass of its "
+					   "scheduler (process %d)", p->name, p->hang_ms, (int)p->pid);
+}
+
 /* ---- the service thread ------------------------------------------------------------------ */
 
 static void *service(void *arg)
@@ -490,8 +538,9 @@ static void *service(void *arg)
 		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN}; /* -1 (ignored) inproc */
 		fds[n++] = (struct pollfd){.fd = p->wake_fd, .events = POLLIN};
 		ns = ik_proc_server_pollfds(p, fds + n, PROC_MAX_PENDING + IK_MAX_CHANNELS);
-		if (poll(fds, n + ns, -1) < 0 && errno != EINTR)
+		if (poll(fds, n + ns, p->inproc_main ? -1 : PROC_WATCH_MS) < 0 && errno != EINTR)
 			break;
+		watchdog_tick(p);
 		if (atomic_load(&p->stop_requested))
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->name);
 		if (fds[0].revents)
@@ -550,6 +599,13 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 		default_name(p->name, sizeof(p->name), cfg->exe_path);
 	snprintf(p->runtime_dir, sizeof(p->runtime_dir), "%s", dir ? dir : IK_RUNTIME_DIR_DEFAULT);
 	p->serve = cfg->serve;
+	p->hang_ms = cfg->hang_ms ? cfg->hang_ms : 1000;
+	if (cfg->recovery && strlen(cfg->recovery) >= sizeof(p->recovery)) {
+		r = -E2BIG;
+		snprintf(err, errlen, "recovery spec too long");
+		goto fail;
+	}
+	snprintf(p->recovery, sizeof(p->recovery), "%s", cfg->recovery ? cfg->recovery : "");
 	p->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (p->kick_fd < 0 || p->wake_fd < 0) {
@@ -563,7 +619,13 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 		snprintf(err, errlen, "%s: %s", cfg->exe_path, strerror(errno));
 		goto fail;
 	}
-	if ((r = boot_page(p, cfg, err, errlen)) || (r = spawn(p, cfg->exe_path, cfg->cpu, err, errlen)))
+	/* The devices after the event page (their interrupts go there), before the driver runs:
+	 * the boot info lists their ports for request_region(). */
+	if ((r = boot_page(p, cfg, err, errlen)) ||
+	    (r = ik_proc_devices_init(p, cfg->devices, cfg->ndevices, err, errlen)))
+		goto fail;
+	ik_devset_port_grants(&p->devs, p->bootinfo->port_grant, IK_MAX_PORT_GRANTS);
+	if ((r = spawn(p, cfg->exe_path, cfg->cpu, err, errlen)))
 		goto fail;
 	if ((r = -pthread_create(&p->thread, NULL, service, p))) {
 		snprintf(err, errlen, "pthread_create: %s", strerror(-r));
@@ -646,6 +708,7 @@ void ik_proc_destroy(struct ik_proc *p)
 	if (p->inproc_started)
 		stop_inproc(p);
 	ik_proc_server_close(p);
+	ik_proc_devices_destroy(p); /* their timers use the event page and the kick */
 	if (p->events)
 		munmap((char *)p->events - IK_PAGE_SIZE, 2 * IK_PAGE_SIZE);
 	int fds[] = {p->ctl_fd, p->pid_fd, p->boot_fd, p->kick_fd, p->wake_fd};

@@ -5,8 +5,9 @@
  * client socket, handshake and channel rings as the VM monitor, so libikernel cannot tell the
  * difference; the driver process is jailed (no privileges, its own unprivileged uid when we are
  * root, a seccomp filter, no files) but shares the host kernel: WEAKER isolation than a VM.
- * Also the fallback on machines without /dev/kvm. Port I/O (device models) is not offered at
- * this level yet: a driver that touches a port is ended with a report.
+ * Also the fallback on machines without /dev/kvm. Device models are the VM monitor's own
+ * (devmodel.h), granted the same way: port accesses outside the grants end the driver with a
+ * report naming the port, interrupts reach it as in the VM.
  * Functions return 0 or -errno.
  */
 #ifndef IKERNEL_MONITOR_PROC_H
@@ -31,10 +32,15 @@ struct ik_proc_config {
 	uint64_t spin_ns;        /* idle spin before sleeping; (uint64_t)-1 = default */
 	FILE *log;               /* NULL = stderr */
 	int cpu;                 /* pin the driver process to this CPU; -1 = no pinning */
+	unsigned hang_ms;        /* busy with no scheduler progress this long = hung; 0 = 1000 */
+	const char *recovery;    /* recovery spec sent to every client (control.h), or NULL */
 	/* isolation=inproc: instead of starting exe_path, run this entry of a driver linked into
 	 * the caller (src/inproc) on a thread of ours: no isolation at all, the baseline. One at
 	 * a time per process (the runtime's state is global). */
 	void (*inproc_main)(int ctl, int kick, int boot);
+	/* device models granted: "MODEL[@PORT][,KEY=VALUE...]", as struct ik_vm_config */
+	const char *const *devices;
+	size_t ndevices;
 };
 
 /* Start the driver process and the service thread. */

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdatomic.h>
 
+#include "devmodel.h"
 #include "ikernel/abi.h"
 #include "proc.h"
 
@@ -31,6 +32,7 @@ struct ik_proc {
 	int pid_fd;  /* pidfd of the driver process */
 	int kick_fd; /* the driver's kick eventfd (clients get it too) */
 	int boot_fd; /* memfd: boot info page + event page */
+	struct ik_bootinfo *bootinfo;
 	struct ik_events *events;
 	int wake_fd; /* eventfd: ik_proc_stop() wakes the service thread */
 	bool ctl_eof; /* the driver's end of ctl_fd is closed */
@@ -41,6 +43,10 @@ struct ik_proc {
 	int inproc_ctl, inproc_boot; /* the driver thread's descriptors */
 	uint64_t mem_size;
 
+	/* device models (proc_devices.c); their timer threads raise interrupts too */
+	struct ik_devset devs;
+	_Atomic uint64_t pending_irqs;
+
 	/* service thread only, except where noted */
 	pthread_t thread;
 	bool thread_started;
@@ -49,6 +55,10 @@ struct ik_proc {
 	struct proc_node nodes[IK_MAX_NODES];
 	unsigned nnodes;
 	bool serve;
+	char recovery[256];       /* "" = none */
+	/* the hang watchdog (service thread): the heartbeat last seen, since when */
+	unsigned hang_ms;
+	uint64_t hb_last, hb_since_ns;
 	char runtime_dir[1024];
 	char sock_path[1200];
 	int listen_fd;
@@ -72,6 +82,19 @@ void ik_proc_log(struct ik_proc *p, const char *fmt, ...) __attribute__((format(
 /* End the driver (first caller wins): record the result, kill the process. */
 void ik_proc_end(struct ik_proc *p, enum ik_vm_end end, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* proc_devices.c: the granted device models, the monitor-lite as their host. */
+int ik_proc_devices_init(struct ik_proc *p, const char *const *specs, size_t n, char *err,
+			 size_t errlen);
+void ik_proc_devices_destroy(struct ik_proc *p);
+/* Serve an IK_PROC_HC_PIO request in place (a read's value into io->value): 0 to reply, or
+ * -EPERM when the request broke the rules and the driver is being ended (no reply). */
+struct ik_proc_pio;
+int ik_proc_pio(struct ik_proc *p, struct ik_proc_pio *io);
+
+/* proc_server.c: `attention` in the event page, then the kick (it may sleep in ppoll). Any
+ * thread. */
+void ik_proc_wake_driver(struct ik_proc *p);
 
 /* proc_server.c (service thread) */
 int ik_proc_listen(struct ik_proc *p, char *err, size_t errlen);

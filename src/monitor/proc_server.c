@@ -110,6 +110,7 @@ static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 	w.geometry = ik_geometry_default();
 	snprintf(w.driver, sizeof(w.driver), "%s", p->name);
 	w.node_count = p->nnodes;
+	w.flags = status == 0 && p->recovery[0] ? IK_WELCOME_F_RECOVERY : 0;
 	for (unsigned i = 0; i < p->nnodes; i++) {
 		memcpy(w.nodes[i].name, p->nodes[i].name, IK_NAME_MAX);
 		w.nodes[i].node = p->nodes[i].node;
@@ -118,7 +119,16 @@ static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 	if (status)
 		return ik_ctl_send_welcome(fd, &w, NULL, 0);
 	int fds[3] = {p->chans[ch].mem_fd, p->kick_fd, p->chans[ch].done_fd};
-	return ik_ctl_send_welcome(fd, &w, fds, 3);
+	int r = ik_ctl_send_welcome(fd, &w, fds, 3);
+	if (r == 0 && (w.flags & IK_WELCOME_F_RECOVERY)) {
+		/* As the VM monitor: the recovery spec follows the welcome as a notice (control.h). */
+		struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = IK_NOTICE_RECOVERY};
+
+		memcpy(n.reason, p->recovery, strnlen(p->recovery, sizeof(n.reason) - 1));
+		if (send(fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)sizeof(n))
+			r = -EIO;
+	}
+	return r;
 }
 
 static void chan_free(struct proc_chan *c)
@@ -155,7 +165,7 @@ static int chan_open(struct ik_proc *p, int client_fd, unsigned *out)
 }
 
 /* Tell the driver: attention in the event page, then the kick (it may be asleep in ppoll). */
-static void wake_driver(struct ik_proc *p)
+void ik_proc_wake_driver(struct ik_proc *p)
 {
 	uint64_t one = 1;
 
@@ -195,7 +205,7 @@ static void handle_hello(struct ik_proc *p, unsigned slot)
 		return;
 	}
 	p->pending_opened |= 1ull << ch;
-	wake_driver(p);
+	ik_proc_wake_driver(p);
 }
 
 static void client_event(struct ik_proc *p, unsigned ch)
@@ -222,7 +232,7 @@ static void client_event(struct ik_proc *p, unsigned ch)
 	c->client_fd = -1;
 	c->state = PCH_CLOSING;
 	p->pending_closing |= 1ull << ch;
-	wake_driver(p);
+	ik_proc_wake_driver(p);
 }
 
 void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned n)

@@ -9,7 +9,7 @@
 #ifndef IKMON_SIMPLEWDT_H
 #define IKMON_SIMPLEWDT_H
 
-#include "vm_internal.h"
+#include "devmodel.h"
 
 struct simplewdt {
 	bool enabled;

@@ -94,9 +94,8 @@ struct ik_vm {
 	struct ik_events *events;
 	struct ik_image image;
 
-	/* devices */
-	struct ik_device devices[IK_MAX_DEVICES];
-	size_t ndevices;
+	/* devices (devhost_vm.c: this VM as their struct ik_dev_host) */
+	struct ik_devset devs;
 
 	/* events for the guest */
 	int kick_fd; /* eventfd: clients and the monitor wake a sleeping guest */
@@ -235,7 +234,7 @@ int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen);
 /* watchdog.c: called by the control thread every tick. */
 void ik_watchdog_tick(struct ik_vm *vm);
 
-/* devices.c */
+/* devhost_vm.c: the VM's device models (devices.c), with the VM as their host. */
 int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen);
 void ik_devices_destroy(struct ik_vm *vm);
 /* Port access from the guest; ends the VM itself on a violation. */

@@ -616,8 +616,8 @@ static void check_devices(struct parse *p)
 		fail(p, m->devices[m->ndevices - 1].line, "%s", why);
 }
 
-/* isolation = process runs IMAGE.proc (the same driver built as a jailed executable), which has
- * no device models yet: say so now rather than at every start. */
+/* isolation = process runs IMAGE.proc (the same driver built as a jailed executable; device
+ * models and grants as in a VM): say now, rather than at every start, when there is none. */
 static void check_isolation(struct parse *p)
 {
 	struct ik_manifest *m = p->m;
@@ -627,11 +627,8 @@ static void check_isolation(struct parse *p)
 
 	if (p->err[0] || m->isolation != IKM_ISOLATION_PROCESS)
 		return;
-	if (m->ndevices)
-		fail(p, p->isolation_line, "isolation = process: device models (here '%s') are only "
-					   "offered at isolation = vm", m->devices[0].grant);
 	snprintf(proc, sizeof(proc), "%.*s.proc", (int)stem, m->image);
-	if (!p->err[0] && access(proc, X_OK) < 0)
+	if (access(proc, X_OK) < 0)
 		fail(p, p->isolation_line, "isolation = process needs the process build %s: %s", proc,
 		     strerror(errno));
 }

@@ -62,8 +62,11 @@ static void exec_monitor(const struct monitor *m, const char *img, const char *n
 			 const char *const *extra)
 {
 	const char *argv[32] = {ikernel_bin, "run", img, "--name", name};
+	size_t len = strlen(img);
 	int n = 5;
 
+	if (len > 5 && !strcmp(img + len - 5, ".proc")) /* the process build: that level */
+		argv[n++] = "--isolation=process";
 	for (; extra && *extra && n < 30; extra++)
 		argv[n++] = *extra;
 	argv[n] = NULL;

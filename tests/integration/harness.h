@@ -25,7 +25,8 @@ void harness_init(int argc, char **argv);
 /* Path of build artefact `rel` (e.g. "drivers/led.img"); aborts the test if it is missing. */
 const char *build_path(const char *rel);
 
-/* Start a monitor for image `img_rel` (relative to the build root) named `name`, with extra
+/* Start a monitor for image `img_rel` (relative to the build root; a <name>.proc runs at
+ * --isolation=process) named `name`, with extra
  * arguments (NULL-terminated), then wait for nodes/<node> (up to 10 s). Sets
  * IKERNEL_RUNTIME_DIR for this process. Returns 0, or -1 with a message on stderr. */
 int start_monitor(struct monitor *m, const char *img_rel, const char *name, const char *node,

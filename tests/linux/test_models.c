@@ -57,7 +57,7 @@ static struct ik_device *grant(const char *spec)
 
 	if (ik_devices_init(vm, &cfg, err, sizeof(err)))
 		fail_msg("grant %s: %s", spec, err);
-	return &vm->devices[0];
+	return &vm->devs.devices[0];
 }
 
 static uint8_t in8(uint16_t port)
@@ -242,7 +242,7 @@ static void test_scattered_ports(void **state)
 	in8(0x043);      /* the disable port, 0x400 below */
 	ik_devices_destroy(vm);
 	grant("wafer5823");
-	assert_int_equal(vm->devices[0].port, 0x443);
+	assert_int_equal(vm->devs.devices[0].port, 0x443);
 	in8(0x843);      /* the stop port, 0x400 above: granted */
 	assert_false(atomic_load(&vm->ended));
 }

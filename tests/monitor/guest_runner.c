@@ -32,7 +32,7 @@ static int usage(void)
 	fprintf(stderr, "usage: guest-runner IMAGE [--expect-exit N | --expect-panic FILE:LINE | "
 			"--expect-crash VECTOR | --expect-hang | --expect-violation SUBSTRING] "
 			"[--expect-reason SUBSTRING] [--device M@P]... [--param K=V]... [--mem SIZE] "
-			"[--hang-ms N]\n");
+			"[--hang-ms N] [--sandbox]\n");
 	return 2;
 }
 
@@ -110,6 +110,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(opt, "--expect-hang")) {
 			ex.end = IK_END_HANG;
+			continue;
+		}
+		if (!strcmp(opt, "--sandbox")) { /* the filter `ikernel run` installs, on this process */
+			cfg.sandbox = true;
 			continue;
 		}
 		if (!val)
