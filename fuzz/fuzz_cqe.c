@@ -2,7 +2,9 @@
 /*
  * Fuzz target: the client's completion-ring reader (src/lib/chan.c + cqe_check.c). The input
  * plays a hostile driver: it chooses which requests are in flight (op, length), then writes
- * completion entries and cq_tail values into the shared ring between reaps.
+ * completion entries (their sequence numbers included) and cq_tail values into the shared ring
+ * between reaps, and each round is reaped on the hot path (seqs only) and then on the slow
+ * path (seqs and the tail).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,19 +36,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += 2;
 	}
 	i++;
-	/* rounds: [u32 tail delta][n x 32-byte CQE] with n = tail delta % 17 */
+	/* rounds: [u32 word][n x 32-byte CQE] with n = word % 17; the CQEs carry the input's
+	 * seqs unless bit 30 of the word asks for honest ones; the tail moves by the word with
+	 * bit 30 cleared */
 	while (i + 4 <= size) {
-		uint32_t delta;
-		memcpy(&delta, data + i, 4);
+		uint32_t word, delta;
+		memcpy(&word, data + i, 4);
 		i += 4;
+		delta = word & ~(1u << 30);
+		uint32_t tail = ik_load_relaxed(&ch.hdr->cq_tail);
 		for (uint32_t k = 0; k < delta % 17 && i + sizeof(struct ik_cqe) <= size; k++) {
-			uint32_t tail = ik_load_relaxed(&ch.hdr->cq_tail);
-			memcpy(&ch.cqes[ik_ring_slot(tail + k, g.cq_entries)], data + i,
-			       sizeof(struct ik_cqe));
+			struct ik_cqe *q = &ch.cqes[ik_ring_slot(tail + k, g.cq_entries)];
+			memcpy(q, data + i, sizeof(struct ik_cqe));
+			if (word & (1u << 30))
+				q->seq = ik_ring_seq(tail + k);
 			i += sizeof(struct ik_cqe);
 		}
-		ik_store_release(&ch.hdr->cq_tail, ik_load_relaxed(&ch.hdr->cq_tail) + delta);
-		if (ik_chan_reap(&ch, why, sizeof(why)) < 0)
+		ik_store_release(&ch.hdr->cq_tail, tail + delta);
+		if (ik_chan_reap(&ch, false, why, sizeof(why)) < 0 ||
+		    ik_chan_reap(&ch, true, why, sizeof(why)) < 0)
 			break; /* the connection would be dead now */
 		for (uint32_t s = 0; s < ch.nreqs; s++)
 			if (ch.reqs[s].state == IK_REQ_DONE)

@@ -29,6 +29,11 @@ void ik_threads_init(const struct ik_bootinfo *bi);
 unsigned ik_sched_run_ready(void);
 bool ik_sched_has_ready(void);
 unsigned ik_threads_free(void);
+/* A thread set up to run fn(arg) but on no queue (NULL when none is free). Start it with
+ * ik_thread_run_now() (scheduler thread only), which runs it at once until it blocks, yields
+ * or returns: the request path skips the run queue with it. */
+struct ik_thread *ik_thread_create(void (*fn)(void *), void *arg, const char *name);
+void ik_thread_run_now(struct ik_thread *t);
 bool ik_in_scheduler(void);
 void ik_thread_set_window(struct ik_thread *t, uintptr_t base, uint64_t len);
 void ik_thread_clear_signal(struct ik_thread *t);

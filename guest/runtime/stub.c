@@ -35,15 +35,18 @@ void ik_stub_init(const struct ik_bootinfo *bi)
 
 void ik_stub_complete(struct ik_chan *ch, uint64_t user_data, int64_t result, uint64_t pos)
 {
-	struct ik_cqe *cqe = &ch->cqes[ik_ring_slot(ch->cq_tail, ik_geom.cq_entries)];
+	uint32_t index = ch->cq_tail;
+	struct ik_cqe *cqe = &ch->cqes[ik_ring_slot(index, ik_geom.cq_entries)];
 
 	cqe->user_data = user_data;
 	cqe->result = result;
 	cqe->pos = pos;
 	cqe->flags = 0;
-	cqe->reserved = 0;
 	ch->cq_tail++;
+	/* The tail, then the entry's seq (abi.h): the client polls the seq, its slow path the
+	 * tail, and the tail is never behind a published seq. */
 	ik_store_release(&ch->hdr->cq_tail, ch->cq_tail);
+	ik_store_release(&cqe->seq, ik_ring_seq(index));
 	ik_fence_seq_cst(); /* publish, then look at the client's sleep flag (ring.h) */
 	if (doorbell_ok && ik_load_relaxed(&ch->hdr->client_waiting))
 		ik_plat_doorbell(ch->id);
@@ -287,6 +290,58 @@ static uint32_t sq_tail_of(struct ik_chan *ch)
 	return tail;
 }
 
+/* The seq of the next SQE, judged (read once; a value the client cannot have written stops
+ * the channel, like a bad tail). */
+static enum ik_seq_state sq_poll(struct ik_chan *ch)
+{
+	uint32_t seq = ik_load_acquire(&ch->sqes[ik_ring_slot(ch->sq_head, ik_geom.sq_entries)].seq);
+	enum ik_seq_state st = ik_ring_seq_state(seq, ch->sq_head, ik_geom.sq_entries);
+
+	if (st == IK_SEQ_BAD) {
+		ik_printf("stub: channel %u: client SQE %u has sequence number %u (expected %u); channel stopped\n",
+			  ch->id, ch->sq_head, seq, ik_ring_seq(ch->sq_head));
+		ch->broken = true;
+	}
+	return st;
+}
+
+/*
+ * How many SQEs may be taken now. The hot path reads only the next entry's seq (one line the
+ * client wrote); the tail is read (and clamped) on the slow path only -- after IK_SQ_TAIL_EVERY
+ * empty polls with no seq in between, and before sleeping -- since each read of its line makes
+ * the client's next store to it a cross-core transfer. The tail serves a client that writes no
+ * seqs (docs/ABI.md) and catches a forged one. Returns 0 when nothing (or the channel broke).
+ */
+#define IK_SQ_TAIL_EVERY 1024u
+
+static uint32_t sq_available(struct ik_chan *ch, bool slow)
+{
+	enum ik_seq_state st = sq_poll(ch);
+	uint32_t n;
+
+	if (st == IK_SEQ_BAD)
+		return 0;
+	if (st == IK_SEQ_READY) {
+		ch->sq_tail_only = false;
+		ch->polls_since_tail = 0; /* a client that writes seqs: its tail is not needed */
+	}
+	if (slow || ch->sq_tail_only ||
+	    (st == IK_SEQ_EMPTY && ++ch->polls_since_tail >= IK_SQ_TAIL_EVERY)) {
+		ch->polls_since_tail = 0;
+		ch->sq_tail_seen = sq_tail_of(ch); /* validated; sq_head if garbage */
+	}
+	/* What the last tail read covers (kept, so that entries the idle check saw are taken by
+	 * the next poll); none once sq_head has passed it by seqs. */
+	n = ik_ring_pending(ch->sq_head, ch->sq_tail_seen);
+	if (n > ik_geom.sq_entries)
+		n = 0;
+	/* Published by the tail alone: a client that writes no seqs (or one caught between its
+	 * two stores). Read its tail at every poll until a seq shows up. */
+	if (n && st == IK_SEQ_EMPTY)
+		ch->sq_tail_only = true;
+	return n ? n : st == IK_SEQ_READY;
+}
+
 static bool chan_serving(const struct ik_chan *ch)
 {
 	return ch->active && !ch->closing && !ch->broken;
@@ -298,6 +353,7 @@ static bool take_one(struct ik_chan *ch)
 	struct ik_sqe s;
 	struct ik_file *file;
 	struct ik_req *r;
+	struct ik_thread *worker = NULL;
 	int err;
 
 	if (!cq_has_room(ch))
@@ -305,11 +361,14 @@ static bool take_one(struct ik_chan *ch)
 	memcpy(&s, &ch->sqes[ik_ring_slot(ch->sq_head, ik_geom.sq_entries)], sizeof(s));
 	err = sqe_check(ch, &s, &file);
 	if (err == 0 && s.op != IK_OP_NOP && s.op != IK_OP_CANCEL) {
+		struct ik_thread *t;
+
 		r = req_alloc();
-		if (!r || ik_threads_free() == 0)
+		t = r ? ik_thread_create(req_worker, r, "ik-req") : NULL;
+		if (!t)
 			return false; /* no worker: leave it in the ring */
-		*r = (struct ik_req){ .used = true, .ch = ch, .sqe = s, .file = file };
-		r->thread = ik_thread_spawn(req_worker, r, "ik-req");
+		*r = (struct ik_req){ .used = true, .ch = ch, .sqe = s, .file = file, .thread = t };
+		worker = t;
 		if (file) {
 			file->users++;
 			if (s.op == IK_OP_RELEASE)
@@ -319,6 +378,11 @@ static bool take_one(struct ik_chan *ch)
 	ch->sq_head++;
 	ik_store_release(&ch->hdr->sq_head, ch->sq_head);
 	ch->inflight++;
+	/* Run the driver call now, on its own thread (it may sleep: the scheduler then goes on
+	 * from here). Queueing it cost a pass over the other channels and the run queue first:
+	 * ~10 ns of every call (docs/PERFORMANCE.md). */
+	if (worker)
+		ik_thread_run_now(worker);
 	if (err)
 		ik_stub_complete(ch, s.user_data, err, s.pos);
 	else if (s.op == IK_OP_NOP)
@@ -334,14 +398,12 @@ unsigned ik_stub_poll(void)
 
 	for (unsigned i = 0; i < nchans; i++) {
 		struct ik_chan *ch = &ik_chans[i];
-		uint32_t tail;
 
 		if (ch->active && ch->closing && !ch->closer_running)
 			started += chan_start_closer(ch);
 		if (!chan_serving(ch))
 			continue;
-		tail = sq_tail_of(ch);
-		while (ch->sq_head != tail && chan_serving(ch) && take_one(ch))
+		while (chan_serving(ch) && sq_available(ch, false) && take_one(ch))
 			started++;
 	}
 	return started;
@@ -358,8 +420,7 @@ bool ik_stub_has_work(void)
 			break;
 		if (ch->active && ch->closing && !ch->closer_running)
 			return true;
-		if (chan_serving(ch) && ik_load_acquire(&ch->hdr->sq_tail) != ch->sq_head &&
-		    cq_has_room(ch))
+		if (chan_serving(ch) && sq_available(ch, true) && cq_has_room(ch))
 			return true;
 	}
 	return false;

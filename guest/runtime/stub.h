@@ -33,6 +33,9 @@ struct ik_chan {
 	uint32_t sq_head;  /* our copies of the indices we own */
 	uint32_t cq_tail;
 	uint32_t cq_head_seen; /* the client's cq_head when last read (it only moves forward) */
+	uint32_t sq_tail_seen; /* the client's sq_tail when last read (validated; stub.c) */
+	unsigned polls_since_tail; /* empty polls since then */
+	bool sq_tail_only; /* the client published by its tail alone last time: poll the tail */
 	unsigned inflight; /* taken from the SQ, completion not yet written */
 	struct ik_waitq drained; /* woken when inflight drops to 0 */
 	struct ik_file files[IK_FILES_PER_CHAN];

@@ -149,7 +149,7 @@ _Noreturn void ik_thread_main(void)
 
 static void sleep_timeout(struct ik_timer *tm);
 
-struct ik_thread *ik_thread_spawn(void (*fn)(void *), void *arg, const char *name)
+struct ik_thread *ik_thread_create(void (*fn)(void *), void *arg, const char *name)
 {
 	for (unsigned i = 1; i < nthreads; i++) {
 		struct ik_thread *t = &threads[i];
@@ -174,10 +174,32 @@ struct ik_thread *ik_thread_spawn(void (*fn)(void *), void *arg, const char *nam
 		t->data = NULL;
 		t->window = no_window;
 		t->timer = (struct ik_timer){ .fn = sleep_timeout };
-		runq_push(t);
+		t->state = T_RUNNABLE; /* taken; on no queue until started */
 		return t;
 	}
 	return NULL;
+}
+
+struct ik_thread *ik_thread_spawn(void (*fn)(void *), void *arg, const char *name)
+{
+	struct ik_thread *t = ik_thread_create(fn, arg, name);
+
+	if (t)
+		runq_push(t);
+	return t;
+}
+
+void ik_thread_run_now(struct ik_thread *t)
+{
+	struct ik_thread *sched = sched_thread();
+
+	if (!ik_in_scheduler() || t->state != T_RUNNABLE || t->run_next || runq_tail == t)
+		ik_panic_at(IK_PANIC_BUG, __FILE__, __LINE__,
+			    "thread %s started at once from thread %s", t->name, cur->name);
+	t->state = T_RUNNING;
+	cur = t;
+	ik_switch(&sched->rsp, t->rsp);
+	cur = sched;
 }
 
 struct ik_thread *ik_current(void)

@@ -33,6 +33,12 @@
 #define IK_FEAT_PIO      (1ull << 2) /* port-I/O window at IK_GPA_PIO */
 #define IK_FEAT_FAULT    (1ull << 3) /* fault injection words in ik_events (RELIABILITY.md) */
 #define IK_FEAT_PORT_GRANTS (1ull << 4) /* ik_bootinfo.port_grant lists the granted ports */
+/* Every SQE and CQE carries its sequence number (ik_sqe.seq, ik_cqe.seq, ik_ring_seq()): the
+ * entry is its own publication, so a consumer polls the entry's line, not the tail's
+ * (docs/ABI.md "Sequence numbers"). Producers of this version always write both the seq and
+ * the tail; consumers fall back to the tail on their slow path, so a peer that writes only
+ * tails is still served. */
+#define IK_FEAT_RING_SEQ (1ull << 5)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -101,6 +107,11 @@ struct ik_abi_note_desc {
  * it has consumed the completion of the request that used it.
  * Every index is free-running uint32_t; slot = index & (entries - 1). A consumer clamps the
  * producer's index: (tail - head) > entries is a protocol violation.
+ * Publication (IK_FEAT_RING_SEQ): the producer writes the entry, then releases the tail past
+ * it, then releases the entry's `seq` = ik_ring_seq(index) (ring.h). An entry is ready when its
+ * seq says so, or (slow path) when the validated tail is past it; the tail is never behind a
+ * ready seq. A seq that is neither the expected value nor the slot's previous value (one lap
+ * earlier, or 0 for a slot never written) is a protocol violation.
  * Geometry is given by offsets (below), decided by the monitor and handed to both sides out of
  * band (boot info, client handshake) -- never read back from the shared region.
  */
@@ -160,7 +171,9 @@ struct ik_sqe {
 	uint64_t off;       /* CLI: llseek offset, raw ioctl argument, poll timeout, cancel target */
 	uint32_t len;       /* CLI: bytes of the data buffer the request uses (<= data_size) */
 	uint32_t buf;       /* CLI: data buffer index, or IK_BUF_NONE */
-	uint64_t reserved[2];
+	uint32_t seq;       /* CLI: ik_ring_seq(index), released last (IK_FEAT_RING_SEQ) */
+	uint32_t reserved0;
+	uint64_t reserved1;
 };
 
 /* 32 bytes. Written by the guest stub (DRV), read by the client: hostile, validate. */
@@ -169,7 +182,7 @@ struct ik_cqe {
 	int64_t result;     /* DRV: >= 0 or -errno */
 	uint64_t pos;       /* DRV: file position after the call */
 	uint32_t flags;     /* DRV: zero */
-	uint32_t reserved;
+	uint32_t seq;       /* DRV: ik_ring_seq(index), released last (IK_FEAT_RING_SEQ) */
 };
 
 /* ------------------------------------------------------------------------------------------ */

@@ -9,6 +9,9 @@
  * "publish" and "check the other side's sleep flag", so a wakeup can never be lost:
  *   producer: store entry; release tail; fence; if (load(peer_sleeping)) notify
  *   consumer: store(sleeping, 1); fence; if (tail != head) { store(sleeping, 0); consume } else sleep
+ * With sequence numbers (IK_FEAT_RING_SEQ, below) the producer releases the entry's seq after
+ * the tail, and the consumer's hot path acquires the seq instead of the tail: the same pairing,
+ * on the entry's own cache line; "tail != head" above becomes "seq published or tail moved".
  */
 #ifndef IKERNEL_RING_H
 #define IKERNEL_RING_H
@@ -75,6 +78,32 @@ static inline bool ik_ring_head_valid(uint32_t head, uint32_t tail, uint32_t ent
 static inline uint32_t ik_ring_slot(uint32_t index, uint32_t entries)
 {
 	return index & (entries - 1u);
+}
+
+/*
+ * Sequence numbers (IK_FEAT_RING_SEQ): the entry for ring index i carries seq = i + 1, stored
+ * with release after the entry and after the tail, so a consumer polls one line (the entry's)
+ * and a zeroed slot never looks published.
+ */
+static inline uint32_t ik_ring_seq(uint32_t index)
+{
+	return index + 1u;
+}
+
+enum ik_seq_state {
+	IK_SEQ_EMPTY, /* not published yet: the slot's previous lap, or never written (0) */
+	IK_SEQ_READY, /* the entry for `head` is published */
+	IK_SEQ_BAD,   /* a value no honest producer writes there: a protocol violation */
+};
+
+/* Judge the (hostile) seq found in slot(head) by a consumer whose next index is `head`. */
+static inline enum ik_seq_state ik_ring_seq_state(uint32_t seq, uint32_t head, uint32_t entries)
+{
+	if (seq == ik_ring_seq(head))
+		return IK_SEQ_READY;
+	if (seq == ik_ring_seq(head - entries) || seq == 0)
+		return IK_SEQ_EMPTY;
+	return IK_SEQ_BAD;
 }
 
 static inline bool ik_is_pow2(uint32_t v)

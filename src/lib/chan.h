@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "cqe_check.h"
-#include "ikernel/abi.h"
+#include "ikernel/ring.h"
 
 struct ik_chan {
 	struct ik_chan_geometry geo; /* validated copy, from the handshake */
@@ -22,8 +22,10 @@ struct ik_chan {
 	struct ik_cqe *cqes;
 	uint32_t sq_tail;  /* our own copy: never read back from shared memory */
 	uint32_t cq_head;  /* ditto */
+	bool cq_tail_only; /* the last completion was published by cq_tail alone (no seq) */
 	uint32_t nreqs;    /* == sq_entries: at most one SQE per request in flight */
 	uint32_t inflight; /* slots not IK_REQ_FREE */
+	uint32_t deadlines; /* slots with an answer deadline armed (engine.c keeps the count) */
 	uint64_t generation;
 	struct ik_req *reqs;
 };
@@ -43,11 +45,20 @@ void ik_chan_free(struct ik_chan *ch, uint32_t slot);
  * said it sleeps (the caller must kick it). */
 bool ik_chan_submit(struct ik_chan *ch, uint32_t slot, const struct ik_sqe *sqe);
 
-/* True when the completion ring holds entries we have not taken (one acquire load). */
+/* Something to reap: the next CQE's seq says published (or is a violation). One acquire load of
+ * the entry's own line: the hot path never touches cq_tail. */
 bool ik_chan_cq_ready(const struct ik_chan *ch);
+/* The same, judged: IK_SEQ_READY (published), IK_SEQ_EMPTY or IK_SEQ_BAD (a violation). */
+enum ik_seq_state ik_chan_cq_poll(const struct ik_chan *ch);
+
+/* Slow path: the guest's cq_tail differs from our head (published entries whose seq we have not
+ * seen, or a forged tail for ik_chan_reap to catch). */
+bool ik_chan_cq_tail_moved(const struct ik_chan *ch);
 
 /* Take every published completion: validate each, mark its slot IK_REQ_DONE with the result.
- * Returns the number taken, or -EPROTO on a violation (reason in why). */
-int ik_chan_reap(struct ik_chan *ch, char *why, size_t whylen);
+ * With check_tail, also read cq_tail once, clamp it (a forged or wrapped tail is a violation)
+ * and take the entries it covers. Returns the number taken, or -EPROTO on a violation (reason
+ * in why). */
+int ik_chan_reap(struct ik_chan *ch, bool check_tail, char *why, size_t whylen);
 
 #endif

@@ -37,6 +37,14 @@ static void conn_free(struct ik_conn *c)
 
 void ik_conn_put(struct ik_conn *c)
 {
+	int refs = __atomic_load_n(&c->refs, __ATOMIC_RELAXED);
+
+	/* Not the last reference (the common case: the handle keeps one): drop it without the
+	 * cache lock, which only the drop to zero needs. */
+	while (refs > 1)
+		if (__atomic_compare_exchange_n(&c->refs, &refs, refs - 1, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return;
 	pthread_mutex_lock(&cache_lock);
 	/* Dropping to zero under the cache lock: a lookup never revives a connection at zero. */
 	if (__atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) != 0) {

@@ -73,6 +73,8 @@ static void set_deadline_locked(struct ik_conn *c, uint32_t slot, uint8_t kind, 
 	uint64_t d = now_ns() + within;
 
 	if (r->deadline_ns == 0 || d < r->deadline_ns) {
+		if (r->deadline_ns == 0)
+			c->ch.deadlines++;
 		r->deadline_ns = d;
 		r->deadline_kind = kind;
 		if (c->reaping)
@@ -91,12 +93,13 @@ void ik_engine_cancelled(struct ik_conn *c, uint64_t user_data)
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* The earliest deadline of the requests in flight, 0 if none. c->lock held. */
+/* The earliest deadline of the requests in flight, 0 if none. c->lock held. Both scans stop
+ * at once when no deadline is armed (the common case: they cost ~10 ns of every call). */
 static uint64_t earliest_deadline_locked(const struct ik_conn *c)
 {
 	uint64_t first = 0;
 
-	for (uint32_t i = 0; i < c->ch.nreqs; i++) {
+	for (uint32_t i = 0; i < c->ch.nreqs && c->ch.deadlines; i++) {
 		const struct ik_req *r = &c->ch.reqs[i];
 
 		if (r->state == IK_REQ_INFLIGHT && r->deadline_ns &&
@@ -111,7 +114,7 @@ static void check_deadlines_locked(struct ik_conn *c)
 {
 	uint64_t now = 0, grace_ms = ik_answer_grace_ns() / 1000000ull;
 
-	for (uint32_t i = 0; i < c->ch.nreqs && !ik_conn_is_dead(c); i++) {
+	for (uint32_t i = 0; i < c->ch.nreqs && c->ch.deadlines && !ik_conn_is_dead(c); i++) {
 		const struct ik_req *r = &c->ch.reqs[i];
 
 		if (r->state != IK_REQ_INFLIGHT || !r->deadline_ns)
@@ -140,19 +143,33 @@ static void check_deadlines_locked(struct ik_conn *c)
 	}
 }
 
-/* Spin on cq_tail for the budget. True when completions (or death) arrived. */
-static bool spin_for_cq(struct ik_conn *c, uint64_t budget)
+/*
+ * Spin on the next CQE's seq for the budget. True when completions (or death) arrived; then
+ * *check_tail says whether the reap must also read and clamp cq_tail: not when the seq said
+ * "published" (the hot path touches only the entry's line), but when it was a violation or
+ * the tail moved without a seq (a peer that writes only tails, or a forged tail).
+ */
+static bool spin_for_cq(struct ik_conn *c, uint64_t budget, bool *check_tail)
 {
 	if (budget == 0)
 		return false;
 	uint64_t end = 0;
 	for (unsigned i = 1;; i++) {
-		if (ik_chan_cq_ready(&c->ch) || ik_conn_is_dead(c))
+		enum ik_seq_state st = ik_chan_cq_poll(&c->ch);
+
+		if (st != IK_SEQ_EMPTY || ik_conn_is_dead(c)) {
+			*check_tail = st != IK_SEQ_READY;
 			return true;
+		}
+		if (c->ch.cq_tail_only && ik_chan_cq_tail_moved(&c->ch))
+			return true; /* a guest that publishes by its tail alone */
 		/* Reading the clock costs more than a pause (~50 ns against ~30 here): look at it
 		 * now and then, and not at all for an answer that comes within 64 pauses (the
-		 * budget starts counting at the first look). */
+		 * budget starts counting at the first look). The tail too: reading its line makes
+		 * the guest's next store to it a cross-core transfer. */
 		if ((i & 63) == 0) {
+			if (ik_chan_cq_tail_moved(&c->ch))
+				return true; /* *check_tail stays true */
 			uint64_t now = now_ns();
 			if (!end)
 				end = now + budget;
@@ -184,7 +201,7 @@ static void sleep_for_cq(struct ik_conn *c, uint64_t deadline)
 
 	ik_store_relaxed(&hdr->client_waiting, 1);
 	ik_fence_seq_cst();
-	if (!ik_chan_cq_ready(&c->ch)) {
+	if (!ik_chan_cq_ready(&c->ch) && !ik_chan_cq_tail_moved(&c->ch)) {
 		struct pollfd p[2] = {{.fd = c->done_fd, .events = POLLIN},
 				      {.fd = c->sock, .events = POLLIN}};
 		if (poll(p, 2, timeout_until(deadline)) > 0) {
@@ -206,14 +223,15 @@ static void reap_once_locked(struct ik_conn *c)
 {
 	char why[200];
 	uint64_t deadline = earliest_deadline_locked(c);
+	bool check_tail = true;
 
 	c->reaping = true;
 	pthread_mutex_unlock(&c->lock);
-	if (!spin_for_cq(c, ik_spin_ns()))
+	if (!spin_for_cq(c, ik_spin_ns(), &check_tail))
 		sleep_for_cq(c, deadline);
 	pthread_mutex_lock(&c->lock);
 	c->reaping = false;
-	if (!ik_conn_is_dead(c) && ik_chan_reap(&c->ch, why, sizeof(why)) < 0)
+	if (!ik_conn_is_dead(c) && ik_chan_reap(&c->ch, check_tail, why, sizeof(why)) < 0)
 		ik_conn_kill_locked(c, true, "driver %s: %s", c->driver, why);
 	if (!ik_conn_is_dead(c))
 		check_deadlines_locked(c);
@@ -283,6 +301,8 @@ static int wait_done_locked(struct ik_conn *c, uint32_t slot)
 
 static void finish_locked(struct ik_conn *c, uint32_t slot)
 {
+	if (c->ch.reqs[slot].deadline_ns)
+		c->ch.deadlines--;
 	ik_chan_free(&c->ch, slot);
 	pthread_cond_broadcast(&c->cond);
 }

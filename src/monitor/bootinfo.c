@@ -27,7 +27,7 @@ int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
 	bi->features = IK_FEAT_IRQ | IK_FEAT_DOORBELL | IK_FEAT_PIO | IK_FEAT_FAULT |
-		       IK_FEAT_PORT_GRANTS;
+		       IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ;
 	/* More ranges than fit is not an error: the guest then refuses the rest in
 	 * request_region(), the monitor allows them all. */
 	ik_devset_port_grants(&vm->devs, bi->port_grant, IK_MAX_PORT_GRANTS);

@@ -128,7 +128,7 @@ static int boot_page(struct ik_proc *p, const struct ik_proc_config *cfg, char *
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
 	/* Port I/O is the IK_PROC_HC_PIO request here, not the IK_GPA_PIO window: no IK_FEAT_PIO. */
-	bi->features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS;
+	bi->features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ;
 	bi->mem_size = mem;
 	bi->heap_start = IK_PROC_RAM_BASE;
 	bi->heap_end = IK_PROC_RAM_BASE + mem - stacks;
@@ -395,7 +395,9 @@ static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp);
 /* Serve one request; false when there was none (nothing queued, or the socket closed). */
 static bool serve_request(struct ik_proc *p)
 {
-	static struct ik_proc_msg m;
+	/* Per call, never static: every driver of this process has its own service thread (the
+	 * bench runs a thousand), and a shared buffer let one thread serve another's request. */
+	struct ik_proc_msg m;
 	const size_t hdr = offsetof(struct ik_proc_msg, payload);
 	ssize_t n = recv(p->ctl_fd, &m, sizeof(m), MSG_DONTWAIT);
 

@@ -65,6 +65,8 @@ static const struct attack attacks[] = {
 	{"never_answer_read", ACT_CANCEL, OUT_EIO, {CLIENT, "not answered within", "cancel"}, {0}},
 	{"sq_head_forged", ACT_READ, OUT_OK, {0}, {0}},
 	{"scribble_shared", ACT_READ, OUT_EIO, {CLIENT, "completion ring tail"}, {0}},
+	{"cqe_seq_forged", ACT_READ, OUT_EIO, {CLIENT, "completion ring entry", "has sequence number"}, {0}},
+	{"cqe_tail_only", ACT_READ, OUT_OK, {0}, {0}},
 	/* hypercalls */
 	{"hc_unknown", ACT_READ, OUT_EIO, {"violation", "unknown hypercall 99"}, {0}},
 	{"hc_args_outside", ACT_READ, OUT_EIO, {"violation", "hypercall CONSOLE", "arguments at 0x3ff00000"}, {0}},

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Completion validation with a fake channel in plain memory: the test plays the (hostile)
- * driver VM, writing CQEs and cq_tail by hand, and checks that every rule holds.
+ * driver VM, writing CQEs, their sequence numbers and cq_tail by hand, and checks that every
+ * rule holds: on the hot path (the entry's seq alone) and on the slow path (the tail too).
  */
 #include <errno.h>
 #include <poll.h>
@@ -56,15 +57,28 @@ static uint32_t start(struct fake *f, uint8_t op, uint32_t len)
 	return (uint32_t)slot;
 }
 
-/* The "guest" appends a completion at cq_tail. */
+/* The "guest" writes a completion at cq_tail without publishing it. */
+static struct ik_cqe *put(struct fake *f, uint64_t user_data, int64_t result, uint64_t pos)
+{
+	uint32_t tail = f->ch.hdr->cq_tail;
+	struct ik_cqe *c = &f->ch.cqes[ik_ring_slot(tail, f->ch.geo.cq_entries)];
+
+	c->user_data = user_data;
+	c->result = result;
+	c->pos = pos;
+	c->flags = 0;
+	return c;
+}
+
+/* The "guest" appends a completion as an honest one does: entry, tail, then the seq. */
 static void complete(struct fake *f, uint64_t user_data, int64_t result, uint64_t pos)
 {
 	struct ik_ring_hdr *h = f->ch.hdr;
 	uint32_t tail = h->cq_tail;
-	struct ik_cqe *c = &f->ch.cqes[ik_ring_slot(tail, f->ch.geo.cq_entries)];
+	struct ik_cqe *c = put(f, user_data, result, pos);
 
-	*c = (struct ik_cqe){.user_data = user_data, .result = result, .pos = pos};
 	ik_store_release(&h->cq_tail, tail + 1);
+	ik_store_release(&c->seq, ik_ring_seq(tail));
 }
 
 static uint64_t ud(struct fake *f, uint32_t slot)
@@ -72,9 +86,16 @@ static uint64_t ud(struct fake *f, uint32_t slot)
 	return f->ch.reqs[slot].user_data;
 }
 
+/* The slow path: seqs and the tail. */
 static int reap(struct fake *f)
 {
-	return ik_chan_reap(&f->ch, f->why, sizeof(f->why));
+	return ik_chan_reap(&f->ch, true, f->why, sizeof(f->why));
+}
+
+/* The hot path: seqs only. */
+static int reap_fast(struct fake *f)
+{
+	return ik_chan_reap(&f->ch, false, f->why, sizeof(f->why));
 }
 
 static void test_submit_fills_sqe_and_tail(void **state)
@@ -87,6 +108,78 @@ static void test_submit_fills_sqe_and_tail(void **state)
 	assert_int_equal(f->ch.sqes[0].len, 100);
 	assert_true(f->ch.sqes[0].user_data == ud(f, s));
 	assert_int_equal(f->ch.sqes[0].user_data & IK_UD_SLOT_MASK, s);
+	assert_int_equal(f->ch.sqes[0].seq, ik_ring_seq(0));
+	start(f, IK_OP_NOP, 0);
+	assert_int_equal(f->ch.sqes[1].seq, ik_ring_seq(1));
+}
+
+/* The seq alone publishes an entry: the hot path never reads cq_tail. */
+static void test_seq_publishes_entry(void **state)
+{
+	struct fake *f = *state;
+	uint32_t s = start(f, IK_OP_READ, 100);
+	struct ik_cqe *c = put(f, ud(f, s), 50, 7);
+
+	assert_false(ik_chan_cq_ready(&f->ch));
+	ik_store_release(&c->seq, ik_ring_seq(0));
+	assert_true(ik_chan_cq_ready(&f->ch));
+	assert_int_equal(ik_chan_cq_poll(&f->ch), IK_SEQ_READY);
+	assert_false(ik_chan_cq_tail_moved(&f->ch));
+	assert_int_equal(reap_fast(f), 1);
+	assert_false(f->ch.cq_tail_only);
+	assert_int_equal(f->ch.reqs[s].result, 50);
+	assert_int_equal(f->ch.cq_head, 1);
+}
+
+/* A guest that moves only the tail is served on the slow path, never on the hot one. */
+static void test_tail_without_seq_taken_on_slow_path(void **state)
+{
+	struct fake *f = *state;
+	uint32_t s = start(f, IK_OP_NOP, 0);
+
+	put(f, ud(f, s), 0, 0);
+	ik_store_release(&f->ch.hdr->cq_tail, 1);
+	assert_false(ik_chan_cq_ready(&f->ch));
+	assert_true(ik_chan_cq_tail_moved(&f->ch));
+	assert_int_equal(reap_fast(f), 0);
+	assert_int_equal(f->ch.reqs[s].state, IK_REQ_INFLIGHT);
+	assert_int_equal(reap(f), 1);
+	assert_int_equal(f->ch.reqs[s].state, IK_REQ_DONE);
+	assert_true(f->ch.cq_tail_only); /* the spin now watches the tail too */
+	/* its seq arriving late is the slot's previous lap from now on: not a new entry */
+	ik_store_release(&f->ch.cqes[0].seq, ik_ring_seq(0));
+	assert_false(ik_chan_cq_ready(&f->ch));
+	assert_int_equal(reap(f), 0);
+}
+
+/* A seq no honest guest writes in that slot is a violation, on either path. */
+static void test_bad_seq_refused(void **state)
+{
+	struct fake *f = *state;
+	uint32_t s = start(f, IK_OP_NOP, 0);
+	struct ik_cqe *c = put(f, ud(f, s), 0, 0);
+
+	ik_store_release(&c->seq, ik_ring_seq(5)); /* an entry from the future */
+	assert_true(ik_chan_cq_ready(&f->ch));
+	assert_int_equal(ik_chan_cq_poll(&f->ch), IK_SEQ_BAD);
+	assert_int_equal(reap_fast(f), -EPROTO);
+	assert_non_null(strstr(f->why, "sequence number 6 (expected 1)"));
+	ik_store_release(&f->ch.hdr->cq_tail, 1);
+	assert_int_equal(reap(f), -EPROTO);
+	assert_int_equal(f->ch.reqs[s].state, IK_REQ_INFLIGHT);
+}
+
+/* The hot path takes no more than a ring's worth, and a forged tail still fails the slow one. */
+static void test_forged_tail_with_seqs_refused(void **state)
+{
+	struct fake *f = *state;
+	uint32_t s = start(f, IK_OP_NOP, 0);
+
+	complete(f, ud(f, s), 0, 0);
+	f->ch.hdr->cq_tail = 1000;
+	assert_int_equal(reap(f), -EPROTO);
+	assert_non_null(strstr(f->why, "completion ring tail 1000"));
+	assert_int_equal(f->ch.reqs[s].state, IK_REQ_INFLIGHT);
 }
 
 static void test_submit_reports_idle_guest(void **state)
@@ -305,6 +398,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_submit_fills_sqe_and_tail),
 		T(test_submit_reports_idle_guest),
+		T(test_seq_publishes_entry),
+		T(test_tail_without_seq_taken_on_slow_path),
+		T(test_bad_seq_refused),
+		T(test_forged_tail_with_seqs_refused),
 		T(test_valid_completion_taken),
 		T(test_forged_tail_refused),
 		T(test_tail_behind_head_refused),

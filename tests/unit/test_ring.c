@@ -50,6 +50,26 @@ static void test_slot_masks(void **state)
 	assert_int_equal(ik_ring_slot(UINT32_MAX + 1u, 16), 0);
 }
 
+static void test_seq_states(void **state)
+{
+	(void)state;
+	assert_int_equal(ik_ring_seq(0), 1);
+	assert_int_equal(ik_ring_seq(UINT32_MAX), 0);
+	assert_int_equal(ik_ring_seq_state(1, 0, 16), IK_SEQ_READY);
+	assert_int_equal(ik_ring_seq_state(0, 0, 16), IK_SEQ_EMPTY);      /* never written */
+	assert_int_equal(ik_ring_seq_state(0, 40, 16), IK_SEQ_EMPTY);
+	assert_int_equal(ik_ring_seq_state(25, 40, 16), IK_SEQ_EMPTY);    /* previous lap (24) */
+	assert_int_equal(ik_ring_seq_state(41, 40, 16), IK_SEQ_READY);
+	assert_int_equal(ik_ring_seq_state(42, 40, 16), IK_SEQ_BAD);      /* the future */
+	assert_int_equal(ik_ring_seq_state(9, 40, 16), IK_SEQ_BAD);       /* two laps back */
+	assert_int_equal(ik_ring_seq_state(0xdeadbeef, 40, 16), IK_SEQ_BAD);
+	/* across the wrap of the 32-bit index */
+	assert_int_equal(ik_ring_seq_state(0, UINT32_MAX, 16), IK_SEQ_READY);
+	assert_int_equal(ik_ring_seq_state(UINT32_MAX - 15, UINT32_MAX, 16), IK_SEQ_EMPTY);
+	assert_int_equal(ik_ring_seq_state(UINT32_MAX - 10, 4, 16), IK_SEQ_EMPTY); /* lap "-1" */
+	assert_int_equal(ik_ring_seq_state(5, 4, 16), IK_SEQ_READY);
+}
+
 static void test_pow2(void **state)
 {
 	(void)state;
@@ -123,6 +143,8 @@ static void test_abi_layout(void **state)
 	assert_int_equal(offsetof(struct ik_sqe, off), 32);
 	assert_int_equal(offsetof(struct ik_sqe, len), 40);
 	assert_int_equal(offsetof(struct ik_sqe, buf), 44);
+	assert_int_equal(offsetof(struct ik_sqe, seq), 48);
+	assert_int_equal(offsetof(struct ik_cqe, seq), 28);
 	assert_int_equal(offsetof(struct ik_cqe, user_data), 0);
 	assert_int_equal(offsetof(struct ik_cqe, result), 8);
 	assert_int_equal(offsetof(struct ik_cqe, pos), 16);
@@ -149,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_tail_valid_clamps),
 		cmocka_unit_test(test_head_valid),
 		cmocka_unit_test(test_slot_masks),
+		cmocka_unit_test(test_seq_states),
 		cmocka_unit_test(test_pow2),
 		cmocka_unit_test(test_default_geometry_valid),
 		cmocka_unit_test(test_bad_geometries),

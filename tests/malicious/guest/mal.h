@@ -179,13 +179,23 @@ static inline void mal_put_cqe(struct mal_chan *c, uint32_t index, uint64_t ud, 
 	q->result = result;
 	q->pos = pos;
 	q->flags = 0;
-	q->reserved = 0;
 }
 
+/* Publish completions by the tail alone, never by a seq (a guest older than IK_FEAT_RING_SEQ). */
+static bool mal_tail_only;
+
+/* Publish as an honest guest would (abi.h): the tail, then the seq of each entry it newly
+ * covers -- none when the "tail" is a forgery beyond the ring, so only the tail lies. */
 static inline void mal_publish(struct mal_chan *c, uint32_t tail)
 {
+	uint32_t from = c->cq_tail, n = tail - from;
+
 	c->cq_tail = tail;
 	ik_store_release(&c->hdr->cq_tail, tail);
+	if (n <= mal_geo()->cq_entries && !mal_tail_only)
+		for (uint32_t i = from; i != tail; i++)
+			ik_store_release(&c->cqes[ik_ring_slot(i, mal_geo()->cq_entries)].seq,
+					 ik_ring_seq(i));
 	ik_fence_seq_cst();
 	mal_doorbell(c->id); /* always: an ioeventfd write costs nothing to us */
 }
