@@ -48,7 +48,13 @@ static int start_vm(struct bench_drv *d, const struct bench_drv_cfg *c, const ch
 		return r;
 	d->running = true;
 	if ((r = ik_vm_wait_ready(d->vm, BENCH_READY_MS))) {
-		fprintf(stderr, "ikernel bench: %s never became ready (%s)\n", image, strerror(-r));
+		if (r == -EIO) { /* it ended: say why */
+			pthread_join(d->thread, NULL);
+			d->running = false;
+			fprintf(stderr, "ikernel bench: %s never became ready: %s\n", image, d->res.reason);
+		} else {
+			fprintf(stderr, "ikernel bench: %s never became ready (%s)\n", image, strerror(-r));
+		}
 		return r;
 	}
 	d->boot_ns = ik_vm_boot_ns(d->vm);
