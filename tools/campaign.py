@@ -545,10 +545,10 @@ def run_driver(ctx, drv, classes, count, tally, progress):
             tally.add(name, cls, inject_failed=1)
             continue
         e0, eio0, bad0 = wl.errors, wl.eio, wl.bad_bytes
-        progress[name] = time.monotonic()
+        progress[name] = time.monotonic()  # the workload's calls in flight since (hang watch)
         for _ in range(2):
             wl.step()
-        progress[name] = time.monotonic()
+        progress.pop(name, None)  # between calls, and once this driver is done, nothing to watch
         lines = log.new_lines()
         ends = vm_end_reasons(lines)
         fired = any("fault injection:" in ln for ln in lines)
@@ -566,8 +566,10 @@ def run_driver(ctx, drv, classes, count, tally, progress):
             inject(ctx.rtdir, name, "revert")
             if (cls in LASTING and fired) or (cls in CODE_CLASSES and activated):
                 restart_driver(ctx, name)
+                progress[name] = time.monotonic()
                 wl.resync()
                 wl.step()
+                progress.pop(name, None)
                 bad += wl.check_log(log.new_lines())
             elif cls in CODE_CLASSES:
                 wl.resync()
