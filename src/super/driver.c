@@ -387,6 +387,13 @@ static bool unlinger(pid_t pid)
 	return false;
 }
 
+void drv_kill_lingering(void)
+{
+	for (unsigned i = 0; i < MAX_LINGERING; i++)
+		if (lingering[i])
+			kill(lingering[i], SIGKILL);
+}
+
 bool drv_any_lingering(void)
 {
 	for (unsigned i = 0; i < MAX_LINGERING; i++)

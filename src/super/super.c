@@ -242,6 +242,7 @@ static void begin_shutdown(void)
 	pthread_mutex_unlock(&super.lock);
 	for (unsigned i = 0; i < super.ndrivers; i++)
 		drv_request_stop(&super.drivers[i], false);
+	drv_kill_lingering();
 }
 
 static bool any_monitor(void)

@@ -87,6 +87,8 @@ void drv_reap_children(void);
 void drv_read_output(struct drv *d);
 /* Monitors whose VM is gone, replaced already, still tearing down (reaped when they exit). */
 bool drv_any_lingering(void);
+/* Shutting down: they only tear down a VM that is over, so SIGKILL cannot lose anything. */
+void drv_kill_lingering(void);
 /* Timers: readiness, backoff restarts, stop deadlines. Returns ms until the next one (-1). */
 int drv_tick(void);
 /* Wait (FUSE thread) until d is running or clearly not coming: true when running. */
