@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -25,4 +26,12 @@ int ik_ctl_send_welcome(int fd, const struct ik_ctl_welcome *w, const int *fds, 
 		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
 	}
 	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(*w) ? 0 : -errno;
+}
+
+int ik_ctl_send_notice(int fd, uint32_t kind, const char *reason)
+{
+	struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = kind};
+
+	snprintf(n.reason, sizeof(n.reason), "%s", reason);
+	return send(fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(n) ? 0 : -errno;
 }

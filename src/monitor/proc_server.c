@@ -120,14 +120,9 @@ static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 		return ik_ctl_send_welcome(fd, &w, NULL, 0);
 	int fds[3] = {p->chans[ch].mem_fd, p->kick_fd, p->chans[ch].done_fd};
 	int r = ik_ctl_send_welcome(fd, &w, fds, 3);
-	if (r == 0 && (w.flags & IK_WELCOME_F_RECOVERY)) {
-		/* As the VM monitor: the recovery spec follows the welcome as a notice (control.h). */
-		struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = IK_NOTICE_RECOVERY};
-
-		memcpy(n.reason, p->recovery, strnlen(p->recovery, sizeof(n.reason) - 1));
-		if (send(fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)sizeof(n))
-			r = -EIO;
-	}
+	/* As the VM monitor: the recovery spec follows the welcome as a notice (control.h). */
+	if (r == 0 && (w.flags & IK_WELCOME_F_RECOVERY))
+		r = ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, p->recovery);
 	return r;
 }
 
@@ -265,14 +260,11 @@ void ik_proc_chan_released(struct ik_proc *p, unsigned ch)
 
 void ik_proc_notify_dead(struct ik_proc *p)
 {
-	struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = IK_NOTICE_DEAD};
-
 	const char *why = p->result.reason[0] ? p->result.reason : "driver process ended";
 
-	memcpy(n.reason, why, strnlen(why, sizeof(n.reason) - 1));
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		if (p->chans[i].state == PCH_OPEN)
-			send(p->chans[i].client_fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT);
+			ik_ctl_send_notice(p->chans[i].client_fd, IK_NOTICE_DEAD, why);
 }
 
 void ik_proc_server_close(struct ik_proc *p)

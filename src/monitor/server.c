@@ -51,14 +51,6 @@ static void build_poll_set(struct ik_vm *vm, struct poll_set *ps)
 	pthread_mutex_unlock(&vm->lock);
 }
 
-static void send_notice(int fd, uint32_t kind, const char *reason)
-{
-	struct ik_ctl_notice n = {.magic = IK_CTL_MAGIC, .kind = kind};
-
-	snprintf(n.reason, sizeof(n.reason), "%s", reason);
-	send(fd, &n, sizeof(n), MSG_NOSIGNAL | MSG_DONTWAIT);
-}
-
 static void accept_client(struct ik_vm *vm)
 {
 	int fd = accept4(vm->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -120,7 +112,7 @@ static void handle_inject(struct ik_vm *vm, int fd, struct ik_ctl_inject *req)
 		snprintf(out, sizeof(out), "error: driver '%s' is not running", vm->name);
 	else
 		ik_inject(vm, req->spec, out, sizeof(out));
-	send_notice(fd, IK_NOTICE_INJECTED, out);
+	ik_ctl_send_notice(fd, IK_NOTICE_INJECTED, out);
 	close(fd);
 }
 
@@ -163,7 +155,7 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 		return;
 	}
 	if (w.flags & IK_WELCOME_F_RECOVERY)
-		send_notice(fd, IK_NOTICE_RECOVERY, vm->recovery);
+		ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, vm->recovery);
 	atomic_fetch_or(&vm->pending_opened, 1ull << ch);
 	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
 	ik_vm_wake_guest(vm);
@@ -284,7 +276,7 @@ void ik_server_notify_dead(struct ik_vm *vm)
 
 		for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 			if (vm->chans[i].state == IK_CHAN_OPEN)
-				send_notice(vm->chans[i].client_fd, IK_NOTICE_DEAD, reason);
+				ik_ctl_send_notice(vm->chans[i].client_fd, IK_NOTICE_DEAD, reason);
 		vm->dead_notified = true;
 	}
 	pthread_mutex_unlock(&vm->lock);
