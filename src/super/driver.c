@@ -261,6 +261,16 @@ static void on_line(void *ctx, const char *line)
 
 static void end_early(struct drv *d);
 
+/* The monitor's output pipe: its last partial line into the log, then closed. */
+static void close_output(struct drv *d)
+{
+	if (d->out_fd < 0)
+		return;
+	logbuf_flush_partial(&d->log, on_line, d);
+	close(d->out_fd);
+	d->out_fd = -1;
+}
+
 void drv_read_output(struct drv *d)
 {
 	char buf[4096];
@@ -273,10 +283,7 @@ void drv_read_output(struct drv *d)
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
-		/* EOF (or error): the monitor is gone or closed its output. */
-		logbuf_flush_partial(&d->log, on_line, d);
-		close(d->out_fd);
-		d->out_fd = -1;
+		close_output(d); /* EOF (or error): the monitor is gone or closed its output */
 	}
 	if (d->gone_status >= 0)
 		end_early(d);
@@ -362,6 +369,19 @@ static void after_end(struct drv *d, bool failed)
 	set_state(d, DRV_BACKOFF);
 }
 
+/* This run of d is over (`status` as waitpid() gives it): say how, decide about a restart. */
+static void end_run(struct drv *d, int status)
+{
+	bool failed;
+
+	close_output(d);
+	describe_end(d, status, &failed);
+	d->pid = 0;
+	d->ready_ns = 0;
+	rtdir_remove_driver_links(d);
+	after_end(d, failed);
+}
+
 /* ---- replacing a monitor before it has exited ---------------------------------------------- */
 
 #define MAX_LINGERING 16
@@ -415,17 +435,7 @@ static void end_early(struct drv *d)
 	d->isolation = d->m.isolation;
 	if (d->pid <= 0 || d->want_stopped || super.shutting_down || !linger(d->pid))
 		return;
-	if (d->out_fd >= 0) {
-		logbuf_flush_partial(&d->log, on_line, d);
-		close(d->out_fd);
-		d->out_fd = -1;
-	}
-	bool failed;
-	describe_end(d, status << 8, &failed); /* as waitpid() would say: exited with status */
-	d->pid = 0;
-	d->ready_ns = 0;
-	rtdir_remove_driver_links(d);
-	after_end(d, failed);
+	end_run(d, status << 8); /* as waitpid() would say: exited with status */
 }
 
 static struct drv *by_pid(pid_t pid)
@@ -452,17 +462,7 @@ void drv_reap_children(void)
 			unlinger(pid);
 			continue;
 		}
-		if (d->out_fd >= 0) {
-			logbuf_flush_partial(&d->log, on_line, d);
-			close(d->out_fd);
-			d->out_fd = -1;
-		}
-		bool failed;
-		describe_end(d, status, &failed);
-		d->pid = 0;
-		d->ready_ns = 0;
-		rtdir_remove_driver_links(d);
-		after_end(d, failed);
+		end_run(d, status);
 	}
 }
 
