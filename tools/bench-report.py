@@ -102,65 +102,53 @@ plot {', '.join(lines)}
     return png
 
 
-def plot_sizes(res, outdir):
+def plot_lines(outdir, name, xs, series, title, xlabel, ylabel, key):
+    """One line per (label, value(x)) of series over xs (log2 x axis): docs/perf/NAME.png."""
     with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as d:
-        for size in SIZES:
-            vals = []
-            for lvl in LEVELS:
-                for op in ("read", "write"):
-                    label = {64: "64 B", 4096: "4 KiB", 65536: "64 KiB"}[size]
-                    r = row(res, f"{op} {label}", lvl, "spin")
-                    vals.append(size / (r["p50_ns"] / 1e9) / 1e6 if r and r["p50_ns"] else 0)
-            d.write(f"{size} " + " ".join(f"{v:.2f}" for v in vals) + "\n")
+        for x in xs:
+            d.write(f"{x} " + " ".join(f"{value(x):.2f}" for _, value in series) + "\n")
         data = d.name
-    cols, n = [], 2
-    for lvl in LEVELS:
-        for op in ("read", "write"):
-            cols.append(f"'{data}' using 1:{n} with linespoints lw 2 title '{lvl} {op}'")
-            n += 1
-    png = os.path.join(outdir, "throughput-size.png")
+    cols = [f"'{data}' using 1:{n + 2} with linespoints lw 2 title '{label}'"
+            for n, (label, _) in enumerate(series)]
+    png = os.path.join(outdir, name + ".png")
     gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
 set output '{png}'
-set title 'throughput against request size (spinning, from the median call)'
-set xlabel 'request size (bytes, log scale)'
-set ylabel 'MB/s'
+set title '{title}'
+set xlabel '{xlabel}'
+set ylabel '{ylabel}'
 set logscale x 2
 set grid
-set key top left
+set key {key}
 plot {', '.join(cols)}
 """)
     os.unlink(data)
     return png
+
+
+def plot_sizes(res, outdir):
+    label = {64: "64 B", 4096: "4 KiB", 65536: "64 KiB"}
+
+    def mb_s(lvl, op):
+        def value(size):
+            r = row(res, f"{op} {label[size]}", lvl, "spin")
+            return size / (r["p50_ns"] / 1e9) / 1e6 if r and r["p50_ns"] else 0
+        return value
+    series = [(f"{lvl} {op}", mb_s(lvl, op)) for lvl in LEVELS for op in ("read", "write")]
+    return plot_lines(outdir, "throughput-size", SIZES, series,
+                      "throughput against request size (spinning, from the median call)",
+                      "request size (bytes, log scale)", "MB/s", "top left")
 
 
 def plot_clients(res, outdir):
-    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as d:
-        for c in CLIENTS:
-            vals = []
-            for lvl in LEVELS:
-                for nt in ("spin", "sleep"):
-                    r = row(res, f"null ioctl x{c} clients", lvl, nt)
-                    vals.append(r["ops_s"] / 1e3 if r else 0)
-            d.write(f"{c} " + " ".join(f"{v:.2f}" for v in vals) + "\n")
-        data = d.name
-    cols, n = [], 2
-    for lvl in LEVELS:
-        for nt in ("spin", "sleep"):
-            cols.append(f"'{data}' using 1:{n} with linespoints lw 2 title '{lvl} {nt}'")
-            n += 1
-    png = os.path.join(outdir, "throughput-clients.png")
-    gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
-set output '{png}'
-set title 'null ioctl throughput against concurrent clients (aggregate)'
-set xlabel 'client threads'
-set ylabel 'thousand calls/s'
-set logscale x 2
-set grid
-set key top right
-plot {', '.join(cols)}
-""")
-    os.unlink(data)
-    return png
+    def kcalls_s(lvl, nt):
+        def value(c):
+            r = row(res, f"null ioctl x{c} clients", lvl, nt)
+            return r["ops_s"] / 1e3 if r else 0
+        return value
+    series = [(f"{lvl} {nt}", kcalls_s(lvl, nt)) for lvl in LEVELS for nt in ("spin", "sleep")]
+    return plot_lines(outdir, "throughput-clients", CLIENTS, series,
+                      "null ioctl throughput against concurrent clients (aggregate)",
+                      "client threads", "thousand calls/s", "top right")
 
 
 def table(res):

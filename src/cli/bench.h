@@ -91,6 +91,18 @@ void bench_drv_stop(struct bench_drv *d);
 /* Make libikernel in this process talk to this driver. */
 void bench_drv_use(const struct bench_drv *d);
 
+/* The call workloads (bench_calls.c): through libikernel, and as `file: NAME` through the
+ * device files (bench_file.c). */
+enum bench_call { CALL_NULL, CALL_READ, CALL_WRITE, CALL_OPENCLOSE };
+struct bench_workload {
+	const char *name;
+	enum bench_call call;
+	uint32_t size;
+	unsigned div; /* fewer samples where each call costs wake-ups (sleeping, device files) */
+};
+extern const struct bench_workload bench_workloads[];
+extern const size_t bench_nworkloads;
+
 /* the workloads */
 int bench_raw(void);        /* bench_raw.c */
 int bench_calls(bool quick_null_only);  /* bench_calls.c */

@@ -17,38 +17,30 @@
 #include "ikernel/ikernel.h"
 #include "../../drivers/nulldev/nulldev_ioctl.h"
 
-enum call { C_NULL, C_READ, C_WRITE, C_OPENCLOSE };
-
-struct workload {
-	const char *name;
-	enum call call;
-	uint32_t size;
-	unsigned sleep_div; /* fewer samples when sleeping: each costs an exit or two */
+const struct bench_workload bench_workloads[] = {
+	{"null ioctl", CALL_NULL, 0, 4},
+	{"read 64 B", CALL_READ, 64, 4},
+	{"write 64 B", CALL_WRITE, 64, 4},
+	{"read 4 KiB", CALL_READ, 4096, 4},
+	{"write 4 KiB", CALL_WRITE, 4096, 4},
+	{"read 64 KiB", CALL_READ, 65536, 8},
+	{"write 64 KiB", CALL_WRITE, 65536, 8},
+	{"open+close", CALL_OPENCLOSE, 0, 8},
 };
-
-static const struct workload workloads[] = {
-	{"null ioctl", C_NULL, 0, 4},
-	{"read 64 B", C_READ, 64, 4},
-	{"write 64 B", C_WRITE, 64, 4},
-	{"read 4 KiB", C_READ, 4096, 4},
-	{"write 4 KiB", C_WRITE, 4096, 4},
-	{"read 64 KiB", C_READ, 65536, 8},
-	{"write 64 KiB", C_WRITE, 65536, 8},
-	{"open+close", C_OPENCLOSE, 0, 8},
-};
+const size_t bench_nworkloads = sizeof(bench_workloads) / sizeof(bench_workloads[0]);
 
 static char iobuf[65536];
 
-static long one_call(int h, const struct workload *w)
+static long one_call(int h, const struct bench_workload *w)
 {
 	switch (w->call) {
-	case C_NULL:
+	case CALL_NULL:
 		return ik_ioctl(h, NULLDEV_NOP, NULL);
-	case C_READ:
+	case CALL_READ:
 		return ik_pread(h, iobuf, w->size, 0) == (ssize_t)w->size ? 0 : -EIO;
-	case C_WRITE:
+	case CALL_WRITE:
 		return ik_pwrite(h, iobuf, w->size, 0) == (ssize_t)w->size ? 0 : -EIO;
-	case C_OPENCLOSE: {
+	case CALL_OPENCLOSE: {
 		int h2 = ik_open("null0", O_RDWR);
 		return h2 < 0 ? h2 : ik_close(h2);
 	}
@@ -56,7 +48,7 @@ static long one_call(int h, const struct workload *w)
 	return -EINVAL;
 }
 
-static int run_workload(const struct workload *w, long n, struct bench_row *row)
+static int run_workload(const struct bench_workload *w, long n, struct bench_row *row)
 {
 	uint64_t *s = calloc((size_t)n, sizeof(*s));
 	long warm = n / 10 < 1000 ? n / 10 : 1000;
@@ -97,9 +89,9 @@ static int level_calls(enum bench_level lvl, enum bench_notify nt, bool null_onl
 		return r;
 	bench_drv_use(&d);
 	ik_set_spin_ns(spin);
-	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]) && !r; i++) {
-		const struct workload *w = &workloads[i];
-		long n = bench_o->iterations / (nt == NOTIFY_SPIN ? 1 : (long)w->sleep_div);
+	for (size_t i = 0; i < bench_nworkloads && !r; i++) {
+		const struct bench_workload *w = &bench_workloads[i];
+		long n = bench_o->iterations / (nt == NOTIFY_SPIN ? 1 : (long)w->div);
 		struct bench_row *row = bench_add_row(w->name, lvl, nt);
 
 		row->size = w->size;

@@ -24,6 +24,16 @@ static void *vcpu_main(void *arg)
 	return NULL;
 }
 
+/* wait_ready said r: -EIO means the driver ended first (reason says why), else a timeout. */
+static int not_ready(const char *image, int r, const char *reason)
+{
+	if (r == -EIO)
+		fprintf(stderr, "ikernel bench: %s never became ready: %s\n", image, reason);
+	else
+		fprintf(stderr, "ikernel bench: %s never became ready (%s)\n", image, strerror(-r));
+	return r;
+}
+
 static int start_vm(struct bench_drv *d, const struct bench_drv_cfg *c, const char *image)
 {
 	struct ik_vm_config cfg = {
@@ -48,14 +58,11 @@ static int start_vm(struct bench_drv *d, const struct bench_drv_cfg *c, const ch
 		return r;
 	d->running = true;
 	if ((r = ik_vm_wait_ready(d->vm, BENCH_READY_MS))) {
-		if (r == -EIO) { /* it ended: say why */
+		if (r == -EIO) { /* it ended: its result says why */
 			pthread_join(d->thread, NULL);
 			d->running = false;
-			fprintf(stderr, "ikernel bench: %s never became ready: %s\n", image, d->res.reason);
-		} else {
-			fprintf(stderr, "ikernel bench: %s never became ready (%s)\n", image, strerror(-r));
 		}
-		return r;
+		return not_ready(image, r, d->res.reason);
 	}
 	d->boot_ns = ik_vm_boot_ns(d->vm);
 	return 0;
@@ -108,8 +115,9 @@ static int start_proc(struct bench_drv *d, const struct bench_drv_cfg *c, const 
 		return r;
 	}
 	if ((r = ik_proc_wait_ready(d->proc, BENCH_READY_MS))) {
-		fprintf(stderr, "ikernel bench: %s never became ready (%s)\n", exe, strerror(-r));
-		return r;
+		if (r == -EIO) /* it ended: its result says why */
+			ik_proc_wait(d->proc, &d->res);
+		return not_ready(exe, r, d->res.reason);
 	}
 	d->boot_ns = ik_proc_boot_ns(d->proc);
 	return 0;

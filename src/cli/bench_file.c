@@ -36,26 +36,6 @@
 
 char bench_file_note[160];
 
-enum fcall { F_NULL, F_READ, F_WRITE, F_OPENCLOSE };
-
-struct fworkload {
-	const char *name;
-	enum fcall call;
-	uint32_t size;
-	unsigned div; /* fewer samples than a spinning call row: each call is several wake-ups */
-};
-
-static const struct fworkload fworkloads[] = {
-	{"file: null ioctl", F_NULL, 0, 4},
-	{"file: read 64 B", F_READ, 64, 4},
-	{"file: write 64 B", F_WRITE, 64, 4},
-	{"file: read 4 KiB", F_READ, 4096, 4},
-	{"file: write 4 KiB", F_WRITE, 4096, 4},
-	{"file: read 64 KiB", F_READ, 65536, 8},
-	{"file: write 64 KiB", F_WRITE, 65536, 8},
-	{"file: open+close", F_OPENCLOSE, 0, 8},
-};
-
 static char fbuf[65536];
 
 /* What the front end knows of the driver: one node, always running (no supervisor here). */
@@ -72,16 +52,16 @@ static void front_drv_init(void)
 	front_drv.state = DRV_RUNNING;
 }
 
-static long one_call(int fd, const char *path, const struct fworkload *w)
+static long one_call(int fd, const char *path, const struct bench_workload *w)
 {
 	switch (w->call) {
-	case F_NULL:
+	case CALL_NULL:
 		return ioctl(fd, NULLDEV_NOP, 0) == 0 ? 0 : -errno;
-	case F_READ:
+	case CALL_READ:
 		return pread(fd, fbuf, w->size, 0) == (ssize_t)w->size ? 0 : -EIO;
-	case F_WRITE:
+	case CALL_WRITE:
 		return pwrite(fd, fbuf, w->size, 0) == (ssize_t)w->size ? 0 : -EIO;
-	case F_OPENCLOSE: {
+	case CALL_OPENCLOSE: {
 		int fd2 = open(path, O_RDWR | O_CLOEXEC);
 		if (fd2 < 0)
 			return -errno;
@@ -91,7 +71,7 @@ static long one_call(int fd, const char *path, const struct fworkload *w)
 	return -EINVAL;
 }
 
-static int run_file_workload(const char *path, const struct fworkload *w, long n,
+static int run_file_workload(const char *path, const struct bench_workload *w, long n,
 			     struct bench_row *row)
 {
 	uint64_t *s = calloc((size_t)n, sizeof(*s));
@@ -155,10 +135,13 @@ static int level_files(enum bench_level lvl, enum bench_notify nt, const char *m
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/null0", mnt);
-	for (size_t i = 0; i < sizeof(fworkloads) / sizeof(fworkloads[0]) && !r; i++) {
-		const struct fworkload *w = &fworkloads[i];
-		long n = bench_o->iterations / (long)w->div;
-		struct bench_row *row = bench_add_row(w->name, lvl, nt);
+	for (size_t i = 0; i < bench_nworkloads && !r; i++) {
+		const struct bench_workload *w = &bench_workloads[i];
+		long n = bench_o->iterations / (long)w->div; /* every file call costs wake-ups */
+		char name[48];
+
+		snprintf(name, sizeof(name), "file: %s", w->name);
+		struct bench_row *row = bench_add_row(name, lvl, nt);
 
 		row->size = w->size;
 		r = run_file_workload(path, w, n < 20 ? 20 : n, row);
