@@ -37,6 +37,8 @@ void ik_thread_run_now(struct ik_thread *t);
 bool ik_in_scheduler(void);
 void ik_thread_set_window(struct ik_thread *t, uintptr_t base, uint64_t len);
 void ik_thread_clear_signal(struct ik_thread *t);
+/* Walk the run queue and every thread's state; a broken invariant (thread.c) is a BUG panic. */
+void ik_sched_check(void);
 
 /* timer.c: run expired timers; returns how many ran. Next deadline or IK_WAIT_FOREVER. */
 unsigned ik_timers_run(uint64_t now);

@@ -6,10 +6,25 @@
  * it blocks, yields or returns, and then always switches back to thread 0, which picks the
  * next one: one place decides what runs, so timers, interrupts and the rings are served
  * between any two thread runs. A thread that returns frees its stack slot.
+ *
+ * States and the run queue (a singly linked FIFO through run_next). These invariants hold
+ * whenever no runq_* function is in progress; ik_sched_check() walks them all:
+ *   R1  a thread is on the run queue  <=>  its state is T_RUNNABLE; it is on it at most once.
+ *   R2  run_next is NULL for every thread not on the queue and for the queue's tail; so a
+ *       slot that is freed and taken again starts with no link (runq_pop clears it).
+ *   R3  runq_head == NULL  <=>  runq_tail == NULL; the tail is reached from the head.
+ *   R4  the scheduler (thread 0) is never queued and always T_RUNNING (it is what runs, or
+ *       it is parked in the switch to the one thread that does); of the others at most one is
+ *       T_RUNNING, and it is `cur`; with none, `cur` is the scheduler.
+ *   R5  T_CREATED (taken by ik_thread_create, not yet started) is on no queue; only
+ *       ik_thread_run_now() or runq_push() starts it.
+ * Transitions: FREE -create-> CREATED -push-> RUNNABLE -pop-> RUNNING -yield-> RUNNABLE,
+ * RUNNING -sleep-> SLEEPING -wake-> RUNNABLE, CREATED -run_now-> RUNNING, RUNNING -return-> FREE.
+ * A wake-up of a thread that is not asleep never queues it (it sets wake_pending).
  */
 #include "internal.h"
 
-enum thread_state { T_FREE, T_RUNNING, T_RUNNABLE, T_SLEEPING };
+enum thread_state { T_FREE, T_CREATED, T_RUNNING, T_RUNNABLE, T_SLEEPING };
 
 struct ik_thread {
 	uint64_t rsp; /* saved by ik_switch while the thread is not running */
@@ -18,7 +33,7 @@ struct ik_thread {
 	void (*fn)(void *);
 	void *arg;
 	const char *name;
-	struct ik_thread *run_next;
+	struct ik_thread *run_next; /* next on the run queue (R2) */
 	bool signal;        /* request cancelled: interruptible sleeps return -EINTR */
 	bool interruptible; /* the current sleep may be ended by ik_thread_interrupt */
 	bool wake_pending;  /* woken while not asleep: the next sleep returns at once */
@@ -65,10 +80,14 @@ void ik_threads_init(const struct ik_bootinfo *bi)
 	cur->name = "scheduler";
 }
 
+#define SCHED_BUG(...) ik_panic_at(IK_PANIC_BUG, __FILE__, __LINE__, __VA_ARGS__)
+
+/* Queue t (R1): it must be a thread that is not queued already (R4: never the scheduler). */
 static void runq_push(struct ik_thread *t)
 {
+	if (t == sched_thread() || t->state == T_RUNNABLE || t->state == T_FREE || t->run_next)
+		SCHED_BUG("thread %s queued to run in state %d", t->name, (int)t->state);
 	t->state = T_RUNNABLE;
-	t->run_next = NULL;
 	if (runq_tail)
 		runq_tail->run_next = t;
 	else
@@ -76,16 +95,50 @@ static void runq_push(struct ik_thread *t)
 	runq_tail = t;
 }
 
+/* Dequeue the head; the caller runs it at once. Its link is cleared (R2). */
 static struct ik_thread *runq_pop(void)
 {
 	struct ik_thread *t = runq_head;
 
-	if (t) {
-		runq_head = t->run_next;
-		if (!runq_head)
-			runq_tail = NULL;
-	}
+	if (!t)
+		return NULL;
+	if (t->state != T_RUNNABLE)
+		SCHED_BUG("thread %s on the run queue in state %d", t->name, (int)t->state);
+	runq_head = t->run_next;
+	if (!runq_head)
+		runq_tail = NULL;
+	t->run_next = NULL;
 	return t;
+}
+
+void ik_sched_check(void)
+{
+	unsigned queued = 0, running = 0;
+
+	if (!runq_head != !runq_tail)
+		SCHED_BUG("run queue: head %p, tail %p", (void *)runq_head, (void *)runq_tail);
+	for (struct ik_thread *t = runq_head; t; t = t->run_next) {
+		if (t < &threads[1] || t >= &threads[nthreads] || t->state != T_RUNNABLE)
+			SCHED_BUG("run queue holds thread %s in state %d", t->name, (int)t->state);
+		if (++queued > nthreads)
+			SCHED_BUG("run queue has a cycle");
+		if (!t->run_next && t != runq_tail)
+			SCHED_BUG("run queue ends at %s, not at its tail", t->name);
+	}
+	if (sched_thread()->state != T_RUNNING || sched_thread()->run_next)
+		SCHED_BUG("scheduler thread in state %d", (int)sched_thread()->state);
+	for (unsigned i = 1; i < nthreads; i++) {
+		const struct ik_thread *t = &threads[i];
+
+		queued -= t->state == T_RUNNABLE;
+		running += t->state == T_RUNNING;
+		if (t->state == T_RUNNING && t != cur)
+			SCHED_BUG("thread %s running but not current", t->name);
+		if (t->state != T_RUNNABLE && t->run_next)
+			SCHED_BUG("thread %s in state %d keeps a run-queue link", t->name, (int)t->state);
+	}
+	if (queued != 0 || running != (cur != sched_thread()))
+		SCHED_BUG("run queue and states disagree (%u unaccounted, %u running)", queued, running);
 }
 
 bool ik_sched_has_ready(void)
@@ -104,6 +157,8 @@ unsigned ik_sched_run_ready(void)
 	 * next pass, so the scheduler looks at timers and rings in between. */
 	do {
 		t = runq_pop();
+		if (!t)
+			SCHED_BUG("run queue emptied before its tail %s ran", last->name);
 		t->state = T_RUNNING;
 		cur = t;
 		ik_switch(&sched->rsp, t->rsp);
@@ -174,7 +229,8 @@ struct ik_thread *ik_thread_create(void (*fn)(void *), void *arg, const char *na
 		t->data = NULL;
 		t->window = no_window;
 		t->timer = (struct ik_timer){ .fn = sleep_timeout };
-		t->state = T_RUNNABLE; /* taken; on no queue until started */
+		t->run_next = NULL; /* R2 holds already; a fresh slot must not depend on it */
+		t->state = T_CREATED;
 		return t;
 	}
 	return NULL;
@@ -193,9 +249,9 @@ void ik_thread_run_now(struct ik_thread *t)
 {
 	struct ik_thread *sched = sched_thread();
 
-	if (!ik_in_scheduler() || t->state != T_RUNNABLE || t->run_next || runq_tail == t)
-		ik_panic_at(IK_PANIC_BUG, __FILE__, __LINE__,
-			    "thread %s started at once from thread %s", t->name, cur->name);
+	if (!ik_in_scheduler() || t->state != T_CREATED)
+		SCHED_BUG("thread %s (state %d) started at once from thread %s", t->name, (int)t->state,
+			  cur->name);
 	t->state = T_RUNNING;
 	cur = t;
 	ik_switch(&sched->rsp, t->rsp);
