@@ -23,8 +23,8 @@ int ik_ioctl_plan(unsigned long cmd, uint32_t data_size, struct ik_ioctl_plan *p
 	if (size > data_size)
 		return -EINVAL;
 	plan->size = size;
-	plan->copy_in = (dir & IK_IOC_WRITE) != 0;
 	plan->copy_out = (dir & IK_IOC_READ) != 0;
+	plan->copy_in = (dir & IK_IOC_WRITE) != 0 || plan->copy_out; /* see marshal.h */
 	return 0;
 }
 
@@ -40,7 +40,7 @@ int ik_ioctl_plan_sized(unsigned long cmd, uint64_t size, int dir, uint32_t data
 	if ((dir & ~(IK_IOCTL_IN | IK_IOCTL_OUT)) || !dir || size == 0 || size > data_size)
 		return -EINVAL;
 	plan->size = (uint32_t)size;
-	plan->copy_in = (dir & IK_IOCTL_IN) != 0;
 	plan->copy_out = (dir & IK_IOCTL_OUT) != 0;
+	plan->copy_in = (dir & IK_IOCTL_IN) != 0 || plan->copy_out; /* see marshal.h */
 	return 0;
 }

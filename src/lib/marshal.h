@@ -9,7 +9,12 @@
 struct ik_ioctl_plan {
 	uint32_t cmd;  /* the command as the driver sees it (32 bits, like Linux's unsigned int) */
 	uint32_t size; /* bytes carried in the request's data buffer; 0: raw integer argument */
-	bool copy_in;  /* _IOC_WRITE: copy `size` bytes from the caller before the call */
+	/* Copy `size` bytes from the caller into the request's data buffer before the call: for
+	 * _IOC_WRITE, and for _IOC_READ too. The buffer is reused from call to call, so a driver
+	 * that fills only part of an _IOR argument (or none) would otherwise hand back bytes of an
+	 * earlier call; filled from the caller, the unwritten bytes come back unchanged, exactly
+	 * as with Linux's copy_to_user into the caller's own memory. */
+	bool copy_in;
 	bool copy_out; /* _IOC_READ: copy `size` bytes back to the caller after the call */
 };
 

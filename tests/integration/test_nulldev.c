@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* nulldev: write/read/llseek round trips of 64 KiB and of odd sizes; the NOP ioctl. */
+/* nulldev: write/read/llseek round trips of 64 KiB and of odd sizes; the NOP ioctl; an _IOR
+ * argument the driver leaves unwritten. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -104,6 +105,27 @@ static void test_nop_ioctl(void **state)
 	assert_int_equal(ik_close(h), 0);
 }
 
+/* An _IOR argument the driver leaves unwritten comes back as the caller passed it, never with
+ * bytes of an earlier call (the request's data buffer is reused: here, a write's secret). */
+static void test_unfilled_ior_returns_no_stale_bytes(void **state)
+{
+	unsigned char secret[NULLDEV_UNFILLED_SIZE], arg[NULLDEV_UNFILLED_SIZE], want[NULLDEV_UNFILLED_SIZE];
+
+	(void)state;
+	int h = ik_open("null0", O_RDWR);
+	assert_true(h >= 0);
+	memset(secret, 0xc5, sizeof(secret));
+	memset(want, 0x3a, sizeof(want));
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(ik_lseek(h, 0, SEEK_SET), 0);
+		assert_int_equal(ik_write(h, secret, sizeof(secret)), (ssize_t)sizeof(secret));
+		memcpy(arg, want, sizeof(arg));
+		assert_int_equal(ik_ioctl(h, NULLDEV_UNFILLED, arg), 0);
+		assert_memory_equal(arg, want, sizeof(arg));
+	}
+	assert_int_equal(ik_close(h), 0);
+}
+
 int main(int argc, char **argv)
 {
 	harness_init(argc, argv);
@@ -113,6 +135,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_odd_sizes),
 		cmocka_unit_test(test_read_past_end_is_short),
 		cmocka_unit_test(test_nop_ioctl),
+		cmocka_unit_test(test_unfilled_ior_returns_no_stale_bytes),
 	};
 	return cmocka_run_group_tests(tests, start, finish);
 }
