@@ -11,10 +11,9 @@ struct ik_command {
 
 int ik_cmd_run(int argc, char **argv);   /* run.c */
 int ik_cmd_bench(int argc, char **argv); /* bench.c */
-/* run_isolation.c: `ikernel run --isolation=process` (or no /dev/kvm) */
-#include <stdbool.h>
-bool ik_run_wants_process(int argc, char **argv);
-int ik_cmd_run_process(int argc, char **argv);
+/* run_isolation.c: `ikernel run --isolation=process` (or no /dev/kvm), options parsed */
+struct ik_run_opts;
+int ik_cmd_run_process(const struct ik_run_opts *o);
 int ik_cmd_up(int argc, char **argv);    /* up.c: the supervisor */
 int ik_cmd_ctl(int argc, char **argv);   /* ctl.c: status, logs, restart, stop, start, down */
 int ik_cmd_inject(int argc, char **argv); /* inject.c: fault injection */

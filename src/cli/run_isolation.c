@@ -8,8 +8,9 @@
  *            and no level was asked for; it says so on every start.
  *   inproc   the driver linked into the caller: a library-level baseline (ikernel bench); a
  *            separate `ikernel run` process cannot offer it.
- * The process level takes --name, --mem, --param, --spin-ns, --runtime-dir and --device: the
- * VM monitor's own device models, served by the monitor-lite (src/monitor/proc_devices.c).
+ * Options are parsed once for both levels (run_opts.c); the process level takes all but --user
+ * and --no-sandbox, its devices are the VM monitor's own models, served by the monitor-lite
+ * (src/monitor/proc_devices.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "devmodel.h"
 #include "ikernel/abi.h"
 #include "proc.h"
+#include "run_opts.h"
 
 static struct ik_proc *volatile running_proc;
 
@@ -33,35 +35,6 @@ static void on_signal(int sig)
 	(void)sig;
 	if (p)
 		ik_proc_stop(p); /* sets a flag and writes an eventfd: async-signal-safe */
-}
-
-/* The level asked for with --isolation[=]LEVEL, or NULL. */
-static const char *asked_level(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--isolation=", 12))
-			return argv[i] + 12;
-		if (!strcmp(argv[i], "--isolation") && i + 1 < argc)
-			return argv[i + 1];
-	}
-	return NULL;
-}
-
-bool ik_run_wants_process(int argc, char **argv)
-{
-	const char *lvl = asked_level(argc, argv);
-	int kvm;
-
-	if (lvl)
-		return strcmp(lvl, "vm") != 0;
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm >= 0) {
-		close(kvm);
-		return false;
-	}
-	fprintf(stderr, "ikernel: /dev/kvm cannot be opened (%s): falling back to " IK_PROC_ISOLATION_LABEL "\n",
-		strerror(errno));
-	return true;
 }
 
 /* build/drivers/nulldev.img -> build/drivers/nulldev.proc */
@@ -77,86 +50,29 @@ static int proc_path(const char *image, char *out, size_t len)
 	return access(out, X_OK) == 0 ? 0 : -errno;
 }
 
-static const char *devices[IK_MAX_DEVICES];
-
-static int parse(int argc, char **argv, struct ik_proc_config *cfg, char *params, size_t plen)
+int ik_cmd_run_process(const struct ik_run_opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strncmp(a, "--isolation=", 12))
-			continue;
-		if (a[0] != '-') {
-			cfg->exe_path = a;
-			continue;
-		}
-		if (!strcmp(a, "--no-sandbox"))
-			continue; /* a VM monitor's flag, without a value: the driver process is jailed anyway */
-		if (!v) {
-			fprintf(stderr, "ikernel run: option '%s' needs a value\n", a);
-			return 2;
-		}
-		i++;
-		if (!strcmp(a, "--isolation"))
-			continue;
-		if (!strcmp(a, "--name"))
-			cfg->name = v;
-		else if (!strcmp(a, "--mem"))
-			cfg->mem_size = strtoull(v, NULL, 0) << (strchr(v, 'M') ? 20 : 0);
-		else if (!strcmp(a, "--runtime-dir"))
-			cfg->runtime_dir = v;
-		else if (!strcmp(a, "--spin-ns"))
-			cfg->spin_ns = strtoull(v, NULL, 0);
-		else if (!strcmp(a, "--param")) {
-			size_t n = strlen(params);
-			snprintf(params + n, plen - n, "%s%s", n ? " " : "", v);
-			cfg->params = params;
-		} else if (!strcmp(a, "--device")) {
-			if (cfg->ndevices == IK_MAX_DEVICES) {
-				fprintf(stderr, "ikernel run: too many devices (at most %u)\n",
-					IK_MAX_DEVICES);
-				return 2;
-			}
-			devices[cfg->ndevices++] = v;
-			cfg->devices = devices;
-		} else if (!strcmp(a, "--hang-ms")) {
-			char *end;
-			unsigned long ms = strtoul(v, &end, 10);
-			if (*end || ms == 0 || ms > 3600000) {
-				fprintf(stderr, "ikernel run: --hang-ms wants 1..3600000, not '%s'\n", v);
-				return 2;
-			}
-			cfg->hang_ms = (unsigned)ms;
-		} else if (!strcmp(a, "--recovery")) {
-			cfg->recovery = v; /* clients parse it; the supervisor checked it */
-		} else if (strcmp(a, "--user")) {
-			fprintf(stderr, "ikernel run: unknown option '%s'\n", a);
-			return 2;
-		}
-	}
-	return cfg->exe_path ? 0 : 2;
-}
-
-int ik_cmd_run_process(int argc, char **argv)
-{
-	const char *lvl = asked_level(argc, argv);
-	static char params[IK_PARAMS_MAX], exe[4096];
-	struct ik_proc_config cfg = {.spin_ns = (uint64_t)-1, .serve = true, .cpu = -1};
+	static char exe[4096];
+	struct ik_proc_config cfg = {
+		.name = o->name,
+		.mem_size = o->mem_size,
+		.params = o->params,
+		.runtime_dir = o->runtime_dir,
+		.serve = true,
+		.spin_ns = o->spin_ns,
+		.cpu = -1,
+		.hang_ms = o->hang_ms,
+		.recovery = o->recovery, /* clients parse it; the supervisor checked it */
+		.devices = o->devices,
+		.ndevices = o->ndevices,
+	};
 	struct ik_vm_result res;
 	struct ik_proc *p;
 	char err[1024] = "";
 	int r;
 
-	if (lvl && strcmp(lvl, "process")) {
-		fprintf(stderr, "ikernel run: --isolation=%s: %s\n", lvl,
-			!strcmp(lvl, "inproc") ? "inproc links the driver into its caller; only "
-						 "`ikernel bench` offers it" : "levels are vm, process, inproc");
-		return 2;
-	}
-	if ((r = parse(argc, argv, &cfg, params, sizeof(params))))
-		return r;
-	if ((r = proc_path(cfg.exe_path, exe, sizeof(exe)))) {
-		fprintf(stderr, "ikernel run: no process build of %s (%s: %s)\n", cfg.exe_path, exe, strerror(-r));
+	if ((r = proc_path(o->image, exe, sizeof(exe)))) {
+		fprintf(stderr, "ikernel run: no process build of %s (%s: %s)\n", o->image, exe, strerror(-r));
 		return 2;
 	}
 	cfg.exe_path = exe;

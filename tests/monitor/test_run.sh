@@ -27,6 +27,24 @@ expect 2 "cannot open" -- "$tmp/missing.img"
 expect 2 "bad memory size '12Q'" -- "$hello" --mem 12Q
 expect 2 "must be a multiple of 2 MiB" -- "$hello" --mem 3M
 expect 2 "unknown device model 'floppy'" -- "$hello" --device floppy
+# One parser for every level (src/cli/run_opts.c): --opt=value like --opt value, every value
+# checked, options of one level refused at the other, never silently dropped.
+expect 2 "memory size '1G' must be a multiple of 2 MiB in 2M..256M" -- "$hello" --isolation=process --mem=1G
+expect 2 "memory size '1G' must be a multiple of 2 MiB in 2M..256M" -- "$hello" --mem 1G
+expect 2 "bad --spin-ns value 'x'" -- "$hello" --isolation process --spin-ns x
+expect 2 "bad --spin-ns value '-1'" -- "$hello" --spin-ns=-1
+expect 2 "bad --hang-ms value '0'" -- "$hello" --isolation=process --hang-ms=0
+expect 2 "--user is for isolation=vm" -- "$hello" --isolation=process --user nobody
+expect 2 "--no-sandbox is for isolation=vm" -- "$hello" --isolation=process --no-sandbox
+expect 2 "option '--mem' needs a value" -- "$hello" --mem
+expect 2 "unknown isolation level 'container'" -- "$hello" --isolation=container
+expect 2 "only \`ikernel bench\` offers it" -- "$hello" --isolation=inproc
+expect 2 "bad module parameter 'novalue'" -- "$hello" --param=novalue
+expect 2 "module parameters too long" -- "$hello" --isolation=process --param "k=$(printf 'v%.0s' $(seq 600))"
+expect 2 "module parameters too long" -- "$hello" --param "k=$(printf 'v%.0s' $(seq 600))"
+expect 2 "more than one image given" -- "$hello" "$hello"
+expect 2 "too many devices" -- "$hello" $(for i in $(seq 0 16); do echo --device=testdev@$((0x500 + 8 * i)); done)
+expect 0 "models: parport, testdev" -- -h
 
 [ -w /dev/kvm ] || { echo "no /dev/kvm: skipping the rest"; exit 77; }
 

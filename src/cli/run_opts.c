@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ikernel run` options, parsed once with getopt_long for both isolation levels (`--opt value`
+ * and `--opt=value` alike), every value checked here: run.c and run_isolation.c only map the
+ * result onto their monitor's configuration.
+ */
+#include "run_opts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devmodel.h"
+#include "ikernel/control.h" /* IK_INJECT_SPEC_MAX */
+#include "monitor.h" /* ik_parse_size */
+#include "proc.h"    /* IK_PROC_ISOLATION_LABEL */
+
+void ik_run_usage(FILE *out)
+{
+	char models[256];
+
+	ik_devmodel_list(models, sizeof(models)); /* from the registry: adding a model adds it here */
+	fprintf(out,
+		"usage: ikernel run IMAGE [OPTIONS]\n\n"
+		"Run the driver image IMAGE in its own VM in the foreground and serve its device nodes\n"
+		"to clients. Ctrl-C (SIGINT) or SIGTERM stops it.\n\n"
+		"options (--opt VALUE and --opt=VALUE alike):\n"
+		"  --mem SIZE            guest memory, multiple of 2M, 2M..256M (K/M/G suffixes; default 4M)\n"
+		"  --name NAME           driver name (default: IMAGE's file name without extension)\n"
+		"  --device MODEL[@PORT][,KEY=VALUE...]\n"
+		"                        grant a device model, e.g. parport@0x378 or\n"
+		"                        cmos@0x70,file=nvram.bin (repeatable, at most 16;\n"
+		"                        options: docs/DRIVERS.md)\n"
+		"                        models: %s\n"
+		"  --param K=V           module parameter (repeatable)\n"
+		"  --spin-ns N           guest idle spin before sleeping, 0..10000000000 (default 50000)\n"
+		"  --hang-ms N           no progress for N ms ends the VM as hung, 1..3600000 (default 1000)\n"
+		"  --recovery SPEC       recovery policy for clients (ikernel(1), RECOVERY), e.g.\n"
+		"                        'policy=transparent state=ioctl:0x40044c02 idem=read'\n"
+		"  --runtime-dir DIR     rendezvous directory (default $IKERNEL_RUNTIME_DIR or /run/ikernel)\n"
+		"  --user USER           isolation=vm, started as root: run the VM monitor as USER (the\n"
+		"                        runtime directory must be writable by USER)\n"
+		"  --no-sandbox          isolation=vm: no seccomp filter, capabilities kept (debugging only)\n"
+		"  --isolation LEVEL     vm (default) or process: the same driver as a jailed Linux\n"
+		"                        process (IMAGE.proc), WEAKER isolation; the fallback without\n"
+		"                        /dev/kvm\n"
+		"  -h, --help            this text\n\n"
+		"exit status: 0 clean stop or exit 0; 1 crash, panic, hang, violation or failure;\n"
+		"2 usage or image error\n", models);
+}
+
+__attribute__((format(printf, 1, 2))) static int bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ikernel run: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'ikernel run --help')\n");
+	return 2;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	if (!*s || *s == '-')
+		return -EINVAL;
+	*out = strtoull(s, &end, 0);
+	return (*end || errno || *out > max) ? -EINVAL : 0;
+}
+
+static int add_param(struct ik_run_opts *o, const char *val)
+{
+	size_t len = strlen(o->params_buf);
+
+	if (!strchr(val, '=') || val[0] == '=' || strchr(val, ' '))
+		return bad("bad module parameter '%s' (expected K=V without spaces)", val);
+	if (len + strlen(val) + 2 > sizeof(o->params_buf))
+		return bad("module parameters too long at '%s' (at most %u bytes in all)", val,
+			   IK_PARAMS_MAX - 1);
+	snprintf(o->params_buf + len, sizeof(o->params_buf) - len, "%s%s", len ? " " : "", val);
+	o->params = o->params_buf;
+	return 0;
+}
+
+enum { OPT_MEM = 256, OPT_NAME, OPT_DEVICE, OPT_PARAM, OPT_SPIN, OPT_HANG, OPT_RECOVERY,
+       OPT_RTDIR, OPT_USER, OPT_NOSANDBOX, OPT_ISOLATION };
+
+static const struct option longopts[] = {
+	{"mem", required_argument, NULL, OPT_MEM},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"device", required_argument, NULL, OPT_DEVICE},
+	{"param", required_argument, NULL, OPT_PARAM},
+	{"spin-ns", required_argument, NULL, OPT_SPIN},
+	{"hang-ms", required_argument, NULL, OPT_HANG},
+	{"recovery", required_argument, NULL, OPT_RECOVERY},
+	{"runtime-dir", required_argument, NULL, OPT_RTDIR},
+	{"user", required_argument, NULL, OPT_USER},
+	{"no-sandbox", no_argument, NULL, OPT_NOSANDBOX},
+	{"isolation", required_argument, NULL, OPT_ISOLATION},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_option(struct ik_run_opts *o, int c, const char *v)
+{
+	uint64_t n;
+
+	switch (c) {
+	case OPT_MEM:
+		if (ik_parse_size(v, &n))
+			return bad("bad memory size '%s' (e.g. 4M or 64M)", v);
+		if (n < IK_MEM_MIN || n > IK_MEM_MAX || n % IK_MEM_MIN)
+			return bad("memory size '%s' must be a multiple of 2 MiB in 2M..256M", v);
+		o->mem_size = n;
+		return 0;
+	case OPT_NAME:
+		o->name = v;
+		return 0;
+	case OPT_DEVICE:
+		if (o->ndevices >= IK_RUN_MAX_DEVICES)
+			return bad("too many devices at '%s' (at most %u)", v, IK_RUN_MAX_DEVICES);
+		o->devices[o->ndevices++] = v;
+		return 0;
+	case OPT_PARAM:
+		return add_param(o, v);
+	case OPT_SPIN: /* 10 s: far beyond any useful spin, far below the "default" marker */
+		if (parse_u64(v, 10000000000ull, &n))
+			return bad("bad --spin-ns value '%s' (0..10000000000)", v);
+		o->spin_ns = n;
+		return 0;
+	case OPT_HANG:
+		if (parse_u64(v, 3600000, &n) || n == 0)
+			return bad("bad --hang-ms value '%s' (1..3600000)", v);
+		o->hang_ms = (unsigned)n;
+		return 0;
+	case OPT_RECOVERY:
+		if (strlen(v) >= IK_INJECT_SPEC_MAX)
+			return bad("recovery spec too long: '%s' (at most %u bytes)", v, IK_INJECT_SPEC_MAX - 1);
+		o->recovery = v; /* clients parse it; the supervisor checked it */
+		return 0;
+	case OPT_RTDIR:
+		o->runtime_dir = v;
+		return 0;
+	case OPT_USER:
+		o->user = v;
+		return 0;
+	case OPT_NOSANDBOX:
+		o->no_sandbox = true;
+		return 0;
+	case OPT_ISOLATION:
+		if (!strcmp(v, "vm"))
+			o->level = IK_RUN_LEVEL_VM;
+		else if (!strcmp(v, "process"))
+			o->level = IK_RUN_LEVEL_PROCESS;
+		else if (!strcmp(v, "inproc"))
+			return bad("--isolation=inproc links the driver into its caller; only `ikernel "
+				   "bench` offers it");
+		else
+			return bad("unknown isolation level '%s' (vm or process)", v);
+		return 0;
+	default:
+		return bad("option %d not handled", c); /* a longopts entry without a case */
+	}
+}
+
+int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv)
+{
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->spin_ns = (uint64_t)-1;
+	opterr = 0; /* our own messages, which name the command */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			ik_run_usage(stdout);
+			return 1;
+		}
+		if (c == '?')
+			return bad("unknown option '%s'", argv[optind - 1]);
+		if (c == ':')
+			return bad("option '%s' needs a value", argv[optind - 1]);
+		if ((r = take_option(o, c, optarg)))
+			return r;
+	}
+	for (; optind < argc; optind++) {
+		if (o->image)
+			return bad("more than one image given ('%s' after '%s')", argv[optind], o->image);
+		o->image = argv[optind];
+	}
+	if (!o->image)
+		return bad("no image given");
+	if (o->level == IK_RUN_LEVEL_PROCESS && o->user)
+		return bad("--user is for isolation=vm: at isolation=process the driver always runs "
+			   "as uid 65534 and the monitor stays who started it");
+	if (o->level == IK_RUN_LEVEL_PROCESS && o->no_sandbox)
+		return bad("--no-sandbox is for isolation=vm: a process driver is always jailed");
+	return 0;
+}
+
+enum ik_run_level ik_run_level_resolve(const struct ik_run_opts *o)
+{
+	int kvm;
+
+	if (o->level != IK_RUN_LEVEL_AUTO)
+		return o->level;
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm >= 0) {
+		close(kvm);
+		return IK_RUN_LEVEL_VM;
+	}
+	fprintf(stderr, "ikernel: /dev/kvm cannot be opened (%s): falling back to " IK_PROC_ISOLATION_LABEL "\n",
+		strerror(errno));
+	return IK_RUN_LEVEL_PROCESS;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* `ikernel run` options: one parser (getopt_long) for every isolation level. */
+#ifndef IKERNEL_RUN_OPTS_H
+#define IKERNEL_RUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ikernel/abi.h"
+
+#define IK_RUN_MAX_DEVICES 16u
+
+enum ik_run_level {
+	IK_RUN_LEVEL_AUTO = 0, /* not asked: vm, or process when /dev/kvm cannot be opened */
+	IK_RUN_LEVEL_VM,
+	IK_RUN_LEVEL_PROCESS,
+};
+
+struct ik_run_opts {
+	const char *image;
+	const char *name;        /* NULL: the image's file name without extension */
+	uint64_t mem_size;       /* 0: default */
+	const char *params;      /* "k=v k=v", or NULL */
+	const char *devices[IK_RUN_MAX_DEVICES];
+	size_t ndevices;
+	uint64_t spin_ns;        /* (uint64_t)-1: default */
+	unsigned hang_ms;        /* 0: default */
+	const char *recovery;    /* NULL: none */
+	const char *runtime_dir; /* NULL: $IKERNEL_RUNTIME_DIR or /run/ikernel */
+	const char *user;        /* NULL: stay who we are */
+	bool no_sandbox;
+	enum ik_run_level level;
+	char params_buf[IK_PARAMS_MAX];
+};
+
+/* Parse argv (argv[0] = "run"). Returns 0, 1 when --help was printed (exit 0), or 2 after a
+ * message on stderr naming the bad option (a usage error). Checks every value; what applies
+ * to one level only is refused at the other. */
+int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv);
+
+void ik_run_usage(FILE *out);
+
+/* The level to run at: the one asked for, else vm, or process (said on stderr) without a
+ * usable /dev/kvm. */
+enum ik_run_level ik_run_level_resolve(const struct ik_run_opts *o);
+
+#endif
