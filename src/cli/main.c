@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ikernel/abi.h"
 
 static const struct ik_command commands[] = {
 	{"run", "run one driver VM in the foreground and serve its clients", ik_cmd_run},
@@ -25,7 +26,7 @@ static void usage(FILE *out)
 		     "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'ikernel COMMAND --help' describes a command.\n");
+	fprintf(out, "\n'ikernel COMMAND --help' describes a command; 'ikernel --version' the build.\n");
 }
 
 int main(int argc, char **argv)
@@ -36,6 +37,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("ikernel %s (driver ABI %u)\n", IK_VERSION, IK_ABI_VERSION);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

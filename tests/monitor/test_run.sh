@@ -45,6 +45,12 @@ expect 2 "module parameters too long" -- "$hello" --param "k=$(printf 'v%.0s' $(
 expect 2 "more than one image given" -- "$hello" "$hello"
 expect 2 "too many devices" -- "$hello" $(for i in $(seq 0 16); do echo --device=testdev@$((0x500 + 8 * i)); done)
 expect 0 "models: parport, testdev" -- -h
+"$ik" --version | grep -qE '^ikernel [0-9]+\.[0-9]+\.[0-9]+ \(driver ABI [0-9]+\)$' || fail "ikernel --version"
+for c in run bench up status logs restart stop start down inject; do
+	"$ik" "$c" --help >"$tmp/out" 2>&1 || fail "ikernel $c --help exited $?"
+	grep -q "usage" "$tmp/out" || fail "ikernel $c --help prints no usage"
+done
+echo "ok: --version, --help of every command"
 
 [ -w /dev/kvm ] || { echo "no /dev/kvm: skipping the rest"; exit 77; }
 
