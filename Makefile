@@ -6,7 +6,7 @@ BUILD_ASAN ?= build-asan
 DEB_PKGS   := gcc make meson ninja-build pkg-config libcmocka-dev libinih-dev libseccomp-dev \
               libfuse3-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev
 
-.PHONY: all deps build build-asan linux-drivers test demo bench campaign clean format fuzz fuzz-smoke
+.PHONY: all deps build build-asan linux-drivers test demo bench campaign soak clean format fuzz fuzz-smoke
 
 all: build
 
@@ -54,6 +54,17 @@ campaign: build
 	ninja -C $(BUILD) linux-drivers
 	python3 tools/campaign.py $(BUILD) --faults 10000 --report docs/RELIABILITY.md \
 		--plot docs/reliability.png --json $(BUILD)/campaign.json
+
+# The soak test (tools/soak.py): SOAK_SECONDS (default 600) of many concurrent checking clients
+# (C through libikernel and through the device files, Python through the device files) on every
+# shipped driver, the Linux nvram and wdt included, with faults injected and drivers restarted on
+# a schedule; writes the soak section of docs/RELIABILITY.md and docs/soak.png. `make test` runs
+# it for 60 s.
+SOAK_SECONDS ?= 600
+soak: build
+	ninja -C $(BUILD) linux-drivers
+	python3 tools/soak.py $(BUILD) --seconds $(SOAK_SECONDS) --report docs/RELIABILITY.md \
+		--plot docs/soak.png --json $(BUILD)/soak.json
 
 # docs/PERFORMANCE.md and docs/perf/*.png from one `ikernel bench all` run (several minutes).
 bench: build
