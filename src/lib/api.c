@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "drvstate.h"
 #include "engine.h"
 #include "handles.h"
 #include "ikernel/ikernel.h"
@@ -19,6 +20,14 @@ int ik_open(const char *name, int flags)
 	if (!ik_node_name_valid(name))
 		return -EINVAL;
 	int err = ik_conn_get(name, &c, &node);
+	if (err == -ENOENT) {
+		/* No link (or the driver lacks the node): a node a live supervisor declares is only
+		 * without its driver right now (ENXIO, as the device file says), else unknown. */
+		struct ik_drvstate st;
+		ik_drvstate_get(name, true, &st);
+		if (st.kind != IK_DS_UNKNOWN)
+			err = -ENXIO;
+	}
 	if (err)
 		return err;
 	struct ik_call call = {.op = IK_OP_OPEN, .node = node, .arg = (uint32_t)flags};
@@ -48,8 +57,8 @@ int ik_close(int h)
 		return err;
 	struct ik_call call = {.op = IK_OP_RELEASE, .fh = ref.fh};
 	int64_t r = ik_call(ref.conn, &call);
-	/* Under transparent recovery the file of a dead driver is simply gone: closing it works. */
-	if (r == -EIO && ik_conn_is_dead(ref.conn) && ref.conn->policy.transparent)
+	/* The file of a dead driver is simply gone (and the handle with it): closing it works. */
+	if (r == -EIO && ik_conn_is_dead(ref.conn))
 		r = 0;
 	ik_handle_ref_put(&ref); /* the handle's references: the last one closes the connection */
 	return r < 0 ? (int)r : 0;

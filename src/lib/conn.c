@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "drvstate.h"
 #include "names.h"
 #include "welcome.h"
 
@@ -140,6 +142,7 @@ static int conn_new(const char *key, struct ik_conn **out)
 		conn_free(c);
 		return err;
 	}
+	ik_down_clear(key); /* reached again: whatever episode of its downtime we knew is over */
 	c->refs = 1;
 	*out = c;
 	return 0;
@@ -153,8 +156,13 @@ int ik_conn_get(const char *name, struct ik_conn **out, uint16_t *node)
 	if (err)
 		return err;
 	/* nodes/N is a link to D.sock: the resolved path names the driver. */
-	if (realpath(path, key) == NULL)
-		return (errno == ENOENT || errno == ENOTDIR) ? -ENOENT : -errno;
+	if (realpath(path, key) == NULL) {
+		struct stat st;
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -errno;
+		/* A link left behind by a monitor that is gone names a node with no driver. */
+		return lstat(path, &st) == 0 ? -ENXIO : -ENOENT;
+	}
 
 	pthread_mutex_lock(&cache_lock);
 	struct ik_conn *c = cache_find_locked(key);

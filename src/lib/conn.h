@@ -36,7 +36,8 @@ struct ik_conn {
 };
 
 /* A referenced connection serving node `name` and its node id; connects when no live one
- * exists. Returns 0, -ENOENT (no such node or driver not running), -EIO, ... */
+ * exists. Returns 0, -ENOENT (no node link, or the driver has no such node), -ENXIO (a link,
+ * but no driver behind it: gone, ending, not ready yet), or a handshake error (handshake.c). */
 int ik_conn_get(const char *name, struct ik_conn **out, uint16_t *node);
 void ik_conn_ref(struct ik_conn *c);
 void ik_conn_put(struct ik_conn *c);

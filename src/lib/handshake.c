@@ -31,7 +31,7 @@ static int connect_socket(const char *path)
 		int err = errno;
 		close(fd);
 		/* No socket, or nobody listening (a stale node of a stopped driver). */
-		return (err == ECONNREFUSED || err == ENOENT || err == ENOTDIR) ? -ENOENT : -err;
+		return (err == ECONNREFUSED || err == ENOENT || err == ENOTDIR) ? -ENXIO : -err;
 	}
 	/* A trusted monitor answers at once; a wedged one must not hang ik_open forever. */
 	struct timeval tv = {.tv_sec = IK_HANDSHAKE_TIMEOUT_S};
@@ -46,7 +46,7 @@ static int send_hello(int fd)
 	ssize_t n = send(fd, &hello, sizeof(hello), MSG_NOSIGNAL);
 
 	if (n < 0)
-		return (errno == EPIPE || errno == ECONNRESET) ? -ENOENT : -errno; /* driver ending */
+		return (errno == EPIPE || errno == ECONNRESET) ? -ENXIO : -errno; /* driver ending */
 	return n == (ssize_t)sizeof(hello) ? 0 : -EPROTO;
 }
 
@@ -98,7 +98,7 @@ static int recv_welcome(int fd, struct ik_ctl_welcome *w, int fds[IK_WELCOME_FDS
 		int err = errno;
 		snprintf(why, whylen, "no welcome from the monitor: %s", strerror(err));
 		if (err == ECONNRESET)
-			return -ENOENT; /* the driver is ending */
+			return -ENXIO; /* the driver is ending */
 		return err == EAGAIN ? -ETIMEDOUT : -err;
 	}
 	int count = take_fds(&msg, got, IK_FDS_ROOM);
@@ -172,12 +172,14 @@ int ik_conn_handshake(struct ik_conn *c, const char *path)
 	if (n < 0)
 		return n;
 	if (n == 0)
-		return -ENOENT; /* the monitor hung up: its driver is ending */
+		return -ENXIO; /* the monitor hung up: its driver is ending */
 	err = ik_welcome_check(&c->welcome, (size_t)n, why, sizeof(why));
 	if (err) {
 		if (c->welcome.status == 0)
 			close_fds(fds, IK_WELCOME_FDS);
-		return err;
+		/* A monitor refuses with -EPIPE while its driver is not ready yet or has ended: no
+		 * driver to reach right now, like a node whose link has gone (ikernel.h). */
+		return err == -EPIPE ? -ENXIO : err;
 	}
 	c->kick_fd = fds[1];
 	c->done_fd = fds[2];

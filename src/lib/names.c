@@ -22,14 +22,23 @@ bool ik_node_name_valid(const char *name)
 	return true;
 }
 
-int ik_node_path(const char *name, char *out, size_t outlen)
+static const char *runtime_dir(void)
 {
 	const char *dir = getenv(IK_RUNTIME_DIR_ENV);
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = IK_RUNTIME_DIR_DEFAULT;
-	int n = snprintf(out, outlen, "%s/nodes/%s", dir, name);
-	if (n < 0 || (size_t)n >= outlen)
-		return -ENAMETOOLONG;
-	return 0;
+	return dir == NULL || dir[0] == '\0' ? IK_RUNTIME_DIR_DEFAULT : dir;
+}
+
+int ik_runtime_path(const char *leaf, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/%s", runtime_dir(), leaf);
+
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
+}
+
+int ik_node_path(const char *name, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/nodes/%s", runtime_dir(), name);
+
+	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
 }

@@ -13,4 +13,7 @@ bool ik_node_name_valid(const char *name);
  * Returns 0 or -ENAMETOOLONG. */
 int ik_node_path(const char *name, char *out, size_t outlen);
 
+/* "$IKERNEL_RUNTIME_DIR/<leaf>" into out. 0 or -ENAMETOOLONG. */
+int ik_runtime_path(const char *leaf, char *out, size_t outlen);
+
 #endif

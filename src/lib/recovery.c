@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "drvstate.h"
 #include "engine.h"
 #include "handles.h"
 
@@ -309,11 +310,17 @@ static void sleep_ns(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Move the handle (and ref) from its dead connection to a new file on the restarted driver. */
+/*
+ * Move the handle (and ref) from its dead connection to a new file on the restarted driver.
+ * Waits for the driver while it may come back, and no longer than the driver's down episode
+ * allows (drvstate.h: every file of the driver shares one wait of recovery_wait, so a file
+ * that waited once, or calls queued behind one that waited, fail at once after one attempt);
+ * not at all when the supervisor says the driver is stopped or failed.
+ */
 static int recover(int h, struct ik_handle_ref *ref)
 {
 	struct ik_rec *r = ref->rec;
-	uint64_t start = now_ns(), deadline = start + (uint64_t)ref->conn->policy.wait_ms * 1000000ull;
+	uint64_t start = now_ns();
 	int err;
 
 	pthread_mutex_lock(&r->recover_lock);
@@ -326,12 +333,14 @@ static int recover(int h, struct ik_handle_ref *ref)
 		pthread_mutex_unlock(&r->recover_lock);
 		return -EBADF; /* closed meanwhile */
 	}
+	struct ik_conn *dead = ref->conn; /* its driver, socket path and wait (ref holds it) */
 	for (uint64_t pause = IK_REC_RETRY_FAST_NS;;) {
 		struct ik_conn *nc = NULL;
 		uint32_t fh = 0;
 
 		err = reopen(r, &nc, &fh);
 		if (err == 0) {
+			ik_down_clear(dead->key);
 			err = ik_handle_replace(h, r, nc, fh, ref);
 			if (err) { /* closed meanwhile: drop the new file */
 				struct ik_call rel = {.op = IK_OP_RELEASE, .fh = fh};
@@ -340,10 +349,22 @@ static int recover(int h, struct ik_handle_ref *ref)
 			}
 			break;
 		}
-		if (err == -EINVAL || err == -EBADF || now_ns() >= deadline)
+		if (err == -EINVAL || err == -EBADF)
 			break;
-		sleep_ns(pause);
-		if (now_ns() - start >= IK_REC_RETRY_FAST_FOR_NS)
+		/* Not reachable: is it coming back at all? (Only now: never on a normal call, and
+		 * never against a driver we could reach.) */
+		struct ik_drvstate st;
+		ik_drvstate_get(dead->driver, false, &st);
+		if (st.kind == IK_DS_DOWN) {
+			err = -EIO;
+			break;
+		}
+		uint64_t now = now_ns();
+		uint64_t deadline = ik_down_deadline(dead->key, dead->policy.wait_ms, &st, now);
+		if (now >= deadline)
+			break;
+		sleep_ns(pause < deadline - now ? pause : deadline - now);
+		if (now - start >= IK_REC_RETRY_FAST_FOR_NS)
 			pause = pause * 2 < IK_REC_RETRY_MAX_NS ? pause * 2 : IK_REC_RETRY_MAX_NS;
 	}
 	pthread_mutex_unlock(&r->recover_lock);

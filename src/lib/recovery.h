@@ -12,8 +12,12 @@
  * the handle's own) and the state-setting calls: the last argument of each state ioctl, and
  * the last write (write:last) or every byte written (write:all). When the driver VM dies and
  * the policy is transparent, the next call on the handle (or the call in flight) waits for the
- * restarted driver (up to `wait` ms), opens the node again, replays the record and swaps the
- * new file in. The call that saw the death is re-issued when the driver never took it (the
+ * restarted driver, opens the node again, replays the record and swaps the new file in. It
+ * waits at most `wait` ms from when this process first found the driver unreachable (one wait
+ * per down episode, shared by all files of the driver: drvstate.h), and not at all when the
+ * supervisor says the driver is stopped or failed; then the call fails with -EIO, and so does
+ * each later one at once, after one attempt to reach the driver (which recovers the file as
+ * soon as the driver is back). The call that saw the death is re-issued when the driver never took it (the
  * dead channel's SQ is the in-flight record: entries past its sq_head were never seen) or when
  * the policy marks it idempotent; otherwise it fails with -EIO and the handle still recovers.
  */

@@ -46,6 +46,8 @@ static void set_state(struct drv *d, enum drv_state s)
 	d->state = s;
 	pthread_cond_broadcast(&super.changed);
 	pthread_mutex_unlock(&super.lock);
+	/* Clients waiting for a driver that is not coming back stop waiting (drivers.state). */
+	rtdir_publish_state();
 }
 
 /* ---- starting ---------------------------------------------------------------------------- */
@@ -200,6 +202,7 @@ static void check_ready(struct drv *d, uint64_t now)
 {
 	if (drv_ready(d)) {
 		d->ready_ns = now;
+		d->ready_runs++;
 		drv_note(d, "ready after %.1f ms", (double)(now - d->started_ns) / 1e6);
 		set_state(d, DRV_RUNNING);
 		return;
@@ -213,6 +216,7 @@ static void check_ready(struct drv *d, uint64_t now)
 				    "declares (%s): opening a missing one gives ENXIO", d->m.source);
 		d->not_ready_warned = true;
 		d->ready_ns = now;
+		d->ready_runs++;
 		set_state(d, DRV_RUNNING);
 		return;
 	}
@@ -477,6 +481,8 @@ void drv_request_stop(struct drv *d, bool restart_after)
 			kill(d->pid, SIGTERM);
 			d->kill_at_ns = super_now_ns() + (uint64_t)STOP_GRACE_MS * 1000000ull;
 			set_state(d, DRV_STOPPING);
+		} else {
+			rtdir_publish_state(); /* a stop turned into a restart, or back */
 		}
 		return;
 	}

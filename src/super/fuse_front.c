@@ -10,13 +10,22 @@
  *   ioctl    -> ik_ioctl; FUSE's restricted ioctls give size and direction from _IOC bits,
  *               exactly the marshalling libikernel does
  *   poll     -> ik_poll(timeout 0) for the answer, then a waiter thread per file sleeping in
- *               ik_poll(-1) that sends the poll notification when the driver reports readiness
+ *               ik_poll(-1) that sends the poll notification when the driver reports readiness;
+ *               a file of a dead driver (EIO) polls POLLERR|POLLHUP
  *   release  -> ik_close
  * A request the caller interrupts (a signal) is cancelled in the driver VM (ik_cancel ->
  * IK_OP_CANCEL) and answers EINTR. Each open file is its own file in the driver (its own
  * private_data), whatever process holds it. After a driver crash, calls on files opened
- * before fail with EIO (libikernel marks their connection dead); a new open reaches the
- * restarted driver.
+ * before fail with EIO (libikernel marks their connection dead) or, under transparent
+ * recovery, wait for the restarted driver; a new open reaches the restarted driver.
+ *
+ * A driver that is down answers at once: libikernel fails a call on a file of a stopped or
+ * failed driver without waiting (the supervisor publishes the states it reads, drivers.state),
+ * and waits for a restarting one once per down episode, not once per call. That matters here
+ * more than anywhere: a device file has size 0, so every write is past its end, for which the
+ * kernel takes the inode lock (direct I/O or not; FOPEN_PARALLEL_DIRECT_WRITES, which libfuse
+ * 3.14 cannot set anyway, does not lift it for such writes): the writers of one device file
+ * queue one behind another, and each one's wait would add up.
  *
  * Our own worker pool rather than fuse_session_loop_mt: it grows while every worker is busy
  * (blocked reads must never starve an interrupt or another driver) and stops on an eventfd.
@@ -486,7 +495,12 @@ static void ff_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
 	if (r < 0) {
 		if (ph)
 			fuse_pollhandle_destroy(ph);
-		fuse_reply_err(req, -r);
+		/* A file whose driver is gone (the call would fail with EIO): hung up, with an error
+		 * the next read or write reports. An error reply would say only POLLERR. */
+		if (r == -EIO)
+			fuse_reply_poll(req, POLLERR | POLLHUP);
+		else
+			fuse_reply_err(req, -r);
 		return;
 	}
 	if (ph && r == 0)

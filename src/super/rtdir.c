@@ -7,6 +7,7 @@
  *   dev/              the FUSE mount: the device files
  *   logs/NAME.log     each driver's log
  *   NAME.sock, nodes/ the monitors' rendezvous (control.h)
+ *   drivers.state     each driver's state, for libikernel (src/lib/drvstate.h)
  * A supervisor that was killed leaves its FUSE mount behind ("Transport endpoint is not
  * connected"): the next one detaches it before mounting.
  */
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "drvstate.h"
 #include "super.h"
 
 static int lock_fd = -1;
@@ -131,12 +133,60 @@ int rtdir_prepare(char *err, size_t errlen)
 	return 0;
 }
 
+/* The state word clients see: a stop on the way to `ikernel restart` is a restart. */
+static const char *published_state(const struct drv *d)
+{
+	if (d->state == DRV_STOPPING && d->restart_after_stop && !super.shutting_down)
+		return "restarting";
+	return drv_state_name(d->state);
+}
+
+void rtdir_publish_state(void)
+{
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 40];
+	static char text[SUPER_MAX_DRIVERS * (IK_NAME_MAX + 48 + IKM_MAX_NODES * IK_NAME_MAX) + 64];
+	size_t used = 0;
+
+	if (lock_fd < 0)
+		return; /* not our runtime directory (the bench's front end) */
+#define PUT(...) do { \
+		int n_ = snprintf(text + used, sizeof(text) - used, __VA_ARGS__); \
+		if (n_ > 0) used = used + (size_t)n_ < sizeof(text) ? used + (size_t)n_ : sizeof(text) - 1; \
+	} while (0)
+	PUT("%s %d %d\n", IK_DRVSTATE_MAGIC, IK_DRVSTATE_VERSION, (int)getpid());
+	for (unsigned i = 0; i < super.ndrivers; i++) {
+		const struct drv *d = &super.drivers[i];
+		PUT("%s %s %u ", d->m.name, published_state(d), d->ready_runs);
+		for (unsigned n = 0; n < d->m.nnodes; n++)
+			PUT("%s%s", n ? "," : "", d->m.nodes[n].name);
+		PUT("\n");
+	}
+#undef PUT
+	snprintf(path, sizeof(path), "%s/%s", super.runtime_dir, IK_DRVSTATE_FILE);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		super_msg("cannot write %s: %s", tmp, strerror(errno));
+		return;
+	}
+	fchmod(fd, 0644); /* whatever the umask: every client reads it */
+	bool ok = write(fd, text, used) == (ssize_t)used;
+	close(fd);
+	/* Replaced as a whole: a reader sees the old state or the new one, never half of each. */
+	if (!ok || rename(tmp, path) < 0) {
+		super_msg("cannot publish the driver states in %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
 void rtdir_cleanup(void)
 {
 	char path[PATH_MAX + 32];
 
 	if (lock_fd < 0)
 		return; /* not ours: another supervisor's files stay */
+	snprintf(path, sizeof(path), "%s/%s", super.runtime_dir, IK_DRVSTATE_FILE);
+	unlink(path); /* nothing is coming back: clients of the drivers waited no longer anyway */
 	snprintf(path, sizeof(path), "%s/supervisor.pid", super.runtime_dir);
 	unlink(path);
 	rmdir(super.dev_dir); /* only if empty: never anything else's */

@@ -409,6 +409,7 @@ static int start_all(void)
 		if (drv_start(d) < 0)
 			d->state = DRV_CRASHED;
 	}
+	rtdir_publish_state();
 	return 0;
 }
 

@@ -43,6 +43,7 @@ struct drv {
 	uint64_t restart_at_ns;    /* DRV_BACKOFF */
 	uint64_t kill_at_ns;       /* DRV_STOPPING: SIGKILL after this */
 	unsigned restarts;         /* monitors started after the first */
+	unsigned ready_runs;       /* runs that became ready (published: drivers.state) */
 	unsigned consecutive_failures;
 	bool want_stopped;         /* by `ikernel stop` or shutdown: no automatic restart */
 	bool restart_after_stop;   /* `ikernel restart` on a running driver */
@@ -122,6 +123,9 @@ int rtdir_prepare(char *err, size_t errlen);
 void rtdir_cleanup(void);
 int rtdir_clean_stale_mount(const char *path);
 void rtdir_remove_driver_links(const struct drv *d);
+/* Publish every driver's state in drivers.state for libikernel (src/lib/drvstate.h): after
+ * every change, on the main thread. */
+void rtdir_publish_state(void);
 
 /* super.c: ask the main loop to stop everything (from the control socket). */
 void super_request_shutdown(void);
