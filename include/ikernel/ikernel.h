@@ -2,8 +2,28 @@
 /*
  * libikernel: the host stub. A program uses an isolated driver's device node through these
  * calls exactly as it would use the device file. Every function returns -errno on failure
- * (never sets errno): -ENOENT no such node (or its driver is not running), -EIO the driver VM
- * died or misbehaved, -EINVAL bad arguments, anything else as the driver returned it.
+ * (never sets errno). The errors:
+ *   -ENOENT   ik_open: no such node (no driver registered it; without a supervisor, also a
+ *             node whose driver is not running: nothing tells the two apart)
+ *   -ENXIO    ik_open: the node's driver is not running right now -- stopped, crashed, failed,
+ *             restarting, or ending: the supervisor declares the node (drivers.state, below),
+ *             its link is left behind, or its monitor refused the connection because the VM
+ *             was ending or not ready yet. A restarting driver is back within milliseconds
+ *             to seconds: retry, or wait with `ikernel status`.
+ *   -EIO      the driver VM died or misbehaved (Connections and Recovery below)
+ *   -EBADF    an unknown handle
+ *   -EINVAL   bad arguments: a node name that is not one path component, a negative position,
+ *             an ioctl command wider than 32 bits or bigger than a data buffer
+ *   -EFAULT   a NULL buffer where bytes must be copied
+ *   -EINTR    the call was cancelled (ik_cancel, below)
+ *   -EBUSY    ik_open: the driver VM has no free channel (16 client processes are connected)
+ *   -ETIMEDOUT, -EPROTO, -EPROTONOSUPPORT   ik_open: the driver's monitor did not answer the
+ *             handshake within 5 s, broke the protocol, or speaks another ABI version
+ *   -EACCES, -ELOOP, -ENAMETOOLONG, -EMFILE, -ENFILE, -ENOMEM, -ENOBUFS   ik_open: the
+ *             runtime directory or the driver's socket is closed to this user or broken, a path
+ *             is too long, resources ran out (-EMFILE also: 65536 handles are open here)
+ *   anything else: the driver's own answer (its open, read, write, llseek, ioctl, poll or
+ *             release returned it).
  *
  * A node named N is reached through $IKERNEL_RUNTIME_DIR/nodes/N (default /run/ikernel).
  * Thread-safe: several threads may have calls in flight on the same or different handles.
@@ -11,9 +31,20 @@
  * Connections: the process keeps one connection (one channel of the driver VM) per driver,
  * shared by all handles on that driver's nodes; it is closed with the last handle on it (the
  * guest then releases the channel). When the driver VM dies or breaks the ring ABI, every call
- * in flight and every later call on its handles fails with -EIO; a later ik_open connects
- * afresh (a restarted driver works again). Other errors: -EBADF unknown handle, -EFAULT a NULL
- * buffer where bytes must be copied.
+ * in flight and every later call on its handles fails with -EIO (ik_poll too; ik_close
+ * succeeds: the file is gone); a later ik_open connects afresh (a restarted driver works again).
+ *
+ * Recovery: a driver whose manifest says `recovery = transparent` has its open files reopened
+ * on the restarted driver and their state replayed (ikernel(1), RECOVERY): a call on a file of
+ * a dead driver then waits for the restart, at most `recovery_wait` (default 10 s) once per
+ * down episode -- counted from when this process first failed to reach the driver again, and
+ * shared by all the driver's files, so later calls (on that file or another one) fail with
+ * -EIO at once; each still makes one attempt to reach the driver, and recovers the file as
+ * soon as it is back. A driver the supervisor reports stopped, crashed or failed is not waited
+ * for at all: -EIO at once. The supervisor publishes those states in
+ * $IKERNEL_RUNTIME_DIR/drivers.state; libikernel reads it only after it failed to reach a
+ * driver (never on a normal call, never against a driver it can reach), and ignores it when
+ * the supervisor that wrote it is gone.
  *
  * File position: kept here per handle and sent with every call, like the kernel's f_pos.
  * read/write larger than a ring data buffer (64 KiB by default) are split into several calls,
@@ -47,7 +78,8 @@ long ik_ioctl(int h, unsigned long cmd, void *arg);
 #define IK_IOCTL_IN  1
 #define IK_IOCTL_OUT 2
 long ik_ioctl_sized(int h, unsigned long cmd, void *arg, size_t size, int dir);
-/* Wait up to timeout_ms (-1: forever, 0: don't wait) for POLL* `events`; returns revents. */
+/* Wait up to timeout_ms (-1: forever, 0: don't wait) for POLL* `events`; returns revents, or
+ * -errno: -EIO for a file of a dead driver (which the device file reports as POLLERR|POLLHUP). */
 int ik_poll(int h, short events, int timeout_ms);
 
 /* Positioned read/write: at `pos`, without using or moving the handle's file position (for
