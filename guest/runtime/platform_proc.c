@@ -10,9 +10,11 @@
  *              IK_HC_WAIT(0) when the monitor-lite raised `attention`, as in the VM
  *   doorbell   write() on the channel's done eventfd
  *   port I/O   the IK_PROC_HC_PIO pseudo hypercall
- * Before the runtime runs any driver code, a seccomp filter limits us to read, write, close,
- * sendmsg, recvmsg, ppoll, munmap, mmap without PROT_EXEC, and exit: a driver process cannot
- * open a file, create a socket, fork, or make memory executable.
+ * The jail is the monitor-lite's, not ours: it installs the seccomp filter (read, write, close,
+ * sendmsg, recvmsg, ppoll, munmap, mmap and mprotect without PROT_EXEC, exit) before it execs
+ * us, so it binds every instruction of this executable, whether it was built from this runtime
+ * or not. Keep the system calls below inside that list (src/monitor/proc.c, build_filters()):
+ * any other one ends the driver with a violation naming it.
  */
 #include "internal.h"
 #include "platform_proc_abi.h"
@@ -24,8 +26,7 @@ struct ik_events *ik_plat_events;
 
 enum {
 	SYS_read = 0, SYS_write = 1, SYS_close = 3, SYS_mmap = 9, SYS_mprotect = 10,
-	SYS_munmap = 11, SYS_rt_sigreturn = 15, SYS_sendmsg = 46, SYS_recvmsg = 47, SYS_exit = 60,
-	SYS_prctl = 157, SYS_exit_group = 231, SYS_ppoll = 271, SYS_seccomp = 317,
+	SYS_munmap = 11, SYS_sendmsg = 46, SYS_recvmsg = 47, SYS_exit_group = 231, SYS_ppoll = 271,
 };
 
 static long sys6(long nr, long a, long b, long c, long d, long e, long f)
@@ -291,53 +292,6 @@ void ik_outb(uint8_t v, uint16_t port) { pio(port, 1, true, v); }
 void ik_outw(uint16_t v, uint16_t port) { pio(port, 2, true, v); }
 void ik_outl(uint32_t v, uint16_t port) { pio(port, 4, true, v); }
 
-/* ---- the jail ---------------------------------------------------------------------------------- */
-
-struct sock_filter_ { uint16_t code; uint8_t jt, jf; uint32_t k; };
-struct sock_fprog_ { uint16_t len; const struct sock_filter_ *filter; };
-
-#define BPF_LD_ABS  0x20
-#define BPF_JEQ_K   0x15
-#define BPF_JSET_K  0x45
-#define BPF_RET_K   0x06
-#define RET_ALLOW   0x7fff0000u
-#define RET_KILL    0x80000000u /* SECCOMP_RET_KILL_PROCESS */
-#define ARCH_X86_64 0xc000003eu
-#define PR_SET_NO_NEW_PRIVS 38
-#define SECCOMP_SET_MODE_FILTER 1
-
-__attribute__((unused)) static void install_seccomp(void)
-{
-	static const uint32_t allowed[] = { SYS_read, SYS_write, SYS_close, SYS_munmap, SYS_sendmsg,
-					    SYS_recvmsg, SYS_ppoll, SYS_exit, SYS_exit_group,
-					    SYS_rt_sigreturn };
-	enum { NA = sizeof(allowed) / sizeof(allowed[0]) };
-	struct sock_filter_ f[4 + NA + 5];
-	unsigned n = 0, allow, list0;
-
-	f[n++] = (struct sock_filter_){ BPF_LD_ABS, 0, 0, 4 };           /* arch */
-	f[n++] = (struct sock_filter_){ BPF_JEQ_K, 1, 0, ARCH_X86_64 };
-	f[n++] = (struct sock_filter_){ BPF_RET_K, 0, 0, RET_KILL };
-	f[n++] = (struct sock_filter_){ BPF_LD_ABS, 0, 0, 0 };           /* nr (x32 numbers differ) */
-	list0 = n;
-	allow = list0 + NA + 3;
-	for (unsigned i = 0; i < NA; i++, n++)
-		f[n] = (struct sock_filter_){ BPF_JEQ_K, (uint8_t)(allow - n - 1), 0, allowed[i] };
-	f[n] = (struct sock_filter_){ BPF_JEQ_K, 0, (uint8_t)(allow + 1 - n - 1), SYS_mmap };
-	n++;
-	f[n++] = (struct sock_filter_){ BPF_LD_ABS, 0, 0, 16 + 2 * 8 };  /* args[2]: prot */
-	f[n] = (struct sock_filter_){ BPF_JSET_K, (uint8_t)(allow + 1 - n - 1), 0, PROT_EXEC };
-	n++;
-	f[n++] = (struct sock_filter_){ BPF_RET_K, 0, 0, RET_ALLOW };
-	f[n++] = (struct sock_filter_){ BPF_RET_K, 0, 0, RET_KILL };
-
-	struct sock_fprog_ prog = { (uint16_t)n, f };
-
-	if (sys3(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0) < 0 ||
-	    sys3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		die(74);
-}
-
 /* ---- start ----------------------------------------------------------------------------------- */
 
 /* Map guest RAM with a guard page under every stack, like the VM's page tables. */
@@ -374,14 +328,12 @@ static uint64_t setup(void)
 }
 
 #ifndef IK_PLATFORM_INPROC
-/* Called by _start (platform_proc_start.S) on the Linux stack: jail, then stack 0. */
+/* Called by _start (platform_proc_start.S) on the Linux stack, already jailed by the
+ * monitor-lite; then the runtime runs on stack 0. */
 uint64_t ik_proc_setup(void);
 uint64_t ik_proc_setup(void)
 {
-	uint64_t top = setup();
-
-	install_seccomp();
-	return top;
+	return setup();
 }
 #else
 /*

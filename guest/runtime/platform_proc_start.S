@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Entry of a driver built as a Linux process (platform_proc.c). Linux starts us with RSP at
- * argc; ik_proc_setup() maps guest RAM, the boot info and installs the seccomp filter, and
- * returns the top of stack 0, where the runtime runs exactly as in the VM.
+ * argc, already jailed by the monitor-lite (its seccomp filter included); ik_proc_setup() maps
+ * guest RAM and the boot info and returns the top of stack 0, where the runtime runs exactly as
+ * in the VM.
  */
 	.section .text.entry, "ax"
 	.globl _start

@@ -3,25 +3,36 @@
  * The monitor-lite (proc.h): starts a driver executable as a jailed Linux process and serves
  * its hypercalls (platform_proc_abi.h) and its clients (proc_server.c) on one service thread.
  *
- * The jail, applied between fork and exec: every descriptor closed except the three of the
- * protocol, the unprivileged uid/gid 65534 with no supplementary groups when we are root,
- * no_new_privs, the parent-death signal, no core dumps, no file writes, few descriptors; the
- * driver then installs its seccomp filter (read/write/close/sendmsg/recvmsg/ppoll/munmap,
- * mmap without PROT_EXEC, exit) before any driver code runs.
+ * The jail (docs/THREAT-MODEL.md, "isolation = process") is ours, applied between fork and exec
+ * so that it binds whatever the executable does: the executable opened and checked (static
+ * x86-64 ELF) by us, every descriptor closed except the three of the protocol, the parent-death
+ * signal, no core dumps, no file writes, few descriptors, the unprivileged uid/gid 65534 with no
+ * supplementary groups when we are root, no new processes, no_new_privs, and a seccomp filter
+ * (read/write/close/sendmsg/recvmsg/ppoll/munmap, mmap/mprotect without PROT_EXEC, exit) whose
+ * listener we hold; then an exec through the descriptor, which works from any directory. Every
+ * step that fails is reported with its name and errno ("the jail" below).
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -146,38 +157,422 @@ fail:
 	return -errno;
 }
 
-/* ---- the jailed child ------------------------------------------------------------------- */
+/* ---- the jail ------------------------------------------------------------------------------ */
+
+/*
+ * Descriptors of the child between fork and exec. The executable and the status socket sit at
+ * PROC_FD_LIMIT and above, where the driver can never have a descriptor: its RLIMIT_NOFILE is
+ * PROC_FD_LIMIT (set after they are in place), and it may not raise it. Both are close-on-exec.
+ */
+#define PROC_FD_LIMIT  (16 + 3 * IK_MAX_CHANNELS)
+#define PROC_EXEC_FD   PROC_FD_LIMIT
+#define PROC_STATUS_FD (PROC_FD_LIMIT + 1)
+
+/* What the child reports on its status socket: step 0 = jailed, about to exec (with the
+ * filter's listener as SCM_RIGHTS, unless `kills`); otherwise the step that failed and errno.
+ * A successful exec closes the socket (close-on-exec): end of file means "running". */
+enum proc_step {
+	STEP_JAILED = 0, STEP_FDS, STEP_PARENT, STEP_LIMITS, STEP_IDENTITY, STEP_NNP, STEP_FILTER,
+	STEP_LISTENER, STEP_EXEC,
+};
+struct proc_status {
+	int32_t step, err;
+	int32_t kills; /* the fallback filter (no listener): violations are SIGSYS */
+};
+
+static const char *step_name(int32_t step)
+{
+	switch (step) {
+	case STEP_FDS: return "setting up its descriptors";
+	case STEP_PARENT: return "watching its parent";
+	case STEP_LIMITS: return "setting its resource limits";
+	case STEP_IDENTITY: return "dropping to uid/gid 65534";
+	case STEP_NNP: return "setting no_new_privs";
+	case STEP_FILTER: return "installing its seccomp filter";
+	case STEP_LISTENER: return "handing over the filter's listener";
+	case STEP_EXEC: return "executing it";
+	default: return "an unknown step";
+	}
+}
+
+/*
+ * The driver's seccomp filter, built once per host process (libseccomp, before any fork: the
+ * child between fork and exec only loads it). The allow-list is all the process runtime
+ * (guest/runtime/platform_proc.c) needs:
+ *   read, write, close        the request socket, the kick and done eventfds
+ *   sendmsg, recvmsg          requests; new channels' fds (SCM_RIGHTS)
+ *   ppoll                     the idle wait
+ *   mmap, mprotect            never with PROT_EXEC: boot page, RAM, channels, guard pages
+ *   munmap                    channels that close
+ *   exit, exit_group, rt_sigreturn
+ * Anything else, execve/execveat included, stops the process and notifies the monitor-lite
+ * (SECCOMP_RET_USER_NOTIF): it ends the driver with a report naming the system call. The one
+ * exception is the exec of the driver itself: the filter is installed in the child before
+ * that exec (so it binds the driver whatever the executable does), the child's execveat is the
+ * first notification, and the monitor-lite lets exactly that one continue
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE) before any driver code exists; any later exec is a
+ * violation. The driver cannot stack a filter of its own (seccomp and prctl are not allowed),
+ * so no listener of its own can override ours.
+ * Fallback, when no listener can be had (another filter above us already has one: EBUSY; a
+ * kernel without listeners): anything else kills the process (SIGSYS), and execveat is allowed
+ * on the descriptor PROC_EXEC_FD with AT_EMPTY_PATH only, a descriptor the driver can never
+ * hold. Weaker: an execveat with an absolute path passes that check (still under this filter,
+ * uid and no_new_privs), and the report cannot name the system call.
+ */
+struct proc_filter {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+static struct proc_filter filter_notify, filter_kill;
+static char filter_err[256];
+static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
+
+static int export_filter(bool notify, struct proc_filter *out)
+{
+	static const int allowed[] = {
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg),
+		SCMP_SYS(ppoll), SCMP_SYS(munmap), SCMP_SYS(exit), SCMP_SYS(exit_group),
+		SCMP_SYS(rt_sigreturn),
+	};
+	scmp_filter_ctx ctx = seccomp_init(notify ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL_PROCESS);
+	struct stat st;
+	int r = ctx ? 0 : -ENOMEM, fd = -1;
+
+	if (!r)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	for (size_t i = 0; !r && i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (!r && !notify)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(execveat), 2,
+				     SCMP_A0(SCMP_CMP_EQ, PROC_EXEC_FD), SCMP_A4(SCMP_CMP_EQ, AT_EMPTY_PATH));
+	if (!r && (fd = memfd_create("ikernel-filter", MFD_CLOEXEC)) < 0)
+		r = -errno;
+	if (!r)
+		r = seccomp_export_bpf(ctx, fd);
+	if (!r && (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+		   st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS))
+		r = -EINVAL;
+	if (!r && !(out->insns = malloc((size_t)st.st_size)))
+		r = -ENOMEM;
+	if (!r && pread(fd, out->insns, (size_t)st.st_size, 0) != st.st_size)
+		r = -EIO;
+	if (!r)
+		out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	if (fd >= 0)
+		close(fd);
+	if (ctx)
+		seccomp_release(ctx);
+	if (r)
+		snprintf(filter_err, sizeof(filter_err), "cannot build the driver's seccomp filter (%s): %s",
+			 notify ? "notify" : "kill", strerror(-r));
+	return r;
+}
+
+static struct seccomp_notif_sizes notif_sizes;
+
+static void build_filters(void)
+{
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &notif_sizes) < 0)
+		notif_sizes = (struct seccomp_notif_sizes){0};
+	if (notif_sizes.seccomp_notif < sizeof(struct seccomp_notif))
+		notif_sizes.seccomp_notif = sizeof(struct seccomp_notif);
+	if (notif_sizes.seccomp_notif_resp < sizeof(struct seccomp_notif_resp))
+		notif_sizes.seccomp_notif_resp = sizeof(struct seccomp_notif_resp);
+	if (export_filter(true, &filter_notify) == 0)
+		export_filter(false, &filter_kill);
+}
+
+/* A driver executable must be a static x86-64 ELF: the jail lets it open no file, so neither
+ * an interpreter (PT_INTERP) nor a script could start. */
+static int check_executable(struct ik_proc *p, int fd, const char *path, char *err, size_t errlen)
+{
+	Elf64_Ehdr eh;
+
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
+		snprintf(err, errlen, "driver '%s': cannot start %s: not an ELF executable (a driver "
+			 "process is a static executable built with the process runtime)", p->name, path);
+		return -ENOEXEC;
+	}
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh.e_phnum == 0 || eh.e_phnum > 64) {
+		snprintf(err, errlen, "driver '%s': cannot start %s: not an x86-64 ELF executable", p->name, path);
+		return -ENOEXEC;
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) != (ssize_t)sizeof(ph)) {
+			snprintf(err, errlen, "driver '%s': cannot start %s: truncated program headers", p->name, path);
+			return -ENOEXEC;
+		}
+		if (ph.p_type == PT_INTERP) {
+			snprintf(err, errlen, "driver '%s': cannot start %s: dynamically linked, but a driver "
+				 "process may open no file: it must be a static executable", p->name, path);
+			return -ENOEXEC;
+		}
+	}
+	return 0;
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/*
+ * The descriptor the child execs: the file itself, opened by us (so the jailed uid needs no
+ * access to its directory). When we drop to uid 65534 and the file is not executable by others
+ * (built under a umask of 027 or 077), a sealed memfd copy of it instead, as a VM image is read
+ * by the monitor whatever its mode. Close-on-exec either way.
+ */
+static int open_executable(struct ik_proc *p, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), m, e;
+	const char *base;
+	off_t off = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		e = errno;
+		snprintf(err, errlen, "driver '%s': cannot open %s: %s", p->name, path, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "driver '%s': cannot start %s: not a regular file", p->name, path);
+		close(fd);
+		return -EACCES;
+	}
+	if (geteuid() != 0 || (st.st_mode & S_IXOTH))
+		return fd;
+	errno = 0;
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path; /* its name in ps: memfd:NAME */
+	m = memfd_create(base, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (m < 0 && errno == EINVAL) /* before Linux 6.3: no MFD_EXEC, memfds are executable */
+		m = memfd_create(base, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	while (m >= 0 && off < st.st_size)
+		if (sendfile(m, fd, &off, (size_t)(st.st_size - off)) <= 0)
+			break;
+	if (m < 0 || off != st.st_size ||
+	    fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		e = errno ? errno : EIO;
+		snprintf(err, errlen, "driver '%s': %s is not executable by uid 65534 (mode %04o) and "
+			 "cannot be copied for it: %s", p->name, path, (unsigned)(st.st_mode & 07777), strerror(e));
+		if (m >= 0)
+			close(m);
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	ik_proc_log(p, "driver '%s': %s is not executable by others (mode %04o): running a sealed copy",
+		    p->name, path, (unsigned)(st.st_mode & 07777));
+	return m;
+}
 
 /* In the child between fork and exec: async-signal-safe calls only. */
-_Noreturn static void child_exec(const char *exe, int ctl, int kick, int boot, int cpu)
+_Noreturn static void child_fail(int status_fd, int32_t step)
 {
-	char *const argv[] = {(char *)exe, NULL}, *const envp[] = {NULL};
-	struct rlimit none = {0, 0}, fds = {16 + 3 * IK_MAX_CHANNELS, 16 + 3 * IK_MAX_CHANNELS};
-	int a = fcntl(ctl, F_DUPFD, 16), b = fcntl(kick, F_DUPFD, 16), c = fcntl(boot, F_DUPFD, 16);
+	struct proc_status s = {.step = step, .err = errno};
 
-	if (a < 0 || b < 0 || c < 0 || dup2(a, IK_PROC_FD_CTL) < 0 || dup2(b, IK_PROC_FD_KICK) < 0 ||
-	    dup2(c, IK_PROC_FD_BOOT) < 0)
-		_exit(126);
+	if (write(status_fd, &s, sizeof(s)) < 0)
+		s.err = 0;
+	_exit(127);
+}
+
+static int send_status(int fd, const struct proc_status *s, int pass_fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = (void *)s, .iov_len = sizeof(*s)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (pass_fd >= 0) {
+		struct cmsghdr *cm;
+
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(*s) ? 0 : -1;
+}
+
+/*
+ * The jail, in order; any failure is reported on the status socket with its step and errno:
+ *   descriptors  the three of the protocol at 3, 4, 5; the executable and the status socket
+ *                (close-on-exec) at PROC_EXEC_FD and PROC_STATUS_FD; all others closed
+ *   parent       SIGKILL when the monitor-lite's thread that started us ends
+ *   limits       no core dumps, no file writes, PROC_FD_LIMIT descriptors, no new processes
+ *   identity     uid/gid 65534 and no supplementary groups when we are root (the executable
+ *                was opened before, by the monitor-lite: it runs from any directory); no
+ *                ambient capabilities
+ *   no_new_privs, then the seccomp filter (build_filters()), then exec through the descriptor.
+ */
+_Noreturn static void child_exec(const char *path, int exe, int status, int ctl, int kick, int boot, int cpu,
+				  pid_t parent)
+{
+	char *const argv[] = {(char *)path, NULL}, *const envp[] = {NULL};
+	struct rlimit none = {0, 0}, fds = {PROC_FD_LIMIT, PROC_FD_LIMIT};
+	struct proc_status s = {.step = STEP_JAILED};
+	struct sock_fprog prog = {.len = filter_notify.len, .filter = filter_notify.insns};
+	int hi = PROC_STATUS_FD + 1;
+	int st = fcntl(status, F_DUPFD_CLOEXEC, hi);
+	int a = fcntl(ctl, F_DUPFD_CLOEXEC, hi), b = fcntl(kick, F_DUPFD_CLOEXEC, hi);
+	int c = fcntl(boot, F_DUPFD_CLOEXEC, hi), e = fcntl(exe, F_DUPFD_CLOEXEC, hi);
+	long listener;
+
+	if (st < 0)
+		child_fail(status, STEP_FDS);
+	if (a < 0 || b < 0 || c < 0 || e < 0 || dup3(st, PROC_STATUS_FD, O_CLOEXEC) < 0)
+		child_fail(st, STEP_FDS);
+	if (dup2(a, IK_PROC_FD_CTL) < 0 || dup2(b, IK_PROC_FD_KICK) < 0 || dup2(c, IK_PROC_FD_BOOT) < 0 ||
+	    dup3(e, PROC_EXEC_FD, O_CLOEXEC) < 0)
+		child_fail(PROC_STATUS_FD, STEP_FDS);
 	close(0), close(1), close(2);
-	syscall(SYS_close_range, IK_PROC_FD_BOOT + 1, ~0u, 0);
+	if (syscall(SYS_close_range, IK_PROC_FD_BOOT + 1, PROC_EXEC_FD - 1, 0) < 0 ||
+	    syscall(SYS_close_range, PROC_STATUS_FD + 1, ~0u, 0) < 0)
+		child_fail(PROC_STATUS_FD, STEP_FDS);
 	if (cpu >= 0) {
 		cpu_set_t set;
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		sched_setaffinity(0, sizeof(set), &set);
 	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	setrlimit(RLIMIT_CORE, &none);
-	setrlimit(RLIMIT_FSIZE, &none);
-	setrlimit(RLIMIT_NOFILE, &fds);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		child_fail(PROC_STATUS_FD, STEP_PARENT);
+	if (getppid() != parent) /* it ended before the line above */
+		_exit(127);
+	if (setrlimit(RLIMIT_CORE, &none) < 0 || setrlimit(RLIMIT_FSIZE, &none) < 0 ||
+	    setrlimit(RLIMIT_NOFILE, &fds) < 0)
+		child_fail(PROC_STATUS_FD, STEP_LIMITS);
 	if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setresgid(PROC_UID_NOBODY, PROC_UID_NOBODY, PROC_UID_NOBODY) < 0 ||
 			       setresuid(PROC_UID_NOBODY, PROC_UID_NOBODY, PROC_UID_NOBODY) < 0))
-		_exit(126);
-	setrlimit(RLIMIT_NPROC, &none);
+		child_fail(PROC_STATUS_FD, STEP_IDENTITY);
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (setrlimit(RLIMIT_NPROC, &none) < 0)
+		child_fail(PROC_STATUS_FD, STEP_LIMITS);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		_exit(126);
-	execve(exe, argv, envp);
-	_exit(127);
+		child_fail(PROC_STATUS_FD, STEP_NNP);
+	listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (listener < 0 && (errno == EBUSY || errno == EINVAL)) {
+		prog = (struct sock_fprog){.len = filter_kill.len, .filter = filter_kill.insns};
+		s.kills = 1;
+		s.err = errno; /* why there is no listener */
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+			child_fail(PROC_STATUS_FD, STEP_FILTER);
+	} else if (listener < 0) {
+		child_fail(PROC_STATUS_FD, STEP_FILTER);
+	}
+	/* From here on only what the filter allows: sendmsg, close, write, exit_group, and the one
+	 * execveat the monitor-lite lets through. */
+	if (send_status(PROC_STATUS_FD, &s, (int)listener) < 0)
+		child_fail(PROC_STATUS_FD, STEP_LISTENER);
+	if (listener >= 0)
+		close((int)listener); /* the driver must never hold its own filter's listener */
+	syscall(SYS_execveat, PROC_EXEC_FD, "", argv, envp, AT_EMPTY_PATH);
+	child_fail(PROC_STATUS_FD, STEP_EXEC);
+}
+
+/* Receive one status message (and a passed fd); 0 at end of file, -1 on timeout or error. */
+static ssize_t recv_status(int fd, struct proc_status *s, int *passed, int timeout_ms)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {.iov_base = s, .iov_len = sizeof(*s)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*passed = -1;
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return -1;
+	n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	for (cm = CMSG_FIRSTHDR(&msg); n > 0 && cm; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(passed, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+/* One notification from the filter's listener into *n (notif_sizes.seccomp_notif bytes). */
+static int notif_recv(int fd, struct seccomp_notif *n)
+{
+	memset(n, 0, notif_sizes.seccomp_notif);
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, n);
+}
+
+#define PROC_START_MS 10000 /* fork to exec: a few system calls */
+
+/* The child's start, seen from the parent: jailed, its exec let through, exec done. */
+static int await_exec(struct ik_proc *p, int status, const char *exe, char *err, size_t errlen)
+{
+	struct proc_status s;
+	int listener = -1, r = -EIO;
+	ssize_t n = recv_status(status, &s, &listener, PROC_START_MS);
+
+	if (n == (ssize_t)sizeof(s) && s.step == STEP_JAILED && (listener >= 0) != !!s.kills) {
+		if (s.kills)
+			ik_proc_log(p, "driver '%s': its seccomp filter can have no listener here (%s): a "
+				       "forbidden system call kills it with SIGSYS (the report cannot name it), "
+				       "and an exec is refused by its descriptor only", p->name, strerror(s.err));
+		if (listener >= 0) {
+			struct seccomp_notif *nt = calloc(1, notif_sizes.seccomp_notif);
+			struct seccomp_notif_resp *rs = calloc(1, notif_sizes.seccomp_notif_resp);
+			struct pollfd pfd = {.fd = listener, .events = POLLIN};
+
+			/* The first notification is the child's execveat of the driver: no driver code
+			 * exists yet, so nothing can have changed its arguments. */
+			if (!nt || !rs || poll(&pfd, 1, PROC_START_MS) != 1 || !(pfd.revents & POLLIN) ||
+			    notif_recv(listener, nt) < 0 || nt->data.nr != SYS_execveat ||
+			    nt->data.arch != AUDIT_ARCH_X86_64 || nt->data.args[0] != PROC_EXEC_FD) {
+				snprintf(err, errlen, "driver '%s': cannot start %s: its jailed child did not "
+					 "reach the exec", p->name, exe);
+			} else {
+				rs->id = nt->id;
+				rs->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+				if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, rs) < 0)
+					snprintf(err, errlen, "driver '%s': cannot start %s: letting its exec "
+						 "through: %s", p->name, exe, strerror(errno));
+				else
+					r = 0;
+			}
+			free(nt);
+			free(rs);
+			if (r) {
+				close(listener);
+				return r;
+			}
+			r = -EIO;
+		}
+		n = recv_status(status, &s, &(int){-1}, PROC_START_MS);
+	}
+	if (n == 0) { /* end of file: exec done (the socket was close-on-exec) */
+		p->notify_fd = listener;
+		return 0;
+	}
+	if (listener >= 0)
+		close(listener);
+	if (n == (ssize_t)sizeof(s) && s.step != STEP_JAILED) {
+		bool dropped = geteuid() == 0;
+
+		snprintf(err, errlen, "driver '%s': cannot start %s: %s failed: %s%s", p->name, exe,
+			 step_name(s.step), strerror(s.err),
+			 s.step == STEP_EXEC && s.err == EACCES && dropped
+				 ? " (as uid 65534; a noexec mount or a security module?)"
+				 : "");
+		return -(s.err ? s.err : EIO);
+	}
+	snprintf(err, errlen, "driver '%s': cannot start %s: its jailed child %s", p->name, exe,
+		 n < 0 ? "did not answer within 10 s" : "ended before the exec");
+	return r;
 }
 
 /* ---- isolation=inproc: the driver on a thread of ours -------------------------------------- */
@@ -246,9 +641,13 @@ static void stop_inproc(struct ik_proc *p)
 	atomic_store(&inproc_busy, false);
 }
 
+/* Open and check the driver executable (as whoever started us: the jailed child, which may
+ * not be able to reach it, execs this descriptor), then fork the jailed child and wait for its
+ * exec. */
 static int spawn(struct ik_proc *p, const char *exe, int cpu, char *err, size_t errlen)
 {
-	int sv[2];
+	int sv[2], st[2], exe_fd, r;
+	pid_t self = getpid();
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(err, errlen, "socketpair: %s", strerror(errno));
@@ -258,21 +657,44 @@ static int spawn(struct ik_proc *p, const char *exe, int cpu, char *err, size_t 
 		p->ctl_fd = sv[0];
 		return spawn_inproc(p, sv[1], cpu, err, errlen);
 	}
+	p->ctl_fd = sv[0];
+	pthread_once(&filter_once, build_filters);
+	if (!filter_kill.len) {
+		close(sv[1]);
+		snprintf(err, errlen, "driver '%s': %s", p->name, filter_err);
+		return -EINVAL;
+	}
+	if ((exe_fd = open_executable(p, exe, err, errlen)) < 0) {
+		close(sv[1]);
+		return exe_fd;
+	}
+	if ((r = check_executable(p, exe_fd, exe, err, errlen)))
+		goto out;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, st) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		goto out;
+	}
 	p->pid = fork();
 	if (p->pid == 0)
-		child_exec(exe, sv[1], p->kick_fd, p->boot_fd, cpu);
-	close(sv[1]);
-	p->ctl_fd = sv[0];
+		child_exec(exe, exe_fd, st[1], sv[1], p->kick_fd, p->boot_fd, cpu, self);
+	close(st[1]);
 	if (p->pid < 0) {
+		r = -errno;
 		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -errno;
+		close(st[0]);
+		goto out;
 	}
-	p->pid_fd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-	if (p->pid_fd < 0) {
+	r = await_exec(p, st[0], exe, err, errlen);
+	close(st[0]);
+	if (!r && (p->pid_fd = (int)syscall(SYS_pidfd_open, p->pid, 0)) < 0) {
+		r = -errno;
 		snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-		return -errno;
 	}
-	return 0;
+out:
+	close(sv[1]);
+	close(exe_fd);
+	return r;
 }
 
 /* ---- hypercalls --------------------------------------------------------------------------- */
@@ -474,12 +896,41 @@ static void reap(struct ik_proc *p)
 	if (waitpid(p->pid, &status, 0) != p->pid)
 		return;
 	p->pid = -1;
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: a system call its seccomp "
+			    "filter does not allow (killed by SIGSYS)", p->name);
+	else if (WIFSIGNALED(status))
 		ik_proc_end(p, IK_END_CRASH, "driver '%s' crashed: killed by signal %d (%s)", p->name,
 			    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
 		ik_proc_end(p, IK_END_CRASH, "driver '%s' process exited with status %d", p->name,
 			    WEXITSTATUS(status));
+}
+
+/* A notification from the driver's filter: a system call outside its allow-list (a second exec
+ * included). The process waits in it until we end it. */
+static void serve_violation(struct ik_proc *p, short revents)
+{
+	struct seccomp_notif *n;
+	char *name;
+
+	if (!(revents & POLLIN)) { /* POLLHUP: no process under the filter any more */
+		close(p->notify_fd);
+		p->notify_fd = -1;
+		return;
+	}
+	if (!(n = calloc(1, notif_sizes.seccomp_notif)))
+		return;
+	if (notif_recv(p->notify_fd, n) == 0) {
+		name = n->data.arch == AUDIT_ARCH_X86_64 ? seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, (int)n->data.nr) : NULL;
+		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: system call %s (%d) with arguments "
+			    "0x%llx, 0x%llx, 0x%llx at 0x%llx is not allowed at isolation=process", p->name,
+			    name ? name : "?", (int)n->data.nr, (unsigned long long)n->data.args[0],
+			    (unsigned long long)n->data.args[1], (unsigned long long)n->data.args[2],
+			    (unsigned long long)n->data.instruction_pointer);
+		free(name);
+	}
+	free(n);
 }
 
 /* ---- the hang watchdog -------------------------------------------------------------------- */
@@ -531,7 +982,7 @@ static void watchdog_tick(struct ik_proc *p)
 static void *service(void *arg)
 {
 	struct ik_proc *p = arg;
-	struct pollfd fds[3 + PROC_MAX_PENDING + IK_MAX_CHANNELS];
+	struct pollfd fds[4 + PROC_MAX_PENDING + IK_MAX_CHANNELS];
 
 	while (p->pid > 0 || (p->inproc_main && !p->ended)) {
 		unsigned n = 0, ns;
@@ -539,12 +990,15 @@ static void *service(void *arg)
 		fds[n++] = (struct pollfd){.fd = p->ctl_fd, .events = POLLIN};
 		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN}; /* -1 (ignored) inproc */
 		fds[n++] = (struct pollfd){.fd = p->wake_fd, .events = POLLIN};
+		fds[n++] = (struct pollfd){.fd = p->notify_fd, .events = POLLIN}; /* -1: none */
 		ns = ik_proc_server_pollfds(p, fds + n, PROC_MAX_PENDING + IK_MAX_CHANNELS);
 		if (poll(fds, n + ns, p->inproc_main ? -1 : PROC_WATCH_MS) < 0 && errno != EINTR)
 			break;
 		watchdog_tick(p);
 		if (atomic_load(&p->stop_requested))
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->name);
+		if (fds[3].revents && !p->ended)
+			serve_violation(p, fds[3].revents);
 		if (fds[0].revents)
 			serve_request(p);
 		if (p->ctl_eof && p->inproc_main)
@@ -588,7 +1042,7 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 	p->t_create_ns = ik_proc_now_ns();
 	p->log = cfg->log ? cfg->log : stderr;
 	p->pid = -1;
-	p->ctl_fd = p->pid_fd = p->boot_fd = p->listen_fd = -1;
+	p->ctl_fd = p->pid_fd = p->boot_fd = p->listen_fd = p->notify_fd = -1;
 	for (unsigned i = 0; i < PROC_MAX_PENDING; i++)
 		p->pending_fds[i] = -1;
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
@@ -616,11 +1070,6 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 		goto fail;
 	}
 	p->inproc_main = cfg->inproc_main;
-	if (!p->inproc_main && access(cfg->exe_path, X_OK) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "%s: %s", cfg->exe_path, strerror(errno));
-		goto fail;
-	}
 	/* The devices after the event page (their interrupts go there), before the driver runs:
 	 * the boot info lists their ports for request_region(). */
 	if ((r = boot_page(p, cfg, err, errlen)) ||
@@ -713,7 +1162,7 @@ void ik_proc_destroy(struct ik_proc *p)
 	ik_proc_devices_destroy(p); /* their timers use the event page and the kick */
 	if (p->events)
 		munmap((char *)p->events - IK_PAGE_SIZE, 2 * IK_PAGE_SIZE);
-	int fds[] = {p->ctl_fd, p->pid_fd, p->boot_fd, p->kick_fd, p->wake_fd};
+	int fds[] = {p->ctl_fd, p->pid_fd, p->boot_fd, p->kick_fd, p->wake_fd, p->notify_fd};
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -3,8 +3,9 @@
  * The monitor-lite of the `process` isolation level: runs a driver built as a Linux process
  * (build/drivers/<name>.proc, guest/runtime/platform_proc.c) instead of a driver VM. Same
  * client socket, handshake and channel rings as the VM monitor, so libikernel cannot tell the
- * difference; the driver process is jailed (no privileges, its own unprivileged uid when we are
- * root, a seccomp filter, no files) but shares the host kernel: WEAKER isolation than a VM.
+ * difference; the driver process is jailed by us before its exec, whatever the executable does
+ * (no privileges, its own unprivileged uid when we are root, a seccomp filter whose violations
+ * we report, no files) but shares the host kernel: WEAKER isolation than a VM.
  * Also the fallback on machines without /dev/kvm. Device models are the VM monitor's own
  * (devmodel.h), granted the same way: port accesses outside the grants end the driver with a
  * report naming the port, interrupts reach it as in the VM.

@@ -35,6 +35,7 @@ struct ik_proc {
 	struct ik_bootinfo *bootinfo;
 	struct ik_events *events;
 	int wake_fd; /* eventfd: ik_proc_stop() wakes the service thread */
+	int notify_fd; /* the listener of the driver's seccomp filter (violations), or -1 */
 	bool ctl_eof; /* the driver's end of ctl_fd is closed */
 	/* isolation=inproc */
 	void (*inproc_main)(int ctl, int kick, int boot);
