@@ -3,6 +3,7 @@
 
 Both through the device files (unmodified Python) and through libikernel directly (the
 ikclient helper, tests/super/ikclient.c):
+  * a wrong drivers.state (forged 'failed' for a running driver) changes nothing;
   * stopped (`ikernel stop`): calls on files opened before fail with EIO far below the
     recovery wait (10 s, nulldev's default), poll reports POLLERR|POLLHUP (ik_poll: -EIO), a new
     open fails with ENXIO at once, 8 writers at once on the device file all finish at once;
@@ -11,7 +12,8 @@ ikclient helper, tests/super/ikclient.c):
     driver at most recovery_wait once, not once per call; 6 device-file writers (which the
     kernel serialises per inode) and 3 libikernel writers all end within about one wait; ik_open
     says ENXIO; once the driver is back the old files work again;
-  * failed (restart_limit reached): as stopped, and `drivers.state` says so.
+  * failed (restart_limit reached): as stopped, a poll sleeping in the driver when it died
+    wakes up with POLLERR|POLLHUP, and `drivers.state` says so.
 Needs /dev/kvm, /dev/fuse and root: exit 77 otherwise."""
 import errno
 import fcntl
@@ -211,6 +213,35 @@ def test_stopped(dev):
         os.close(fd)
 
 
+def test_stale_state(dev, rt):
+    """drivers.state is read only when a driver cannot be reached: a wrong one (here: forged)
+    never fails calls or opens on a live driver."""
+    path = f"{rt}/drivers.state"
+    real = open(path).read()
+    check("drivers.state lists nulldev running", any(line.split()[:2] == ["nulldev", "running"]
+                                                     for line in real.splitlines()), real)
+    fd = os.open(f"{dev}/null0", os.O_RDWR)
+    cl = Client()
+    h, _, _ = cl.call("open null0 rw")
+    with open(path + ".forged", "w") as f:
+        f.write(real.replace("nulldev running", "nulldev failed"))
+    os.rename(path + ".forged", path)
+    e, n, _ = timed(lambda: os.pwrite(fd, b"live\n", 0))
+    check("a forged 'failed' state: the device file still works", e is None and n == 5, ename(e))
+    e, fd2, _ = timed(lambda: os.open(f"{dev}/null0", os.O_RDWR))
+    check("a forged 'failed' state: a new open of the device file works", e is None, ename(e))
+    if fd2 is not None:
+        os.close(fd2)
+    check("a forged 'failed' state: ik_write works", cl.call(f"pwrite {h} 0 live")[0] == 4)
+    h2, _, _ = cl.call("open null0 rw")
+    check("a forged 'failed' state: ik_open works", h2 is not None and h2 >= 0, str(h2))
+    with open(path + ".forged", "w") as f:
+        f.write(real)
+    os.rename(path + ".forged", path)
+    cl.close()
+    os.close(fd)
+
+
 def led_pid():
     return status("led")["pid"]
 
@@ -268,8 +299,31 @@ def test_restarting_then_failed(dev, rt):
         c.call(f"write {h} 0x3c")  # recovered onto the running driver
     for fd in fds:
         os.pwrite(fd, b"0x3c\n", 0)
+    os.pread(fds[0], 16, 0)  # nothing new for this file: a poll sleeps in the driver
+    polled = {}
+
+    def poller():
+        p = select.poll()
+        p.register(fds[0], select.POLLIN)
+        polled["ev"] = p.poll(15000)
+        polled["t"] = time.monotonic()
+
+    pt = threading.Thread(target=poller, daemon=True)
+    pt.start()
+    time.sleep(0.3)
+    t_kill = time.monotonic()
     os.kill(led_pid(), signal.SIGKILL)
     wait_until("led failed", lambda: status("led")["state"] == "failed")
+    t_failed = time.monotonic()
+    pt.join(20)
+    ev, woke = polled.get("ev"), polled.get("t", t_kill + 99)
+    want = select.POLLERR | select.POLLHUP
+    # The kill takes a while to tear the VM down (the monitor's socket closes as it exits);
+    # the poll must wake up no later than the test itself sees the state (no recovery wait).
+    check(f"failed: a poll sleeping when the driver died wakes up with POLLERR|POLLHUP "
+          f"{(woke - t_kill) * 1000:.1f} ms after the kill ({(t_failed - t_kill) * 1000:.1f} ms "
+          "to see 'failed')", ev is not None and len(ev) == 1 and ev[0][1] & want == want and
+          woke - t_failed < AT_ONCE and woke - t_kill < LED_WAIT, f"{ev} {woke - t_kill:.3f} s")
     try:
         state = open(f"{rt}/drivers.state").read()
     except OSError as e:
@@ -321,6 +375,7 @@ mode = 0666
         return 1
     pid = int(open(f"{rt}/supervisor.pid").read())
     try:
+        test_stale_state(dev, rt)
         test_stopped(dev)
         test_restarting_then_failed(dev, rt)
     finally:
