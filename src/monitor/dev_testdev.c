@@ -4,10 +4,12 @@
  *   base+0 write v: raise interrupt line v (v < 64; larger values end the VM)
  *   base+1 read   : number of writes to the device so far
  *   base+2        : scratch register, 1/2/4-byte accesses read back what was written
+ *   base+3 write v: a slow device: the access takes v ms (v <= 1000) of the monitor's time
  *   other ports   : read 0, writes ignored (but counted)
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "devmodel.h"
 
@@ -57,13 +59,19 @@ static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uin
 		ik_dev_raise_irq(dev, val);
 	} else if (off == 2) {
 		t->scratch = val & size_mask(size);
+	} else if (off == 3) {
+		struct timespec ts = {.tv_sec = val / 1000, .tv_nsec = (long)(val % 1000) * 1000000};
+
+		if (val > 1000)
+			return -EINVAL;
+		nanosleep(&ts, NULL); /* allowed by the sandboxes: the monitors sleep anyway */
 	}
 	return 0;
 }
 
 const struct ik_devmodel ik_dev_testdev = {
 	.name = "testdev",
-	.summary = "test device: irq trigger, write counter, scratch register",
+	.summary = "test device: irq trigger, write counter, scratch register, slow access",
 	.default_port = 0x500,
 	.nports = 8,
 	.init = testdev_init,

@@ -99,7 +99,12 @@ static void run_loop(struct ik_vm *vm)
 				  strerror(errno));
 			break;
 		}
+		uint64_t t0 = ik_mono_ns();
+		atomic_store_explicit(&vm->exit_since, t0, memory_order_relaxed);
 		handle_exit(vm);
+		/* watchdog.c: the monitor's time, not the guest's */
+		atomic_fetch_add_explicit(&vm->exit_ns, ik_mono_ns() - t0, memory_order_relaxed);
+		atomic_store_explicit(&vm->exit_since, 0, memory_order_release); /* watchdog.c */
 	}
 }
 
