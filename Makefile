@@ -4,7 +4,7 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 DEB_PKGS   := gcc make meson ninja-build pkg-config libcmocka-dev libinih-dev libseccomp-dev \
-              libfuse3-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev
+              libfuse3-dev libjansson-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev
 
 .PHONY: all deps build build-asan linux-drivers test demo bench campaign soak clean format fuzz fuzz-smoke
 

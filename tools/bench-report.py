@@ -1,24 +1,47 @@
 #!/usr/bin/env python3
 """`make bench`: run `ikernel bench all --json`, then write docs/PERFORMANCE.md and the plots in
 docs/perf/ (gnuplot). Usage: bench-report.py IKERNEL_BINARY [--json FILE] [--out DOC]
-With --json, the figures come from an earlier run's JSON (and its samples directory)."""
+With --json, the figures come from an earlier run's JSON (and its samples directory).
+Shows progress (a line as each row of the bench starts and ends, each plot), warns when the
+load average exceeds the CPU count (then also in the document), and leaves no temporary files
+(the latency samples live in a temporary directory unless --samples names one)."""
 import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 
 LEVELS = ["inproc", "process", "vm"]
 SIZES = [64, 4096, 65536]
 CLIENTS = [1, 2, 4, 16]
 
 
+def say(msg):
+    print(f"bench-report: {msg}", file=sys.stderr, flush=True)
+
+
+def load_warning(when):
+    """A warning when the 1-minute load average exceeds the CPU count, else None."""
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    if load <= cpus:
+        return None
+    msg = (f"load average {load:.2f} {when} exceeds the {cpus} CPUs: the figures are slower and "
+           "noisier than this machine's")
+    say("warning: " + msg)
+    return msg
+
+
 def run_bench(binary, samples):
-    proc = subprocess.run([binary, "bench", "all", "--json", "--samples", samples],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=3600)
+    """`ikernel bench all`: its progress lines (stderr) pass through as they come."""
+    say("running ikernel bench all (several minutes; a line as each row starts and ends)")
+    t0 = time.monotonic()
+    proc = subprocess.run([binary, "bench", "all", "--json", "--progress", "--samples", samples],
+                          stdout=subprocess.PIPE, stderr=None, text=True, timeout=3600)
     if proc.returncode != 0:
-        sys.exit(f"bench-report: ikernel bench exited {proc.returncode}:\n{proc.stderr}")
+        sys.exit(f"bench-report: ikernel bench exited {proc.returncode} (its messages are above)")
+    say(f"ikernel bench all done in {time.monotonic() - t0:.0f} s")
     return json.loads(proc.stdout)
 
 
@@ -41,6 +64,8 @@ def human(v, unit=""):
 
 
 def gnuplot(script):
+    png = next((ln.split("'")[1] for ln in script.splitlines() if ln.startswith("set output")), "?")
+    say(f"plotting {os.path.basename(png)}")
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
@@ -104,14 +129,14 @@ plot {', '.join(lines)}
 
 def plot_lines(outdir, name, xs, series, title, xlabel, ylabel, key):
     """One line per (label, value(x)) of series over xs (log2 x axis): docs/perf/NAME.png."""
-    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as d:
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", prefix="ikernel-bench-plot-") as d:
         for x in xs:
             d.write(f"{x} " + " ".join(f"{value(x):.2f}" for _, value in series) + "\n")
-        data = d.name
-    cols = [f"'{data}' using 1:{n + 2} with linespoints lw 2 title '{label}'"
-            for n, (label, _) in enumerate(series)]
-    png = os.path.join(outdir, name + ".png")
-    gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
+        d.flush()
+        cols = [f"'{d.name}' using 1:{n + 2} with linespoints lw 2 title '{label}'"
+                for n, (label, _) in enumerate(series)]
+        png = os.path.join(outdir, name + ".png")
+        gnuplot(f"""set terminal pngcairo size 900,500 font ',10'
 set output '{png}'
 set title '{title}'
 set xlabel '{xlabel}'
@@ -121,7 +146,6 @@ set grid
 set key {key}
 plot {', '.join(cols)}
 """)
-    os.unlink(data)
     return png
 
 
@@ -170,7 +194,8 @@ def targets(res):
     out = ["| target | value | limit | verdict | detail |", "|---|---:|---:|---|---|"]
     for t in res["targets"]:
         verdict = {"met": "✅ met", "MISSED": "❌ missed", "not measured": "— not measured"}[t["verdict"]]
-        out.append(f"| {t['target']} | {t['value']:.3f} | {t['limit']:.3f} | {verdict} | {t['detail']} |")
+        value = "n/a" if t["value"] is None else f"{t['value']:.3f}"
+        out.append(f"| {t['target']} | {value} | {t['limit']:.3f} | {verdict} | {t['detail']} |")
     return "\n".join(out)
 
 
@@ -181,12 +206,12 @@ def fig(res, workload, level, notify=None, field="p50_ns"):
     return us(r[field]) if field.endswith("_ns") else f"{r[field]:.3f}"
 
 
-def write_doc(res, out, plots, cmd):
+def write_doc(res, out, plots, cmd, warnings=()):
     f = lambda *a, **k: fig(res, *a, **k)  # noqa: E731
     with open(os.path.join(os.path.dirname(__file__), "bench-report.md.in")) as t:
         text = t.read()
     subst = {
-        "MACHINE": res["machine"],
+        "MACHINE": res["machine"] + "".join(f" (**warning**: {w})" for w in warnings),
         "COMMAND": cmd,
         "ITERATIONS": str(res["iterations"]),
         "TABLE": table(res),
@@ -243,15 +268,22 @@ def main():
     a = ap.parse_args()
     outdir = os.path.join(os.path.dirname(a.out) or ".", "perf")
     os.makedirs(outdir, exist_ok=True)
-    samples = a.samples or tempfile.mkdtemp(prefix="ikernel-bench-samples-")
-    if a.json:
-        res = json.load(open(a.json))
-    else:
-        res = run_bench(a.binary, samples)
-        json.dump(res, open(os.path.join(outdir, "bench.json"), "w"), indent=1)
-    plots = [plot_latency(res, samples, outdir, "spin"), plot_latency(res, samples, outdir, "sleep"),
-             plot_files(res, samples, outdir), plot_sizes(res, outdir), plot_clients(res, outdir)]
-    write_doc(res, a.out, plots, "make bench  (= ikernel bench all --json --samples DIR, then tools/bench-report.py)")
+    with tempfile.TemporaryDirectory(prefix="ikernel-bench-samples-") as tmp:
+        samples = a.samples or tmp  # removed on the way out, whatever happens
+        warnings = []
+        if a.json:
+            with open(a.json) as j:
+                res = json.load(j)
+        else:
+            warnings = [w for w in (load_warning("at the start"),) if w]
+            res = run_bench(a.binary, samples)
+            warnings += [w for w in (load_warning("at the end"),) if w]
+            with open(os.path.join(outdir, "bench.json"), "w") as j:
+                json.dump(res, j, indent=1)
+        plots = [plot_latency(res, samples, outdir, "spin"), plot_latency(res, samples, outdir, "sleep"),
+                 plot_files(res, samples, outdir), plot_sizes(res, outdir), plot_clients(res, outdir)]
+    write_doc(res, a.out, plots, "make bench  (= ikernel bench all --json --samples DIR, then tools/bench-report.py)",
+              warnings)
     print(f"bench-report: wrote {a.out} and {len([p for p in plots if p])} plots in {outdir}")
 
 

@@ -47,7 +47,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ikernel bench [null|all|quick|file] [--json] [--iterations N] [--image-dir DIR]\n"
-		"                     [--samples DIR]\n\n"
+		"                     [--samples DIR] [--no-pin] [--progress]\n\n"
 		"Measures the cost of isolation in one run: calls through libikernel to nulldev at\n"
 		"every isolation level (spinning and sleeping) and through the FUSE device files,\n"
 		"the raw limits of the machine, cold start, crash -> serving, memory per idle driver\n"
@@ -63,7 +63,13 @@ static void usage(FILE *out)
 		"                  default: the build directory of this binary)\n"
 		"  --samples DIR   write the sorted latency samples per row (for the plots)\n"
 		"  --no-pin        do not pin the client to CPU 0 and the driver to CPU 1 (quick never\n"
-		"                  pins: on a shared machine a busy CPU 1 would stall the driver)\n",
+		"                  pins: on a shared machine a busy CPU 1 would stall the driver)\n"
+		"  --progress      a line on stderr as each row starts and ends (the default when\n"
+		"                  stderr is a terminal)\n"
+		"  -h, --help      this text\n\n"
+		"Options take --opt VALUE and --opt=VALUE alike. Warns on stderr when the load average\n"
+		"exceeds the number of CPUs (the figures are then not the machine's).\n"
+		"exit status: 0 measured; 1 a workload failed; 2 usage error; 77 no /dev/kvm\n",
 		BENCH_ITER_DEFAULT);
 }
 
@@ -75,6 +81,7 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		{"image-dir", required_argument, NULL, 'd'},
 		{"samples", required_argument, NULL, 's'},
 		{"no-pin", no_argument, NULL, 'p'},
+		{"progress", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -84,8 +91,10 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 
 	o->iterations = BENCH_ITER_DEFAULT;
 	default_image_dir(o->image_dir, sizeof(o->image_dir));
+	o->progress = isatty(STDERR_FILENO);
+	opterr = 0; /* our own messages, which name the command */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -93,10 +102,9 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		case 'n':
 			o->iterations = strtol(optarg, &end, 10);
 			iter_given = true;
-			if (*end || o->iterations < 10 || o->iterations > 100000000) {
-				fprintf(stderr, "ikernel bench: --iterations wants 10..100000000\n");
-				return 2;
-			}
+			if (!*optarg || *end || o->iterations < 10 || o->iterations > 100000000)
+				return ik_usage_error("bench", "bad --iterations value '%s' (10..100000000)",
+						      optarg);
 			break;
 		case 'd':
 			snprintf(o->image_dir, sizeof(o->image_dir), "%s", optarg);
@@ -107,20 +115,24 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		case 'p':
 			no_pin = true;
 			break;
+		case 'P':
+			o->progress = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return ik_bad_option("bench", c, argv, longopts);
 		}
 	}
+	if (optind < argc - 1)
+		return ik_usage_error("bench", "unexpected argument '%s'", argv[optind + 1]);
+	if (optind < argc && strlen(argv[optind]) >= sizeof(o->what))
+		return ik_usage_error("bench", "unknown mode '%s' (null, all, quick or file)", argv[optind]);
 	snprintf(o->what, sizeof(o->what), "%s", optind < argc ? argv[optind] : "null");
-	if (optind < argc - 1 || (strcmp(o->what, "null") && strcmp(o->what, "all") && strcmp(o->what, "quick") &&
-				   strcmp(o->what, "file"))) {
-		usage(stderr);
-		return 2;
-	}
+	if (strcmp(o->what, "null") && strcmp(o->what, "all") && strcmp(o->what, "quick") &&
+	    strcmp(o->what, "file"))
+		return ik_usage_error("bench", "unknown mode '%s' (null, all, quick or file)", o->what);
 	o->quick = !strcmp(o->what, "quick");
 	if (o->quick && !iter_given)
 		o->iterations = BENCH_ITER_QUICK;
@@ -142,6 +154,17 @@ static int run(const struct bench_opts *o)
 	return 0;
 }
 
+/* A loaded machine measures its load, not iKernel: say so (the table's machine line shows it). */
+static void warn_load(const char *when)
+{
+	double load[1];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (getloadavg(load, 1) == 1 && cpus > 0 && load[0] > (double)cpus)
+		fprintf(stderr, "ikernel bench: warning: load average %.2f %s exceeds the %ld CPUs: the "
+				"figures are slower and noisier than this machine's\n", load[0], when, cpus);
+}
+
 int ik_cmd_bench(int argc, char **argv)
 {
 	static struct bench_opts o;
@@ -157,8 +180,12 @@ int ik_cmd_bench(int argc, char **argv)
 		return 77;
 	}
 	close(kvm);
-	if (run(&o))
+	warn_load("at the start");
+	int failed = run(&o);
+	bench_progress_end();
+	if (failed)
 		return 1;
+	warn_load("at the end");
 	bench_report(stdout, o.json);
 	return 0;
 }

@@ -27,6 +27,7 @@ enum bench_notify { NOTIFY_SPIN = 0, NOTIFY_SLEEP, NOTIFY_DEFAULT };
 struct bench_opts {
 	bool json, quick;
 	bool pin; /* client on CPU 0, driver on CPU 1 (off for quick: a shared machine) */
+	bool progress; /* a line on stderr as each row starts and ends */
 	long iterations;
 	char image_dir[PATH_MAX];
 	char what[32]; /* null | all | quick | file */
@@ -60,6 +61,11 @@ FILE *bench_quiet_log(void);
 void bench_latency(struct bench_row *row, uint64_t *s, long n);
 struct bench_row *bench_add_row(const char *workload, enum bench_level lvl, enum bench_notify nt);
 struct bench_row *bench_add_raw(const char *workload);
+/* --progress: a row is announced when added (its end: when the next one starts, or at
+ * bench_progress_end); a workload whose row is added only once measured announces itself
+ * first with bench_progress_begin (level "raw" or bench_level_name()). */
+void bench_progress_begin(const char *workload, const char *level);
+void bench_progress_end(void);
 struct bench_row *bench_rows(unsigned *n);
 const struct bench_row *bench_find(const char *workload, const char *level, const char *notify);
 /* Private runtime directories: create one, remove it again. */

@@ -49,6 +49,7 @@ int bench_cold_start(enum bench_level lvl, int runs)
 	uint64_t t[64];
 	struct bench_drv_cfg c = {.driver = "nulldev", .spin_ns = (uint64_t)-1};
 
+	bench_progress_begin("cold start to ready", bench_level_name(lvl));
 	for (int i = 0; i < runs; i++) {
 		struct bench_drv d;
 		int r = bench_drv_start(&d, lvl, &c);
@@ -103,6 +104,7 @@ static int crash_serving(enum bench_level lvl, int runs)
 	struct bench_drv_cfg c = {.driver = "crashtest", .spin_ns = (uint64_t)-1, .serve = true};
 	struct bench_drv d, *old[16] = {0};
 	pthread_t teardown[16];
+	bench_progress_begin("crash -> serving again", bench_level_name(lvl));
 	int r = bench_drv_start(&d, lvl, &c);
 	char dir[64], sock[128];
 
@@ -259,6 +261,7 @@ static void crash_supervised(int runs)
 	uint64_t t[16];
 	int n = 0;
 
+	bench_progress_begin("crash -> client served (supervisor)", "vm");
 	for (int i = 0; i < runs; i++) {
 		double ms = supervised_crash_ms();
 		if (ms < 0)
@@ -378,6 +381,7 @@ int bench_life(void)
 			return -1;
 		if (l == LVL_VM)
 			crash_supervised(crashes);
+		bench_progress_begin("memory per idle driver", bench_level_name(l));
 		if (many(l, idle, false, &kib, &secs))
 			return -1;
 		struct bench_row *row = bench_add_row("memory per idle driver", l, NOTIFY_SLEEP);
@@ -387,8 +391,9 @@ int bench_life(void)
 	}
 	for (int l = LVL_VM; l <= LVL_PROCESS; l++) {
 		char name[48];
-		int r = many(l, density, true, &kib, &secs);
 		snprintf(name, sizeof(name), "density %d x 2 MiB", density);
+		bench_progress_begin(name, bench_level_name(l));
+		int r = many(l, density, true, &kib, &secs);
 		struct bench_row *row = bench_add_row(name, l, NOTIFY_SLEEP);
 		row->notify[0] = '\0';
 		row->clients = density;

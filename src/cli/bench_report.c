@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "ikjson.h"
 
 struct target {
 	const char *what;
@@ -145,17 +146,6 @@ static void machine(char *out, size_t len)
 		 u.release, load[0]);
 }
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++)
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s >= 0x20)
-			fputc(*s, out);
-	fputc('"', out);
-}
-
 static uint64_t p50_ns(const char *w, const char *lvl, const char *nt, bool p99)
 {
 	const struct bench_row *r = bench_find(w, lvl, nt);
@@ -164,58 +154,72 @@ static uint64_t p50_ns(const char *w, const char *lvl, const char *nt, bool p99)
 }
 
 /* The flat keys of the first `bench null --json` (scripts and tests/integration use them). */
-static void legacy_keys(FILE *out)
+static void legacy_keys(json_t *j)
 {
 	uint64_t spin = p50_ns("null ioctl", "vm", "spin", false), block = p50_ns("null ioctl", "vm", "sleep", false);
 	uint64_t pp = p50_ns("host<->guest ping-pong", "raw", "", false);
 	uint64_t io = p50_ns("ioeventfd round trip", "raw", "", false);
-	double boot = value_of("cold start to ready", "vm");
 
-	fprintf(out, "\"spin_p50_ns\": %llu, \"spin_p99_ns\": %llu, \"raw_pingpong_p50_ns\": %llu, "
-		     "\"raw_pingpong_p99_ns\": %llu, \"block_p50_ns\": %llu, \"block_p99_ns\": %llu, "
-		     "\"raw_ioeventfd_p50_ns\": %llu, \"raw_ioeventfd_p99_ns\": %llu, \"boot_ms\": %.3f, "
-		     "\"spin_ratio\": %.3f, \"block_ratio\": %.3f",
-		(unsigned long long)spin, (unsigned long long)p50_ns("null ioctl", "vm", "spin", true),
-		(unsigned long long)pp, (unsigned long long)p50_ns("host<->guest ping-pong", "raw", "", true),
-		(unsigned long long)block, (unsigned long long)p50_ns("null ioctl", "vm", "sleep", true),
-		(unsigned long long)io, (unsigned long long)p50_ns("ioeventfd round trip", "raw", "", true), boot,
-		pp ? (double)spin / (double)pp : 0, io ? (double)block / (double)io : 0);
+	ikj_set(j, "spin_p50_ns", json_integer((json_int_t)spin));
+	ikj_set(j, "spin_p99_ns", json_integer((json_int_t)p50_ns("null ioctl", "vm", "spin", true)));
+	ikj_set(j, "raw_pingpong_p50_ns", json_integer((json_int_t)pp));
+	ikj_set(j, "raw_pingpong_p99_ns", json_integer((json_int_t)p50_ns("host<->guest ping-pong", "raw", "", true)));
+	ikj_set(j, "block_p50_ns", json_integer((json_int_t)block));
+	ikj_set(j, "block_p99_ns", json_integer((json_int_t)p50_ns("null ioctl", "vm", "sleep", true)));
+	ikj_set(j, "raw_ioeventfd_p50_ns", json_integer((json_int_t)io));
+	ikj_set(j, "raw_ioeventfd_p99_ns", json_integer((json_int_t)p50_ns("ioeventfd round trip", "raw", "", true)));
+	ikj_set(j, "boot_ms", ikj_real(value_of("cold start to ready", "vm"), 3));
+	ikj_set(j, "spin_ratio", ikj_real(pp ? (double)spin / (double)pp : 0, 3));
+	ikj_set(j, "block_ratio", ikj_real(io ? (double)block / (double)io : 0, 3));
 }
 
+/* One JSON object (jansson, ikjson.h): machine, rows, targets, the legacy keys. A figure that
+ * is not a number (a target whose parts were not measured) is null. */
 static void print_json(FILE *out)
 {
 	unsigned n, nt;
 	const struct bench_row *rows = bench_rows(&n);
 	struct target t[20];
 	char m[512];
+	json_t *root = json_object(), *jrows = json_array(), *jt = json_array();
 
 	machine(m, sizeof(m));
 	nt = targets(t);
-	fprintf(out, "{\"machine\": ");
-	json_str(out, m);
-	fprintf(out, ", \"iterations\": %ld, \"rows\": [\n", bench_o->iterations);
+	ikj_set(root, "machine", ikj_string(m));
+	ikj_set(root, "iterations", json_integer(bench_o->iterations));
 	for (unsigned i = 0; i < n; i++) {
 		const struct bench_row *r = &rows[i];
-		fprintf(out, "  {\"workload\": ");
-		json_str(out, r->workload);
-		fprintf(out, ", \"level\": \"%s\", \"notify\": \"%s\", \"size\": %u, \"clients\": %d, "
-			     "\"p50_ns\": %llu, \"p99_ns\": %llu, \"ops_s\": %.1f, \"bytes_s\": %.1f, "
-			     "\"value\": %.3f, \"unit\": \"%s\"}%s\n",
-			r->level, r->notify, r->size, r->clients, (unsigned long long)r->p50_ns,
-			(unsigned long long)r->p99_ns, r->ops_s, r->bytes_s, r->value, r->unit, i + 1 < n ? "," : "");
+		json_t *j = json_object();
+		ikj_set(j, "workload", ikj_string(r->workload));
+		ikj_set(j, "level", ikj_string(r->level));
+		ikj_set(j, "notify", ikj_string(r->notify));
+		ikj_set(j, "size", json_integer(r->size));
+		ikj_set(j, "clients", json_integer(r->clients));
+		ikj_set(j, "p50_ns", json_integer((json_int_t)r->p50_ns));
+		ikj_set(j, "p99_ns", json_integer((json_int_t)r->p99_ns));
+		ikj_set(j, "ops_s", ikj_real(r->ops_s, 1));
+		ikj_set(j, "bytes_s", ikj_real(r->bytes_s, 1));
+		ikj_set(j, "value", ikj_real(r->value, 3));
+		ikj_set(j, "unit", ikj_string(r->unit));
+		json_array_append_new(jrows, j);
 	}
-	fprintf(out, "], \"targets\": [\n");
+	ikj_set(root, "rows", jrows);
 	for (unsigned i = 0; i < nt; i++) {
-		fprintf(out, "  {\"target\": ");
-		json_str(out, t[i].what);
-		fprintf(out, ", \"value\": %.3f, \"limit\": %.3f, \"verdict\": \"%s\", \"detail\": ", t[i].value,
-			t[i].limit, verdict(&t[i]));
-		json_str(out, t[i].detail);
-		fprintf(out, "}%s\n", i + 1 < nt ? "," : "");
+		json_t *j = json_object();
+		ikj_set(j, "target", ikj_string(t[i].what));
+		ikj_set(j, "value", ikj_real(t[i].value, 3));
+		ikj_set(j, "limit", ikj_real(t[i].limit, 3));
+		ikj_set(j, "verdict", json_string(verdict(&t[i])));
+		ikj_set(j, "detail", ikj_string(t[i].detail));
+		json_array_append_new(jt, j);
 	}
-	fprintf(out, "], ");
-	legacy_keys(out);
-	fprintf(out, "}\n");
+	ikj_set(root, "targets", jt);
+	legacy_keys(root);
+	char *text = ikj_dump(root);
+	json_decref(root);
+	if (text)
+		fputs(text, out);
+	free(text);
 }
 
 static void human(char *out, size_t len, double v, const char *unit)

@@ -127,10 +127,64 @@ void bench_latency(struct bench_row *row, uint64_t *s, long n)
 	write_samples(row, s, n);
 }
 
+/* --progress: the row being measured (or the workload announced before its row exists). */
+static struct {
+	bool open;
+	int row;          /* -1: announced, no row yet */
+	char workload[48], level[12];
+	uint64_t t0;
+	unsigned n;
+} prog;
+
+void bench_progress_end(void)
+{
+	char fig[96] = "no figure";
+
+	if (!prog.open)
+		return;
+	prog.open = false;
+	const struct bench_row *r = prog.row >= 0 ? &rows[prog.row] : NULL;
+	if (r && r->unit[0])
+		snprintf(fig, sizeof(fig), "%.3f %s", r->value, r->unit);
+	else if (r && r->p50_ns)
+		snprintf(fig, sizeof(fig), "p50 %.3f us, p99 %.3f us", r->p50_ns / 1e3, r->p99_ns / 1e3);
+	fprintf(stderr, "ikernel bench: [%u] done  %s, %s%s%s: %s (%.1f s)\n", prog.n,
+		r ? r->workload : prog.workload, r ? r->level : prog.level,
+		r && r->notify[0] ? ", " : "", r ? r->notify : "", fig,
+		(double)(bench_now_ns() - prog.t0) / 1e9);
+}
+
+static void progress_start(const char *workload, const char *level, const char *notify, int row)
+{
+	bench_progress_end();
+	prog.open = true;
+	prog.row = row;
+	prog.n++;
+	snprintf(prog.workload, sizeof(prog.workload), "%s", workload);
+	snprintf(prog.level, sizeof(prog.level), "%s", level);
+	prog.t0 = bench_now_ns();
+	fprintf(stderr, "ikernel bench: [%u] start %s, %s%s%s\n", prog.n, workload, level,
+		notify && notify[0] ? ", " : "", notify ? notify : "");
+}
+
+void bench_progress_begin(const char *workload, const char *level)
+{
+	if (bench_o->progress)
+		progress_start(workload, level, NULL, -1);
+}
+
 static struct bench_row *new_row(const char *workload, const char *level, const char *notify)
 {
 	static struct bench_row spare;
 	struct bench_row *r = nrows < MAX_ROWS ? &rows[nrows++] : &spare;
+
+	if (bench_o->progress && r != &spare) {
+		if (prog.open && prog.row < 0 && !strcmp(prog.workload, workload) &&
+		    !strcmp(prog.level, level))
+			prog.row = (int)(r - rows); /* announced before it was measured */
+		else
+			progress_start(workload, level, notify, (int)(r - rows));
+	}
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->workload, sizeof(r->workload), "%s", workload);

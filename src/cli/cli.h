@@ -18,4 +18,12 @@ int ik_cmd_up(int argc, char **argv);    /* up.c: the supervisor */
 int ik_cmd_ctl(int argc, char **argv);   /* ctl.c: status, logs, restart, stop, start, down */
 int ik_cmd_inject(int argc, char **argv); /* inject.c: fault injection */
 
+/* usage.c: a usage error, said the same way by every command: "ikernel CMD: ..." and
+ * "(see 'ikernel CMD --help')" on stderr; returns 2, the exit status of a usage error. */
+int ik_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* After getopt_long (opterr = 0, optstring starting with ':') returned '?' or ':' (c): which
+ * option was unknown, lacked its value or took none; returns 2. */
+struct option;
+int ik_bad_option(const char *cmd, int c, char **argv, const struct option *longopts);
+
 #endif

@@ -4,6 +4,7 @@
  * on $IKERNEL_RUNTIME_DIR/control.sock (src/super/ctlproto.h) and prints the answer.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,20 +26,29 @@ struct ctl_cmd {
 	const char *args;    /* usage after the name */
 	const char *summary;
 	bool takes_name;
+	bool idempotent;     /* nothing to do (no supervisor, already stopped) is done: exit 0 */
 };
 
 static const struct ctl_cmd cmds[] = {
 	{"status", "[--json]", "show every driver: state, pid, uptime, restarts, calls, errors,\n"
-			       "last crash (--json: one JSON object, stable for scripts)", false},
+			       "last crash (--json: one JSON object, stable for scripts)", false, false},
 	{"logs", "[-f|--follow] NAME", "print the driver's recent console and monitor output (-f: "
-				      "then follow it\nuntil Ctrl-C); also in $IKERNEL_RUNTIME_DIR/logs/NAME.log", true},
-	{"restart", "NAME", "stop the driver (if running) and start it again; files opened before "
-			    "fail\nwith EIO, new opens reach the new driver VM", true},
+				      "then follow it\nuntil Ctrl-C); also in $IKERNEL_RUNTIME_DIR/logs/NAME.log",
+	 true, false},
+	{"restart", "NAME", "stop the driver (if running) and start it again, also a failed one.\n"
+			    "Files opened before keep working if its manifest says recovery = transparent\n"
+			    "(each is reopened on the new driver VM and its recorded state replayed; calls\n"
+			    "wait for it, at most recovery_wait); otherwise (recovery = fail-open-files,\n"
+			    "the default) their calls fail with EIO. New opens reach the new driver VM", true,
+	 false},
 	{"stop", "NAME", "stop the driver; it stays stopped (no automatic restart) until 'ikernel "
-			 "start'\nor 'ikernel restart'", true},
-	{"start", "NAME", "start a stopped (or given-up) driver", true},
+			 "start'\nor 'ikernel restart'. Calls on its open files then fail with EIO and opens\n"
+			 "with ENXIO, whatever its recovery policy. A driver that is not running, or no\n"
+			 "supervisor at all, is not an error: exit 0 with a note", true, true},
+	{"start", "NAME", "start a stopped (or given-up) driver", true, false},
 	{"down", "", "stop every driver, unmount the device files and end the supervisor; returns\n"
-		     "once all is done", false},
+		     "once all is done. With no supervisor running there is nothing to stop: exit 0\n"
+		     "with a note", false, true},
 };
 
 static const struct ctl_cmd *find_cmd(const char *name)
@@ -55,11 +65,17 @@ static void usage(const struct ctl_cmd *c, FILE *out)
 		"usage: ikernel %s %s\n\n%s.\n\n"
 		"Talks to the supervisor ('ikernel up') through $IKERNEL_RUNTIME_DIR/control.sock\n"
 		"(default /run/ikernel).\n\n"
-		"options:\n"
+		"options (--opt VALUE and --opt=VALUE alike):\n"
+		"%s"
 		"  --runtime-dir DIR  the supervisor's runtime directory\n"
 		"  -h, --help         this text\n\n"
-		"exit status: 0 done; 1 the supervisor is not running or refused; 2 usage error\n",
-		c->name, c->args, c->summary);
+		"exit status: 0 done%s; 1 %s; 2 usage error\n",
+		c->name, c->args, c->summary,
+		!strcmp(c->name, "status") ? "  --json             one JSON object (docs/ikernel.1.md)\n" :
+		!strcmp(c->name, "logs") ? "  -f, --follow       then print new lines until Ctrl-C\n" : "",
+		c->idempotent ? " (or nothing to do)" : "",
+		c->idempotent ? "the supervisor refused or failed" :
+				"the supervisor is not running, refused or failed");
 }
 
 static void runtime_dir(const char *opt, char *out, size_t len)
@@ -69,33 +85,44 @@ static void runtime_dir(const char *opt, char *out, size_t len)
 	snprintf(out, len, "%s", d && *d ? d : IK_RUNTIME_DIR_DEFAULT);
 }
 
-static int connect_supervisor(const char *dir, const char *cmd)
+/* The control socket: a descriptor, or -1 after saying why not. With no supervisor running
+ * (no socket, or a stale one), a command with nothing to do then (down, stop) says so in a
+ * note and gets -2: done. */
+static int connect_supervisor(const char *dir, const struct ctl_cmd *c, const char *name)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int n = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", dir, IK_CTL_SOCKET_NAME);
 
 	if (n < 0 || (size_t)n >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "ikernel %s: runtime directory path too long: %s\n", cmd, dir);
+		fprintf(stderr, "ikernel %s: runtime directory path too long: %s\n", c->name, dir);
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		int e = errno;
-		if (e == ENOENT || e == ECONNREFUSED)
-			fprintf(stderr, "ikernel %s: the supervisor is not running (no %s; start it with "
-					"'ikernel up')\n", cmd, sun.sun_path);
-		else
-			fprintf(stderr, "ikernel %s: cannot reach the supervisor at %s: %s\n", cmd,
-				sun.sun_path, strerror(e));
 		if (fd >= 0)
 			close(fd);
+		if ((e == ENOENT || e == ECONNREFUSED) && c->idempotent) {
+			printf("ikernel %s: the supervisor is not running (no %s): %s%s%s\n", c->name,
+			       sun.sun_path, name ? "driver '" : "nothing to stop", name ? name : "",
+			       name ? "' is not running" : "");
+			return -2;
+		}
+		if (e == ENOENT || e == ECONNREFUSED)
+			fprintf(stderr, "ikernel %s: the supervisor is not running (no %s; start it with "
+					"'ikernel up')\n", c->name, sun.sun_path);
+		else
+			fprintf(stderr, "ikernel %s: cannot reach the supervisor at %s: %s\n", c->name,
+				sun.sun_path, strerror(e));
 		return -1;
 	}
 	return fd;
 }
 
-/* Send the request, check the first line, copy the rest to stdout. */
-static int transact(int fd, const char *cmd, const char *req, int timeout_s)
+/* Send the request, check the first line, copy the rest to stdout. 0 done, 1 failed (said
+ * so); with `dropped_ok`, a connection dropped before any answer (a supervisor that was
+ * ending as we came: `down` during a shutdown) is 3, unsaid. */
+static int transact(int fd, const char *cmd, const char *req, int timeout_s, bool dropped_ok)
 {
 	char buf[4096];
 	size_t got = 0;
@@ -106,6 +133,8 @@ static int transact(int fd, const char *cmd, const char *req, int timeout_s)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0) {
+		if (dropped_ok && (errno == EPIPE || errno == ECONNRESET))
+			return 3;
 		fprintf(stderr, "ikernel %s: cannot send to the supervisor: %s\n", cmd, strerror(errno));
 		return 1;
 	}
@@ -113,12 +142,16 @@ static int transact(int fd, const char *cmd, const char *req, int timeout_s)
 		ssize_t n = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && dropped_ok && header && errno == ECONNRESET)
+			return 3;
 		if (n < 0) {
 			fprintf(stderr, "ikernel %s: no answer from the supervisor: %s\n", cmd,
 				errno == EAGAIN ? "timed out" : strerror(errno));
 			return 1;
 		}
 		if (n == 0) {
+			if (header && dropped_ok)
+				return 3;
 			if (header) {
 				fprintf(stderr, "ikernel %s: the supervisor closed the connection without an "
 						"answer\n", cmd);
@@ -155,55 +188,76 @@ static int transact(int fd, const char *cmd, const char *req, int timeout_s)
 
 int ik_cmd_ctl(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{"runtime-dir", required_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'},
+		{"follow", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	const struct ctl_cmd *c = find_cmd(argv[0]);
 	const char *dir_opt = NULL, *name = NULL;
 	bool json = false, follow = false;
 	char dir[4096], req[IK_CTL_LINE_MAX];
+	int opt;
 
 	if (!c)
 		return 2;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	bool is_status = !strcmp(c->name, "status"), is_logs = !strcmp(c->name, "logs");
+	opterr = 0; /* our own messages, which name the command */
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, is_logs ? ":hf" : ":h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
 			usage(c, stdout);
 			return 0;
-		} else if (!strcmp(a, "--runtime-dir") && i + 1 < argc) {
-			dir_opt = argv[++i];
-		} else if (!strcmp(a, "--json") && !strcmp(c->name, "status")) {
+		case 'r':
+			dir_opt = optarg;
+			break;
+		case 'j':
+			if (!is_status)
+				return ik_usage_error(c->name, "unknown option '%s'", argv[optind - 1]);
 			json = true;
-		} else if ((!strcmp(a, "-f") || !strcmp(a, "--follow")) && !strcmp(c->name, "logs")) {
+			break;
+		case 'f':
+			if (!is_logs)
+				return ik_usage_error(c->name, "unknown option '%s'", argv[optind - 1]);
 			follow = true;
-		} else if (a[0] != '-' && c->takes_name && !name) {
-			name = a;
-		} else {
-			fprintf(stderr, "ikernel %s: unexpected argument '%s'\n", c->name, a);
-			usage(c, stderr);
-			return 2;
+			break;
+		default:
+			return ik_bad_option(c->name, opt, argv, longopts);
 		}
 	}
-	if (c->takes_name && !name) {
-		fprintf(stderr, "ikernel %s: which driver? (see 'ikernel status')\n", c->name);
-		usage(c, stderr);
-		return 2;
+	for (; optind < argc; optind++) {
+		if (!c->takes_name || name)
+			return ik_usage_error(c->name, "unexpected argument '%s'", argv[optind]);
+		name = argv[optind];
 	}
-	if (name && (strlen(name) >= 64 || strchr(name, ' '))) {
-		fprintf(stderr, "ikernel %s: bad driver name '%s'\n", c->name, name);
-		return 2;
-	}
+	if (c->takes_name && !name)
+		return ik_usage_error(c->name, "which driver? (a NAME from 'ikernel status')");
+	if (name && (!*name || strlen(name) >= 64 || strpbrk(name, " \t\n")))
+		return ik_usage_error(c->name, "bad driver name '%s'", name);
 	runtime_dir(dir_opt, dir, sizeof(dir));
-	int fd = connect_supervisor(dir, c->name);
-	if (fd < 0)
-		return 1;
-	if (!strcmp(c->name, "status"))
+	if (is_status)
 		snprintf(req, sizeof(req), "status%s\n", json ? " json" : "");
-	else if (!strcmp(c->name, "logs"))
+	else if (is_logs)
 		snprintf(req, sizeof(req), "%s %s\n", follow ? "logs-follow" : "logs", name);
 	else if (name)
 		snprintf(req, sizeof(req), "%s %s\n", c->name, name);
 	else
 		snprintf(req, sizeof(req), "%s\n", c->name);
-	int timeout = follow ? 0 : !strcmp(c->name, "down") ? CTL_DOWN_TIMEOUT_S : CTL_TIMEOUT_S;
-	int r = transact(fd, c->name, req, timeout);
-	close(fd);
-	return r;
+	bool is_down = !strcmp(c->name, "down");
+	int timeout = follow ? 0 : is_down ? CTL_DOWN_TIMEOUT_S : CTL_TIMEOUT_S;
+	/* `down` while the supervisor ends anyway may find its connection dropped: ask again until
+	 * the supervisor answers or is gone (nothing to stop), for a few seconds. */
+	for (int attempt = 0;; attempt++) {
+		int fd = connect_supervisor(dir, c, name);
+		if (fd < 0)
+			return fd == -2 ? 0 : 1;
+		int r = transact(fd, c->name, req, timeout, is_down && attempt < 50);
+		close(fd);
+		if (r != 3)
+			return r;
+		usleep(100000);
+	}
 }

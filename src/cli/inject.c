@@ -6,6 +6,7 @@
  * so it works under the supervisor and for `ikernel run` alike. Prints the monitor's answer.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,13 @@ static void usage(FILE *out)
 		"    stack-flip list-corrupt uaf double-free exec-data exec-stack exec-heap write-ro\n"
 		"    write-code unaligned copy-overrun alloc-fail leak lock irq-drop irq-spurious\n"
 		"    hang-request console-flood wild-write   (--arg: class argument)\n"
-		"Needs root or the monitor's user. Exit status 0 when the fault was injected.\n");
+		"  revert  undo every code patch and disarm a pending guest fault\n\n"
+		"options (--opt VALUE and --opt=VALUE alike): --at, --len, --bit, --in, --arg and\n"
+		"--seed as above (--seed N: a reproducible random choice); --runtime-dir DIR (default\n"
+		"$IKERNEL_RUNTIME_DIR or /run/ikernel); -h, --help: this text.\n\n"
+		"Needs root or the monitor's user. Exit status: 0 the fault was injected; 1 the driver\n"
+		"is not running, or the caller may not inject; 2 usage error (also a class, symbol or\n"
+		"value the driver's monitor refuses).\n");
 }
 
 static int send_request(const char *dir, const char *name, const char *spec, char *answer,
@@ -76,61 +83,91 @@ static int add(char *spec, size_t len, const char *key, const char *val)
 	return n < 0 || (size_t)n >= len - used || strchr(val, ' ') ? -1 : 0;
 }
 
+/* A number as the monitor reads it (strtoll, base 0), at most max (-1: any). */
+static bool number(const char *s, long long max)
+{
+	char *end;
+
+	errno = 0;
+	long long v = strtoll(s, &end, 0);
+	return !errno && *s && !*end && (max < 0 || (v >= 0 && v <= max));
+}
+
 int ik_cmd_inject(int argc, char **argv)
 {
+	/* option -> the key of the injection spec (control.h IK_HELLO_INJECT) */
+	static const struct option longopts[] = {
+		{"at", required_argument, NULL, 0},  {"len", required_argument, NULL, 0},
+		{"bit", required_argument, NULL, 0}, {"in", required_argument, NULL, 0},
+		{"arg", required_argument, NULL, 0}, {"seed", required_argument, NULL, 0},
+		{"runtime-dir", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
 	const char *dir = getenv(IK_RUNTIME_DIR_ENV), *name = NULL, *cls = NULL;
 	char spec[IK_INJECT_SPEC_MAX] = "", answer[300];
-	static const char *const keys[][2] = {{"--at", "at"}, {"--len", "len"}, {"--bit", "bit"},
-					      {"--in", "in"},  {"--arg", "arg"}, {"--seed", "seed"}};
+	int c, li;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool known = false;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	opterr = 0; /* our own messages, which name the command */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
+		case 'r':
+			dir = optarg;
+			break;
+		case 0:
+			if (!*optarg || strpbrk(optarg, " =\t\n") ||
+			    (strcmp(longopts[li].name, "at") && strcmp(longopts[li].name, "in") &&
+			     !number(optarg, !strcmp(longopts[li].name, "bit") ? 7 : -1)))
+				return ik_usage_error("inject", "bad --%s value '%s'%s", longopts[li].name,
+						      optarg, !strcmp(longopts[li].name, "bit") ?
+						      " (0..7)" : "");
+			if (add(spec, sizeof(spec), longopts[li].name, optarg))
+				return ik_usage_error("inject", "the fault's options are too long (at most "
+						      "%u bytes)", IK_INJECT_SPEC_MAX - 1);
+			break;
+		default:
+			return ik_bad_option("inject", c, argv, longopts);
 		}
-		if (a[0] != '-') {
-			if (!name)
-				name = a;
-			else if (!cls)
-				cls = a;
-			else
-				goto bad;
-			continue;
-		}
-		if (i + 1 >= argc)
-			goto bad;
-		if (!strcmp(a, "--runtime-dir")) {
-			dir = argv[++i];
-			continue;
-		}
-		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (!strcmp(a, keys[k][0])) {
-				if (add(spec, sizeof(spec), keys[k][1], argv[++i]))
-					goto bad;
-				known = true;
-			}
-		if (!known)
-			goto bad;
 	}
-	if (!name || !cls || strchr(cls, ' ') || strchr(cls, '='))
-		goto bad;
+	for (; optind < argc; optind++) {
+		if (!name)
+			name = argv[optind];
+		else if (!cls)
+			cls = argv[optind];
+		else
+			return ik_usage_error("inject", "unexpected argument '%s'", argv[optind]);
+	}
+	if (!name)
+		return ik_usage_error("inject", "which driver? (a NAME from 'ikernel status')");
+	if (!cls)
+		return ik_usage_error("inject", "which fault class? (e.g. flip, panic, null)");
+	if (!*name || strlen(name) >= IK_NAME_MAX || strchr(name, '/'))
+		return ik_usage_error("inject", "bad driver name '%s'", name);
+	if (!*cls || strpbrk(cls, " =\t\n"))
+		return ik_usage_error("inject", "bad fault class '%s'", cls);
 	if (!dir || !*dir)
 		dir = IK_RUNTIME_DIR_DEFAULT;
 	char full[IK_INJECT_SPEC_MAX];
 	if ((size_t)snprintf(full, sizeof(full), "%s%s", cls, spec) >= sizeof(full))
-		goto bad;
+		return ik_usage_error("inject", "the fault's options are too long (at most %u bytes)",
+				      IK_INJECT_SPEC_MAX - 1);
 	int err = send_request(dir, name, full, answer, sizeof(answer));
 	if (err) {
 		fprintf(stderr, "ikernel inject: driver '%s' (%s/%s.sock): %s\n", name, dir, name,
 			err == -ENOENT || err == -ECONNREFUSED ? "not running" : strerror(-err));
 		return 1;
 	}
+	if (!strncmp(answer, "error: ", 7)) {
+		/* The monitor refused the request: a class, symbol or value it does not take is a
+		 * usage error; a driver not running or a caller without the right is not. */
+		bool runtime = strstr(answer, "is not running") || strstr(answer, "needs root");
+		fprintf(stderr, "ikernel inject: driver '%s': %s\n", name, answer + 7);
+		return runtime ? 1 : 2;
+	}
 	printf("%s\n", answer);
 	return strncmp(answer, "ok:", 3) ? 1 : 0;
-bad:
-	usage(stderr);
-	return 2;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `ikernel up [MANIFEST...]`: the supervisor (src/super). */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@ static void usage(FILE *out)
 		"(led, nulldev, crashtest); otherwise the given manifests (INI files, or directories of\n"
 		"*.ini). Runs until 'ikernel down', SIGINT or SIGTERM, then stops every driver and\n"
 		"unmounts the device files. Needs /dev/kvm and /dev/fuse (and root to mount).\n\n"
-		"options:\n"
+		"options (--opt VALUE and --opt=VALUE alike):\n"
 		"  -d, --detach          return once the drivers are up (exit 0: all running,\n"
 		"                        1: some did not start); the supervisor keeps running and logs\n"
 		"                        to $IKERNEL_RUNTIME_DIR/logs/supervisor.log\n"
@@ -34,31 +35,39 @@ int ik_cmd_up(int argc, char **argv)
 	static const char *manifests[UP_MAX_MANIFESTS];
 	struct ik_super_opts o = {.manifests = manifests};
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	static const struct option longopts[] = {
+		{"detach", no_argument, NULL, 'd'},
+		{"check", no_argument, NULL, 'c'},
+		{"runtime-dir", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+	opterr = 0; /* our own messages, which name the command */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":hd", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "-d") || !strcmp(a, "--detach")) {
+		case 'd':
 			o.detach = true;
-		} else if (!strcmp(a, "--check")) {
+			break;
+		case 'c':
 			o.check_only = true;
-		} else if (!strcmp(a, "--runtime-dir")) {
-			if (++i >= argc) {
-				fprintf(stderr, "ikernel up: --runtime-dir needs a directory\n");
-				return 2;
-			}
-			o.runtime_dir = argv[i];
-		} else if (a[0] == '-') {
-			fprintf(stderr, "ikernel up: unknown option '%s' (see 'ikernel up --help')\n", a);
-			return 2;
-		} else if (o.nmanifests >= UP_MAX_MANIFESTS) {
-			fprintf(stderr, "ikernel up: too many manifests (at most %d)\n", UP_MAX_MANIFESTS);
-			return 2;
-		} else {
-			manifests[o.nmanifests++] = a;
+			break;
+		case 'r':
+			o.runtime_dir = optarg;
+			break;
+		default:
+			return ik_bad_option("up", c, argv, longopts);
 		}
+	}
+	for (; optind < argc; optind++) {
+		if (o.nmanifests >= UP_MAX_MANIFESTS)
+			return ik_usage_error("up", "too many manifests (at most %d)", UP_MAX_MANIFESTS);
+		manifests[o.nmanifests++] = argv[optind];
 	}
 	return ik_super_up(&o);
 }

@@ -15,7 +15,10 @@
 #include "super.h"
 
 static int listen_fd = -1;
-static int down_fd = -1; /* the client waiting for `down` to finish */
+/* The clients waiting for `down` to finish (a second `down` is answered too, not dropped). */
+#define DOWN_WAITERS_MAX 8
+static int down_fds[DOWN_WAITERS_MAX];
+static unsigned ndown;
 static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
 int control_fd(void)
@@ -154,11 +157,17 @@ static bool serve(int fd, char *req)
 		return false;
 	}
 	if (!strcmp(cmd, "down")) {
-		if (down_fd >= 0)
-			close(down_fd);
-		down_fd = fd;
+		if (ndown >= DOWN_WAITERS_MAX) {
+			say(fd, "OK\nthe supervisor is already shutting down\n");
+			return false;
+		}
+		down_fds[ndown++] = fd;
 		super_request_shutdown();
 		return true;
+	}
+	if (super.shutting_down && !strcmp(cmd, "stop")) { /* every driver is being stopped */
+		say(fd, "OK\nthe supervisor is shutting down: every driver stops\n");
+		return false;
 	}
 	if (super.shutting_down) {
 		say(fd, "ERR the supervisor is shutting down\n");
@@ -166,7 +175,18 @@ static bool serve(int fd, char *req)
 	}
 	if (!(d = named(fd, arg)))
 		return false;
-	if (!strcmp(cmd, "stop")) {
+	if (!strcmp(cmd, "stop") && d->pid <= 0) { /* nothing to stop: done, with a note */
+		if (d->state == DRV_STOPPED) {
+			say(fd, "OK\n%s is already stopped\n", d->m.name);
+		} else {
+			say(fd, "OK\n%s was not running (%s); it stays stopped\n", d->m.name,
+			    drv_state_name(d->state));
+			drv_note(d, "stop requested");
+			drv_request_stop(d, false);
+		}
+	} else if (!strcmp(cmd, "stop") && d->state == DRV_STOPPING && !d->restart_after_stop) {
+		say(fd, "OK\n%s is already stopping\n", d->m.name);
+	} else if (!strcmp(cmd, "stop")) {
 		drv_note(d, "stop requested");
 		drv_request_stop(d, false);
 		say(fd, "OK\nstopping %s\n", d->m.name);
@@ -204,9 +224,9 @@ void control_accept(void)
 
 void control_finish_down(void)
 {
-	if (down_fd < 0)
-		return;
-	say(down_fd, "OK\nall drivers stopped, %s unmounted\n", super.dev_dir);
-	close(down_fd);
-	down_fd = -1;
+	for (unsigned i = 0; i < ndown; i++) {
+		say(down_fds[i], "OK\nall drivers stopped, %s unmounted\n", super.dev_dir);
+		close(down_fds[i]);
+	}
+	ndown = 0;
 }

@@ -57,6 +57,13 @@ struct parse {
 	int line;             /* of the line inih is working on */
 	enum section_kind sec;
 	int sec_line;
+	/* the keys of the current section so far (a key given twice is refused) */
+	struct {
+		char key[32];
+		int line;
+	} seen[48];
+	unsigned nseen;
+	bool key_in_section;  /* a key was given since the section header (inih: continuations) */
 	bool seen_driver;
 	int driver_line;
 	int name_line, image_line;
@@ -65,6 +72,7 @@ struct parse {
 	char image_name[PATH_MAX];
 	char dir[PATH_MAX];   /* the manifest's directory ("" for builtin text) */
 	char err[IKM_ERR_MAX];
+	int err_line;
 	int errno_val;
 };
 
@@ -75,8 +83,9 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 	char why[IKM_ERR_MAX / 2];
 	va_list ap;
 
-	if (p->err[0])
-		return; /* the first error is the one reported */
+	if (p->err[0] && line >= p->err_line)
+		return; /* the first error (by line: inih's own come last) is the one reported */
+	p->err_line = line;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -105,6 +114,8 @@ static void open_section(struct parse *p, const char *hdr)
 
 	p->sec_line = p->line;
 	p->sec = SEC_BAD;
+	p->nseen = 0;
+	p->key_in_section = false;
 	if (sscanf(hdr, "%63s %127s", kind, label) < 1) {
 		fail(p, p->line, "empty section name");
 		return;
@@ -156,7 +167,8 @@ static void open_section(struct parse *p, const char *hdr)
 	}
 }
 
-/* Look at the line inih is about to parse: count it, spot section headers. */
+/* Look at the line inih is about to parse: count it, spot section headers, and refuse what
+ * inih would take in a way nobody means (its options are compile-time: INI_ALLOW_MULTILINE). */
 static void see_line(struct parse *p, const char *line)
 {
 	const char *s = line;
@@ -164,11 +176,37 @@ static void see_line(struct parse *p, const char *line)
 	p->line++;
 	while (isspace((unsigned char)*s))
 		s++;
+	if (!*s || *s == ';' || *s == '#')
+		return; /* blank, or a comment */
+	if (s > line && p->key_in_section) {
+		/* inih would pass it on as another value of the key before: refuse that */
+		fail(p, p->line, "indented line (a continuation of the key before it; multi-line values are "
+			      "not supported: one KEY = VALUE per line, not indented)");
+		return;
+	}
 	if (*s != '[')
 		return;
 	const char *end = strchr(s, ']');
-	if (!end)
-		return; /* inih reports it */
+	if (!end) {
+		char shown[64];
+		size_t n = strcspn(s, "\r\n");
+		snprintf(shown, sizeof(shown), "%.*s", (int)(n < 40 ? n : 40), s);
+		fail(p, p->line, "malformed section header '%s%s' (no closing ']')", shown, n > 40 ? "..." : "");
+		p->sec = SEC_BAD; /* its keys are not reported as outside any section */
+		p->nseen = 0;
+		p->key_in_section = false;
+		return;
+	}
+	for (const char *t = end + 1; *t && *t != '\r' && *t != '\n'; t++) {
+		if (*t == ';' || *t == '#')
+			break; /* a comment after the header */
+		if (!isspace((unsigned char)*t)) {
+			int n = (int)strcspn(t, "\r\n");
+			fail(p, p->line, "text after the section header: '%.*s' (a comment starts with ; or #)",
+			     n < 40 ? n : 40, t);
+			break;
+		}
+	}
 	char hdr[160];
 	size_t n = (size_t)(end - s - 1);
 	if (n >= sizeof(hdr))
@@ -483,11 +521,36 @@ static void node_key(struct parse *p, const char *k, const char *v)
 	}
 }
 
+/* A key given twice in one section: refused (only `param` may repeat), naming both lines. */
+static bool duplicate(struct parse *p, const char *key)
+{
+	const struct ik_manifest *m = p->m;
+
+	if (p->sec == SEC_DRIVER && !strcmp(key, "param"))
+		return false;
+	for (unsigned i = 0; i < p->nseen; i++)
+		if (!strcmp(p->seen[i].key, key)) {
+			fail(p, p->line, "duplicate key '%s' in [%s%s] (also line %d; only param may repeat)",
+			     key, p->sec == SEC_DRIVER ? "driver" : p->sec == SEC_DEVICE ? "device " : "node ",
+			     p->sec == SEC_DEVICE ? m->devices[m->ndevices - 1].label :
+			     p->sec == SEC_NODE ? m->nodes[m->nnodes - 1].name : "", p->seen[i].line);
+			return true;
+		}
+	if (p->nseen < sizeof(p->seen) / sizeof(p->seen[0]) && strlen(key) < sizeof(p->seen[0].key)) {
+		snprintf(p->seen[p->nseen].key, sizeof(p->seen[0].key), "%s", key);
+		p->seen[p->nseen++].line = p->line;
+	}
+	return false;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse *p = user;
 
 	(void)section; /* see_line() tracked it, with its line */
+	p->key_in_section = true;
+	if (p->sec != SEC_NONE && p->sec != SEC_BAD && duplicate(p, key))
+		return 1;
 	switch (p->sec) {
 	case SEC_DRIVER:
 		driver_key(p, key, value);

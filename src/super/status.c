@@ -2,7 +2,8 @@
 /*
  * `ikernel status`: per driver its state, monitor pid, uptime, restarts, device-file calls
  * served and failed, and why its last failed run ended. The human form is an aligned table;
- * --json is one object, stable for scripts (docs/ikernel.1.md documents every field).
+ * --json is one object, stable for scripts (docs/ikernel.1.md documents every field), written
+ * by jansson: any bytes in a name, path or crash report still make valid JSON.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ikjson.h"
 #include "super.h"
 
 struct out {
@@ -42,21 +44,6 @@ static void put(struct out *o, const char *fmt, ...)
 	}
 }
 
-static void put_json_string(struct out *o, const char *s)
-{
-	put(o, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			put(o, "\\%c", c);
-		else if (c < 0x20)
-			put(o, "\\u%04x", c);
-		else
-			put(o, "%c", c);
-	}
-	put(o, "\"");
-}
-
 static double uptime_s(const struct drv *d, uint64_t now)
 {
 	return d->ready_ns && d->state == DRV_RUNNING ? (double)(now - d->ready_ns) / 1e9 : 0.0;
@@ -76,47 +63,53 @@ static void format_uptime(double s, char *out, size_t len)
 		snprintf(out, len, "%luh%02lum", t / 3600, t / 60 % 60);
 }
 
+/* The --json form: built with jansson (ikjson.h), field names documented in ikernel(1). */
 static void json(struct out *o, uint64_t now)
 {
-	put(o, "{\"supervisor\": {\"pid\": %d, \"runtime_dir\": ", (int)getpid());
-	put_json_string(o, super.runtime_dir);
-	put(o, ", \"dev_dir\": ");
-	put_json_string(o, super.dev_dir);
-	put(o, ", \"uptime_s\": %.3f}, \"drivers\": [", (double)(now - super.started_ns) / 1e9);
+	json_t *root = json_object(), *sup = json_object(), *drivers = json_array();
+
+	ikj_set(sup, "pid", json_integer(getpid()));
+	ikj_set(sup, "runtime_dir", ikj_string(super.runtime_dir));
+	ikj_set(sup, "dev_dir", ikj_string(super.dev_dir));
+	ikj_set(sup, "uptime_s", ikj_real((double)(now - super.started_ns) / 1e9, 3));
+	ikj_set(root, "supervisor", sup);
+	ikj_set(root, "drivers", drivers);
 	for (unsigned i = 0; i < super.ndrivers; i++) {
 		const struct drv *d = &super.drivers[i];
-		put(o, "%s{\"name\": ", i ? ", " : "");
-		put_json_string(o, d->m.name);
-		put(o, ", \"isolation\": \"%s\"",
-		    d->isolation == IKM_ISOLATION_PROCESS ? "process" : "vm");
-		put(o, ", \"state\": \"%s\", \"pid\": %d, \"uptime_s\": %.3f, \"restarts\": %u, "
-		       "\"calls\": %llu, \"errors\": %llu, \"restart\": \"%s\", \"last_crash\": ",
-		    drv_state_name(d->state), (int)d->pid, uptime_s(d, now), d->restarts,
-		    (unsigned long long)__atomic_load_n(&d->calls, __ATOMIC_RELAXED),
-		    (unsigned long long)__atomic_load_n(&d->errors, __ATOMIC_RELAXED),
-		    ikm_restart_name(d->m.restart));
-		if (d->last_crash[0])
-			put_json_string(o, d->last_crash);
-		else
-			put(o, "null");
-		put(o, ", \"image\": ");
-		put_json_string(o, d->m.image);
-		put(o, ", \"manifest\": ");
-		put_json_string(o, d->m.source);
-		put(o, ", \"nodes\": [");
+		json_t *j = json_object(), *nodes = json_array();
+		ikj_set(j, "name", ikj_string(d->m.name));
+		ikj_set(j, "isolation", json_string(d->isolation == IKM_ISOLATION_PROCESS ? "process" : "vm"));
+		ikj_set(j, "state", json_string(drv_state_name(d->state)));
+		ikj_set(j, "pid", json_integer(d->pid));
+		ikj_set(j, "uptime_s", ikj_real(uptime_s(d, now), 3));
+		ikj_set(j, "restarts", json_integer(d->restarts));
+		ikj_set(j, "calls", json_integer((json_int_t)__atomic_load_n(&d->calls, __ATOMIC_RELAXED)));
+		ikj_set(j, "errors", json_integer((json_int_t)__atomic_load_n(&d->errors, __ATOMIC_RELAXED)));
+		ikj_set(j, "restart", json_string(ikm_restart_name(d->m.restart)));
+		ikj_set(j, "last_crash", d->last_crash[0] ? ikj_string(d->last_crash) : json_null());
+		ikj_set(j, "image", ikj_string(d->m.image));
+		ikj_set(j, "manifest", ikj_string(d->m.source));
 		for (unsigned n = 0; n < d->m.nnodes; n++) {
-			put(o, "%s{\"name\": ", n ? ", " : "");
-			put_json_string(o, d->m.nodes[n].name);
-			put(o, ", \"path\": ");
-			char path[PATH_MAX + IK_NAME_MAX + 2];
-			snprintf(path, sizeof(path), "%s/%s", super.dev_dir, d->m.nodes[n].name);
-			put_json_string(o, path);
-			put(o, ", \"mode\": \"%04o\", \"uid\": %u, \"gid\": %u}", (unsigned)d->m.nodes[n].mode,
-			    (unsigned)d->m.nodes[n].uid, (unsigned)d->m.nodes[n].gid);
+			const struct ikm_node *nd = &d->m.nodes[n];
+			json_t *jn = json_object();
+			char path[PATH_MAX + IK_NAME_MAX + 2], mode[8];
+			snprintf(path, sizeof(path), "%s/%s", super.dev_dir, nd->name);
+			snprintf(mode, sizeof(mode), "%04o", (unsigned)nd->mode);
+			ikj_set(jn, "name", ikj_string(nd->name));
+			ikj_set(jn, "path", ikj_string(path));
+			ikj_set(jn, "mode", json_string(mode));
+			ikj_set(jn, "uid", json_integer(nd->uid));
+			ikj_set(jn, "gid", json_integer(nd->gid));
+			json_array_append_new(nodes, jn);
 		}
-		put(o, "]}");
+		ikj_set(j, "nodes", nodes);
+		json_array_append_new(drivers, j);
 	}
-	put(o, "]}\n");
+	char *text = ikj_dump(root);
+	json_decref(root);
+	if (text)
+		put(o, "%s", text);
+	free(text);
 }
 
 /* Column widths from the content, so the table stays aligned whatever the names. */
