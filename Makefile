@@ -4,9 +4,14 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 DEB_PKGS   := gcc make meson ninja-build pkg-config libcmocka-dev libinih-dev libseccomp-dev \
-              libfuse3-dev libjansson-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev
+              libfuse3-dev libjansson-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev \
+              pandoc
+# make install: where (meson's prefix of $(BUILD)) and under which staging root.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
 
-.PHONY: all deps build build-asan linux-drivers test demo bench campaign soak clean format fuzz fuzz-smoke
+.PHONY: all deps build build-asan linux-drivers install test demo bench campaign soak clean format \
+	fuzz fuzz-smoke
 
 all: build
 
@@ -26,10 +31,26 @@ build-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 
 # The Linux 6.1 drivers of drivers/linux/drivers.list, built untouched from Debian's
-# linux-source-6.1 (fetched with apt into each build directory by tools/linux-drivers.sh).
+# linux-source-6.1 (fetched with apt by tools/linux-drivers.sh, once for both build
+# directories). The default build (`make`, `make demo`, `ninja -C build`) never fetches: this
+# target also turns on -Dlinux_drivers in both build directories, which adds the Linux images
+# and their tests (suites linux, campaign, soak) to them.
 linux-drivers: build build-asan
+	@echo "ikernel: the Linux drivers need linux-source-6.1 (Debian, about 140 MB): fetched with apt" \
+		"unless a copy is on this machine already"
+	@for b in $(BUILD) $(BUILD_ASAN); do \
+		meson configure $$b | grep -Eq '^ *linux_drivers +true' || meson configure $$b -Dlinux_drivers=true || exit 1; \
+	done
 	ninja -C $(BUILD) linux-drivers
 	ninja -C $(BUILD_ASAN) linux-drivers
+
+# Install (README, Install): ikernel, libikernel (shared, static, header, ikernel.pc), the driver
+# images in $(PREFIX)/lib/<arch>/ikernel (the Linux ones too if built), the manifests in
+# $(PREFIX)/etc/ikernel (/etc/ikernel for PREFIX=/usr), the man pages and ikernel.service.
+# DESTDIR stages the files under another root (for packaging). Never fetches anything.
+install: build
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
 # Every suite in both builds, then the fuzz smoke (tools/run-tests.sh); the last line counts all.
 test: build build-asan linux-drivers

@@ -3,8 +3,9 @@
  * "cmos": the MC146818 real-time clock of the PC and its 128 bytes of CMOS RAM (2 ports:
  * base+0 index, base+1 data; default 0x70). Options:
  *   file=PATH  back the 128 bytes with a host file: loaded at start (it must then be exactly
- *              128 bytes), created when absent, and every guest write to a RAM byte is written
- *              through at once, so the contents survive a restart of the driver VM.
+ *              128 bytes), created when absent (and the directories above it), and every guest
+ *              write to a RAM byte is written through at once, so the contents survive a
+ *              restart of the driver VM.
  * Behaviour:
  *   - index port: bit 7 is the NMI mask (kept, no effect), bits 0-6 select the byte; reading it
  *     returns the last value written (real chips return junk; nothing depends on it);
@@ -20,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,12 +72,32 @@ static void cmos_fresh(uint8_t *ram)
 	ram[CMOS_CKS_LO] = (uint8_t)sum;
 }
 
+/* The directories above `path` that are missing, created 0755 from the top (as systemd's
+ * StateDirectory= would: /var/lib/ikernel for manifests/linux/nvram.ini). 0, or -errno. */
+static int make_parents(struct ik_device *dev, const char *path)
+{
+	char dir[sizeof(((struct cmos *)0)->path)];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *s = dir + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(dir, 0755) == 0)
+			ik_dev_log(dev, "cmos: created directory %s", dir);
+		else if (errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
 static int cmos_open_file(struct ik_device *dev, struct cmos *c)
 {
 	struct stat st;
 	ssize_t n;
 
 	c->fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (c->fd < 0 && errno == ENOENT && make_parents(dev, c->path) == 0)
+		c->fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (c->fd < 0)
 		return ik_dev_fail(dev, "cannot open NVRAM file '%s': %s", c->path, strerror(errno));
 	if (fstat(c->fd, &st) < 0)

@@ -17,18 +17,32 @@
 #include "devmodel.h"
 #include "ikernel/abi.h"
 
-static const struct ik_devmodel *const registry[] = {
-	&ik_dev_parport,
-	&ik_dev_testdev,
-	&ik_dev_cmos,
-	&ik_dev_wdt501,
-	&ik_dev_dtlk,
-	&ik_dev_sbc7240,
-	&ik_dev_sbc_epx_c3,
-	&ik_dev_wafer5823,
-};
+/*
+ * The models, in the order messages and `ikernel run --help` list them. Adding one is its file
+ * dev_NAME.c defining `const struct ik_devmodel ik_dev_NAME`, its line here and its file in
+ * meson.build: nothing else names the models (tests and docs checks read this registry).
+ */
+#define IK_DEVMODELS(X)                                                                         \
+	X(parport)                                                                              \
+	X(testdev)                                                                              \
+	X(cmos)                                                                                 \
+	X(wdt501)                                                                               \
+	X(dtlk)                                                                                 \
+	X(sbc7240)                                                                              \
+	X(sbc_epx_c3)                                                                           \
+	X(wafer5823)
+
+#define IK_DEVMODEL_DECLARE(n) extern const struct ik_devmodel ik_dev_##n;
+IK_DEVMODELS(IK_DEVMODEL_DECLARE)
+#define IK_DEVMODEL_REF(n) &ik_dev_##n,
+static const struct ik_devmodel *const registry[] = {IK_DEVMODELS(IK_DEVMODEL_REF)};
 
 #define NMODELS (sizeof(registry) / sizeof(registry[0]))
+
+const struct ik_devmodel *ik_devmodel_at(size_t i)
+{
+	return i < NMODELS ? registry[i] : NULL;
+}
 
 const struct ik_devmodel *ik_devmodel_find(const char *name)
 {

@@ -98,8 +98,11 @@ struct ik_devset {
 	size_t ndevices; /* initialised ones (destroy frees exactly these) */
 };
 
-/* Registry. */
+/* Registry (devices.c lists the models: each is `const struct ik_devmodel ik_dev_NAME` in its
+ * dev_NAME.c, declared there, not here). */
 const struct ik_devmodel *ik_devmodel_find(const char *name);
+/* The i-th model of the registry, NULL past the last: for listings and checks. */
+const struct ik_devmodel *ik_devmodel_at(size_t i);
 /* "parport, testdev": names for messages. */
 void ik_devmodel_list(char *out, size_t outlen);
 
@@ -149,14 +152,5 @@ int ik_dev_opt_uint(struct ik_device *dev, const char *key, unsigned long def, u
 void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
 /* Monotonic clock in ns (the clock tick() receives). */
 uint64_t ik_dev_now_ns(void);
-
-extern const struct ik_devmodel ik_dev_parport;
-extern const struct ik_devmodel ik_dev_testdev;
-extern const struct ik_devmodel ik_dev_cmos;
-extern const struct ik_devmodel ik_dev_wdt501;
-extern const struct ik_devmodel ik_dev_dtlk;
-extern const struct ik_devmodel ik_dev_sbc7240;
-extern const struct ik_devmodel ik_dev_sbc_epx_c3;
-extern const struct ik_devmodel ik_dev_wafer5823;
 
 #endif /* IKMON_DEVMODEL_H */
