@@ -250,7 +250,14 @@ static double supervised_crash_ms(void)
 	snprintf(path, sizeof(path), "%s/dev", dir);
 	rmdir(path);
 	unlink(ini);
-	bench_rmdir(dir);
+	/* `down` answers before the supervisor has removed its last files (pid, state): wait for
+	 * it (at most 5 s) rather than leave an empty directory behind in /tmp. */
+	for (int i = 0; i < 500; i++) {
+		bench_rmdir(dir);
+		if (access(dir, F_OK) < 0)
+			break;
+		usleep(10000);
+	}
 	return ms;
 }
 
