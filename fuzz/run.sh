@@ -44,7 +44,7 @@ warn_load() {
 
 # The latest status line libFuzzer wrote ("#N pulse|NEW|REDUCE cov: ... exec/s: ..."), short.
 latest() {
-	grep -aE '^#[0-9]+' "$1" 2>/dev/null | tail -n 1 | sed -E 's/ (ft|corp|lim|rss|L|MS):? [^ ]+//g; s/ +$//'
+	grep -aE '^#[0-9]+' "$1" 2>/dev/null | tail -n 1 | sed -E 's/ MS:.*//; s/ (ft|corp|lim|rss|L):? [^ ]+//g; s/[[:space:]]+$//'
 }
 
 pid=""
