@@ -26,12 +26,14 @@ static void usage(FILE *out)
 		     "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'ikernel COMMAND --help' describes a command; 'ikernel --version' the build.\n");
+	fprintf(out, "\n'ikernel COMMAND --help' describes a command; 'ikernel --version' the build.\n"
+		     "Options take --opt VALUE and --opt=VALUE alike; a usage error exits 2.\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		fprintf(stderr, "ikernel: which command?\n");
 		usage(stderr);
 		return 2;
 	}
