@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "heartbeat.h"
 #include "ikernel/control.h"
 #include "monitor.h"
 #include "run_opts.h"
@@ -80,6 +81,7 @@ int ik_cmd_run(int argc, char **argv)
 	char err[1024];
 	int r;
 
+	ik_heartbeat_attach(); /* under `ikernel up`: its liveness page, before any sandbox */
 	r = ik_run_opts_parse(&o, argc, argv);
 	if (r)
 		return r == 1 ? 0 : r;

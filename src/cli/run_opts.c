@@ -16,6 +16,7 @@
 
 #include "devmodel.h"
 #include "ikernel/control.h" /* IK_INJECT_SPEC_MAX */
+#include "kvm_probe.h"
 #include "monitor.h" /* ik_parse_size */
 #include "proc.h"    /* IK_PROC_ISOLATION_LABEL */
 
@@ -208,16 +209,14 @@ int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv)
 
 enum ik_run_level ik_run_level_resolve(const struct ik_run_opts *o)
 {
-	int kvm;
+	char why[300];
 
 	if (o->level != IK_RUN_LEVEL_AUTO)
 		return o->level;
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm >= 0) {
-		close(kvm);
+	/* Opens read-write and answers KVM_GET_API_VERSION ($IKERNEL_KVM_DEVICE: kvm_probe.h). */
+	if (ik_kvm_probe(false, why, sizeof(why)) == 0)
 		return IK_RUN_LEVEL_VM;
-	}
-	fprintf(stderr, "ikernel: /dev/kvm cannot be opened (%s): falling back to " IK_PROC_ISOLATION_LABEL "\n",
-		strerror(errno));
+	fprintf(stderr, "ikernel: KVM is not usable (%s): falling back to " IK_PROC_ISOLATION_LABEL "\n",
+		why);
 	return IK_RUN_LEVEL_PROCESS;
 }

@@ -18,7 +18,7 @@
 
 static enum ik_drvstate_kind kind_of(const char *word)
 {
-	static const char *const up[] = {"starting", "running", "restarting"};
+	static const char *const up[] = {"starting", "running", "restarting", "stalled"};
 	static const char *const down[] = {"stopping", "stopped", "crashed", "failed"};
 
 	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++)

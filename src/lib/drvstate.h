@@ -31,7 +31,7 @@
 
 enum ik_drvstate_kind {
 	IK_DS_UNKNOWN, /* no supervisor says anything about it */
-	IK_DS_UP,      /* starting, running or restarting: worth waiting for */
+	IK_DS_UP,      /* starting, running, restarting or stalled: worth waiting for */
 	IK_DS_DOWN,    /* stopping, stopped, crashed, failed: not coming back by itself */
 };
 

@@ -40,6 +40,7 @@
 
 #include "ikernel/control.h"
 #include "ikernel/ring.h"
+#include "heartbeat.h"
 #include "proc_internal.h"
 #include "../../guest/runtime/platform_proc_abi.h"
 
@@ -995,6 +996,8 @@ static void *service(void *arg)
 		if (poll(fds, n + ns, p->inproc_main ? -1 : PROC_WATCH_MS) < 0 && errno != EINTR)
 			break;
 		watchdog_tick(p);
+		if (!p->inproc_main)
+			ik_heartbeat_beat(ik_proc_now_ns(), 0); /* alive: for the supervisor (heartbeat.h) */
 		if (atomic_load(&p->stop_requested))
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->name);
 		if (fds[3].revents && !p->ended)

@@ -246,6 +246,7 @@ static void *control_thread(void *arg)
 		if (poll(ps.fds, ps.n, IK_CTL_TICK_MS) > 0)
 			serve_events(vm, &ps);
 		ik_watchdog_tick(vm);
+		ik_watchdog_heartbeat(vm);
 	}
 	return NULL;
 }

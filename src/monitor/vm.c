@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kvm_probe.h"
 #include "vm_internal.h"
 
 #define IK_TSS_GPA 0xfffbd000ull /* 3 pages KVM needs for its real-mode TSS, outside RAM */
@@ -148,9 +149,9 @@ static int load_image(struct ik_vm *vm, const struct ik_vm_config *cfg, char *er
 
 static int open_kvm(struct ik_vm *vm, char *err, size_t errlen)
 {
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	vm->kvm_fd = open(ik_kvm_device(), O_RDWR | O_CLOEXEC); /* $IKERNEL_KVM_DEVICE: tests */
 	if (vm->kvm_fd < 0) {
-		snprintf(err, errlen, "cannot open /dev/kvm: %s", strerror(errno));
+		snprintf(err, errlen, "cannot open %s: %s", ik_kvm_device(), strerror(errno));
 		return -errno;
 	}
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);

@@ -153,6 +153,7 @@ struct ik_vm {
 
 	/* hang watchdog (control thread only) */
 	uint64_t wd_last_heartbeat, wd_last_change_ns, wd_exit_ns_at_change;
+	uint64_t hb_exit_seen, hb_busy_since; /* ik_watchdog_heartbeat(): the exit in progress */
 
 	/* guest console rate limit and one-time notes (vCPU thread only; log.c, mmio.c) */
 	uint64_t con_budget, con_refill_ns, con_dropped, con_report_ns;
@@ -237,6 +238,8 @@ int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen);
 
 /* watchdog.c: called by the control thread every tick. */
 void ik_watchdog_tick(struct ik_vm *vm);
+/* The monitor's own beat for the supervisor (heartbeat.h), on the control thread's tick. */
+void ik_watchdog_heartbeat(struct ik_vm *vm);
 
 /* devhost_vm.c: the VM's device models (devices.c), with the VM as their host. */
 int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen);

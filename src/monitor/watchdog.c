@@ -12,6 +12,7 @@
  * exit itself (entry and return, 25-60 us here) still counts as the guest's, so a guest that
  * loops on exits without a scheduler pass is caught all the same.
  */
+#include "heartbeat.h"
 #include "vm_internal.h"
 
 void ik_watchdog_tick(struct ik_vm *vm)
@@ -41,4 +42,24 @@ void ik_watchdog_tick(struct ik_vm *vm)
 	if (stalled >= (uint64_t)vm->hang_ms * 1000000ull)
 		ik_vm_end(vm, IK_END_HANG, "driver '%s' hung: no progress for %u ms", vm->name,
 			  vm->hang_ms);
+}
+
+/*
+ * The supervisor's view of this monitor (heartbeat.h): this thread is alive, and since when the
+ * vCPU thread has been busy in the monitor with one exit, asleep in the guest's idle wait not
+ * counted. "Since" is when this thread first saw that exit busy, not the exit's start: a wait
+ * exit that began an hour ago and is in its last microseconds must not look an hour busy.
+ */
+void ik_watchdog_heartbeat(struct ik_vm *vm)
+{
+	uint64_t now = ik_mono_ns();
+	uint64_t since = atomic_load_explicit(&vm->exit_since, memory_order_acquire);
+
+	if (!since || atomic_load(&vm->in_wait)) {
+		vm->hb_exit_seen = vm->hb_busy_since = 0;
+	} else if (since != vm->hb_exit_seen) {
+		vm->hb_exit_seen = since;
+		vm->hb_busy_since = now;
+	}
+	ik_heartbeat_beat(now, vm->hb_busy_since);
 }

@@ -5,6 +5,12 @@
  * (policy + exponential backoff), stop it (SIGTERM, then SIGKILL after a deadline).
  * A monitor is a separate process in its own process group: whatever happens to it cannot take
  * the supervisor or another driver down; PR_SET_PDEATHSIG ends it if the supervisor dies.
+ *
+ * Health: each run gets a liveness page (heartbeat.h) the monitor beats every 50 ms; a running
+ * driver whose monitor stops beating (SIGSTOP, a stuck control thread) or stays busy with one
+ * exit (stuck outside the guest) is `stalled` after super.stall_show_ms, killed after
+ * super.stall_kill_ms, and the restart policy takes it from there. Each run's log starts and
+ * ends with a marker line ("==== run N start (CAUSE) ...", "==== run N end (CAUSE): WHY").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,6 +32,9 @@
 #define STOP_GRACE_MS    5000  /* SIGTERM -> SIGKILL */
 #define STABLE_RUN_MS    10000 /* a run this long resets the backoff */
 #define READY_POLL_MS    20
+#define HEALTH_POLL_MS   250   /* how often the running monitors' heartbeats are read */
+
+extern char **environ;
 
 const char *drv_state_name(enum drv_state s)
 {
@@ -36,6 +46,7 @@ const char *drv_state_name(enum drv_state s)
 	case DRV_BACKOFF: return "restarting";
 	case DRV_CRASHED: return "crashed";
 	case DRV_FAILED: return "failed";
+	case DRV_STALLED: return "stalled";
 	}
 	return "?";
 }
@@ -48,6 +59,7 @@ static void set_state(struct drv *d, enum drv_state s)
 	pthread_mutex_unlock(&super.lock);
 	/* Clients waiting for a driver that is not coming back stop waiting (drivers.state). */
 	rtdir_publish_state();
+	super_state_changed();
 }
 
 /* ---- starting ---------------------------------------------------------------------------- */
@@ -69,7 +81,7 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 	ARG(super.exe);
 	ARG("run");
 	ARG(m->image);
-	if (m->isolation == IKM_ISOLATION_PROCESS)
+	if (d->isolation == IKM_ISOLATION_PROCESS) /* asked for, or KVM is not usable here */
 		ARG("--isolation=process"); /* runs IMAGE.proc (src/cli/run_isolation.c) */
 	ARG("--name");
 	ARG(m->name);
@@ -106,8 +118,9 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 }
 
 /* In the child: own process group (a Ctrl-C at the terminal is for the supervisor, which
- * stops the monitors itself), die with the supervisor, default signals, output to the pipe. */
-static void child_exec(int out_fd, char **argv, pid_t parent)
+ * stops the monitors itself), die with the supervisor, default signals, output to the pipe,
+ * the liveness page as descriptor 3 ($IKERNEL_HEARTBEAT_FD in envp). */
+static void child_exec(int out_fd, int hb_fd, char **argv, char **envp, pid_t parent)
 {
 	sigset_t none;
 
@@ -118,14 +131,106 @@ static void child_exec(int out_fd, char **argv, pid_t parent)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	int devnull = open("/dev/null", O_RDONLY);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull >= 0)
 		dup2(devnull, 0);
 	dup2(out_fd, 1);
 	dup2(out_fd, 2);
-	execv(argv[0], argv);
+	if (hb_fd == 3)
+		fcntl(3, F_SETFD, 0);
+	else if (hb_fd >= 0)
+		dup2(hb_fd, 3);
+	execve(argv[0], argv, envp);
 	dprintf(2, "ikernel up: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+/* A fresh liveness page for a run (never the last run's: a monitor still tearing down after
+ * its replacement started keeps beating into its own). -1 without one (no health checks). */
+static int heartbeat_new(struct drv *d)
+{
+	int fd = memfd_create("ikernel-heartbeat", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	void *p = MAP_FAILED;
+	if (ftruncate(fd, sizeof(struct ik_heartbeat)) == 0)
+		p = mmap(NULL, sizeof(struct ik_heartbeat), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	d->hb = p;
+	return fd;
+}
+
+static void heartbeat_drop(struct drv *d)
+{
+	if (d->hb)
+		munmap(d->hb, sizeof(struct ik_heartbeat));
+	d->hb = NULL;
+}
+
+/* The monitor's environment: ours, with the liveness page's descriptor. NULL: ours as is. */
+static char **child_env(bool with_hb)
+{
+	static char hb_var[] = IK_HEARTBEAT_ENV "=3";
+	size_t n = 0, k = 0, len = strlen(IK_HEARTBEAT_ENV);
+
+	if (!with_hb)
+		return NULL;
+	while (environ[n])
+		n++;
+	char **env = malloc((n + 2) * sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], IK_HEARTBEAT_ENV, len) || environ[i][len] != '=')
+			env[k++] = environ[i];
+	env[k++] = hb_var;
+	env[k] = NULL;
+	return env;
+}
+
+/* The level this run gets: the manifest's, or process when KVM is not usable here (said once
+ * in the driver's log; the supervisor said it once for all). false: it cannot run at all. */
+static bool choose_isolation(struct drv *d)
+{
+	char why[512];
+
+	d->isolation = d->m.isolation;
+	if (!check_driver(d, why, sizeof(why))) {
+		snprintf(d->last_crash, sizeof(d->last_crash), "not started: %s", why);
+		drv_note_prio(d, LOGBUF_ERR, "not started: %s; 'ikernel start %s' tries again", why,
+			      d->m.name);
+		return false;
+	}
+	if (d->m.isolation == IKM_ISOLATION_VM && !super.kvm_usable) {
+		d->isolation = IKM_ISOLATION_PROCESS;
+		if (!d->fallback_noted) { /* in its log; the supervisor said it once for all */
+			char line[sizeof(super.kvm_why) + 128];
+			snprintf(line, sizeof(line), "[super] KVM is not usable (%s): running at "
+				 "isolation=process (WEAKER than a VM: shares the host kernel)",
+				 super.kvm_why);
+			logbuf_line_quiet(&d->log, line);
+		}
+		d->fallback_noted = true;
+	}
+	return true;
+}
+
+/* vfork: no copy of our page tables (each copied page a fault to take, in both processes, on
+ * this nested host); the child only makes system calls before execve (child_exec). A function
+ * of its own: nothing of the caller's frame lives across the vfork. */
+static __attribute__((noinline)) pid_t spawn_monitor(int out_fd, int hb_fd, char **argv,
+						      char **envp)
+{
+	pid_t parent = getpid();
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child_exec(out_fd, hb_fd, argv, envp, parent);
+	return pid;
 }
 
 int drv_start(struct drv *d)
@@ -133,7 +238,14 @@ int drv_start(struct drv *d)
 	char *argv[MAX_ARGS + 1];
 	char store[2048], cmdline[4096];
 	int pipefd[2];
+	const char *cause = d->start_cause ? d->start_cause : "start";
 
+	d->start_cause = NULL;
+	if (!choose_isolation(d)) {
+		d->pid = 0;
+		set_state(d, DRV_FAILED);
+		return -ENOEXEC;
+	}
 	if (build_argv(d, argv, store, sizeof(store)) < 0) {
 		drv_note(d, "cannot build the monitor's command line (too long)");
 		return -E2BIG;
@@ -145,19 +257,24 @@ int drv_start(struct drv *d)
 	rtdir_remove_driver_links(d); /* leftovers of a monitor that was killed */
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
-	pid_t parent = getpid();
-	/* vfork: no copy of our page tables (each copied page a fault to take, in both processes,
-	 * on this nested host); the child only makes system calls before execv (child_exec). */
-	pid_t pid = vfork();
+	heartbeat_drop(d);
+	int hb_fd = heartbeat_new(d);
+	char **env = child_env(hb_fd >= 0);
+	pid_t pid = spawn_monitor(pipefd[1], env ? hb_fd : -1, argv, env ? env : environ);
 	if (pid < 0) {
 		int e = errno;
 		close(pipefd[0]);
 		close(pipefd[1]);
+		if (hb_fd >= 0)
+			close(hb_fd);
+		free(env);
+		heartbeat_drop(d);
 		drv_note(d, "fork: %s", strerror(e));
 		return -e;
 	}
-	if (pid == 0)
-		child_exec(pipefd[1], argv, parent);
+	free(env);
+	if (hb_fd >= 0)
+		close(hb_fd);
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	d->out_fd = pipefd[0];
@@ -167,7 +284,11 @@ int drv_start(struct drv *d)
 	d->not_ready_warned = false;
 	d->last_report[0] = '\0';
 	d->gone_status = -1;
-	d->isolation = d->m.isolation;
+	d->stall_killed = d->not_ready_killed = false;
+	d->stalled_at_ns = d->hb_busy_seen = 0;
+	d->runs++;
+	drv_note(d, "==== run %u start (%s): monitor pid %d, isolation %s ====", d->runs, cause,
+		 (int)pid, d->isolation == IKM_ISOLATION_PROCESS ? "process" : "vm");
 	drv_note(d, "monitor pid %d: %s", (int)pid, cmdline);
 	set_state(d, DRV_STARTING);
 	return 0;
@@ -221,7 +342,8 @@ static void check_ready(struct drv *d, uint64_t now)
 		return;
 	}
 	snprintf(d->last_crash, sizeof(d->last_crash), "not ready within %d ms", READY_TIMEOUT_MS);
-	drv_note(d, "not ready within %d ms: stopping it", READY_TIMEOUT_MS);
+	drv_note_prio(d, LOGBUF_ERR, "not ready within %d ms: stopping it", READY_TIMEOUT_MS);
+	d->not_ready_killed = true;
 	kill(d->pid, SIGKILL);
 }
 
@@ -308,6 +430,22 @@ static uint64_t backoff_ms(const struct drv *d)
 	return ms < d->m.restart_delay_max_ms ? ms : d->m.restart_delay_max_ms;
 }
 
+/* Why this run ended, in one word, for its end marker. */
+static const char *end_cause(const struct drv *d, int status, bool failed)
+{
+	if (d->stall_killed)
+		return "stalled";
+	if (d->not_ready_killed)
+		return "not-ready";
+	if (d->want_stopped && d->restart_after_stop && !super.shutting_down)
+		return "restart";
+	if (d->want_stopped || super.shutting_down)
+		return "stopped";
+	if (!failed)
+		return "exit";
+	return WIFSIGNALED(status) ? "killed" : "crash";
+}
+
 static void describe_end(struct drv *d, int status, bool *failed)
 {
 	char why[560];
@@ -326,9 +464,18 @@ static void describe_end(struct drv *d, int status, bool *failed)
 		*failed = true;
 		snprintf(why, sizeof(why), "monitor killed by signal %d (%s)", sig, strsignal(sig));
 	}
+	/* Killed by us for a reason of ours: that reason is the story. */
+	if (d->stall_killed)
+		snprintf(why, sizeof(why), "%s", d->stall_why);
+	else if (d->not_ready_killed)
+		snprintf(why, sizeof(why), "not ready within %d ms: monitor killed", READY_TIMEOUT_MS);
 	if (*failed && !d->want_stopped)
 		snprintf(d->last_crash, sizeof(d->last_crash), "%s", why);
-	drv_note(d, "monitor pid %d ended: %s", (int)d->pid, why);
+	const char *cause = end_cause(d, status, *failed);
+	int prio = !strcmp(cause, "exit") || !strcmp(cause, "stopped") || !strcmp(cause, "restart")
+			   ? LOGBUF_NOTICE : LOGBUF_ERR;
+	drv_note_prio(d, prio, "monitor pid %d ended: %s", (int)d->pid, why);
+	drv_note_prio(d, prio, "==== run %u end (%s): %s ====", d->runs, cause, why);
 }
 
 static void after_end(struct drv *d, bool failed)
@@ -343,7 +490,8 @@ static void after_end(struct drv *d, bool failed)
 			d->want_stopped = false;
 			d->consecutive_failures = 0;
 			d->restarts++;
-			if (drv_start(d) == 0)
+			d->start_cause = "ikernel restart";
+			if (drv_start(d) == 0 || d->state == DRV_FAILED)
 				return;
 		}
 		set_state(d, DRV_STOPPED);
@@ -380,6 +528,7 @@ static void end_run(struct drv *d, int status)
 
 	close_output(d);
 	describe_end(d, status, &failed);
+	heartbeat_drop(d);
 	d->pid = 0;
 	d->ready_ns = 0;
 	rtdir_remove_driver_links(d);
@@ -493,6 +642,7 @@ void drv_request_stop(struct drv *d, bool restart_after)
 		d->consecutive_failures = 0;
 		if (d->started_ns)
 			d->restarts++;
+		d->start_cause = "ikernel restart";
 		drv_start(d);
 		return;
 	}
@@ -505,7 +655,84 @@ void drv_request_start(struct drv *d)
 		return;
 	d->want_stopped = false;
 	d->consecutive_failures = 0;
+	d->start_cause = "ikernel start";
 	drv_start(d);
+}
+
+/* ---- health ---------------------------------------------------------------------------- */
+
+/* The monitor's state letter in /proc/PID/stat ('T': stopped), '?' when unknown. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return '?';
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	const char *s = strrchr(buf, ')');
+	return s && s[1] == ' ' && s[2] ? s[2] : '?';
+}
+
+/* How long d's monitor has made no progress (0: it has), and why, from its liveness page:
+ * its last beat, or the exit its vCPU thread has been busy with (seen busy since the same
+ * moment at two reads: a read in the last microseconds of a long idle wait is not "busy"). */
+static uint64_t stalled_for(struct drv *d, uint64_t now, char *why, size_t len)
+{
+	const struct ik_heartbeat *h = d->hb;
+
+	if (!h || __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != IK_HEARTBEAT_MAGIC)
+		return 0; /* not attached (yet): nothing to judge by */
+	uint64_t beat = __atomic_load_n(&h->beat_ns, __ATOMIC_ACQUIRE);
+	uint64_t busy = __atomic_load_n(&h->busy_since_ns, __ATOMIC_RELAXED);
+	uint64_t quiet = beat && now > beat ? now - beat : 0, stuck = 0;
+	bool same = busy && busy == d->hb_busy_seen;
+
+	d->hb_busy_seen = busy;
+	if (same && now > busy)
+		stuck = now - busy;
+	if (quiet >= stuck) {
+		char st = proc_state(d->pid);
+		snprintf(why, len, "no heartbeat from monitor pid %d for %llu ms (process state %c%s)",
+			 (int)d->pid, (unsigned long long)(quiet / 1000000ull), st,
+			 st == 'T' ? ": stopped" : st == 't' ? ": stopped by a debugger" : "");
+		return quiet;
+	}
+	snprintf(why, len, "monitor pid %d busy outside the guest (one exit) for %llu ms",
+		 (int)d->pid, (unsigned long long)(stuck / 1000000ull));
+	return stuck;
+}
+
+/* A running driver whose monitor stopped making progress is `stalled`; past the deadline it is
+ * killed and its end is a failure like a crash (the restart policy applies). One that moves
+ * again before that is running again. */
+static void check_health(struct drv *d, uint64_t now)
+{
+	char why[160];
+
+	if (d->pid <= 0 || d->stall_killed)
+		return;
+	uint64_t ms = stalled_for(d, now, why, sizeof(why)) / 1000000ull;
+	if (d->state == DRV_RUNNING && ms >= super.stall_show_ms) {
+		d->stalled_at_ns = now;
+		drv_note_prio(d, LOGBUF_WARNING, "stalled: %s%s", why, super.stall_kill_ms ? "" :
+			      " (not killed: stall timeout 0)");
+		set_state(d, DRV_STALLED);
+	} else if (d->state == DRV_STALLED && ms < super.stall_show_ms) {
+		drv_note_prio(d, LOGBUF_NOTICE, "making progress again after %.1f s stalled",
+			      (double)(now - d->stalled_at_ns) / 1e9);
+		set_state(d, DRV_RUNNING);
+	} else if (d->state == DRV_STALLED && super.stall_kill_ms && ms >= super.stall_kill_ms) {
+		snprintf(d->stall_why, sizeof(d->stall_why), "stalled: %s: monitor killed", why);
+		drv_note_prio(d, LOGBUF_ERR, "%s", d->stall_why);
+		d->stall_killed = true;
+		kill(d->pid, SIGKILL); /* a stopped process dies too; reaped as any end */
+	}
 }
 
 int drv_tick(void)
@@ -524,13 +751,20 @@ int drv_tick(void)
 		case DRV_BACKOFF:
 			if (now >= d->restart_at_ns) {
 				d->restarts++;
-				if (drv_start(d) < 0)
+				d->start_cause = "restart policy";
+				if (drv_start(d) < 0 && d->state != DRV_FAILED)
 					after_end(d, true);
 				if (d->state == DRV_STARTING)
 					next = now + READY_POLL_MS * 1000000ull;
 			} else if (d->restart_at_ns < next) {
 				next = d->restart_at_ns;
 			}
+			break;
+		case DRV_RUNNING:
+		case DRV_STALLED:
+			check_health(d, now);
+			if (d->hb && d->pid > 0 && now + HEALTH_POLL_MS * 1000000ull < next)
+				next = now + HEALTH_POLL_MS * 1000000ull;
 			break;
 		case DRV_STOPPING:
 			if (d->pid > 0 && now >= d->kill_at_ns) {
@@ -566,7 +800,8 @@ bool drv_wait_running(struct drv *d, int timeout_ms)
 	}
 	pthread_mutex_lock(&super.lock);
 	/* A driver on its way up (starting, or restarting after a crash) is worth waiting for. */
-	while ((d->state == DRV_STARTING || d->state == DRV_BACKOFF) && !super.shutting_down) {
+	while ((d->state == DRV_STARTING || d->state == DRV_BACKOFF || d->state == DRV_STALLED) &&
+	       !super.shutting_down) {
 		if (pthread_cond_timedwait(&super.changed, &super.lock, &until) == ETIMEDOUT)
 			break;
 	}

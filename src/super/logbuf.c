@@ -4,24 +4,80 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+static bool to_journal;
+static uint64_t file_max = LOGBUF_FILE_MAX;
+
+void logbuf_configure(bool journal, uint64_t max)
+{
+	to_journal = journal;
+	file_max = max ? max : LOGBUF_FILE_MAX;
+}
+
+bool logbuf_journal(void)
+{
+	return to_journal;
+}
+
+uint64_t logbuf_file_max(void)
+{
+	return file_max;
+}
+
+void logbuf_timestamp(char *out, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	long off = tm.tm_gmtoff / 60;
+	snprintf(out, len, "%s.%03ld%c%02ld:%02ld", date, ts.tv_nsec / 1000000L, off < 0 ? '-' : '+',
+		 labs(off) / 60, labs(off) % 60);
+}
+
+/* The file became too big: it is NAME.log.1 now (the older one goes), and NAME.log starts
+ * afresh. Without a new file, memory only. */
+static void rotate(struct logbuf *lb)
+{
+	char old[PATH_MAX + 8];
+
+	if (lb->file_fd >= 0)
+		close(lb->file_fd);
+	lb->file_fd = -1;
+	snprintf(old, sizeof(old), "%s.1", lb->path);
+	if (rename(lb->path, old) < 0)
+		unlink(lb->path);
+	lb->file_fd = open(lb->path, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC | O_CLOEXEC, 0640);
+	lb->file_size = 0;
+	lb->rotations++;
+}
 
 void logbuf_init(struct logbuf *lb, const char *dir, const char *name)
 {
-	char path[4096];
 	struct stat st;
 
 	memset(lb, 0, sizeof(*lb));
+	lb->file_fd = -1;
 	for (int i = 0; i < LOGBUF_FOLLOWERS; i++)
 		lb->followers[i] = -1;
-	snprintf(path, sizeof(path), "%s/%s.log", dir, name);
-	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
-	if (stat(path, &st) == 0 && st.st_size > LOGBUF_FILE_MAX)
-		flags |= O_TRUNC;
-	lb->file_fd = open(path, flags, 0640);
+	snprintf(lb->name, sizeof(lb->name), "%s", name);
+	if (to_journal || !dir)
+		return;
+	snprintf(lb->path, sizeof(lb->path), "%s/%s.log", dir, name);
+	lb->file_fd = open(lb->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (lb->file_fd >= 0 && fstat(lb->file_fd, &st) == 0)
+		lb->file_size = st.st_size;
+	if (lb->file_fd >= 0 && (uint64_t)lb->file_size > file_max / 2)
+		rotate(lb); /* the last runs' tail stays in NAME.log.1 */
 }
 
 void logbuf_fini(struct logbuf *lb)
@@ -61,21 +117,82 @@ static void push_followers(struct logbuf *lb, const char *s, size_t n)
 	}
 }
 
-void logbuf_line(struct logbuf *lb, const char *line)
+/* "line\n" into buf after prefix; longer lines are cut. Returns the length. */
+static size_t format_line(char *buf, size_t len, const char *prefix, const char *line)
 {
-	char buf[1200];
-	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+	int n = snprintf(buf, len, "%s%s\n", prefix, line);
 
 	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(buf)) {
-		n = sizeof(buf) - 1;
+		return 0;
+	if ((size_t)n >= len) {
+		n = (int)len - 1;
 		buf[n - 1] = '\n';
 	}
-	ring_put(lb, buf, (size_t)n);
-	if (lb->file_fd >= 0)
-		(void)!write(lb->file_fd, buf, (size_t)n);
-	push_followers(lb, buf, (size_t)n);
+	return (size_t)n;
+}
+
+static void put_line(struct logbuf *lb, int prio, const char *line, bool journal)
+{
+	char buf[1300], ts[LOGBUF_TS_LEN + 1];
+
+	logbuf_timestamp(ts, sizeof(ts) - 1);
+	strcat(ts, " ");
+	size_t n = format_line(buf, sizeof(buf), ts, line);
+	if (!n)
+		return;
+	ring_put(lb, buf, n);
+	if (lb->file_fd >= 0) {
+		if (lb->file_size && (uint64_t)(lb->file_size + (off_t)n) > file_max / 2)
+			rotate(lb);
+		if (lb->file_fd >= 0 && write(lb->file_fd, buf, n) > 0)
+			lb->file_size += (off_t)n;
+	}
+	push_followers(lb, buf, n);
+	if (to_journal && journal) {
+		/* "<P>NAME: line": one write, so lines from the supervisor never interleave. */
+		char jbuf[1300], prefix[80];
+		snprintf(prefix, sizeof(prefix), "<%d>%s: ", prio < 0 || prio > 7 ? LOGBUF_INFO : prio,
+			 lb->name);
+		size_t jn = format_line(jbuf, sizeof(jbuf), prefix, line);
+		if (jn)
+			(void)!write(2, jbuf, jn);
+	}
+}
+
+void logbuf_line_prio(struct logbuf *lb, int prio, const char *line)
+{
+	put_line(lb, prio, line, true);
+}
+
+void logbuf_line_quiet(struct logbuf *lb, const char *line)
+{
+	put_line(lb, LOGBUF_INFO, line, false);
+}
+
+/* What a line from a monitor says about itself: its crash reports and refusals are errors. */
+static int guess_prio(const char *line)
+{
+	static const char *const errors[] = {" crashed", " hung", " panic", "violation", " killed",
+					     "cannot ", " failed", "error", "not started"};
+
+	if (!strncmp(line, "ikernel: ", 9)) {
+		if (strstr(line, "falling back") || strstr(line, "warning"))
+			return LOGBUF_WARNING;
+		for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+			if (strstr(line, errors[i]))
+				return LOGBUF_ERR;
+		return LOGBUF_INFO;
+	}
+	if (!strncmp(line, "ikernel-inject: ", 16))
+		return LOGBUF_NOTICE;
+	if (strstr(line, "BUG") || strstr(line, "WARNING") || strstr(line, "Oops"))
+		return LOGBUF_WARNING;
+	return LOGBUF_INFO;
+}
+
+void logbuf_line(struct logbuf *lb, const char *line)
+{
+	logbuf_line_prio(lb, guess_prio(line), line);
 }
 
 void logbuf_flush_partial(struct logbuf *lb, void (*on_line)(void *ctx, const char *line),

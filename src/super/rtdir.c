@@ -5,7 +5,8 @@
  *   supervisor.pid
  *   control.sock      the control socket
  *   dev/              the FUSE mount: the device files
- *   logs/NAME.log     each driver's log
+ *   logs/NAME.log     each driver's log (NAME.log.1: the older half; none under systemd, where
+ *                     the logs go to the journal: logbuf.h)
  *   NAME.sock, nodes/ the monitors' rendezvous (control.h)
  *   drivers.state     each driver's state, for libikernel (src/lib/drvstate.h)
  * A supervisor that was killed leaves its FUSE mount behind ("Transport endpoint is not

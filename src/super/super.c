@@ -22,6 +22,8 @@
 #include "builtin.h"
 #include "ikernel/control.h"
 #include "iksuper.h"
+#include "monitor.h" /* ik_parse_size */
+#include "paths.h"
 #include "super.h"
 
 struct super super = {
@@ -30,6 +32,7 @@ struct super super = {
 };
 
 static bool shutdown_requested;
+static struct ik_paths paths; /* find_self() */
 static int ready_fd = -1; /* --detach: the waiting parent */
 
 uint64_t super_now_ns(void)
@@ -40,28 +43,92 @@ uint64_t super_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void super_msg(const char *fmt, ...)
+/* --detach: our stderr is this file from the first report on (kept under the log cap). */
+static char supervisor_log[PATH_MAX + 32];
+
+static void open_supervisor_log(int flags)
 {
-	char line[1024];
+	int fd = open(supervisor_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | flags, 0640);
+
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+}
+
+/* Above half the cap supervisor.log becomes supervisor.log.1, as a driver's log does. */
+static void cap_supervisor_log(void)
+{
+	struct stat st;
+	char old[sizeof(supervisor_log) + 4];
+
+	if (!supervisor_log[0] || fstat(2, &st) < 0 || (uint64_t)st.st_size <= logbuf_file_max() / 2)
+		return;
+	snprintf(old, sizeof(old), "%s.1", supervisor_log);
+	rename(supervisor_log, old);
+	open_supervisor_log(O_TRUNC);
+}
+
+static void vsuper_log(int prio, const char *fmt, va_list ap)
+{
+	char line[1024], ts[LOGBUF_TS_LEN];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (logbuf_journal()) {
+		fprintf(stderr, "<%d>ikernel up: %s\n", prio, line); /* the journal keeps the time */
+		return;
+	}
+	logbuf_timestamp(ts, sizeof(ts));
+	fprintf(stderr, "%s ikernel up: %s\n", ts, line);
+	cap_supervisor_log();
+}
+
+void super_log(int prio, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsuper_log(prio, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "ikernel up: %s\n", line);
+}
+
+void super_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsuper_log(LOGBUF_INFO, fmt, ap);
+	va_end(ap);
+}
+
+static void vdrv_note(struct drv *d, int prio, const char *fmt, va_list ap)
+{
+	char line[1024], tagged[1100];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	snprintf(tagged, sizeof(tagged), "[super] %s", line);
+	logbuf_line_prio(&d->log, prio, tagged); /* under systemd: to the journal, once */
+	if (!logbuf_journal())
+		super_log(prio, "%s: %s", d->m.name, line);
 }
 
 void drv_note(struct drv *d, const char *fmt, ...)
 {
-	char line[1024], tagged[1100];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vdrv_note(d, LOGBUF_INFO, fmt, ap);
 	va_end(ap);
-	snprintf(tagged, sizeof(tagged), "[super] %s", line);
-	logbuf_line(&d->log, tagged);
-	super_msg("%s: %s", d->m.name, line);
+}
+
+void drv_note_prio(struct drv *d, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdrv_note(d, prio, fmt, ap);
+	va_end(ap);
 }
 
 struct drv *super_find(const char *name)
@@ -78,6 +145,10 @@ void super_request_shutdown(void)
 }
 
 /* ---- manifests ------------------------------------------------------------------------------ */
+
+/* `up --check`: load every manifest, whatever the errors, to report them all. */
+static bool keep_going;
+static unsigned refused; /* manifests refused */
 
 static struct drv *new_driver(void)
 {
@@ -102,6 +173,7 @@ static int load_file(const char *path)
 	int r = ikm_parse_file(path, &d->m, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "ikernel up: bad manifest: %s\n", err);
+		refused++;
 		return r;
 	}
 	super.ndrivers++;
@@ -123,6 +195,7 @@ static int load_path(const char *path)
 
 	if (stat(path, &st) < 0) {
 		fprintf(stderr, "ikernel up: %s: %s\n", path, strerror(errno));
+		refused++;
 		return -errno;
 	}
 	if (!S_ISDIR(st.st_mode))
@@ -133,13 +206,16 @@ static int load_path(const char *path)
 		return -errno;
 	}
 	int r = n == 0 ? -ENOENT : 0;
-	if (n == 0)
+	if (n == 0) {
 		fprintf(stderr, "ikernel up: %s: no *.ini manifests in this directory\n", path);
+		refused++;
+	}
 	for (int i = 0; i < n; i++) {
 		char file[PATH_MAX + 256];
 		snprintf(file, sizeof(file), "%s/%s", path, list[i]->d_name);
+		int rf = !r || keep_going ? load_file(file) : 0;
 		if (!r)
-			r = load_file(file);
+			r = rf;
 		free(list[i]);
 	}
 	free(list);
@@ -172,10 +248,13 @@ static int load_manifests(const struct ik_super_opts *o)
 	int r = 0;
 
 	if (o->nmanifests == 0)
-		r = load_builtin();
-	for (int i = 0; !r && i < o->nmanifests; i++)
-		r = load_path(o->manifests[i]);
-	if (r)
+		r = paths.conf_dir[0] ? load_path(paths.conf_dir) : load_builtin();
+	for (int i = 0; (!r || keep_going) && i < o->nmanifests; i++) {
+		int rp = load_path(o->manifests[i]);
+		if (!r)
+			r = rp;
+	}
+	if (r || keep_going) /* --check reports name and node clashes itself (check.c) */
 		return r;
 	for (unsigned i = 0; i < super.ndrivers; i++)
 		ms[i] = &super.drivers[i].m;
@@ -184,11 +263,10 @@ static int load_manifests(const struct ik_super_opts *o)
 	return r;
 }
 
-/* This binary (monitors are `EXE run ...`) and the build's drivers/ directory next to it
- * (build/src/cli/ikernel -> build/drivers), where the shipped manifests find their images. */
+/* This binary (monitors are `EXE run ...`), and where images and manifests are looked up
+ * (paths.h: the build tree for the build's binary, else the installed directories). */
 static int find_self(void)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX + 32];
 	ssize_t n = readlink("/proc/self/exe", super.exe, sizeof(super.exe) - 1);
 
 	if (n <= 0) {
@@ -196,10 +274,8 @@ static int find_self(void)
 		return -errno;
 	}
 	super.exe[n] = '\0';
-	snprintf(tmp, sizeof(tmp), "%s", super.exe);
-	snprintf(dir, sizeof(dir), "%s/../../drivers", dirname(tmp));
-	char real[PATH_MAX];
-	ikm_set_image_dir(realpath(dir, real) ? real : NULL);
+	ik_paths_find(super.exe, &paths);
+	ikm_set_image_dir(paths.image_dir);
 	return 0;
 }
 
@@ -236,6 +312,7 @@ static void handle_signals(int sfd)
 
 static void begin_shutdown(void)
 {
+	notify_send("STOPPING=1\nSTATUS=stopping every driver");
 	pthread_mutex_lock(&super.lock);
 	super.shutting_down = true;
 	pthread_cond_broadcast(&super.changed);
@@ -262,30 +339,70 @@ static unsigned count_state(enum drv_state s)
 	return n;
 }
 
-/* Once no driver is still starting: say so (and release a --detach parent). */
+static bool ready_reported;
+
+/* "2 of 3 drivers running (1 failed)": systemd's STATUS= line. */
+static void status_line(char *out, size_t len)
+{
+	static const enum drv_state notable[] = {DRV_STARTING, DRV_STALLED, DRV_BACKOFF,
+						 DRV_STOPPING, DRV_CRASHED, DRV_FAILED};
+	size_t used = (size_t)snprintf(out, len, "%u of %u drivers running", count_state(DRV_RUNNING),
+				       super.ndrivers);
+	const char *sep = " (";
+
+	for (size_t i = 0; i < sizeof(notable) / sizeof(notable[0]) && used < len; i++) {
+		unsigned k = count_state(notable[i]);
+		if (!k)
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s%u %s", sep, k,
+					 drv_state_name(notable[i]));
+		sep = ", ";
+	}
+	if (sep[0] == ',' && used < len)
+		snprintf(out + used, len - used, ")");
+}
+
+void super_state_changed(void)
+{
+	static char last[256];
+	char now[256], msg[300];
+
+	if (!ready_reported || !notify_enabled() || super.shutting_down)
+		return;
+	status_line(now, sizeof(now));
+	if (!strcmp(now, last))
+		return;
+	snprintf(last, sizeof(last), "%s", now);
+	snprintf(msg, sizeof(msg), "STATUS=%s", now);
+	notify_send(msg);
+}
+
+/* Once no driver is still starting: say so (and release a --detach parent, tell systemd). */
 static void report_ready(void)
 {
-	static bool reported;
+	char status[256], msg[PATH_MAX + 300];
 
-	if (reported || count_state(DRV_STARTING))
+	if (ready_reported || count_state(DRV_STARTING))
 		return;
-	reported = true;
+	ready_reported = true;
 	unsigned up = count_state(DRV_RUNNING);
 	super_msg("%u of %u drivers running; device files in %s; 'ikernel status' for details", up,
 		  super.ndrivers, super.dev_dir);
+	/* Every driver started (running, or failed to), the device files mounted: ready. */
+	status_line(status, sizeof(status));
+	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=%s; device files in %s", status, super.dev_dir);
+	notify_send(msg);
 	if (ready_fd >= 0) {
 		char c = up == super.ndrivers ? 0 : 1;
 		(void)!write(ready_fd, &c, 1);
 		close(ready_fd);
 		ready_fd = -1;
-		/* Detached: from now on our messages go to the supervisor's log file. */
-		char path[PATH_MAX + 32];
-		snprintf(path, sizeof(path), "%s/supervisor.log", super.log_dir);
-		int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
+		/* Detached: from now on our messages go to the supervisor's log file (under
+		 * systemd they stay on stderr, the journal). */
+		if (!logbuf_journal()) {
+			snprintf(supervisor_log, sizeof(supervisor_log), "%s/supervisor.log",
+				 super.log_dir);
+			open_supervisor_log(0);
 		}
 	}
 }
@@ -406,7 +523,8 @@ static int start_all(void)
 	for (unsigned i = 0; i < super.ndrivers; i++) {
 		struct drv *d = &super.drivers[i];
 		drv_note(d, "starting from %s", d->m.source);
-		if (drv_start(d) < 0)
+		d->start_cause = "up";
+		if (drv_start(d) < 0 && d->state != DRV_FAILED)
 			d->state = DRV_CRASHED;
 	}
 	rtdir_publish_state();
@@ -424,21 +542,159 @@ static void finish_all(void)
 	super_msg("stopped; %s unmounted", super.dev_dir);
 }
 
-int ik_super_up(const struct ik_super_opts *o)
+/* ---- settings, pre-flight -------------------------------------------------------------------- */
+
+#define STALL_SHOW_MS 2000  /* no heartbeat this long: `stalled` */
+#define STALL_KILL_MS 10000 /* ...this long: killed (IKERNEL_STALL_TIMEOUT) */
+
+/* Under systemd with stderr on the journal: $JOURNAL_STREAM names stderr's device and inode
+ * (systemd.exec(5)); a service whose stderr goes elsewhere without that ($INVOCATION_ID set,
+ * not a terminal) is taken as one too: the syslog prefixes are understood by kmsg and syslog. */
+static bool under_journal(void)
 {
-	if (find_self() || load_manifests(o))
-		return 2;
-	if (o->check_only) {
-		print_plan();
-		return 0;
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (js && *js)
+		return sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+		       (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+	return getenv("INVOCATION_ID") && !isatty(2);
+}
+
+/* "10s", "500ms", "2m", or plain milliseconds; 0 allowed. */
+static int parse_ms(const char *s, unsigned *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10), mul = 1;
+	if (!strcmp(end, "s"))
+		mul = 1000;
+	else if (!strcmp(end, "m") || !strcmp(end, "min"))
+		mul = 60000;
+	else if (*end && strcmp(end, "ms"))
+		return -EINVAL;
+	if (errno || v > 24ull * 3600 * 1000 / mul)
+		return -ERANGE;
+	*out = (unsigned)(v * mul);
+	return 0;
+}
+
+/* The environment's settings (docs/ikernel.1.md, ENVIRONMENT): log target and cap, stall
+ * deadline. Global: they apply to every driver. */
+static int configure(void)
+{
+	const char *s = getenv("IKERNEL_LOG_TARGET");
+	bool journal;
+	uint64_t max = 0;
+	unsigned kill_ms = STALL_KILL_MS;
+
+	tzset(); /* log timestamps are local time */
+	if (!s || !*s || !strcmp(s, "auto"))
+		journal = under_journal();
+	else if (!strcmp(s, "journal") || !strcmp(s, "file"))
+		journal = s[0] == 'j';
+	else {
+		fprintf(stderr, "ikernel up: IKERNEL_LOG_TARGET=%s: expected journal, file or auto\n", s);
+		return -EINVAL;
 	}
-	if (access("/dev/kvm", R_OK | W_OK) != 0) {
-		fprintf(stderr, "ikernel up: /dev/kvm is not available (%s): driver VMs need KVM\n",
-			strerror(errno));
-		return 1;
+	if ((s = getenv("IKERNEL_LOG_MAX")) && *s && (ik_parse_size(s, &max) || max < LOGBUF_FILE_MIN)) {
+		fprintf(stderr, "ikernel up: IKERNEL_LOG_MAX=%s: a size of at least 16K (e.g. 4M)\n", s);
+		return -EINVAL;
 	}
+	if ((s = getenv("IKERNEL_STALL_TIMEOUT")) && *s && parse_ms(s, &kill_ms)) {
+		fprintf(stderr, "ikernel up: IKERNEL_STALL_TIMEOUT=%s: a time (e.g. 10s, 500ms; 0: never "
+				"kill a stalled monitor)\n", s);
+		return -EINVAL;
+	}
+	logbuf_configure(journal, max);
+	super.stall_kill_ms = kill_ms;
+	super.stall_show_ms = kill_ms && kill_ms < STALL_SHOW_MS ? kill_ms : STALL_SHOW_MS;
+	return 0;
+}
+
+/* Without a usable KVM every driver that wanted a VM runs at isolation=process: said once,
+ * here (each driver's log says it once too). */
+static void say_fallback(void)
+{
+	char fell[512] = "", cannot[512] = "", proc[PATH_MAX + 8];
+
+	if (super.kvm_usable)
+		return;
+	for (unsigned i = 0; i < super.ndrivers; i++) {
+		const struct ik_manifest *m = &super.drivers[i].m;
+		char *list = check_proc_build(m->image, proc, sizeof(proc)) ? fell : cannot;
+		if (m->isolation != IKM_ISOLATION_VM)
+			continue;
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof(fell) - l, "%s%s", l ? ", " : "", m->name);
+	}
+	super_log(LOGBUF_WARNING, "KVM is not usable (%s): falling back to isolation=process (WEAKER "
+		  "than a VM: shares the host kernel) for %s%s%s", super.kvm_why,
+		  fell[0] ? fell : "no driver", cannot[0] ? "; no process build, cannot run: " : "",
+		  cannot);
+}
+
+/* Pre-flight warnings for `up` (what does not stop it: overlapping grants), through our log. */
+static void warn_problems(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	check_report(f, "", false, NULL);
+	fclose(f);
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		super_log(LOGBUF_WARNING, "warning: %s", l);
+	free(text);
+}
+
+/* `up --check`: the plan, then every problem found, one line each. 0: none; 1: problems of
+ * this machine; 2: a manifest (or the set of them) is invalid. */
+static int check_only(const struct ik_super_opts *o, int load_r)
+{
+	unsigned set_errors = 0, problems;
+
+	print_plan();
+	fflush(stdout);
 	if (set_runtime_dir(o))
 		return 2;
+	problems = check_report(stderr, "ikernel up: ", true, &set_errors);
+	if (load_r || refused || set_errors) {
+		fprintf(stderr, "ikernel up: --check: %u manifest%s refused, %u problem%s in all\n",
+			refused + set_errors, refused + set_errors == 1 ? "" : "s", refused + problems,
+			refused + problems == 1 ? "" : "s");
+		return 2;
+	}
+	if (problems) {
+		fprintf(stderr, "ikernel up: --check: %u problem%s found\n", problems,
+			problems == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
+int ik_super_up(const struct ik_super_opts *o)
+{
+	keep_going = o->check_only;
+	if (configure() || find_self())
+		return 2;
+	int lr = load_manifests(o);
+	if (o->check_only)
+		return check_only(o, lr);
+	if (lr)
+		return 2;
+	if (set_runtime_dir(o))
+		return 2;
+	notify_init();
+	check_kvm();
+	say_fallback();
+	warn_problems();
 	if (o->detach && detach() < 0) {
 		fprintf(stderr, "ikernel up: cannot detach: %s\n", strerror(errno));
 		return 1;

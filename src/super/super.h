@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <stdio.h>
+
+#include "heartbeat.h"
 #include "logbuf.h"
 #include "manifest.h"
 
@@ -29,7 +32,9 @@ enum drv_state {
 	DRV_STOPPING, /* SIGTERM sent, waiting for the monitor to exit */
 	DRV_BACKOFF,  /* ended; restarts at restart_at_ns */
 	DRV_CRASHED,  /* ended with a failure; restart=never */
-	DRV_FAILED,   /* gave up: restart_limit consecutive failures */
+	DRV_FAILED,   /* gave up: restart_limit consecutive failures (or cannot run here) */
+	DRV_STALLED,  /* was running; its monitor stopped making progress (heartbeat.h): killed
+			 and handled by the restart policy after super.stall_kill_ms */
 };
 
 struct drv {
@@ -50,6 +55,15 @@ struct drv {
 	bool not_ready_warned;
 	int gone_status;           /* >= 0: the monitor said its VM is gone (exit status to be) */
 	enum ikm_isolation isolation; /* of this run: the manifest's, or process after a fallback */
+	bool fallback_noted;       /* the KVM fallback was said in this driver's log */
+	unsigned runs;             /* monitors started: numbers the runs' start/end markers */
+	const char *start_cause;   /* of the next start: "up", "ikernel start", "restart policy"... */
+	struct ik_heartbeat *hb;   /* this run's liveness page (heartbeat.h), NULL: none */
+	uint64_t stalled_at_ns;    /* when it went DRV_STALLED */
+	uint64_t hb_busy_seen;     /* the busy_since_ns read last (two reads agree: really busy) */
+	bool stall_killed;         /* this run was killed as stalled */
+	bool not_ready_killed;     /* ...as not ready in time */
+	char stall_why[200];
 	char last_report[512];     /* the last "ikernel: ..." line the monitor printed */
 	char last_crash[600];      /* why the last failed run ended ("" if none) */
 	uint64_t calls, errors;    /* atomic: device-file calls forwarded, and those that failed */
@@ -67,15 +81,26 @@ struct super {
 	struct drv drivers[SUPER_MAX_DRIVERS];
 	uint64_t started_ns;
 	bool shutting_down;
+	/* The environment, probed once at start (check.c): drivers fall back without KVM. */
+	bool kvm_probed, kvm_usable;
+	char kvm_why[300];
+	unsigned stall_show_ms;    /* no heartbeat this long: status says stalled */
+	unsigned stall_kill_ms;    /* ...this long: killed, the restart policy applies (0: never) */
 };
 
 extern struct super super;
 
 uint64_t super_now_ns(void);
-/* The supervisor's own messages: stderr, prefixed. */
+/* The supervisor's own messages: stderr, prefixed and timestamped; under systemd with the
+ * syslog priority prefix "<P>" instead (logbuf.h). super_msg is LOGBUF_INFO. */
+void super_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void super_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line in a driver's log from the supervisor itself ("[super] ..."). */
 void drv_note(struct drv *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void drv_note_prio(struct drv *d, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* After a driver's state changed (the main thread): systemd's STATUS= (notify.c). */
+void super_state_changed(void);
 
 const char *drv_state_name(enum drv_state s);
 struct drv *super_find(const char *name);
@@ -129,5 +154,24 @@ void rtdir_publish_state(void);
 
 /* super.c: ask the main loop to stop everything (from the control socket). */
 void super_request_shutdown(void);
+
+/* check.c: what would keep a driver from running, found before it starts. */
+/* Probe KVM once (with a VM created: present-but-unusable counts), if any driver wants it. */
+void check_kvm(void);
+/* IMAGE.proc for IMAGE (the process build). true when it is there and executable. */
+bool check_proc_build(const char *image, char *out, size_t len);
+/* What stops d from running now (a backing file's directory missing, no KVM and no process
+ * build): false with the reason. */
+bool check_driver(const struct drv *d, char *why, size_t len);
+/* Every problem with the loaded drivers and this machine, one line each to `out` (prefixed
+ * `prefix`); set_errors counts the ones that make a manifest set invalid (names, nodes).
+ * Returns the number of problems. `full`: also what only `up --check` looks at (the runtime
+ * directory, /dev/fuse, names and nodes: `up` refuses those itself). */
+unsigned check_report(FILE *out, const char *prefix, bool full, unsigned *set_errors);
+
+/* notify.c: systemd's readiness protocol (sd_notify(3), by hand). */
+void notify_init(void);          /* takes $NOTIFY_SOCKET (and unsets it) */
+bool notify_enabled(void);
+void notify_send(const char *text); /* "READY=1\nSTATUS=...": one datagram */
 
 #endif

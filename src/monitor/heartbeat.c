@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* The monitor's side of the liveness page (heartbeat.h). */
+#include "heartbeat.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static struct ik_heartbeat *page;
+
+void ik_heartbeat_attach(void)
+{
+	const char *s = getenv(IK_HEARTBEAT_ENV);
+	char *end;
+
+	if (!s || !*s)
+		return;
+	long fd = strtol(s, &end, 10);
+	unsetenv(IK_HEARTBEAT_ENV);
+	if (*end || fd < 3 || fd > 1 << 20)
+		return;
+	void *p = mmap(NULL, sizeof(*page), PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+	close((int)fd);
+	if (p == MAP_FAILED)
+		return;
+	page = p;
+	page->version = IK_HEARTBEAT_VERSION;
+	page->pid = (int32_t)getpid();
+	__atomic_store_n(&page->magic, IK_HEARTBEAT_MAGIC, __ATOMIC_RELEASE);
+}
+
+void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns)
+{
+	struct ik_heartbeat *h = page;
+
+	if (!h)
+		return;
+	__atomic_store_n(&h->busy_since_ns, busy_since_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->beats, h->beats + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->beat_ns, now_ns, __ATOMIC_RELEASE);
+}
