@@ -5,13 +5,15 @@ Starts a supervisor (`ikernel up`) on campaign manifests of four drivers -- our 
 and the unmodified Linux 6.1 nvram and wdt (BUILD/drivers/linux/*.img, `ninja -C BUILD
 linux-drivers`) -- with fast restarts, a short hang deadline and transparent recovery, opens
 their device files, and per driver runs a loop: inject one fault (`ikernel inject` protocol,
-spoken directly on the monitor's socket), run a checking workload on the device file (every
-answer compared with what it must be), read the driver's log to see whether and how the VM
-ended, undo the fault if it did not (revert code patches; restart the driver after guest faults
-with lasting effects), tally per class and per driver.
+spoken directly on the monitor's socket), run a checking workload on the device files with 2-4
+concurrent clients, each on its own open file (every answer compared with what it must be),
+read the driver's log to see whether and how the VM ended, undo the fault if it did not
+(revert code patches; restart the driver after guest faults with lasting effects), tally per
+class and per driver.
 
   campaign.py BUILD_DIR --faults N [--report docs/RELIABILITY.md] [--plot P.png]
-              [--json out.json] [--seed S] [--drivers led,nulldev,nvram,wdt] [--keep]
+              [--json out.json] [--seed S] [--drivers led,nulldev,nvram,wdt] [--clients N]
+              [--keep]
 
 Exit status 0 when the criteria for fail-stop faults hold: 100 % host survival, 0 client hangs,
 the supervisor stops on `ikernel down`, no byte corrupted or lost by a fail-stop fault, and
@@ -37,6 +39,7 @@ import threading
 import time
 import traceback
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 IK_CTL_MAGIC = 0x4C54434B
 IK_ABI_VERSION = 1
@@ -221,8 +224,12 @@ def inject(rtdir, name, spec, wait_s=20.0):
         time.sleep(0.002)
 
 
+# A log line may start with its time (ISO 8601, as the supervisor writes them): not part of it.
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
+
+
 class Log:
-    """New lines of a driver's log since the last look."""
+    """New lines of a driver's log since the last look (without their time stamps)."""
     def __init__(self, path):
         self.path, self.off = path, 0
         try:
@@ -239,7 +246,7 @@ class Log:
             return []
         cut = data.rfind(b"\n") + 1
         self.off += cut
-        return data[:cut].decode(errors="replace").splitlines()
+        return [STAMP.sub("", ln) for ln in data[:cut].decode(errors="replace").splitlines()]
 
 
 
@@ -302,7 +309,9 @@ class LedWorkload(Workload):
     def resync(self):
         try:
             if self.pattern is not None:
+                self.seen_ok.add(self.pattern)
                 fcntl.ioctl(self.fd, LED_SET, struct.pack("I", self.pattern))
+                self.last_ioctl = self.pattern
         except OSError:
             pass
 
@@ -310,17 +319,28 @@ class LedWorkload(Workload):
         super().__init__(os.path.join(devdir, "led0"))
         self.rng = rng
         self.pattern = None
+        self.last_write = self.last_ioctl = None
+        # What the concurrent readers (LedReader) may see during this round: the pattern at its
+        # start, every pattern the writer set or is setting, 0 (a restarted driver before the
+        # writer's file has replayed its state), and the last write and last LED_SET (the
+        # replay sets both, in their order). Patterns go in before the call.
+        self.seen_ok = {0}
+
+    def new_round(self):
+        self.seen_ok = {0, self.pattern, self.last_write, self.last_ioctl}
 
     def step(self):
         def set_write():
             p = self.rng.randrange(256)
+            self.seen_ok.add(p)
             os.pwrite(self.fd, b"0x%02x\n" % p, 0)
-            self.pattern = p
+            self.pattern = self.last_write = p
 
         def set_ioctl():
             p = self.rng.randrange(256)
+            self.seen_ok.add(p)
             fcntl.ioctl(self.fd, LED_SET, struct.pack("I", p))
-            self.pattern = p
+            self.pattern = self.last_ioctl = p
 
         def check_read():
             got = os.pread(self.fd, 16, 0)
@@ -339,6 +359,36 @@ class LedWorkload(Workload):
         self.op(check_ioctl)
 
 
+class LedReader(Workload):
+    """A concurrent reader of led0 (it sets nothing, so its recovery replays nothing): read
+    and LED_GET must give a well-formed pattern that the writer set during the round."""
+    def __init__(self, path, rng, writer):
+        super().__init__(path, os.O_RDONLY)
+        self.rng, self.writer = rng, writer
+
+    def resync(self):
+        pass
+
+    def step(self):
+        def check_read():
+            got = os.pread(self.fd, 16, 0)
+            ok = len(got) == 5 and got[:2] == b"0x" and got[4:] == b"\n"
+            try:
+                v = int(got[2:4], 16) if ok else None
+            except ValueError:
+                v = None
+            if v is None or b"0x%02x\n" % v != got or v not in self.writer.seen_ok:
+                self.bad_bytes += 1
+
+        def check_ioctl():
+            buf = bytearray(4)
+            fcntl.ioctl(self.fd, LED_GET, buf)
+            if struct.unpack("I", buf)[0] not in self.writer.seen_ok:
+                self.bad_bytes += 1
+
+        self.op(self.rng.choice([check_read, check_ioctl]))
+
+
 class BlockWorkload(Workload):
     """A device of `size` bytes of storage: random writes at random offsets, each read back,
     plus a read of a random window, compared with a shadow copy of what must be there."""
@@ -346,11 +396,13 @@ class BlockWorkload(Workload):
     window = 0      # the size of the extra read
     min_write, max_write = 1, 0
 
+    base = 0        # the client's region: [base, base + size)
+
     def __init__(self, path, rng):
         super().__init__(path)
         self.rng = rng
         self.shadow = bytearray(self.size)
-        os.pwrite(self.fd, bytes(self.size), 0)  # a known start: zeroes, recorded too
+        os.pwrite(self.fd, bytes(self.size), self.base)  # a known start: zeroes, recorded too
         self.settle()
 
     def settle(self):
@@ -358,13 +410,13 @@ class BlockWorkload(Workload):
 
     def resync(self):
         try:
-            os.pwrite(self.fd, bytes(self.shadow), 0)
+            os.pwrite(self.fd, bytes(self.shadow), self.base)
         except OSError:
             pass
 
     def check(self, p, k):
         def f():
-            got = os.pread(self.fd, k, p)
+            got = os.pread(self.fd, k, self.base + p)
             want = bytes(self.shadow[p:p + k])
             if got != want:
                 self.bad_bytes += sum(1 for a, b in zip(got, want) if a != b) + \
@@ -377,7 +429,7 @@ class BlockWorkload(Workload):
         data = os.urandom(n)
 
         def write():
-            k = os.pwrite(self.fd, data, pos)
+            k = os.pwrite(self.fd, data, self.base + pos)
             self.shadow[pos:pos + k] = data[:k]
             self.settle()
 
@@ -392,7 +444,10 @@ class NullWorkload(BlockWorkload):
     window = 4096
     min_write, max_write = 64, 4096
 
-    def __init__(self, devdir, rng):
+    def __init__(self, devdir, rng, part=0, parts=1):
+        """Client `part` of `parts`: each owns its own slice of the device."""
+        self.size = NULLDEV_SIZE // parts
+        self.base = part * self.size
         super().__init__(os.path.join(devdir, "null0"), rng)
 
 
@@ -422,6 +477,100 @@ class NvramWorkload(BlockWorkload):
                 fcntl.ioctl(self.fd, NVRAM_SETCKS, 0)
             except OSError:
                 return
+
+
+class NvramReader(Workload):
+    """A concurrent reader of nvram (read-only: the driver allows a single writer): bytes
+    2..33 must hold a consistent checksum (bytes 32..33, big-endian, the sum of 2..31) whatever
+    the writer is doing, since each of the driver's writes sets it under its lock. 32 bytes per
+    read: each byte is two port accesses."""
+    def __init__(self, path, rng):
+        super().__init__(path, os.O_RDONLY)
+        self.rng = rng
+
+    def resync(self):
+        pass
+
+    def step(self):
+        def check():
+            lo, hi = NVRAM_CKS_RANGE
+            got = os.pread(self.fd, NVRAM_CKS_LOC + 2 - lo, lo)
+            if len(got) != NVRAM_CKS_LOC + 2 - lo or \
+                    sum(got[:hi - lo]) & 0xffff != struct.unpack(">H", got[hi - lo:])[0]:
+                self.bad_bytes += 1
+
+        self.op(check)
+
+
+class WdtTempReader(Workload):
+    """A concurrent reader of wdt's temperature node: one byte, 40."""
+    def __init__(self, path, rng):
+        super().__init__(path, os.O_RDONLY)
+
+    def resync(self):
+        pass
+
+    def step(self):
+        def check():
+            if os.read(self.fd, 1) != bytes([WDT_TEMP]):
+                self.bad_bytes += 1
+
+        self.op(check)
+
+
+class Clients:
+    """The checking clients of one driver, each with its own open file: client 0 is the
+    driver's workload (the state recovery must restore), the others run concurrently with it
+    (`step` runs one round of every client at once, each on its own thread), so faults also
+    fire while calls race. The figures are the sums over the clients."""
+    def __init__(self, drv, devdir, rng):
+        n = drv.clients
+        seeds = [rng.getrandbits(64) for _ in range(n)]
+        dev = lambda node: os.path.join(devdir, node)  # noqa: E731
+        if drv.name == "nulldev":
+            self.wls = [NullWorkload(devdir, random.Random(seeds[i]) if i else rng, i, n)
+                        for i in range(n)]
+        else:
+            self.wls = [drv.workload(devdir, rng)]
+            for i in range(1, n):
+                r = random.Random(seeds[i])
+                if drv.name == "led":
+                    self.wls.append(LedReader(dev("led0"), r, self.wls[0]))
+                elif drv.name == "nvram":
+                    self.wls.append(NvramReader(dev("nvram"), r))
+                elif drv.name == "wdt":
+                    self.wls.append(WdtTempReader(dev("temperature"), r))
+                else:
+                    raise ValueError(drv.name)
+        self.pool = ThreadPoolExecutor(n) if n > 1 else None
+
+    errors = property(lambda self: sum(w.errors for w in self.wls))
+    eio = property(lambda self: sum(w.eio for w in self.wls))
+    bad_bytes = property(lambda self: sum(w.bad_bytes for w in self.wls))
+
+    def step(self, rounds=1):
+        def run(w):
+            for _ in range(rounds):
+                w.step()
+        if hasattr(self.wls[0], "new_round"):
+            self.wls[0].new_round()
+        if not self.pool:
+            return run(self.wls[0])
+        for f in [self.pool.submit(run, w) for w in self.wls]:
+            f.result()  # a broken workload (not an OSError) ends the campaign's thread
+
+    def resync(self):
+        for w in self.wls:
+            w.resync()
+
+    def check_log(self, lines):
+        return self.wls[0].check_log(lines)
+
+    def close(self):
+        if self.pool:
+            self.pool.shutdown()
+        for w in self.wls:
+            w.close()
 
 
 class WdtWorkload(Workload):
@@ -534,7 +683,7 @@ def plan_fault(cls, insns, rng):
 def run_driver(ctx, drv, classes, count, tally, progress):
     name = drv.name
     rng = random.Random(ctx.seed ^ zlib.crc32(name.encode()))  # reproducible per driver
-    wl = drv.workload(os.path.join(ctx.rtdir, "dev"), rng)
+    wl = Clients(drv, os.path.join(ctx.rtdir, "dev"), rng)
     insns = code_targets(drv.image, drv.own)
     drv.targets = (len({x[4] for x in insns}), len(insns))
     log = Log(os.path.join(ctx.rtdir, "logs", name + ".log"))
@@ -546,8 +695,7 @@ def run_driver(ctx, drv, classes, count, tally, progress):
             continue
         e0, eio0, bad0 = wl.errors, wl.eio, wl.bad_bytes
         progress[name] = time.monotonic()  # the workload's calls in flight since (hang watch)
-        for _ in range(2):
-            wl.step()
+        wl.step(rounds=2)
         progress.pop(name, None)  # between calls, and once this driver is done, nothing to watch
         lines = log.new_lines()
         ends = vm_end_reasons(lines)
@@ -590,10 +738,11 @@ class Ctx:
 
 class Driver:
     """One driver of the campaign: its image, where its code is (own(function name)), its
-    campaign manifest's parts, and its checking client."""
+    campaign manifest's parts, and its checking clients."""
     def __init__(self, name, image, origin, workload, state, idem, params=(), device="",
-                 nodes=(), prefix=None, objdir=None):
+                 nodes=(), prefix=None, objdir=None, clients=1):
         self.name, self.image, self.origin, self.workload = name, image, origin, workload
+        self.clients = clients  # concurrent checking clients (Clients)
         self.state, self.idem, self.params, self.device = state, idem, params, device
         self.nodes, self.prefix, self.objdir = nodes, prefix, objdir
 
@@ -625,21 +774,22 @@ def campaign_drivers(build):
                state="ioctl:0x40044c02 write:last",
                idem="read write llseek poll ioctl:0x80044c01 ioctl:0x40044c02",
                params=["io=0x378"], device="[device parport]\nmodel = parport\nport = 0x378\n",
-               nodes=["led0"]),
+               nodes=["led0"], clients=3),
         Driver("nulldev", img("drivers/nulldev.img"), OURS, NullWorkload, prefix="nulldev_",
-               state="write:all", idem="read write llseek ioctl:*", nodes=["null0"]),
+               state="write:all", idem="read write llseek ioctl:*", nodes=["null0"], clients=4),
         # No backing file for the CMOS: a restarted driver VM (a new monitor) starts from a
         # fresh CMOS, so its data come back only through the replay of the recorded writes.
         Driver("nvram", img("drivers/linux/nvram.img"), LINUX, NvramWorkload,
                objdir=img("drivers/linux/nvram.img.p"), state="write:all",
                idem="read write llseek ioctl:%#x" % NVRAM_SETCKS,
                params=["ikernel.caps=sys_admin"],  # NVRAM_SETCKS (resync after a fault)
-               device="[device cmos]\nmodel = cmos\nport = 0x70\n", nodes=["nvram"]),
+               device="[device cmos]\nmodel = cmos\nport = 0x70\n", nodes=["nvram"],
+               clients=2),  # two: each call is ~150 port accesses (RELIABILITY.md, Method)
         Driver("wdt", img("drivers/linux/wdt.img"), LINUX, WdtWorkload,
                objdir=img("drivers/linux/wdt.img.p"), state="ioctl:%#x" % WDIOC_SETTIMEOUT,
                idem="read write ioctl:*", params=["io=0x240", "irq=11", "type=501"],
                device="[device board]\nmodel = wdt501\nport = 0x240\nirq = 11\n",
-               nodes=["watchdog", "temperature"]),
+               nodes=["watchdog", "temperature"], clients=3),
     ]
 
 
@@ -691,6 +841,8 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--drivers", help="comma-separated subset (default: all)")
+    ap.add_argument("--clients", type=int, help="concurrent checking clients per driver "
+                    "(default: led 3, nulldev 4, nvram 2, wdt 3; 1: the writer alone)")
     ap.add_argument("--keep", action="store_true", help="keep the runtime dir (logs) afterwards")
     a = ap.parse_args()
     if not os.access("/dev/kvm", os.R_OK | os.W_OK) or not os.path.exists("/dev/fuse"):
@@ -703,6 +855,8 @@ def main():
     drivers = campaign_drivers(a.build)
     if a.drivers:
         drivers = [d for d in drivers if d.name in a.drivers.split(",")]
+    for d in drivers:
+        d.clients = a.clients or d.clients
     missing = [d.image for d in drivers if not os.path.exists(d.image)]
     if missing:
         print("campaign: missing driver image(s) %s (the Linux ones: ninja -C %s linux-drivers)"
@@ -922,7 +1076,17 @@ def write_report(a, drivers, s, rows):
         L.append("| %s | %d |" % (k, v))
     L.append(METHOD)
     with open(a.report, "w") as f:
-        f.write("\n".join(L) + "\n")
+        f.write("\n".join(L) + "\n" + soak_section(a.report))
+
+
+def soak_section(path):
+    """The soak's section of the report (tools/soak.py writes it between its markers): kept."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return ""
+    mark = "<!-- soak: generated by"
+    return "\n" + text[text.index(mark):] if mark in text else ""
 
 
 METHOD = """
@@ -938,9 +1102,18 @@ METHOD = """
     state: every byte written; the CMOS has no backing file, so a restarted driver VM starts
     from a fresh CMOS and gets its data back only from the replay of the recorded writes) and
     `wdt` (`drivers/watchdog/wdt.c`, WDT501-P on the wdt501 model; state: `WDIOC_SETTIMEOUT`).
-* **Clients**: one per driver, through the FUSE device files (so through libikernel's recovery),
-  running throughout: led sets a random pattern (write or `LED_SET`) and checks it with `read`
-  and `LED_GET`; nulldev writes random blocks at random offsets and reads them back, and reads
+* **Clients**: through the FUSE device files (so through libikernel's recovery), several per
+  driver, each with its own open file, running concurrently (each round starts every client's
+  steps at once, so a fault fires while calls race): led 3, nulldev 4, nvram 2, wdt 3
+  (`--clients`). Client 0 is the writer described next, the state recovery must restore;
+  nulldev's four are all writers, each owning a quarter of the device; led's others read the
+  pattern (`read` or `LED_GET`: well-formed and one the writer set during the round, its last
+  write or `LED_SET` (the replay sets both), or 0 for a restarted driver before the writer's
+  file replayed its state); nvram's other (read-only: the driver allows one writer) reads bytes
+  2..33 and checks that the checksum matches (only two clients: each nvram call is ~150 port
+  accesses, and a scheduler pass that serves several of them back to back can outlast the
+  100 ms hang deadline); wdt's others read the temperature node (40). The writers: led sets a
+  random pattern (write or `LED_SET`) and checks it with `read` and `LED_GET`; nulldev writes random blocks at random offsets and reads them back, and reads
   a random 4 KiB window, comparing with a shadow copy; nvram writes 1..32 random bytes at a
   random offset, reads them back and reads all 114 bytes (the shadow also holds the checksum of
   bytes 2..31 that the driver keeps in bytes 32..33; every read and write of the driver checks
@@ -966,7 +1139,8 @@ METHOD = """
   interrupt only, and none of the four workloads raises one (led and nulldev have none, nvram
   has no interrupt, wdt's card interrupts only when it expires, which a fed watchdog never
   does): it stays armed, is disarmed by the revert and counts as injected, not activated.
-* **Per fault**: inject, two workload rounds (six checked operations), read the driver's log.
+* **Per fault**: inject, two workload rounds (six checked operations by each writer, two by
+  each reader, all clients at once), read the driver's log.
   *Activated*: the VM ended, a client saw an error or wrong data, or the guest hook fired.
   *Detected*: the VM ended with a reason (crash, hang, panic/BUG, violation, request timeout).
   *Recovered transparently*: detected and the client saw neither an error nor wrong data.

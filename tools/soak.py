@@ -197,9 +197,11 @@ class LogTail:
         cut = data.rfind(b"\n") + 1
         self.off += cut
         self.grown += cut
-        return data[:cut].decode(errors="replace").splitlines()
+        return [STAMP.sub("", ln) for ln in data[:cut].decode(errors="replace").splitlines()]
 
 
+# A log line may start with its time (ISO 8601, as the supervisor writes them): not part of it.
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
 END_LINE = re.compile(r"^\[super\] monitor pid (\d+) ended: (.*)$")
 CRASHTEST_FAULT = re.compile(r"^\[crashtest\] crashtest: (dereferencing NULL|calling BUG|"
                              r"looping forever|recursing without bound|writing into my own code|"
@@ -305,7 +307,8 @@ def percentile(hist, q):
 def growth(samples, key, pct, slack, warm):
     """The growth criterion over the samples after the warm-up: max of the last third against
     max of the first third (+ pct % + slack), and the least-squares slope per minute."""
-    pts = [(s["t"], s[key]) for s in samples if s["t"] >= warm and s.get(key) is not None]
+    pts = [(s["t"], s[key]) for s in samples
+           if s["t"] >= warm and s.get(key) is not None and not s.get("after")]
     out = {"samples": len(pts)}
     if len(pts) < 6:
         out.update(ok=True, note="too few samples after the warm-up")
@@ -410,7 +413,7 @@ def run(ctx, drivers, clients):
             "%d %s" % (n, k) for k, n in sorted(collections.Counter(
                 c.kind for c in clients).items())), len(drivers),
             a.spacing / len(drivers), a.deadline_ms, ctx.warm))
-    cursor = {d.name: 0 for d in drivers}
+    cursor = {d.name: i for i, d in enumerate(drivers)}  # staggered: restarts not all at once
     order = [d for d in drivers]
     next_event = t0 + 3.0
     rr = 0
@@ -486,6 +489,7 @@ def run(ctx, drivers, clients):
         t.join(timeout=a.deadline_ms / 1000.0 + 5)
     read_logs()
     sample(ctx, time.monotonic() - t0, drivers, clients)
+    ctx.samples[-1]["after"] = True  # the clients have stopped: not part of the criterion
     ctx.final_status = status(ctx)
     ctx.elapsed = time.monotonic() - t0
 
@@ -698,7 +702,7 @@ def plot(s, png):
     with open(dat, "w") as f:
         prev = None
         for x in s["samples"]:
-            if "sup_rss_kb" not in x:
+            if "sup_rss_kb" not in x or x.get("after"):
                 continue
             rate = 0.0
             if prev is not None and x["t"] > prev["t"]:
@@ -725,7 +729,7 @@ plot '%(dat)s' using 1:2 with lines lw 2 title 'supervisor', '' using 1:4 with l
 set ylabel 'descriptors'
 plot '%(dat)s' using 1:3 with lines lw 2 title 'supervisor', '' using 1:5 with lines lw 2 title 'monitors (sum)'
 set ylabel 'calls/s (x1000)'
-plot '%(dat)s' using 1:7 with lines title 'all clients', '%(evs)s' using 1:(0):(0):(1) with vectors nohead lc rgb '#cc0000' title 'fault / restart'
+plot '%(dat)s' using 1:7 with lines title 'all clients', '%(evs)s' using 1:(0):(0):($2 == 0 ? 1 : 1/0) with vectors nohead lc rgb '#cc0000' title 'fault injected', '' using 1:(0):(0):($2 == 1 ? 0.6 : 1/0) with vectors nohead lc rgb '#0000cc' title 'restart asked'
 set ylabel 'log growth (MiB)'
 set xlabel 'seconds'
 plot '%(dat)s' using 1:6 with lines lw 2 title 'all logs'
@@ -949,7 +953,10 @@ def main():
 
     def on_signal(sig, frame):
         raise KeyboardInterrupt()
+    # Explicitly: a shell starts background jobs with SIGINT ignored, and meson ends a test
+    # that runs out of time with SIGTERM; either way, everything is cleaned up.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         for d in drivers:
             with open(os.path.join(mdir, d.name + ".ini"), "w") as f:

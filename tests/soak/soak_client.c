@@ -14,7 +14,8 @@
  *   led      writer   sets patterns (write: hex, decimal or binary text; LED_SET) whose high
  *                     nibble is the complement of the low one, reads them back (read, LED_GET)
  *            reader   read and LED_GET: a well-formed pattern of that set, or 0 (a restarted
- *                     driver before the writer's state is replayed)
+ *                     driver before the writer's state is replayed); poll for the writer's
+ *                     changes (up to 20 ms: POLLIN or a timeout)
  *   nvram    writer   the only writer (the driver allows one): random writes in bytes 62..113
  *                     read back; bytes 34..61 hold a fixed pattern (tools/soak.py writes it)
  *            reader   reads the fixed bytes (now and then all 114): the pattern must be there
@@ -38,6 +39,7 @@
 #include <fcntl.h>
 #include <linux/watchdog.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -74,6 +76,7 @@ struct io {
 	long (*read)(long h, void *buf, size_t n);
 	long (*write)(long h, const void *buf, size_t n);
 	long (*ioctl)(long h, unsigned long cmd, void *arg);
+	long (*poll)(long h, short events, int timeout_ms); /* revents */
 };
 
 static long lib_open(const char *node, int flags)
@@ -103,6 +106,10 @@ static long lib_write(long h, const void *buf, size_t n)
 static long lib_ioctl(long h, unsigned long cmd, void *arg)
 {
 	return ik_ioctl((int)h, cmd, arg);
+}
+static long lib_poll(long h, short events, int timeout_ms)
+{
+	return ik_poll((int)h, events, timeout_ms);
 }
 
 static const char *dev_dir;
@@ -142,11 +149,18 @@ static long file_ioctl(long h, unsigned long cmd, void *arg)
 {
 	return sys_ret(ioctl((int)h, cmd, arg));
 }
+static long file_poll(long h, short events, int timeout_ms)
+{
+	struct pollfd p = {.fd = (int)h, .events = events};
+	int r = poll(&p, 1, timeout_ms);
 
-static const struct io io_lib = {"c-lib", lib_open, lib_close, lib_pread, lib_pwrite,
-				 lib_read, lib_write, lib_ioctl};
-static const struct io io_file = {"c-file", file_open, file_close, file_pread, file_pwrite,
-				  file_read, file_write, file_ioctl};
+	return r < 0 ? -errno : p.revents;
+}
+
+static const struct io io_lib = {"c-lib",   lib_open,  lib_close, lib_pread, lib_pwrite,
+				 lib_read,  lib_write, lib_ioctl, lib_poll};
+static const struct io io_file = {"c-file",   file_open,  file_close, file_pread, file_pwrite,
+				  file_read, file_write, file_ioctl, file_poll};
 static const struct io *io;
 
 /* ---- figures ------------------------------------------------------------------------------- */
@@ -516,6 +530,17 @@ static void led_check(bool check_own)
 
 static void step_led(void)
 {
+	if (!writer && rnd_below(3) == 0) {
+		/* Wait briefly for the writer's next change: pollers sleep in the driver (its wait
+		 * queue), and a change wakes them all at once. POLLIN or a timeout, nothing else. */
+		long r = CALL("poll", io->poll(h, POLLIN, (int)rnd_below(20)));
+
+		if (r < 0 || (r & (POLLERR | POLLHUP | POLLNVAL)))
+			failed();
+		else if (r & ~(long)(POLLIN | POLLRDNORM))
+			note("led poll for POLLIN gave %#lx", r), st.bad++;
+		return;
+	}
 	if (!writer) {
 		led_check(false);
 		return;

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import random
+import select
 import signal
 import struct
 import sys
@@ -248,6 +249,19 @@ class Client:
     # ---- led ----
 
     def step_led(self):
+        if not self.writer and self.rng.randrange(3) == 0:
+            # Wait briefly for the writer's next change (pollers sleep in the driver).
+            p = select.poll()
+            p.register(self.fd, select.POLLIN)
+            ev = self.call("poll", p.poll, self.rng.randrange(20))
+            r = ev[0][1] if ev else 0  # POLLIN or a timeout, nothing else
+            if r & (select.POLLERR | select.POLLHUP | select.POLLNVAL):
+                self.drop()
+                self.errors["POLLERR"] = self.errors.get("POLLERR", 0) + 1
+            elif r & ~(select.POLLIN | select.POLLRDNORM):
+                self.note("led poll for POLLIN gave %#x" % r)
+                self.bad += 1
+            return
         if self.writer and (self.need_resync or self.rng.randrange(2)):
             n = self.rng.randrange(16)
             p = ((~n & 15) << 4) | n
