@@ -280,6 +280,9 @@ def main():
             warnings += [w for w in (load_warning("at the end"),) if w]
             with open(os.path.join(outdir, "bench.json"), "w") as j:
                 json.dump(res, j, indent=1)
+        for r in res["rows"]:  # a figure that was not a number is null in the JSON
+            for k in ("ops_s", "bytes_s", "value"):
+                r[k] = 0 if r[k] is None else r[k]
         plots = [plot_latency(res, samples, outdir, "spin"), plot_latency(res, samples, outdir, "sleep"),
                  plot_files(res, samples, outdir), plot_sizes(res, outdir), plot_clients(res, outdir)]
     write_doc(res, a.out, plots, "make bench  (= ikernel bench all --json --samples DIR, then tools/bench-report.py)",
