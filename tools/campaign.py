@@ -1075,8 +1075,9 @@ def write_report(a, drivers, s, rows):
     for k, v in sorted(s["detection_reasons"].items(), key=lambda kv: -kv[1]):
         L.append("| %s | %d |" % (k, v))
     L.append(METHOD)
+    tail = soak_section(a.report)
     with open(a.report, "w") as f:
-        f.write("\n".join(L) + "\n" + soak_section(a.report))
+        f.write("\n".join(L) + "\n" + tail)
 
 
 def soak_section(path):
