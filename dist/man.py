@@ -58,8 +58,8 @@ def main():
     if kind == '1':
         body = ['# NAME', '', f'ikernel - {m.group(1)}', '']
         for h, lines in secs[1:]:
-            body += [f'# {h}'] + shift(lines)
-        body += ['# SEE ALSO', '', '**ikernel-manifest**(5), **systemd.service**(5)', '']
+            body += ['', f'# {h}'] + shift(lines)
+        body += ['', '# SEE ALSO', '', '**ikernel-manifest**(5), **systemd.service**(5)', '']
         md = page('ikernel', 1, version, body)
     elif kind == '5':
         for need in ('MANIFESTS', 'RECOVERY', 'LIMITATIONS'):
@@ -69,9 +69,9 @@ def main():
                 '# SYNOPSIS', '', f'`{confdir}/*.ini`, or the files and directories given to '
                 '`ikernel up`', '', '# DESCRIPTION']
         body += shift(named['MANIFESTS'])
-        body += ['# RECOVERY'] + shift(named['RECOVERY'])
-        body += ['# LIMITATIONS'] + shift(named['LIMITATIONS'])
-        body += ['# SEE ALSO', '', '**ikernel**(1)', '']
+        body += ['', '# RECOVERY'] + shift(named['RECOVERY'])
+        body += ['', '# LIMITATIONS'] + shift(named['LIMITATIONS'])
+        body += ['', '# SEE ALSO', '', '**ikernel**(1)', '']
         md = page('ikernel-manifest', 5, version, body)
     else:
         sys.exit(f'unknown page kind {kind!r}')

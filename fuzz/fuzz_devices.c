@@ -10,23 +10,21 @@
 
 #include "fakevm.h"
 
-static const char *const grants[] = {"parport", "testdev", "cmos", "dtlk", "sbc7240",
-				     "sbc_epx_c3", "wafer5823", "wdt501"};
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ik_vm *vm;
 	static size_t ngranted;
 
 	if (!vm) {
-		const char *list[sizeof(grants) / sizeof(grants[0])];
+		const char *list[IK_MAX_DEVICES];
 		char err[512];
 		size_t n = 0;
 
-		/* grant the models one by one: some share default ports; keep those that fit */
-		for (size_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+		/* grant the registry's models one by one: some share default ports; keep those that
+		 * fit */
+		for (size_t i = 0; ik_devmodel_at(i) && n < IK_MAX_DEVICES; i++) {
 			struct ik_vm *probe = fake_vm();
-			list[n] = grants[i];
+			list[n] = ik_devmodel_at(i)->name;
 			struct ik_vm_config cfg = {.devices = list, .ndevices = n + 1};
 			if (ik_devices_init(probe, &cfg, err, sizeof(err)) == 0)
 				n++;
