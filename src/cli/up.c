@@ -18,16 +18,23 @@ static void usage(FILE *out)
 		"each driver's policy. Without arguments it starts the drivers shipped with iKernel\n"
 		"(led, nulldev, crashtest); otherwise the given manifests (INI files, or directories of\n"
 		"*.ini). Runs until 'ikernel down', SIGINT or SIGTERM, then stops every driver and\n"
-		"unmounts the device files. Needs /dev/kvm and /dev/fuse (and root to mount).\n\n"
+		"unmounts the device files. Needs /dev/fuse (and root to mount); without a usable\n"
+		"/dev/kvm every driver runs at isolation=process (WEAKER), said once. Logs are\n"
+		"timestamped, in $IKERNEL_RUNTIME_DIR/logs or, under systemd, the journal; readiness\n"
+		"is sent to $NOTIFY_SOCKET; a stalled monitor is killed and restarted.\n\n"
 		"options (--opt VALUE and --opt=VALUE alike):\n"
 		"  -d, --detach          return once the drivers are up (exit 0: all running,\n"
 		"                        1: some did not start); the supervisor keeps running and logs\n"
 		"                        to $IKERNEL_RUNTIME_DIR/logs/supervisor.log\n"
-		"  --check               parse the manifests, print what would run, and exit\n"
+		"  --check               check the manifests and this machine, print what would run\n"
+		"                        and every problem found (one per line), and exit: 0 none,\n"
+		"                        1 problems here, 2 a manifest refused\n"
 		"  --runtime-dir DIR     default $IKERNEL_RUNTIME_DIR or /run/ikernel\n"
 		"  -h, --help            this text\n\n"
 		"exit status: 0 clean shutdown; 1 runtime failure; 2 usage or manifest error\n"
-		"See docs/ikernel.1.md for the manifest format.\n");
+		"environment: IKERNEL_LOG_TARGET=file|journal|auto, IKERNEL_LOG_MAX=SIZE (4M),\n"
+		"IKERNEL_STALL_TIMEOUT=TIME (10s), IKERNEL_KVM_DEVICE=PATH (instead of /dev/kvm)\n"
+		"See docs/ikernel.1.md for the manifest format, LOGS and HEALTH.\n");
 }
 
 int ik_cmd_up(int argc, char **argv)
