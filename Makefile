@@ -49,7 +49,7 @@ linux-drivers: build build-asan
 # $(PREFIX)/etc/ikernel (/etc/ikernel for PREFIX=/usr), the man pages and ikernel.service.
 # DESTDIR stages the files under another root (for packaging). Never fetches anything.
 install: build
-	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	@meson configure $(BUILD) | grep -Eq '^ *prefix +$(PREFIX) ' || meson configure $(BUILD) -Dprefix=$(PREFIX)
 	meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
 # Every suite in both builds, then the fuzz smoke (tools/run-tests.sh); the last line counts all.
