@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ik_paths_config.h" /* the installed manifests and images */
 #include "iksuper.h"
 
 #define UP_MAX_MANIFESTS 64
@@ -16,8 +17,12 @@ static void usage(FILE *out)
 		"Start the supervisor: one monitor process per driver VM, the device files under\n"
 		"$IKERNEL_RUNTIME_DIR/dev (default /run/ikernel/dev), the control socket, restarts per\n"
 		"each driver's policy. Without arguments it starts the drivers shipped with iKernel\n"
-		"(led, nulldev, crashtest); otherwise the given manifests (INI files, or directories of\n"
-		"*.ini). Runs until 'ikernel down', SIGINT or SIGTERM, then stops every driver and\n"
+		"(led, nulldev, crashtest): an installed ikernel the *.ini files of\n"
+		IK_PKGCONFDIR " ($IKERNEL_CONFDIR), images in\n"
+		IK_PKGLIBDIR " ($IKERNEL_LIBDIR); the build's own\n"
+		"binary the tree's manifests/ and build/drivers (ikernel(1), FILES). Otherwise the\n"
+		"given manifests (INI files, or directories of *.ini).\n"
+		"Runs until 'ikernel down', SIGINT or SIGTERM, then stops every driver and\n"
 		"unmounts the device files. Needs /dev/fuse (and root to mount); without a usable\n"
 		"/dev/kvm every driver runs at isolation=process (WEAKER), said once. Logs are\n"
 		"timestamped, in $IKERNEL_RUNTIME_DIR/logs or, under systemd, the journal; readiness\n"
