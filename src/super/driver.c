@@ -285,7 +285,7 @@ int drv_start(struct drv *d)
 	d->last_report[0] = '\0';
 	d->gone_status = -1;
 	d->stall_killed = d->not_ready_killed = false;
-	d->stalled_at_ns = d->hb_busy_seen = 0;
+	d->stalled_at_ns = d->hb_busy_seen = d->hb_busy_beats = 0;
 	d->runs++;
 	drv_note(d, "==== run %u start (%s): monitor pid %d, isolation %s ====", d->runs, cause,
 		 (int)pid, d->isolation == IKM_ISOLATION_PROCESS ? "process" : "vm");
@@ -679,33 +679,43 @@ static char proc_state(pid_t pid)
 	return s && s[1] == ' ' && s[2] ? s[2] : '?';
 }
 
-/* How long d's monitor has made no progress (0: it has), and why, from its liveness page:
- * its last beat, or the exit its vCPU thread has been busy with (seen busy since the same
- * moment at two reads: a read in the last microseconds of a long idle wait is not "busy"). */
-static uint64_t stalled_for(struct drv *d, uint64_t now, char *why, size_t len)
+/* How long d's monitor has made no progress (0: it has), from its liveness page: its last
+ * beat, or the exit its vCPU thread has been busy with (the monitor said "busy since" the same
+ * moment at two of its beats: one beat's view is never enough). *busy_exit: the latter. Memory
+ * reads only: this runs at every turn of the event loop. */
+static uint64_t stalled_for(struct drv *d, uint64_t now, bool *busy_exit)
 {
 	const struct ik_heartbeat *h = d->hb;
 
+	*busy_exit = false;
 	if (!h || __atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != IK_HEARTBEAT_MAGIC)
 		return 0; /* not attached (yet): nothing to judge by */
 	uint64_t beat = __atomic_load_n(&h->beat_ns, __ATOMIC_ACQUIRE);
 	uint64_t busy = __atomic_load_n(&h->busy_since_ns, __ATOMIC_RELAXED);
+	uint64_t beats = __atomic_load_n(&h->beats, __ATOMIC_RELAXED);
 	uint64_t quiet = beat && now > beat ? now - beat : 0, stuck = 0;
-	bool same = busy && busy == d->hb_busy_seen;
 
-	d->hb_busy_seen = busy;
-	if (same && now > busy)
-		stuck = now - busy;
-	if (quiet >= stuck) {
-		char st = proc_state(d->pid);
-		snprintf(why, len, "no heartbeat from monitor pid %d for %llu ms (process state %c%s)",
-			 (int)d->pid, (unsigned long long)(quiet / 1000000ull), st,
-			 st == 'T' ? ": stopped" : st == 't' ? ": stopped by a debugger" : "");
-		return quiet;
+	if (busy != d->hb_busy_seen) {
+		d->hb_busy_seen = busy;
+		d->hb_busy_beats = beats;
 	}
-	snprintf(why, len, "monitor pid %d busy outside the guest (one exit) for %llu ms",
-		 (int)d->pid, (unsigned long long)(stuck / 1000000ull));
-	return stuck;
+	if (busy && beats != d->hb_busy_beats && now > busy)
+		stuck = now - busy;
+	*busy_exit = stuck > quiet;
+	return *busy_exit ? stuck : quiet;
+}
+
+static void describe_stall(const struct drv *d, uint64_t ms, bool busy_exit, char *why, size_t len)
+{
+	if (busy_exit) {
+		snprintf(why, len, "monitor pid %d busy outside the guest (one exit) for %llu ms",
+			 (int)d->pid, (unsigned long long)ms);
+		return;
+	}
+	char st = proc_state(d->pid);
+	snprintf(why, len, "no heartbeat from monitor pid %d for %llu ms (process state %c%s)",
+		 (int)d->pid, (unsigned long long)ms, st,
+		 st == 'T' ? ": stopped" : st == 't' ? ": stopped by a debugger" : "");
 }
 
 /* A running driver whose monitor stopped making progress is `stalled`; past the deadline it is
@@ -714,10 +724,13 @@ static uint64_t stalled_for(struct drv *d, uint64_t now, char *why, size_t len)
 static void check_health(struct drv *d, uint64_t now)
 {
 	char why[160];
+	bool busy_exit;
 
 	if (d->pid <= 0 || d->stall_killed)
 		return;
-	uint64_t ms = stalled_for(d, now, why, sizeof(why)) / 1000000ull;
+	uint64_t ms = stalled_for(d, now, &busy_exit) / 1000000ull;
+	if (ms >= super.stall_show_ms)
+		describe_stall(d, ms, busy_exit, why, sizeof(why));
 	if (d->state == DRV_RUNNING && ms >= super.stall_show_ms) {
 		d->stalled_at_ns = now;
 		drv_note_prio(d, LOGBUF_WARNING, "stalled: %s%s", why, super.stall_kill_ms ? "" :

@@ -60,7 +60,8 @@ struct drv {
 	const char *start_cause;   /* of the next start: "up", "ikernel start", "restart policy"... */
 	struct ik_heartbeat *hb;   /* this run's liveness page (heartbeat.h), NULL: none */
 	uint64_t stalled_at_ns;    /* when it went DRV_STALLED */
-	uint64_t hb_busy_seen;     /* the busy_since_ns read last (two reads agree: really busy) */
+	uint64_t hb_busy_seen;     /* the busy_since_ns read last, */
+	uint64_t hb_busy_beats;    /* ...first read at this beat (the same at a later one: busy) */
 	bool stall_killed;         /* this run was killed as stalled */
 	bool not_ready_killed;     /* ...as not ready in time */
 	char stall_why[200];
