@@ -548,18 +548,21 @@ static void finish_all(void)
 #define STALL_KILL_MS 10000 /* ...this long: killed (IKERNEL_STALL_TIMEOUT) */
 
 /* Under systemd with stderr on the journal: $JOURNAL_STREAM names stderr's device and inode
- * (systemd.exec(5)); a service whose stderr goes elsewhere without that ($INVOCATION_ID set,
- * not a terminal) is taken as one too: the syslog prefixes are understood by kmsg and syslog. */
+ * (systemd.exec(5)). A service without it ($INVOCATION_ID set) whose stderr is a socket is taken
+ * as one too (a stream to a log daemon, which reads the same prefixes); one whose stderr is a
+ * file, a terminal or /dev/null is not: prefixes would only litter its files. */
 static bool under_journal(void)
 {
 	const char *js = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
 
+	if (fstat(2, &st) < 0)
+		return false;
 	if (js && *js)
-		return sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+		return sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
 		       (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
-	return getenv("INVOCATION_ID") && !isatty(2);
+	return getenv("INVOCATION_ID") && S_ISSOCK(st.st_mode);
 }
 
 /* "10s", "500ms", "2m", or plain milliseconds; 0 allowed. */
