@@ -830,14 +830,18 @@ SOAK_METHOD = """
   shadow, `NULLDEV_NOP`); led: one writer (patterns whose high nibble is the complement of the
   low one, set by text in hex, decimal or binary, or `LED_SET`, read back by `read` and
   `LED_GET`) and three readers (a well-formed pattern of that set, or 0: a restarted driver
-  before the writer's state is replayed); nvram: one writer (the driver allows one; random
+  before the writer's state is replayed; and polls for the writer's changes, so several
+  sleepers in the driver are woken at once); nvram: one writer (the driver allows one; random
   writes in bytes 62..113 read back) and three readers, all checking that bytes 34..61 keep a
   fixed pattern written at the start; wdt: the watchdog node's owner (timeouts set and read
   back, keepalives by write and ioctl, status 0, identity, magic close) and three readers of the
   temperature node (40); crashtest: three clients whose unknown ioctl must fail with `ENOTTY`.
-  Every call is timed against the deadline; a failed call is counted by errno, then the client
-  reopens its file (one call, retried until the driver is back) and writes its state again;
-  every client also reopens now and then on its own.
+  Every call is timed against the deadline (5 s); a failed call is counted by errno, then the
+  client reopens its file (one call, retried until the driver is back) and writes its state
+  again; every client also reopens now and then on its own. Errors are expected only on the
+  drivers without transparent recovery (their open files fail with `EIO` after a VM end). The
+  clients pause 0..4 ms between calls (nvram's 0..100 ms: each of its calls is ~150 port
+  accesses).
 * **Events**: one every 12 s per driver, round robin over the drivers: two fault injections
   (`ikernel inject NAME CLASS`, fail-stop guest classes: panic, bug, exception, null,
   stack-corrupt, loop, uaf, double-free, exec-data, write-ro, list-corrupt, softlockup,
