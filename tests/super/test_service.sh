@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `ikernel up` operated like a service (issue 14.5, 14.6):
-# * health: a monitor stopped with SIGSTOP is `stalled` in `status` (table and --json) within
-#   ~2.5 s, killed after IKERNEL_STALL_TIMEOUT and restarted by the policy, and its device file
-#   works again; one continued before the deadline is `running` again, the same process.
+# * health: a monitor stopped with SIGSTOP is `stalled` in `status` (table and --json), found
+#   within 5 s of its last beat (2 s + the 250 ms poll, said in its log), killed after
+#   IKERNEL_STALL_TIMEOUT and restarted by the policy, and its device file works again; one
+#   continued before the deadline is `running` again, the same process.
 # * logs: every line (`ikernel logs`, the log files, supervisor.log) starts with an ISO 8601
 #   timestamp with ms and UTC offset; each run starts and ends with a marker naming the cause
 #   (up, ikernel restart, ikernel start, restart policy; stalled, restart, killed, stopped).
@@ -29,7 +30,7 @@ all_stamped() { # FILE: every line starts with a timestamp (and there are lines)
 	[ -s "$1" ] && ! grep -qvE "$TS" "$1"
 }
 
-export IKERNEL_STALL_TIMEOUT=6s IKERNEL_LOG_MAX=64K
+export IKERNEL_STALL_TIMEOUT=12s IKERNEL_LOG_MAX=64K # time for a slow poller to see 'stalled'
 start_super "$dir"
 dev="$rt/dev"
 
@@ -37,10 +38,13 @@ dev="$rt/dev"
 old=$(pid_of led)
 kill -STOP "$old"
 t0=$(date +%s%N)
-check "a SIGSTOPped monitor is 'stalled' within 5 s" wait_for 5 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; print([d for d in json.load(sys.stdin)['drivers'] if d['name']=='led'][0]['state'])\")\" = stalled ]"
-echo "     (after $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+check "a SIGSTOPped monitor is 'stalled'" wait_for 10 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; print([d for d in json.load(sys.stdin)['drivers'] if d['name']=='led'][0]['state'])\")\" = stalled ]"
+echo "     (seen by this test after $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
 check "  in the status table too" bash -c "'$ik' status | grep -qE '^led +vm +stalled +$old '"
-check "  it is replaced by a new monitor (stall timeout 6 s)" wait_for 15 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; d=[d for d in json.load(sys.stdin)['drivers'] if d['name']=='led'][0]; print(d['state'], d['pid'] != $old)\")\" = 'running True' ]"
+found=$("$ik" logs led | grep -oE "stalled: no heartbeat from monitor pid $old for [0-9]+ ms \(process state T: stopped\)$" | grep -oE 'for [0-9]+' | grep -oE '[0-9]+')
+echo "     (found by the supervisor $found ms after the last beat)"
+check "  found within 5 s of the last beat, the stopped state named" test "${found:-99999}" -lt 5000
+check "  it is replaced by a new monitor (stall timeout 12 s)" wait_for 25 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; d=[d for d in json.load(sys.stdin)['drivers'] if d['name']=='led'][0]; print(d['state'], d['pid'] != $old)\")\" = 'running True' ]"
 echo "     (after $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
 check "  the old one is gone" bash -c "! kill -0 $old 2>/dev/null"
 check "  last crash says stalled" bash -c "'$ik' status --json | grep -qF 'stalled: no heartbeat from monitor pid $old for'"
@@ -51,7 +55,7 @@ check "  run 2 started by the policy" bash -c "'$ik' logs led | grep -qF '[super
 
 npid=$(pid_of nulldev)
 kill -STOP "$npid"
-check "a stopped monitor continued before the deadline: stalled first" wait_for 5 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; print([d for d in json.load(sys.stdin)['drivers'] if d['name']=='nulldev'][0]['state'])\")\" = stalled ]"
+check "a stopped monitor continued before the deadline: stalled first" wait_for 8 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; print([d for d in json.load(sys.stdin)['drivers'] if d['name']=='nulldev'][0]['state'])\")\" = stalled ]"
 kill -CONT "$npid"
 check "  then running again" wait_for 5 bash -c "[ \"\$('$ik' status --json | python3 -c \"import json,sys; print([d for d in json.load(sys.stdin)['drivers'] if d['name']=='nulldev'][0]['state'])\")\" = running ]"
 check "  the same monitor" test "$(pid_of nulldev)" = "$npid"
