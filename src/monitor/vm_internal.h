@@ -107,11 +107,9 @@ struct ik_vm {
 	atomic_bool in_guest;   /* vCPU inside KVM_RUN */
 	atomic_bool in_wait;    /* vCPU sleeping in IK_HC_WAIT */
 	atomic_bool vcpu_known;
-	/* Nanoseconds the vCPU thread has spent handling exits (vm_run.c): the monitor's time,
-	 * not the guest's, which the hang watchdog does not count against the guest. */
-	_Atomic uint64_t exit_ns;
 	_Atomic uint64_t exit_since; /* start of the exit being handled now; 0: none */
 	pthread_t vcpu_thread;
+	clockid_t vcpu_clock; /* the vCPU thread's CPU-time clock: the hang watchdog's time */
 	struct ik_vm_result result; /* valid once `ended` (under lock while being set) */
 	bool ready;
 	bool dead_notified;
@@ -152,7 +150,7 @@ struct ik_vm {
 	unsigned npatches;
 
 	/* hang watchdog (control thread only) */
-	uint64_t wd_last_heartbeat, wd_last_change_ns, wd_exit_ns_at_change;
+	uint64_t wd_last_heartbeat, wd_last_change_ns, wd_cpu_at_change;
 	uint64_t hb_exit_seen, hb_busy_since; /* ik_watchdog_heartbeat(): the exit in progress */
 
 	/* guest console rate limit and one-time notes (vCPU thread only; log.c, mmio.c) */
