@@ -869,6 +869,27 @@ def main():
     os.mkdir(mdir)
     write_manifests(drivers, mdir)
     ctx.env = dict(os.environ, IKERNEL_RUNTIME_DIR=ctx.rtdir)
+    def on_signal(sig, frame):
+        raise KeyboardInterrupt()
+    # meson ends a test that runs out of time with SIGTERM: stop the supervisor all the same
+    # (a killed campaign left `ikernel up` and its drivers running).
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        return campaign(a, ctx, drivers, tmp, mdir)
+    except KeyboardInterrupt:
+        print("campaign: interrupted: stopping the supervisor", flush=True)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if stop_supervisor(ctx, mdir) and not a.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("campaign: logs kept in %s" % os.path.join(ctx.rtdir, "logs"))
+        return 130
+
+
+def campaign(a, ctx, drivers, tmp, mdir):
+    """Bring the drivers up, inject the faults, stop the supervisor, report."""
     up = subprocess.run([ctx.exe, "up", "--detach", mdir], env=ctx.env, capture_output=True,
                         text=True)
     if up.returncode != 0:
