@@ -3,7 +3,7 @@
  * A monitor VM without KVM for the fuzz targets: guest RAM is a plain buffer with the usual
  * fixed pages and permissions, every fd is -1 (ioctls and eventfd writes fail harmlessly), the
  * log goes to /dev/null, and stop_requested makes IK_HC_WAIT return at once. The code under
- * test (hypercall.c, mmio.c, devices.c) is the monitor's own, unchanged.
+ * test (hypercall.c, drvhost.c, mmio.c, devices.c) is the monitor's own, unchanged.
  */
 #ifndef IK_FUZZ_FAKEVM_H
 #define IK_FUZZ_FAKEVM_H
@@ -19,13 +19,17 @@ static struct ik_vm *fake_vm(void)
 {
 	struct ik_vm *vm = calloc(1, sizeof(*vm));
 
-	snprintf(vm->name, sizeof(vm->name), "fuzz");
-	vm->log = fopen("/dev/null", "w");
-	pthread_mutex_init(&vm->log_lock, NULL);
+	snprintf(vm->dh.name, sizeof(vm->dh.name), "fuzz");
+	vm->dh.log = fopen("/dev/null", "w");
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->mem_fd = -1;
-	vm->kick_fd = vm->ctl_wake_fd = vm->listen_fd = -1;
+	vm->kick_fd = vm->ctl_wake_fd = vm->dh.listen_fd = -1;
+	/* the driver-host core, as ik_vm_create sets it up (not serving) */
+	vm->dh.ops = &ik_vm_dh_ops;
+	vm->dh.be = vm;
+	vm->dh.lock = &vm->lock;
+	vm->dh.cond = &vm->cond;
 	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
 		vm->pending_fds[i] = -1;
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
@@ -49,7 +53,7 @@ static struct ik_vm *fake_vm(void)
 
 static void fake_vm_free(struct ik_vm *vm)
 {
-	fclose(vm->log);
+	fclose(vm->dh.log);
 	free(vm->ram);
 	free(vm->page_flags);
 	free(vm);
@@ -60,8 +64,8 @@ static void fake_vm_reset(struct ik_vm *vm)
 {
 	atomic_store(&vm->ended, false);
 	memset(&vm->result, 0, sizeof(vm->result));
-	vm->ready = false;
-	vm->nnodes = 0;
+	vm->dh.ready = false;
+	vm->dh.nnodes = 0;
 }
 
 #endif

@@ -59,7 +59,8 @@ void ik_sched_wait(uint64_t timeout_ns);
 
 /* stub.c */
 void ik_stub_init(const struct ik_bootinfo *bi);
-unsigned ik_stub_nodes(void);
+/* The nodes registered, announced with IK_HC_READY: from now on no more are (node.c). */
+unsigned ik_stub_nodes_announce(void);
 void ik_stub_chan_opened(uint64_t mask);
 void ik_stub_chan_closing(uint64_t mask);
 /* Start every startable request in every channel; returns how many started. */

@@ -90,7 +90,7 @@ static void init_thread(void *arg)
 	if (ik_compat_init)
 		ik_compat_init();
 	run_initcalls();
-	ready.nodes = ik_stub_nodes();
+	ready.nodes = ik_stub_nodes_announce();
 	ik_hypercall(IK_HC_READY, &ready);
 	if (!ik_guest_test)
 		return; /* a driver: from now on the scheduler serves the rings */

@@ -2,6 +2,8 @@
 /* Device node registry: the names clients open, announced to the monitor. */
 #include "stub.h"
 
+#include "ikernel/names.h"
+
 /* Node ids and names are never reused: the monitor keeps every node it was told about and
  * ends the VM if an id or a name is announced twice. */
 struct node {
@@ -13,29 +15,21 @@ struct node {
 };
 
 static struct node nodes[IK_MAX_NODES];
-
-static bool name_valid(const char *name)
-{
-	size_t n = strnlen(name, IK_NAME_MAX);
-
-	if (n == 0 || n >= IK_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
+/* IK_HC_READY announced the nodes: the monitor refuses any later one (it ends the driver), so
+ * we refuse it here first. */
+static bool announced;
 
 int ik_node_register(const char *name, uint32_t minor, const struct ik_node_ops *ops, void *ctx)
 {
 	struct ik_hc_register_node hc = { 0 };
 
-	if (!name || !ops || !name_valid(name))
+	if (!name || !ops || !ik_name_valid(name))
 		return -IK_EINVAL;
+	if (announced) {
+		ik_printf("node %s: registered after the driver was ready: refused (a driver's nodes "
+			  "are the ones it registers during its init)\n", name);
+		return -IK_EBUSY;
+	}
 	for (unsigned i = 0; i < IK_MAX_NODES; i++) {
 		if (nodes[i].registered && strcmp(nodes[i].name, name) == 0)
 			return -IK_EBUSY;
@@ -76,10 +70,11 @@ const struct ik_node_ops *ik_node_ops_of(unsigned node, void **ctx)
 	return nodes[node].ops;
 }
 
-unsigned ik_stub_nodes(void)
+unsigned ik_stub_nodes_announce(void)
 {
 	unsigned n = 0;
 
+	announced = true;
 	for (unsigned i = 0; i < IK_MAX_NODES; i++)
 		n += nodes[i].registered;
 	return n;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "drvhost.h"
 #include "heartbeat.h"
 #include "ikernel/control.h"
 #include "monitor.h"
@@ -60,18 +61,6 @@ static void vm_config(const struct ik_run_opts *o, struct ik_vm_config *cfg)
 	};
 }
 
-static int exit_status(const struct ik_vm_result *res)
-{
-	switch (res->end) {
-	case IK_END_STOPPED:
-		return 0;
-	case IK_END_EXIT:
-		return res->exit_code == 0 ? 0 : 1;
-	default:
-		return 1;
-	}
-}
-
 int ik_cmd_run(int argc, char **argv)
 {
 	static struct ik_run_opts o;
@@ -99,14 +88,11 @@ int ik_cmd_run(int argc, char **argv)
 			r == -EBUSY) ? 2 : 1;
 	}
 	running_vm = vm;
+	/* Serving, ik_vm_run ends with the report and "ikernel: driver 'NAME' is gone (status N);
+	 * its name is free" (the driver-host core's, as at isolation=process): a supervisor may
+	 * start the replacement then instead of after this process's slow tear-down and exit. */
 	ik_vm_run(vm, &res);
 	running_vm = NULL;
-	ik_vm_format_result(vm, &res, stderr);
-	/* The VM is over and its name already free (ik_vm_run): a supervisor may start the
-	 * replacement now instead of after this process's slow tear-down and exit (~5 ms here). */
-	fprintf(stderr, "ikernel: driver '%s' is gone (status %d); its name is free\n", ik_vm_name(vm),
-		exit_status(&res));
-	fflush(stderr);
 	ik_vm_destroy(vm);
-	return exit_status(&res);
+	return ik_dh_exit_status(&res); /* the status the "is gone" line said */
 }

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "devmodel.h"
+#include "drvhost.h"
 #include "ikernel/abi.h"
 #include "proc.h"
 #include "run_opts.h"
@@ -85,8 +86,8 @@ int ik_cmd_run_process(const struct ik_run_opts *o)
 	running_proc = p;
 	ik_proc_wait(p, &res);
 	running_proc = NULL;
-	if (res.end == IK_END_STOPPED || res.end == IK_END_EXIT) /* the others are logged as they happen */
-		fprintf(stderr, "ikernel: %s\n", res.reason);
+	/* The report and "ikernel: driver 'NAME' is gone (status N); its name is free" are the
+	 * driver-host core's, said by the monitor-lite once the name is free (as in a VM). */
 	ik_proc_destroy(p);
-	return res.end == IK_END_STOPPED || (res.end == IK_END_EXIT && res.exit_code == 0) ? 0 : 1;
+	return ik_dh_exit_status(&res); /* the status the "is gone" line said */
 }

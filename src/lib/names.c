@@ -8,18 +8,13 @@
 #include <string.h>
 
 #include "ikernel/control.h"
+#include "ikernel/names.h"
 
+/* The one rule (include/ikernel/names.h): a name the monitor would never have registered is
+ * refused before any path is built from it. */
 bool ik_node_name_valid(const char *name)
 {
-	if (name == NULL || name[0] == '\0')
-		return false;
-	size_t len = strnlen(name, IK_NAME_MAX);
-	if (len >= IK_NAME_MAX)
-		return false;
-	/* A name is one path component inside nodes/: never a way out of that directory. */
-	if (strchr(name, '/') != NULL || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	return true;
+	return ik_name_valid(name);
 }
 
 static const char *runtime_dir(void)

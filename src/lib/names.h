@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A plain node name: not empty, shorter than IK_NAME_MAX, no '/', not "." or "..". */
+/* A valid node name: include/ikernel/names.h's rule (1 to IK_NAME_MAX - 1 characters of
+ * [A-Za-z0-9_.-], not starting with '.' or '-'); NULL is not. */
 bool ik_node_name_valid(const char *name);
 
 /* "$IKERNEL_RUNTIME_DIR/nodes/<name>" (default runtime dir /run/ikernel) into out.

@@ -144,7 +144,7 @@ void ik_crash_other(struct ik_vm *vm, const char *what)
 	if (atomic_load(&vm->ended))
 		return;
 	ik_crash_where(vm, where, sizeof(where));
-	ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: %s%s", vm->name, what, where);
+	ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: %s%s", vm->dh.name, what, where);
 }
 
 /* End the VM with the report of exception `vector` (-1: unknown) raised at rip. */
@@ -167,7 +167,7 @@ static void report_exception(struct ik_vm *vm, int vector, uint32_t err, uint64_
 		snprintf(exc, sizeof(exc), "triple fault (exception unknown)%s, CR2 0x%llx", where,
 			 (unsigned long long)cr2);
 	}
-	if (ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: %s", vm->name, exc)) {
+	if (ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: %s", vm->dh.name, exc)) {
 		vm->result.vector = vector;
 		vm->result.error_code = err;
 		vm->result.cr2 = cr2;
@@ -258,10 +258,15 @@ static void print_regs(const struct kvm_regs *r, FILE *out)
 	fprintf(out, "  R14 %016llx R15 %016llx\n", r->r14, r->r15);
 }
 
-void ik_vm_format_result(const struct ik_vm *vm, const struct ik_vm_result *res, FILE *out)
+void ik_vm_report_regs(const struct ik_vm *vm, const struct ik_vm_result *res, FILE *out)
 {
-	fprintf(out, "ikernel: %s\n", res->reason[0] ? res->reason : "driver still running");
 	if ((res->end == IK_END_CRASH || res->end == IK_END_HANG) && vm && vm->have_crash_regs)
 		print_regs(&vm->crash_regs, out);
+}
+
+void ik_vm_format_result(const struct ik_vm *vm, const struct ik_vm_result *res, FILE *out)
+{
+	ik_dh_report_line(res, out);
+	ik_vm_report_regs(vm, res, out);
 	fflush(out);
 }

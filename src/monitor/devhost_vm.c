@@ -17,7 +17,7 @@ static void vm_log(void *ctx, const char *line)
 {
 	struct ik_vm *vm = ctx;
 
-	ik_log(vm, "[%s] %s", vm->name, line);
+	ik_log(vm, "[%s] %s", vm->dh.name, line);
 }
 
 static bool vm_ended(void *ctx)
@@ -48,8 +48,8 @@ void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, 
 {
 	char why[200], where[160];
 
-	if (ik_devset_pio(&vm->devs, vm->name, port, size, write, data, why, sizeof(why)) == 0)
+	if (ik_devset_pio(&vm->devs, vm->dh.name, port, size, write, data, why, sizeof(why)) == 0)
 		return;
 	ik_crash_where(vm, where, sizeof(where));
-	ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s%s", vm->name, why, where);
+	ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s%s", vm->dh.name, why, where);
 }

@@ -12,17 +12,20 @@
 
 #include "vm_internal.h"
 
-bool ik_vm_end(struct ik_vm *vm, enum ik_vm_end end, const char *fmt, ...)
+bool ik_vm_end_with(struct ik_vm *vm, const struct ik_dh_end *e)
 {
 	bool first = false;
-	va_list ap;
 
 	pthread_mutex_lock(&vm->lock);
 	if (!atomic_load(&vm->ended)) {
-		vm->result.end = end;
-		va_start(ap, fmt);
-		vsnprintf(vm->result.reason, sizeof(vm->result.reason), fmt, ap);
-		va_end(ap);
+		vm->result.end = e->end;
+		snprintf(vm->result.reason, sizeof(vm->result.reason), "%s", e->reason);
+		if (e->end == IK_END_EXIT)
+			vm->result.exit_code = e->exit_code;
+		if (e->end == IK_END_PANIC) {
+			snprintf(vm->result.file, sizeof(vm->result.file), "%s", e->file ? e->file : "");
+			vm->result.line = e->line;
+		}
 		atomic_store(&vm->ended, true);
 		pthread_cond_broadcast(&vm->cond);
 		first = true;
@@ -30,6 +33,18 @@ bool ik_vm_end(struct ik_vm *vm, enum ik_vm_end end, const char *fmt, ...)
 	pthread_mutex_unlock(&vm->lock);
 	ik_vm_kick_vcpu(vm);
 	return first;
+}
+
+bool ik_vm_end(struct ik_vm *vm, enum ik_vm_end end, const char *fmt, ...)
+{
+	char reason[sizeof(vm->result.reason)];
+	struct ik_dh_end e = {.end = end, .reason = reason};
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return ik_vm_end_with(vm, &e);
 }
 
 /* Async-signal-safe: only atomics, a store into kvm_run, write(2) and pthread_kill(3). */

@@ -307,7 +307,7 @@ int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen)
 	}
 	if (!err) {
 		vm->injections++;
-		ik_log(vm, "ikernel-inject: driver '%s': %s", vm->name, out + 4);
+		ik_log(vm, "ikernel-inject: driver '%s': %s", vm->dh.name, out + 4);
 	}
 	return err;
 }

@@ -19,7 +19,7 @@ static void violation(struct ik_vm *vm, const char *what)
 	char where[160];
 
 	ik_crash_where(vm, where, sizeof(where));
-	ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s%s", vm->name, what, where);
+	ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s%s", vm->dh.name, what, where);
 }
 
 static void hypercall_exit(struct ik_vm *vm, uint64_t off, unsigned len, bool write,
@@ -62,7 +62,7 @@ static void doorbell_exit(struct ik_vm *vm, uint64_t off, unsigned len, bool wri
 		 * the driver only its own vCPU time. */
 		if (!vm->doorbell_noted)
 			ik_log(vm, "ikernel: driver '%s' rang the doorbell of channel %llu, which has no "
-			       "client (ignored; not logged again)", vm->name,
+			       "client (ignored; not logged again)", vm->dh.name,
 			       (unsigned long long)(off / 8));
 		vm->doorbell_noted = true;
 		return;

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <libgen.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -44,51 +43,51 @@
 #include "proc_internal.h"
 #include "../../guest/runtime/platform_proc_abi.h"
 
-#define PROC_SPIN_NS_DEFAULT 50000ull
 #define PROC_UID_NOBODY      65534
-
-uint64_t ik_proc_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 void ik_proc_log(struct ik_proc *p, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	flockfile(p->log); /* one line: device timer threads log too */
-	fprintf(p->log, "ikernel: ");
-	vfprintf(p->log, fmt, ap);
-	fputc('\n', p->log);
-	fflush(p->log);
-	funlockfile(p->log);
+	ik_dh_vlog(&p->dh, "ikernel: ", fmt, ap);
 	va_end(ap);
 }
 
-void ik_proc_end(struct ik_proc *p, enum ik_vm_end end, const char *fmt, ...)
+/* End the driver (the first caller wins): record how, kill the process. The report is said
+ * when the run is over (ik_dh_finish), as at the VM level. */
+static bool proc_end_with(struct ik_proc *p, const struct ik_dh_end *e)
 {
-	va_list ap;
-
 	pthread_mutex_lock(&p->lock);
 	if (p->ended) {
 		pthread_mutex_unlock(&p->lock);
-		return;
+		return false;
 	}
-	p->result.end = end;
-	va_start(ap, fmt);
-	vsnprintf(p->result.reason, sizeof(p->result.reason), fmt, ap);
-	va_end(ap);
+	p->result.end = e->end;
+	snprintf(p->result.reason, sizeof(p->result.reason), "%s", e->reason);
+	if (e->end == IK_END_EXIT)
+		p->result.exit_code = e->exit_code;
+	if (e->end == IK_END_PANIC) {
+		snprintf(p->result.file, sizeof(p->result.file), "%s", e->file ? e->file : "");
+		p->result.line = e->line;
+	}
 	p->ended = true;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	if (p->pid > 0)
 		kill(p->pid, SIGKILL);
-	if (end != IK_END_STOPPED && end != IK_END_EXIT)
-		ik_proc_log(p, "%s", p->result.reason);
+	return true;
+}
+
+void ik_proc_end(struct ik_proc *p, enum ik_vm_end end, const char *fmt, ...)
+{
+	char reason[sizeof(p->result.reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	proc_end_with(p, &(struct ik_dh_end){.end = end, .reason = reason});
 }
 
 /* ---- TSC frequency (the runtime's clock): calibrated once per host process ---------------- */
@@ -106,9 +105,9 @@ static uint64_t tsc_khz(void)
 	static uint64_t khz;
 
 	if (!khz) {
-		uint64_t t0 = ik_proc_now_ns(), c0 = rdtsc(), t1;
+		uint64_t t0 = ik_mono_ns(), c0 = rdtsc(), t1;
 
-		while ((t1 = ik_proc_now_ns()) - t0 < 2000000)
+		while ((t1 = ik_mono_ns()) - t0 < 2000000)
 			;
 		khz = (rdtsc() - c0) * 1000000ull / (t1 - t0);
 	}
@@ -137,25 +136,32 @@ static int boot_page(struct ik_proc *p, const struct ik_proc_config *cfg, char *
 	p->bootinfo = bi;
 	p->events = (struct ik_events *)((char *)bi + IK_PAGE_SIZE);
 	p->mem_size = mem;
-	bi->magic = IK_BOOTINFO_MAGIC;
-	bi->abi_version = IK_ABI_VERSION;
-	/* Port I/O is the IK_PROC_HC_PIO request here, not the IK_GPA_PIO window: no IK_FEAT_PIO. */
-	bi->features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ;
-	bi->mem_size = mem;
-	bi->heap_start = IK_PROC_RAM_BASE;
-	bi->heap_end = IK_PROC_RAM_BASE + mem - stacks;
-	bi->stack_base = bi->heap_end + IK_GUARD_SIZE;
-	bi->stack_count = IK_MAX_THREADS;
-	bi->max_channels = IK_MAX_CHANNELS;
-	bi->tsc_khz = tsc_khz();
-	bi->spin_ns = cfg->spin_ns == (uint64_t)-1 ? PROC_SPIN_NS_DEFAULT : cfg->spin_ns;
-	bi->chan = ik_geometry_default();
-	snprintf(bi->name, sizeof(bi->name), "%s", p->name);
-	snprintf(bi->params, sizeof(bi->params), "%s", cfg->params ? cfg->params : "");
 	return 0;
 fail:
 	snprintf(err, errlen, "boot page: %s", strerror(errno));
 	return -errno;
+}
+
+/* The boot info, once the device models exist (their port ranges are in it): the layout of
+ * the process's RAM and the clock here, the rest the core's (ik_dh_bootinfo). */
+static void boot_info(struct ik_proc *p, const struct ik_proc_config *cfg)
+{
+	uint64_t stacks = (uint64_t)IK_MAX_THREADS * IK_STACK_STRIDE;
+	uint64_t heap_end = IK_PROC_RAM_BASE + p->mem_size - stacks;
+
+	ik_dh_bootinfo(&p->dh, p->bootinfo, &(struct ik_dh_boot){
+		/* Port I/O is the IK_PROC_HC_PIO request here, not the IK_GPA_PIO window: no
+		 * IK_FEAT_PIO. */
+		.features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ,
+		.mem_size = p->mem_size,
+		.heap_start = IK_PROC_RAM_BASE,
+		.heap_end = heap_end,
+		.stack_base = heap_end + IK_GUARD_SIZE,
+		.stack_count = IK_MAX_THREADS,
+		.tsc_khz = tsc_khz(),
+		.spin_ns = cfg->spin_ns == (uint64_t)-1 ? IK_DH_SPIN_NS_DEFAULT : cfg->spin_ns,
+		.devs = &p->devs,
+	});
 }
 
 /* ---- the jail ------------------------------------------------------------------------------ */
@@ -297,25 +303,25 @@ static int check_executable(struct ik_proc *p, int fd, const char *path, char *e
 
 	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
 		snprintf(err, errlen, "driver '%s': cannot start %s: not an ELF executable (a driver "
-			 "process is a static executable built with the process runtime)", p->name, path);
+			 "process is a static executable built with the process runtime)", p->dh.name, path);
 		return -ENOEXEC;
 	}
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
 	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || eh.e_phentsize != sizeof(Elf64_Phdr) ||
 	    eh.e_phnum == 0 || eh.e_phnum > 64) {
-		snprintf(err, errlen, "driver '%s': cannot start %s: not an x86-64 ELF executable", p->name, path);
+		snprintf(err, errlen, "driver '%s': cannot start %s: not an x86-64 ELF executable", p->dh.name, path);
 		return -ENOEXEC;
 	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 
 		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) != (ssize_t)sizeof(ph)) {
-			snprintf(err, errlen, "driver '%s': cannot start %s: truncated program headers", p->name, path);
+			snprintf(err, errlen, "driver '%s': cannot start %s: truncated program headers", p->dh.name, path);
 			return -ENOEXEC;
 		}
 		if (ph.p_type == PT_INTERP) {
 			snprintf(err, errlen, "driver '%s': cannot start %s: dynamically linked, but a driver "
-				 "process may open no file: it must be a static executable", p->name, path);
+				 "process may open no file: it must be a static executable", p->dh.name, path);
 			return -ENOEXEC;
 		}
 	}
@@ -341,13 +347,13 @@ static int open_executable(struct ik_proc *p, const char *path, char *err, size_
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		e = errno;
-		snprintf(err, errlen, "driver '%s': cannot open %s: %s", p->name, path, strerror(e));
+		snprintf(err, errlen, "driver '%s': cannot open %s: %s", p->dh.name, path, strerror(e));
 		if (fd >= 0)
 			close(fd);
 		return -e;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "driver '%s': cannot start %s: not a regular file", p->name, path);
+		snprintf(err, errlen, "driver '%s': cannot start %s: not a regular file", p->dh.name, path);
 		close(fd);
 		return -EACCES;
 	}
@@ -365,7 +371,7 @@ static int open_executable(struct ik_proc *p, const char *path, char *err, size_
 	    fcntl(m, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
 		e = errno ? errno : EIO;
 		snprintf(err, errlen, "driver '%s': %s is not executable by uid 65534 (mode %04o) and "
-			 "cannot be copied for it: %s", p->name, path, (unsigned)(st.st_mode & 07777), strerror(e));
+			 "cannot be copied for it: %s", p->dh.name, path, (unsigned)(st.st_mode & 07777), strerror(e));
 		if (m >= 0)
 			close(m);
 		close(fd);
@@ -373,7 +379,7 @@ static int open_executable(struct ik_proc *p, const char *path, char *err, size_
 	}
 	close(fd);
 	ik_proc_log(p, "driver '%s': %s is not executable by others (mode %04o): running a sealed copy",
-		    p->name, path, (unsigned)(st.st_mode & 07777));
+		    p->dh.name, path, (unsigned)(st.st_mode & 07777));
 	return m;
 }
 
@@ -523,7 +529,7 @@ static int await_exec(struct ik_proc *p, int status, const char *exe, char *err,
 		if (s.kills)
 			ik_proc_log(p, "driver '%s': its seccomp filter can have no listener here (%s): a "
 				       "forbidden system call kills it with SIGSYS (the report cannot name it), "
-				       "and an exec is refused by its descriptor only", p->name, strerror(s.err));
+				       "and an exec is refused by its descriptor only", p->dh.name, strerror(s.err));
 		if (listener >= 0) {
 			struct seccomp_notif *nt = calloc(1, notif_sizes.seccomp_notif);
 			struct seccomp_notif_resp *rs = calloc(1, notif_sizes.seccomp_notif_resp);
@@ -535,13 +541,13 @@ static int await_exec(struct ik_proc *p, int status, const char *exe, char *err,
 			    notif_recv(listener, nt) < 0 || nt->data.nr != SYS_execveat ||
 			    nt->data.arch != AUDIT_ARCH_X86_64 || nt->data.args[0] != PROC_EXEC_FD) {
 				snprintf(err, errlen, "driver '%s': cannot start %s: its jailed child did not "
-					 "reach the exec", p->name, exe);
+					 "reach the exec", p->dh.name, exe);
 			} else {
 				rs->id = nt->id;
 				rs->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 				if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, rs) < 0)
 					snprintf(err, errlen, "driver '%s': cannot start %s: letting its exec "
-						 "through: %s", p->name, exe, strerror(errno));
+						 "through: %s", p->dh.name, exe, strerror(errno));
 				else
 					r = 0;
 			}
@@ -564,14 +570,14 @@ static int await_exec(struct ik_proc *p, int status, const char *exe, char *err,
 	if (n == (ssize_t)sizeof(s) && s.step != STEP_JAILED) {
 		bool dropped = geteuid() == 0;
 
-		snprintf(err, errlen, "driver '%s': cannot start %s: %s failed: %s%s", p->name, exe,
+		snprintf(err, errlen, "driver '%s': cannot start %s: %s failed: %s%s", p->dh.name, exe,
 			 step_name(s.step), strerror(s.err),
 			 s.step == STEP_EXEC && s.err == EACCES && dropped
 				 ? " (as uid 65534; a noexec mount or a security module?)"
 				 : "");
 		return -(s.err ? s.err : EIO);
 	}
-	snprintf(err, errlen, "driver '%s': cannot start %s: its jailed child %s", p->name, exe,
+	snprintf(err, errlen, "driver '%s': cannot start %s: its jailed child %s", p->dh.name, exe,
 		 n < 0 ? "did not answer within 10 s" : "ended before the exec");
 	return r;
 }
@@ -662,7 +668,7 @@ static int spawn(struct ik_proc *p, const char *exe, int cpu, char *err, size_t 
 	pthread_once(&filter_once, build_filters);
 	if (!filter_kill.len) {
 		close(sv[1]);
-		snprintf(err, errlen, "driver '%s': %s", p->name, filter_err);
+		snprintf(err, errlen, "driver '%s': %s", p->dh.name, filter_err);
 		return -EINVAL;
 	}
 	if ((exe_fd = open_executable(p, exe, err, errlen)) < 0) {
@@ -720,98 +726,75 @@ static void reply(struct ik_proc *p, const void *args, size_t len, const int *fd
 		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
 	}
 	if (sendmsg(p->ctl_fd, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof(r))
-		ik_proc_end(p, IK_END_CRASH, "driver '%s': reply failed: %s", p->name, strerror(errno));
+		ik_proc_end(p, IK_END_CRASH, "driver '%s': reply failed: %s", p->dh.name, strerror(errno));
 }
 
-static void hc_wait(struct ik_proc *p, struct ik_hc_wait *w)
+/*
+ * The process backend of the driver-host core (drvhost.h). A request carries the call's
+ * argument struct as the VM would pass it; the guest addresses in it mean nothing here, so the
+ * buffers they point to come as the request's payload, in the order the core fetches them
+ * (platform_proc_abi.h). ops->fetch takes the next bytes of the payload.
+ */
+static int proc_fetch(void *be, uint64_t gpa, void *out, uint64_t len)
 {
-	int fds[2 * IK_MAX_CHANNELS];
-	unsigned n = 0;
+	struct ik_proc *p = be;
 
-	if (w->timeout_ns) /* the process sleeps on its kick eventfd itself */
-		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: IK_HC_WAIT with a timeout", p->name);
+	(void)gpa;
+	if (len > p->req_len - p->req_off)
+		return -EFAULT;
+	memcpy(out, p->req_payload + p->req_off, len);
+	p->req_off += (uint32_t)len;
+	return 0;
+}
+
+static int proc_fetch_str(void *be, uint64_t gpa, char *out, size_t max)
+{
+	struct ik_proc *p = be;
+	size_t left = p->req_len - p->req_off, n = strnlen(p->req_payload + p->req_off, left);
+
+	(void)gpa;
+	if (n == left || n >= max) /* no NUL in the payload, or too long */
+		return -1;
+	memcpy(out, p->req_payload + p->req_off, n + 1);
+	p->req_off += (uint32_t)n + 1;
+	return (int)n;
+}
+
+static bool proc_end(void *be, const struct ik_dh_end *e)
+{
+	return proc_end_with(be, e);
+}
+
+/* The process sleeps on its kick eventfd by itself: IK_HC_WAIT only fetches the events (and
+ * the descriptors of new channels, which the reply carries). */
+static int proc_wait(void *be, struct ik_hc_wait *w)
+{
+	struct ik_proc *p = be;
+
+	if (w->timeout_ns)
+		return ik_dh_violation(&p->dh, IK_HC_WAIT, "a timeout at isolation=process (the driver "
+				       "sleeps on its kick eventfd itself)");
 	w->irqs = atomic_exchange(&p->pending_irqs, 0);
 	w->chan_opened = p->pending_opened;
 	w->chan_closing = p->pending_closing;
 	p->pending_opened = p->pending_closing = 0;
-	for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
-		if (w->chan_opened & (1ull << ch)) {
-			fds[n++] = p->chans[ch].mem_fd;
-			fds[n++] = p->chans[ch].done_fd;
-		}
-	}
-	reply(p, w, sizeof(*w), fds, n);
+	return 0;
 }
 
-static bool valid_node_name(const char *s)
+static enum ik_dh_chan proc_chan_released(void *be, unsigned chan)
 {
-	size_t n = strnlen(s, IK_NAME_MAX);
-
-	if (n == 0 || n == IK_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '.' || s[i] == '-'))
-			return false;
-	return true;
+	return ik_proc_chan_released(be, chan);
 }
 
-static void hc_register(struct ik_proc *p, struct ik_hc_register_node *r, const char *payload, uint32_t len)
-{
-	char name[IK_NAME_MAX] = "";
+static const struct ik_dh_ops proc_dh_ops = {
+	.fetch = proc_fetch,
+	.fetch_str = proc_fetch_str,
+	.end = proc_end,
+	.wait = proc_wait,
+	.chan_released = proc_chan_released,
+};
 
-	memcpy(name, payload, len < IK_NAME_MAX ? len : IK_NAME_MAX);
-	name[IK_NAME_MAX - 1] = '\0';
-	if (p->ready || !valid_node_name(name) || r->node >= IK_MAX_NODES || p->nnodes == IK_MAX_NODES)
-		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: bad node registration", p->name);
-	for (unsigned i = 0; i < p->nnodes; i++)
-		if (!strcmp(p->nodes[i].name, name) || p->nodes[i].node == r->node)
-			return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: node %s registered twice",
-					   p->name, name);
-	memcpy(p->nodes[p->nnodes].name, name, IK_NAME_MAX);
-	p->nodes[p->nnodes].node = r->node;
-	p->nodes[p->nnodes].minor = r->minor;
-	p->nnodes++;
-	reply(p, r, sizeof(*r), NULL, 0);
-}
-
-static void hc_ready(struct ik_proc *p, struct ik_hc_ready *r)
-{
-	char err[512] = "";
-
-	if (p->ready)
-		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: ready twice", p->name);
-	if (p->serve && ik_proc_listen(p, err, sizeof(err)))
-		return ik_proc_end(p, IK_END_CRASH, "driver '%s': %s", p->name, err);
-	pthread_mutex_lock(&p->lock);
-	p->ready = true;
-	p->boot_ns = ik_proc_now_ns() - p->t_create_ns;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	reply(p, r, sizeof(*r), NULL, 0);
-}
-
-static void hc_text(struct ik_proc *p, const char *what, const char *s, uint32_t len)
-{
-	char clean[4 * IK_CONSOLE_MAX + 1];
-
-	ik_sanitize(clean, sizeof(clean), s, len);
-	fprintf(p->log, "[%s]%s %s\n", p->name, what, clean);
-	fflush(p->log);
-}
-
-static void hc_panic(struct ik_proc *p, const struct ik_hc_panic *hp, const char *payload, uint32_t len)
-{
-	uint32_t mlen = hp->len < len ? (uint32_t)hp->len : len;
-	char msg[4 * IK_PANIC_MAX + 1], file[4 * 256 + 1] = "";
-
-	ik_sanitize(msg, sizeof(msg), payload, mlen > IK_PANIC_MAX ? IK_PANIC_MAX : mlen);
-	if (len > mlen)
-		ik_sanitize(file, sizeof(file), payload + mlen, strnlen(payload + mlen, len - mlen));
-	snprintf(p->result.file, sizeof(p->result.file), "%s", file);
-	p->result.line = hp->line;
-	ik_proc_end(p, IK_END_PANIC, "driver '%s' panicked: %s (%s:%u)", p->name, msg, file, hp->line);
-}
+_Static_assert(sizeof(struct ik_proc_pio) <= IK_PROC_ARGS_MAX, "port request arguments fit");
 
 static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp);
 
@@ -829,7 +812,7 @@ static bool serve_request(struct ik_proc *p)
 	if (n <= 0)
 		return false; /* nothing, or the process ended: the pidfd tells how */
 	if ((size_t)n < hdr || m.payload_len != (size_t)n - hdr)
-		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: malformed request", p->name);
+		ik_dh_violation(&p->dh, 0, "malformed request (%zd bytes)", n);
 	else
 		dispatch(p, &m);
 	return true;
@@ -837,57 +820,40 @@ static bool serve_request(struct ik_proc *p)
 
 static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp)
 {
-	const struct ik_proc_msg m = *mp;
+	const struct ik_proc_msg m = *mp; /* read once */
+	_Alignas(16) uint8_t args[IK_PROC_ARGS_MAX];
+	int fds[2 * IK_MAX_CHANNELS];
+	unsigned nfds = 0;
+	size_t size;
 
-	switch (m.nr) {
-	case IK_HC_CONSOLE: {
-		struct ik_hc_console c;
-		memcpy(&c, m.args, sizeof(c));
-		hc_text(p, "", m.payload, m.payload_len < c.len ? m.payload_len : (uint32_t)c.len);
-		return reply(p, &c, sizeof(c), NULL, 0);
-	}
-	case IK_HC_PANIC: {
-		struct ik_hc_panic hp;
-		memcpy(&hp, m.args, sizeof(hp));
-		return hc_panic(p, &hp, m.payload, m.payload_len);
-	}
-	case IK_HC_EXIT: {
-		struct ik_hc_exit e;
-		memcpy(&e, m.args, sizeof(e));
-		p->result.exit_code = e.code;
-		return ik_proc_end(p, IK_END_EXIT, "driver '%s' exited with status %lld", p->name, (long long)e.code);
-	}
-	case IK_HC_WAIT: {
-		struct ik_hc_wait w;
-		memcpy(&w, m.args, sizeof(w));
-		return hc_wait(p, &w);
-	}
-	case IK_HC_REGISTER_NODE: {
-		struct ik_hc_register_node r;
-		memcpy(&r, m.args, sizeof(r));
-		return hc_register(p, &r, m.payload, m.payload_len);
-	}
-	case IK_HC_READY: {
-		struct ik_hc_ready r;
-		memcpy(&r, m.args, sizeof(r));
-		return hc_ready(p, &r);
-	}
-	case IK_HC_CHAN_RELEASED: {
-		struct ik_hc_chan c;
-		memcpy(&c, m.args, sizeof(c));
-		ik_proc_chan_released(p, c.chan);
-		return reply(p, &c, sizeof(c), NULL, 0);
-	}
-	case IK_PROC_HC_PIO: {
+	if (m.nr == IK_PROC_HC_PIO) {
 		struct ik_proc_pio io;
 		memcpy(&io, m.args, sizeof(io));
 		if (ik_proc_pio(p, &io) == 0)
 			reply(p, &io, sizeof(io), NULL, 0);
 		return;
 	}
-	default:
-		return ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: unknown hypercall %u", p->name, m.nr);
+	if (!(size = ik_dh_args_size(m.nr))) {
+		ik_dh_unknown(&p->dh, m.nr);
+		return;
 	}
+	memcpy(args, m.args, sizeof(args));
+	p->req_payload = m.payload;
+	p->req_len = m.payload_len;
+	p->req_off = 0;
+	if (ik_dh_hypercall(&p->dh, m.nr, args))
+		return; /* the driver is being ended: no answer */
+	if (m.nr == IK_HC_WAIT) {
+		uint64_t opened = ((struct ik_hc_wait *)(void *)args)->chan_opened;
+
+		for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
+			if (opened & (1ull << ch)) {
+				fds[nfds++] = p->chans[ch].mem_fd;
+				fds[nfds++] = p->chans[ch].done_fd;
+			}
+		}
+	}
+	reply(p, args, size, fds, nfds);
 }
 
 static void reap(struct ik_proc *p)
@@ -899,12 +865,12 @@ static void reap(struct ik_proc *p)
 	p->pid = -1;
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
 		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: a system call its seccomp "
-			    "filter does not allow (killed by SIGSYS)", p->name);
+			    "filter does not allow (killed by SIGSYS)", p->dh.name);
 	else if (WIFSIGNALED(status))
-		ik_proc_end(p, IK_END_CRASH, "driver '%s' crashed: killed by signal %d (%s)", p->name,
+		ik_proc_end(p, IK_END_CRASH, "driver '%s' crashed: killed by signal %d (%s)", p->dh.name,
 			    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
-		ik_proc_end(p, IK_END_CRASH, "driver '%s' process exited with status %d", p->name,
+		ik_proc_end(p, IK_END_CRASH, "driver '%s' process exited with status %d", p->dh.name,
 			    WEXITSTATUS(status));
 }
 
@@ -925,7 +891,7 @@ static void serve_violation(struct ik_proc *p, short revents)
 	if (notif_recv(p->notify_fd, n) == 0) {
 		name = n->data.arch == AUDIT_ARCH_X86_64 ? seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, (int)n->data.nr) : NULL;
 		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: system call %s (%d) with arguments "
-			    "0x%llx, 0x%llx, 0x%llx at 0x%llx is not allowed at isolation=process", p->name,
+			    "0x%llx, 0x%llx, 0x%llx at 0x%llx is not allowed at isolation=process", p->dh.name,
 			    name ? name : "?", (int)n->data.nr, (unsigned long long)n->data.args[0],
 			    (unsigned long long)n->data.args[1], (unsigned long long)n->data.args[2],
 			    (unsigned long long)n->data.instruction_pointer);
@@ -963,7 +929,7 @@ static bool process_busy(pid_t pid)
  * watchdog ends a vCPU that runs without progress. */
 static void watchdog_tick(struct ik_proc *p)
 {
-	uint64_t now = ik_proc_now_ns();
+	uint64_t now = ik_mono_ns();
 	uint64_t hb = __atomic_load_n(&p->events->heartbeat, __ATOMIC_RELAXED);
 
 	if (p->inproc_main || p->pid <= 0 || p->ended)
@@ -975,7 +941,7 @@ static void watchdog_tick(struct ik_proc *p)
 	}
 	if (now - p->hb_since_ns >= (uint64_t)p->hang_ms * 1000000ull)
 		ik_proc_end(p, IK_END_HANG, "driver '%s' hung: busy for %u ms without a pass of its "
-					   "scheduler (process %d)", p->name, p->hang_ms, (int)p->pid);
+					   "scheduler (process %d)", p->dh.name, p->hang_ms, (int)p->pid);
 }
 
 /* ---- the service thread ------------------------------------------------------------------ */
@@ -984,6 +950,7 @@ static void *service(void *arg)
 {
 	struct ik_proc *p = arg;
 	struct pollfd fds[4 + PROC_MAX_PENDING + IK_MAX_CHANNELS];
+	struct ik_vm_result res;
 
 	while (p->pid > 0 || (p->inproc_main && !p->ended)) {
 		unsigned n = 0, ns;
@@ -997,15 +964,15 @@ static void *service(void *arg)
 			break;
 		watchdog_tick(p);
 		if (!p->inproc_main)
-			ik_heartbeat_beat(ik_proc_now_ns(), 0); /* alive: for the supervisor (heartbeat.h) */
+			ik_heartbeat_beat(ik_mono_ns(), 0); /* alive: for the supervisor (heartbeat.h) */
 		if (atomic_load(&p->stop_requested))
-			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->name);
+			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->dh.name);
 		if (fds[3].revents && !p->ended)
 			serve_violation(p, fds[3].revents);
 		if (fds[0].revents)
 			serve_request(p);
 		if (p->ctl_eof && p->inproc_main)
-			ik_proc_end(p, IK_END_CRASH, "driver '%s' thread ended", p->name);
+			ik_proc_end(p, IK_END_CRASH, "driver '%s' thread ended", p->dh.name);
 		if (fds[1].revents) {
 			/* Ended: serve what it sent last (a panic, an exit), then say how it ended. */
 			while (!p->ended && serve_request(p))
@@ -1017,54 +984,52 @@ static void *service(void *arg)
 	}
 	ik_proc_notify_dead(p);
 	ik_proc_unlisten(p);
+	pthread_mutex_lock(&p->lock);
+	res = p->result;
+	pthread_mutex_unlock(&p->lock);
+	ik_dh_finish(&p->dh, &res); /* when serving: the end report, then "... its name is free" */
 	return NULL;
 }
 
 /* ---- API ---------------------------------------------------------------------------------- */
 
-static void default_name(char *out, size_t len, const char *path)
-{
-	char tmp[4096];
-	char *base, *dot;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	base = basename(tmp);
-	if ((dot = strchr(base, '.')))
-		*dot = '\0';
-	snprintf(out, len, "%s", base);
-}
-
 int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char *err, size_t errlen)
 {
 	struct ik_proc *p = calloc(1, sizeof(*p));
-	const char *dir = cfg->runtime_dir ? cfg->runtime_dir : getenv(IK_RUNTIME_DIR_ENV);
+	uint64_t t0 = ik_mono_ns();
 	int r;
 
 	if (!p)
 		return -ENOMEM;
-	p->t_create_ns = ik_proc_now_ns();
-	p->log = cfg->log ? cfg->log : stderr;
 	p->pid = -1;
-	p->ctl_fd = p->pid_fd = p->boot_fd = p->listen_fd = p->notify_fd = -1;
+	p->ctl_fd = p->pid_fd = p->boot_fd = p->notify_fd = -1;
+	p->kick_fd = p->wake_fd = p->dh.listen_fd = -1;
+	p->dh.log = cfg->log ? cfg->log : stderr; /* until ik_dh_init */
 	for (unsigned i = 0; i < PROC_MAX_PENDING; i++)
 		p->pending_fds[i] = -1;
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		p->chans[i] = (struct proc_chan){.client_fd = -1, .mem_fd = -1, .done_fd = -1};
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
-	if (cfg->name)
-		snprintf(p->name, sizeof(p->name), "%s", cfg->name);
-	else
-		default_name(p->name, sizeof(p->name), cfg->exe_path);
-	snprintf(p->runtime_dir, sizeof(p->runtime_dir), "%s", dir ? dir : IK_RUNTIME_DIR_DEFAULT);
-	p->serve = cfg->serve;
-	p->hang_ms = cfg->hang_ms ? cfg->hang_ms : 1000;
-	if (cfg->recovery && strlen(cfg->recovery) >= sizeof(p->recovery)) {
-		r = -E2BIG;
-		snprintf(err, errlen, "recovery spec too long");
+	p->hang_ms = cfg->hang_ms ? cfg->hang_ms : IK_DH_HANG_MS_DEFAULT;
+	/* The core takes the name (or the executable's file name without its extension), the
+	 * parameters, the recovery spec and, when serving, checks the name is free. */
+	r = ik_dh_init(&p->dh, &(struct ik_dh_config){
+		.name = cfg->name,
+		.path = cfg->exe_path,
+		.log = cfg->log,
+		.serve = cfg->serve,
+		.runtime_dir = cfg->runtime_dir,
+		.params = cfg->params,
+		.recovery = cfg->recovery,
+		.t_create_ns = t0,
+		.ops = &proc_dh_ops,
+		.be = p,
+		.lock = &p->lock,
+		.cond = &p->cond,
+	}, err, errlen);
+	if (r)
 		goto fail;
-	}
-	snprintf(p->recovery, sizeof(p->recovery), "%s", cfg->recovery ? cfg->recovery : "");
 	p->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (p->kick_fd < 0 || p->wake_fd < 0) {
@@ -1078,7 +1043,7 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 	if ((r = boot_page(p, cfg, err, errlen)) ||
 	    (r = ik_proc_devices_init(p, cfg->devices, cfg->ndevices, err, errlen)))
 		goto fail;
-	ik_devset_port_grants(&p->devs, p->bootinfo->port_grant, IK_MAX_PORT_GRANTS);
+	boot_info(p, cfg);
 	if ((r = spawn(p, cfg->exe_path, cfg->cpu, err, errlen)))
 		goto fail;
 	if ((r = -pthread_create(&p->thread, NULL, service, p))) {
@@ -1087,9 +1052,9 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 	}
 	p->thread_started = true;
 	if (p->inproc_main)
-		ik_proc_log(p, "driver '%s' started in this process, " IK_INPROC_ISOLATION_LABEL, p->name);
+		ik_proc_log(p, "driver '%s' started in this process, " IK_INPROC_ISOLATION_LABEL, p->dh.name);
 	else
-		ik_proc_log(p, "driver '%s' started as process %d, " IK_PROC_ISOLATION_LABEL, p->name, (int)p->pid);
+		ik_proc_log(p, "driver '%s' started as process %d, " IK_PROC_ISOLATION_LABEL, p->dh.name, (int)p->pid);
 	*out = p;
 	return 0;
 fail:
@@ -1110,17 +1075,17 @@ int ik_proc_wait_ready(struct ik_proc *p, int timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&p->lock);
-	while (!p->ready && !p->ended && r == 0)
+	while (!p->dh.ready && !p->ended && r == 0)
 		r = timeout_ms < 0 ? pthread_cond_wait(&p->cond, &p->lock)
 				   : pthread_cond_timedwait(&p->cond, &p->lock, &until);
-	r = p->ready && !p->ended ? 0 : p->ended ? -EIO : -ETIMEDOUT;
+	r = p->dh.ready && !p->ended ? 0 : p->ended ? -EIO : -ETIMEDOUT;
 	pthread_mutex_unlock(&p->lock);
 	return r;
 }
 
 uint64_t ik_proc_boot_ns(const struct ik_proc *p)
 {
-	return p->boot_ns;
+	return p->dh.boot_ns;
 }
 
 pid_t ik_proc_pid(const struct ik_proc *p)

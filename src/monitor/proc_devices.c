@@ -31,9 +31,7 @@ static void proc_dev_log(void *ctx, const char *line)
 {
 	struct ik_proc *p = ctx;
 
-	/* One stdio call: the service thread logs too. */
-	fprintf(p->log, "[%s] %s\n", p->name, line);
-	fflush(p->log);
+	ik_dh_log(&p->dh, "[%s] %s", p->dh.name, line); /* one line: the service thread logs too */
 }
 
 static bool proc_ended(void *ctx)
@@ -76,19 +74,19 @@ int ik_proc_pio(struct ik_proc *p, struct ik_proc_pio *io)
 	if ((req.size != 1 && req.size != 2 && req.size != 4) || req.write > 1) {
 		ik_proc_end(p, IK_END_VIOLATION,
 			    "driver '%s' violation: bad port I/O request (size %u, write flag %u) for port 0x%x",
-			    p->name, req.size, req.write, req.port);
+			    p->dh.name, req.size, req.write, req.port);
 		return -EPERM;
 	}
 	if ((uint32_t)req.port + req.size > IK_PIO_PORTS) {
 		ik_proc_end(p, IK_END_VIOLATION,
-			    "driver '%s' violation: bad port access (%u-byte %s of port 0x%x)", p->name,
+			    "driver '%s' violation: bad port access (%u-byte %s of port 0x%x)", p->dh.name,
 			    req.size, kind, req.port);
 		return -EPERM;
 	}
 	if (req.write)
 		memcpy(data, &req.value, req.size); /* the low `size` bytes, as a port window */
-	if (ik_devset_pio(&p->devs, p->name, req.port, req.size, req.write, data, why, sizeof(why))) {
-		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: %s", p->name, why);
+	if (ik_devset_pio(&p->devs, p->dh.name, req.port, req.size, req.write, data, why, sizeof(why))) {
+		ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: %s", p->dh.name, why);
 		return -EPERM; /* the driver is being killed: no reply */
 	}
 	memcpy(&val, data, req.size);

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include "devmodel.h"
+#include "drvhost.h"
 #include "ikernel/abi.h"
 #include "proc.h"
 
@@ -18,15 +19,10 @@ struct proc_chan {
 	int client_fd, mem_fd, done_fd;
 };
 
-struct proc_node {
-	char name[IK_NAME_MAX];
-	uint32_t node, minor;
-};
-
 struct ik_proc {
-	char name[IK_NAME_MAX];
-	FILE *log;
-	uint64_t t_create_ns, boot_ns;
+	/* the driver-host core (drvhost.h): name, log, nodes, ready, rendezvous, console limit;
+	 * its lock and cond are ours (below) */
+	struct ik_drvhost dh;
 	pid_t pid;
 	int ctl_fd;  /* our end of the driver's request socket */
 	int pid_fd;  /* pidfd of the driver process */
@@ -53,32 +49,22 @@ struct ik_proc {
 	bool thread_started;
 	uint64_t pending_opened, pending_closing;
 	struct proc_chan chans[IK_MAX_CHANNELS];
-	struct proc_node nodes[IK_MAX_NODES];
-	unsigned nnodes;
-	bool serve;
-	char recovery[256];       /* "" = none */
+	/* the request being served: the buffers its arguments point to (ops->fetch) */
+	const char *req_payload;
+	uint32_t req_len, req_off;
 	/* the hang watchdog (service thread): the heartbeat last seen, since when */
 	unsigned hang_ms;
 	uint64_t hb_last, hb_since_ns;
-	char runtime_dir[1024];
-	char sock_path[1200];
-	int listen_fd;
 	int pending_fds[PROC_MAX_PENDING];
-	char links[IK_MAX_NODES][1300];
-	unsigned nlinks;
 
 	/* shared with API callers, under lock */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool ready, ended;
+	bool ended;
 	atomic_bool stop_requested;
 	struct ik_vm_result result;
 };
 
-/* log.c (libikmon): escape what is not printable ASCII. */
-void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
-
-uint64_t ik_proc_now_ns(void);
 void ik_proc_log(struct ik_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* End the driver (first caller wins): record the result, kill the process. */
 void ik_proc_end(struct ik_proc *p, enum ik_vm_end end, const char *fmt, ...)
@@ -98,12 +84,13 @@ int ik_proc_pio(struct ik_proc *p, struct ik_proc_pio *io);
 void ik_proc_wake_driver(struct ik_proc *p);
 
 /* proc_server.c (service thread) */
-int ik_proc_listen(struct ik_proc *p, char *err, size_t errlen);
+/* The driver's name is free: our socket file and links removed (the core's rendezvous). */
 void ik_proc_unlisten(struct ik_proc *p);
 /* Add the server's fds to a poll set; returns how many were added. */
 unsigned ik_proc_server_pollfds(struct ik_proc *p, struct pollfd *fds, unsigned max);
 void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned n);
-void ik_proc_chan_released(struct ik_proc *p, unsigned ch);
+/* IK_HC_CHAN_RELEASED of ch (< IK_MAX_CHANNELS): what it was; a closing one is freed. */
+enum ik_dh_chan ik_proc_chan_released(struct ik_proc *p, unsigned ch);
 void ik_proc_notify_dead(struct ik_proc *p);
 void ik_proc_server_close(struct ik_proc *p);
 

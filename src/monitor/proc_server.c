@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Monitor-lite clients: the same rendezvous, handshake and notices as the VM monitor
- * (control.h, server.c), so libikernel is unchanged. A channel is a memfd and a done eventfd
+ * Monitor-lite clients: the same rendezvous (the core's, rendezvous.c), welcome (ik_dh_welcome)
+ * and notices as the VM monitor (control.h, server.c), so libikernel is unchanged. A channel is a memfd and a done eventfd
  * handed to the client in the welcome and to the driver process with the next IK_HC_WAIT.
  * Service thread only.
  */
@@ -12,8 +12,6 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "ctl_send.h"
@@ -21,63 +19,22 @@
 #include "ikernel/ring.h"
 #include "proc_internal.h"
 
-int ik_proc_listen(struct ik_proc *p, char *err, size_t errlen)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	char nodes[1100];
-
-	snprintf(nodes, sizeof(nodes), "%s/nodes", p->runtime_dir);
-	mkdir(p->runtime_dir, 0755);
-	mkdir(nodes, 0755);
-	if (snprintf(p->sock_path, sizeof(p->sock_path), "%s/%s.sock", p->runtime_dir, p->name) >=
-	    (int)sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "socket path %s is too long", p->sock_path);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sun.sun_path, p->sock_path, strlen(p->sock_path) + 1);
-	p->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	unlink(p->sock_path);
-	if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(p->listen_fd, 64) < 0) {
-		snprintf(err, errlen, "cannot listen on %s: %s", p->sock_path, strerror(errno));
-		return -errno;
-	}
-	for (unsigned i = 0; i < p->nnodes; i++) {
-		char target[IK_NAME_MAX + 16];
-
-		char *link = p->links[p->nlinks], node[IK_NAME_MAX];
-
-		memcpy(node, p->nodes[i].name, sizeof(node));
-		snprintf(link, sizeof(p->links[0]), "%.1100s/%.31s", nodes, node);
-		snprintf(target, sizeof(target), "../%s.sock", p->name);
-		unlink(p->links[p->nlinks]);
-		if (symlink(target, p->links[p->nlinks]) < 0) {
-			snprintf(err, errlen, "cannot link %s: %s", p->links[p->nlinks], strerror(errno));
-			return -errno;
-		}
-		p->nlinks++;
-	}
-	return 0;
-}
-
 void ik_proc_unlisten(struct ik_proc *p)
 {
-	for (unsigned i = 0; i < p->nlinks; i++)
-		unlink(p->links[i]);
-	p->nlinks = 0;
-	if (p->listen_fd >= 0) {
-		close(p->listen_fd);
-		unlink(p->sock_path);
-	}
-	p->listen_fd = -1;
+	pthread_mutex_lock(&p->lock);
+	ik_rdv_remove(&p->dh);
+	if (p->dh.listen_fd >= 0)
+		close(p->dh.listen_fd);
+	p->dh.listen_fd = -1;
+	pthread_mutex_unlock(&p->lock);
 }
 
 unsigned ik_proc_server_pollfds(struct ik_proc *p, struct pollfd *fds, unsigned max)
 {
 	unsigned n = 0;
 
-	if (p->listen_fd >= 0 && n < max)
-		fds[n++] = (struct pollfd){.fd = p->listen_fd, .events = POLLIN};
+	if (p->dh.listen_fd >= 0 && n < max)
+		fds[n++] = (struct pollfd){.fd = p->dh.listen_fd, .events = POLLIN};
 	for (unsigned i = 0; i < PROC_MAX_PENDING && n < max; i++)
 		if (p->pending_fds[i] >= 0)
 			fds[n++] = (struct pollfd){.fd = p->pending_fds[i], .events = POLLIN};
@@ -89,7 +46,7 @@ unsigned ik_proc_server_pollfds(struct ik_proc *p, struct pollfd *fds, unsigned 
 
 static void accept_client(struct ik_proc *p)
 {
-	int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int fd = accept4(p->dh.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (fd < 0)
 		return;
@@ -104,25 +61,16 @@ static void accept_client(struct ik_proc *p)
 
 static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 {
-	struct ik_ctl_welcome w = {.magic = IK_CTL_MAGIC, .status = status,
-				   .abi_version = IK_ABI_VERSION, .chan = ch};
+	struct ik_ctl_welcome w;
 
-	w.geometry = ik_geometry_default();
-	snprintf(w.driver, sizeof(w.driver), "%s", p->name);
-	w.node_count = p->nnodes;
-	w.flags = status == 0 && p->recovery[0] ? IK_WELCOME_F_RECOVERY : 0;
-	for (unsigned i = 0; i < p->nnodes; i++) {
-		memcpy(w.nodes[i].name, p->nodes[i].name, IK_NAME_MAX);
-		w.nodes[i].node = p->nodes[i].node;
-		w.nodes[i].minor = p->nodes[i].minor;
-	}
+	ik_dh_welcome(&p->dh, &w, status, ch);
 	if (status)
 		return ik_ctl_send_welcome(fd, &w, NULL, 0);
 	int fds[3] = {p->chans[ch].mem_fd, p->kick_fd, p->chans[ch].done_fd};
 	int r = ik_ctl_send_welcome(fd, &w, fds, 3);
 	/* As the VM monitor: the recovery spec follows the welcome as a notice (control.h). */
 	if (r == 0 && (w.flags & IK_WELCOME_F_RECOVERY))
-		r = ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, p->recovery);
+		r = ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, p->dh.recovery);
 	return r;
 }
 
@@ -186,7 +134,7 @@ static void handle_hello(struct ik_proc *p, unsigned slot)
 	}
 	if (hello.abi_version != IK_ABI_VERSION)
 		r = -EPROTONOSUPPORT;
-	else if (!p->ready || p->ended)
+	else if (!p->dh.ready || p->ended)
 		r = -EPIPE;
 	else
 		r = chan_open(p, fd, &ch);
@@ -219,7 +167,7 @@ static void client_event(struct ik_proc *p, unsigned ch)
 			ik_sanitize(why, sizeof(why), notice.reason,
 				    strnlen(notice.reason, sizeof(notice.reason)));
 			ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: client on channel %u reports: %s",
-				    p->name, ch, why);
+				    p->dh.name, ch, why);
 		}
 		return;
 	}
@@ -235,7 +183,7 @@ void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned
 	for (unsigned i = 0; i < n; i++) {
 		if (!fds[i].revents)
 			continue;
-		if (fds[i].fd == p->listen_fd) {
+		if (fds[i].fd == p->dh.listen_fd) {
 			accept_client(p);
 			continue;
 		}
@@ -248,14 +196,13 @@ void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned
 	}
 }
 
-void ik_proc_chan_released(struct ik_proc *p, unsigned ch)
+enum ik_dh_chan ik_proc_chan_released(struct ik_proc *p, unsigned ch)
 {
-	if (ch >= IK_MAX_CHANNELS || p->chans[ch].state != PCH_CLOSING) {
-		ik_proc_end(p, IK_END_VIOLATION,
-			    "driver '%s' violation: released channel %u, which is not closing", p->name, ch);
-		return;
-	}
-	chan_free(&p->chans[ch]);
+	int state = p->chans[ch].state;
+
+	if (state == PCH_CLOSING)
+		chan_free(&p->chans[ch]);
+	return state == PCH_CLOSING ? IK_DH_CHAN_CLOSING : state == PCH_OPEN ? IK_DH_CHAN_OPEN : IK_DH_CHAN_FREE;
 }
 
 void ik_proc_notify_dead(struct ik_proc *p)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rendezvous in the runtime directory (control.h): <dir>/<driver>.sock and the node links
+ * The rendezvous in the runtime directory (control.h), the driver-host core's for both
+ * isolation levels: <dir>/<driver>.sock (mode 0666) and the node links
  * <dir>/nodes/<node> -> ../<driver>.sock. A socket file whose monitor still answers is live
- * and never taken over; a stale one (connection refused) is replaced.
+ * and never taken over (nor a link to one); a stale one (connection refused) is replaced. At
+ * the end only our own socket file (same device and inode) and the links that point to it are
+ * removed.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,17 +16,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "vm_internal.h"
+#include "drvhost.h"
 
-static int sock_path(struct ik_vm *vm, char *err, size_t errlen)
+static int sock_path(struct ik_drvhost *dh, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
-	int n = snprintf(vm->sock_path, sizeof(vm->sock_path), "%s/%s.sock", vm->runtime_dir,
-			 vm->name);
+	int n = snprintf(dh->sock_path, sizeof(dh->sock_path), "%s/%s.sock", dh->runtime_dir,
+			 dh->name);
 
 	if (n < 0 || (size_t)n >= sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "socket path %s/%s.sock is too long (at most %zu bytes)",
-			 vm->runtime_dir, vm->name, sizeof(sun.sun_path) - 1);
+			 dh->runtime_dir, dh->name, sizeof(sun.sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
 	return 0;
@@ -37,7 +40,7 @@ static int socket_live(const char *path)
 
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return 0;
-	ik_copy_str(sun.sun_path, sizeof(sun.sun_path), path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
@@ -46,15 +49,15 @@ static int socket_live(const char *path)
 	return r == 0;
 }
 
-int ik_rdv_check_free(struct ik_vm *vm, char *err, size_t errlen)
+int ik_rdv_check_free(struct ik_drvhost *dh, char *err, size_t errlen)
 {
-	int r = sock_path(vm, err, errlen);
+	int r = sock_path(dh, err, errlen);
 
 	if (r)
 		return r;
-	if (socket_live(vm->sock_path)) {
-		snprintf(err, errlen, "driver '%s' is already served by another monitor (%s)", vm->name,
-			 vm->sock_path);
+	if (socket_live(dh->sock_path)) {
+		snprintf(err, errlen, "driver '%s' is already served by another monitor (%s)", dh->name,
+			 dh->sock_path);
 		return -EADDRINUSE;
 	}
 	return 0;
@@ -81,49 +84,53 @@ fail:
 	return -errno;
 }
 
-int ik_rdv_listen(struct ik_vm *vm, char *err, size_t errlen)
+static int link_node(struct ik_drvhost *dh, struct ik_dh_node *node, char *err, size_t errlen);
+
+int ik_rdv_listen(struct ik_drvhost *dh, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	char nodes[4096 + 8];
 	struct stat st;
 	int r, fd;
 
-	snprintf(nodes, sizeof(nodes), "%s/nodes", vm->runtime_dir);
-	if ((r = make_dir(vm->runtime_dir, err, errlen)) || (r = make_dir(nodes, err, errlen)))
+	snprintf(nodes, sizeof(nodes), "%s/nodes", dh->runtime_dir);
+	if ((r = make_dir(dh->runtime_dir, err, errlen)) || (r = make_dir(nodes, err, errlen)))
 		return r;
-	if ((r = ik_rdv_check_free(vm, err, errlen)))
+	if ((r = ik_rdv_check_free(dh, err, errlen)))
 		return r;
-	unlink(vm->sock_path); /* stale */
-	ik_copy_str(sun.sun_path, sizeof(sun.sun_path), vm->sock_path);
+	unlink(dh->sock_path); /* stale */
+	memcpy(sun.sun_path, dh->sock_path, strlen(dh->sock_path) + 1); /* fits: sock_path() */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    chmod(vm->sock_path, 0666) < 0 || listen(fd, 16) < 0 || stat(vm->sock_path, &st) < 0) {
+	    chmod(dh->sock_path, 0666) < 0 || listen(fd, 64) < 0 || stat(dh->sock_path, &st) < 0) {
 		r = -errno;
-		snprintf(err, errlen, "cannot listen on %s: %s", vm->sock_path, strerror(errno));
+		snprintf(err, errlen, "cannot listen on %s: %s", dh->sock_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return r;
 	}
-	vm->sock_created = true;
-	vm->sock_dev = st.st_dev;
-	vm->sock_ino = st.st_ino;
-	vm->listen_fd = fd;
-	return 0;
+	dh->sock_created = true;
+	dh->sock_dev = st.st_dev;
+	dh->sock_ino = st.st_ino;
+	dh->listen_fd = fd;
+	for (unsigned i = 0; !r && i < dh->nnodes; i++)
+		r = link_node(dh, &dh->nodes[i], err, errlen);
+	return r;
 }
 
-static void link_paths(struct ik_vm *vm, const struct ik_node *node, char *link, size_t linklen,
+static void link_paths(struct ik_drvhost *dh, const struct ik_dh_node *node, char *link, size_t linklen,
 		       char *target, size_t targetlen)
 {
-	snprintf(link, linklen, "%s/nodes/%s", vm->runtime_dir, node->name);
-	snprintf(target, targetlen, "../%s.sock", vm->name);
+	snprintf(link, linklen, "%s/nodes/%s", dh->runtime_dir, node->name);
+	snprintf(target, targetlen, "../%s.sock", dh->name);
 }
 
-int ik_rdv_link_node(struct ik_vm *vm, struct ik_node *node, char *err, size_t errlen)
+static int link_node(struct ik_drvhost *dh, struct ik_dh_node *node, char *err, size_t errlen)
 {
 	char link[4096 + IK_NAME_MAX + 8], target[IK_NAME_MAX + 16], old[PATH_MAX];
 	ssize_t n;
 
-	link_paths(vm, node, link, sizeof(link), target, sizeof(target));
+	link_paths(dh, node, link, sizeof(link), target, sizeof(target));
 	n = readlink(link, old, sizeof(old) - 1);
 	if (n >= 0) {
 		old[n] = '\0';
@@ -145,18 +152,18 @@ int ik_rdv_link_node(struct ik_vm *vm, struct ik_node *node, char *err, size_t e
 	return 0;
 }
 
-void ik_rdv_remove(struct ik_vm *vm)
+void ik_rdv_remove(struct ik_drvhost *dh)
 {
 	char link[4096 + IK_NAME_MAX + 8], target[IK_NAME_MAX + 16], old[PATH_MAX];
 	struct stat st;
 
-	for (unsigned i = 0; i < vm->nnodes; i++) {
-		struct ik_node *node = &vm->nodes[i];
+	for (unsigned i = 0; i < dh->nnodes; i++) {
+		struct ik_dh_node *node = &dh->nodes[i];
 		ssize_t n;
 
 		if (!node->linked)
 			continue;
-		link_paths(vm, node, link, sizeof(link), target, sizeof(target));
+		link_paths(dh, node, link, sizeof(link), target, sizeof(target));
 		n = readlink(link, old, sizeof(old) - 1);
 		if (n >= 0) {
 			old[n] = '\0';
@@ -165,8 +172,8 @@ void ik_rdv_remove(struct ik_vm *vm)
 		}
 		node->linked = false;
 	}
-	if (vm->sock_created && stat(vm->sock_path, &st) == 0 && st.st_dev == vm->sock_dev &&
-	    st.st_ino == vm->sock_ino)
-		unlink(vm->sock_path);
-	vm->sock_created = false;
+	if (dh->sock_created && stat(dh->sock_path, &st) == 0 && st.st_dev == dh->sock_dev &&
+	    st.st_ino == dh->sock_ino)
+		unlink(dh->sock_path);
+	dh->sock_created = false;
 }

@@ -40,8 +40,8 @@ static void build_poll_set(struct ik_vm *vm, struct poll_set *ps)
 	ps->n = 0;
 	add_fd(ps, vm->ctl_wake_fd, SLOT_WAKE, 0);
 	pthread_mutex_lock(&vm->lock);
-	if (vm->listen_fd >= 0)
-		add_fd(ps, vm->listen_fd, SLOT_LISTEN, 0);
+	if (vm->dh.listen_fd >= 0)
+		add_fd(ps, vm->dh.listen_fd, SLOT_LISTEN, 0);
 	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
 		if (vm->pending_fds[i] >= 0)
 			add_fd(ps, vm->pending_fds[i], SLOT_PENDING, i);
@@ -53,7 +53,7 @@ static void build_poll_set(struct ik_vm *vm, struct poll_set *ps)
 
 static void accept_client(struct ik_vm *vm)
 {
-	int fd = accept4(vm->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int fd = accept4(vm->dh.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (fd < 0)
 		return;
@@ -70,29 +70,11 @@ static void accept_client(struct ik_vm *vm)
 		close(fd); /* too many half-open connections: drop this one */
 }
 
-static void fill_welcome(struct ik_vm *vm, struct ik_ctl_welcome *w, int status, unsigned chan)
-{
-	memset(w, 0, sizeof(*w));
-	w->magic = IK_CTL_MAGIC;
-	w->status = status;
-	w->abi_version = IK_ABI_VERSION;
-	w->chan = chan;
-	w->geometry = ik_geometry_default();
-	snprintf(w->driver, sizeof(w->driver), "%s", vm->name);
-	w->node_count = vm->nnodes;
-	w->flags = status == 0 && vm->recovery[0] ? IK_WELCOME_F_RECOVERY : 0;
-	for (unsigned i = 0; i < vm->nnodes; i++) {
-		snprintf(w->nodes[i].name, sizeof(w->nodes[i].name), "%s", vm->nodes[i].name);
-		w->nodes[i].node = vm->nodes[i].node;
-		w->nodes[i].minor = vm->nodes[i].minor;
-	}
-}
-
 static void refuse(struct ik_vm *vm, int fd, int status)
 {
 	struct ik_ctl_welcome w;
 
-	fill_welcome(vm, &w, status, 0);
+	ik_dh_welcome(&vm->dh, &w, status, 0);
 	ik_ctl_send_welcome(fd, &w, NULL, 0);
 	close(fd);
 }
@@ -108,8 +90,8 @@ static void handle_inject(struct ik_vm *vm, int fd, struct ik_ctl_inject *req)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    (cred.uid != 0 && cred.uid != vm->owner_uid))
 		snprintf(out, sizeof(out), "error: fault injection needs root or the monitor's user");
-	else if (atomic_load(&vm->ended) || !vm->ready)
-		snprintf(out, sizeof(out), "error: driver '%s' is not running", vm->name);
+	else if (atomic_load(&vm->ended) || !vm->dh.ready)
+		snprintf(out, sizeof(out), "error: driver '%s' is not running", vm->dh.name);
 	else
 		ik_inject(vm, req->spec, out, sizeof(out));
 	ik_ctl_send_notice(fd, IK_NOTICE_INJECTED, out);
@@ -143,19 +125,19 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 	}
 	if (hello.abi_version != IK_ABI_VERSION)
 		return refuse(vm, fd, -EPROTONOSUPPORT);
-	if (atomic_load(&vm->ended) || !vm->ready)
+	if (atomic_load(&vm->ended) || !vm->dh.ready)
 		return refuse(vm, fd, -EPIPE);
 	r = ik_chan_open(vm, fd, &ch);
 	if (r)
 		return refuse(vm, fd, r);
-	fill_welcome(vm, &w, 0, ch);
+	ik_dh_welcome(&vm->dh, &w, 0, ch);
 	int fds[3] = {vm->chans[ch].mem_fd, vm->kick_fd, vm->chans[ch].done_fd};
 	if (ik_ctl_send_welcome(fd, &w, fds, 3) < 0) {
 		ik_chan_close(vm, ch); /* closes fd too */
 		return;
 	}
 	if (w.flags & IK_WELCOME_F_RECOVERY)
-		ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, vm->recovery);
+		ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, vm->dh.recovery);
 	atomic_fetch_or(&vm->pending_opened, 1ull << ch);
 	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
 	ik_vm_wake_guest(vm);
@@ -229,7 +211,7 @@ static void serve_events(struct ik_vm *vm, struct poll_set *ps)
 		}
 	}
 	if (violation[0])
-		ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s", vm->name, violation);
+		ik_vm_end(vm, IK_END_VIOLATION, "driver '%s' violation: %s", vm->dh.name, violation);
 }
 
 static void *control_thread(void *arg)
@@ -300,7 +282,7 @@ void ik_server_stop(struct ik_vm *vm)
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		if (vm->vm_fd >= 0)
 			ik_chan_close(vm, i);
-	if (vm->listen_fd >= 0)
-		close(vm->listen_fd);
-	vm->listen_fd = -1;
+	if (vm->dh.listen_fd >= 0)
+		close(vm->dh.listen_fd);
+	vm->dh.listen_fd = -1;
 }

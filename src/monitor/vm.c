@@ -17,8 +17,6 @@
 #include "vm_internal.h"
 
 #define IK_TSS_GPA 0xfffbd000ull /* 3 pages KVM needs for its real-mode TSS, outside RAM */
-#define IK_SPIN_NS_DEFAULT 50000ull
-#define IK_HANG_MS_DEFAULT 1000u
 
 static const char *base_name(const char *path)
 {
@@ -27,42 +25,25 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Driver names become file names in the runtime directory: keep them tame. */
-static bool valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= IK_NAME_MAX || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", s[i]))
-			return false;
-	return true;
-}
-
-static int set_names(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen)
+/* The core takes the name (or the image's file name without its extension: names.h's rule),
+ * the parameters, the recovery spec and, when serving, checks the name is free. */
+static int init_core(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen)
 {
 	snprintf(vm->image_name, sizeof(vm->image_name), "%s", base_name(cfg->image_path));
-	if (cfg->name) {
-		snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);
-		if (strlen(cfg->name) >= IK_NAME_MAX)
-			vm->name[0] = '\0';
-	} else {
-		char tmp[256];
-		char *dot;
-
-		snprintf(tmp, sizeof(tmp), "%s", vm->image_name);
-		dot = strrchr(tmp, '.');
-		if (dot && dot != tmp)
-			*dot = '\0';
-		snprintf(vm->name, sizeof(vm->name), "%.*s", (int)sizeof(vm->name) - 1, tmp);
-	}
-	if (!valid_name(vm->name)) {
-		snprintf(err, errlen, "invalid driver name '%s': use 1 to %u characters of [A-Za-z0-9_.-], not starting with '.'",
-			 cfg->name ? cfg->name : vm->name, IK_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	return 0;
+	return ik_dh_init(&vm->dh, &(struct ik_dh_config){
+		.name = cfg->name,
+		.path = cfg->image_path,
+		.log = cfg->log,
+		.serve = cfg->serve,
+		.runtime_dir = cfg->runtime_dir,
+		.params = cfg->params,
+		.recovery = cfg->recovery,
+		.t_create_ns = vm->dh.t_create_ns,
+		.ops = &ik_vm_dh_ops,
+		.be = vm,
+		.lock = &vm->lock,
+		.cond = &vm->cond,
+	}, err, errlen);
 }
 
 static int read_image(const char *path, const char *name, void **buf, size_t *len, char *err,
@@ -188,38 +169,23 @@ static struct ik_vm *vm_alloc(const struct ik_vm_config *cfg)
 	if (!vm)
 		return NULL;
 	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->mem_fd = -1;
-	vm->kick_fd = vm->ctl_wake_fd = vm->listen_fd = -1;
+	vm->kick_fd = vm->ctl_wake_fd = vm->dh.listen_fd = -1;
 	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
 		vm->pending_fds[i] = -1;
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		vm->chans[i].client_fd = vm->chans[i].mem_fd = vm->chans[i].done_fd = -1;
-	pthread_mutex_init(&vm->log_lock, NULL);
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
-	vm->log = cfg->log ? cfg->log : stderr;
-	vm->serve = cfg->serve;
+	vm->dh.log = cfg->log ? cfg->log : stderr; /* until ik_dh_init */
 	vm->sandbox = cfg->sandbox;
 	if (cfg->sandbox_user)
 		ik_copy_str(vm->sandbox_user, sizeof(vm->sandbox_user), cfg->sandbox_user);
 	vm->vcpu_cpu = cfg->vcpu_cpu;
-	vm->hang_ms = cfg->hang_ms ? cfg->hang_ms : IK_HANG_MS_DEFAULT;
-	if (cfg->recovery)
-		ik_copy_str(vm->recovery, sizeof(vm->recovery), cfg->recovery);
+	vm->hang_ms = cfg->hang_ms ? cfg->hang_ms : IK_DH_HANG_MS_DEFAULT;
 	vm->owner_uid = geteuid();
-	vm->spin_ns = cfg->spin_ns == (uint64_t)-1 ? IK_SPIN_NS_DEFAULT : cfg->spin_ns;
+	vm->spin_ns = cfg->spin_ns == (uint64_t)-1 ? IK_DH_SPIN_NS_DEFAULT : cfg->spin_ns;
 	vm->result.vector = -1;
 	return vm;
-}
-
-static void resolve_runtime_dir(struct ik_vm *vm, const struct ik_vm_config *cfg)
-{
-	const char *dir = cfg->runtime_dir;
-
-	if (!dir)
-		dir = getenv(IK_RUNTIME_DIR_ENV);
-	if (!dir || !*dir)
-		dir = IK_RUNTIME_DIR_DEFAULT;
-	snprintf(vm->runtime_dir, sizeof(vm->runtime_dir), "%s", dir);
 }
 
 static int create_steps(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err, size_t errlen)
@@ -227,15 +193,10 @@ static int create_steps(struct ik_vm *vm, const struct ik_vm_config *cfg, char *
 	uint64_t mem = cfg->mem_size ? cfg->mem_size : IK_MEM_DEFAULT;
 	int r;
 
-	if ((r = set_names(vm, cfg, err, errlen)))
+	if ((r = init_core(vm, cfg, err, errlen)))
 		return r;
 	if ((r = ik_devices_init(vm, cfg, err, errlen)))
 		return r;
-	if (vm->serve) {
-		resolve_runtime_dir(vm, cfg);
-		if ((r = ik_rdv_check_free(vm, err, errlen)))
-			return r;
-	}
 	vm->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vm->ctl_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->kick_fd < 0 || vm->ctl_wake_fd < 0) {
@@ -278,7 +239,7 @@ int ik_vm_create(const struct ik_vm_config *cfg, struct ik_vm **out, char *err, 
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	vm->t_create_ns = t0;
+	vm->dh.t_create_ns = t0;
 	r = create_steps(vm, cfg, err, errlen);
 	if (r) {
 		ik_vm_destroy(vm);
@@ -293,7 +254,7 @@ void ik_vm_destroy(struct ik_vm *vm)
 	if (!vm)
 		return;
 	ik_server_stop(vm);
-	ik_rdv_remove(vm);
+	ik_rdv_remove(&vm->dh);
 	ik_devices_destroy(vm);
 	if (vm->run)
 		munmap(vm->run, vm->run_size);
@@ -311,7 +272,6 @@ void ik_vm_destroy(struct ik_vm *vm)
 		close(vm->ctl_wake_fd);
 	pthread_cond_destroy(&vm->cond);
 	pthread_mutex_destroy(&vm->lock);
-	pthread_mutex_destroy(&vm->log_lock);
 	free(vm);
 }
 
@@ -330,13 +290,13 @@ int ik_vm_wait_ready(struct ik_vm *vm, int timeout_ms)
 		}
 	}
 	pthread_mutex_lock(&vm->lock);
-	while (!vm->ready && !atomic_load(&vm->ended) && r == 0) {
+	while (!vm->dh.ready && !atomic_load(&vm->ended) && r == 0) {
 		if (timeout_ms < 0)
 			pthread_cond_wait(&vm->cond, &vm->lock);
 		else if (pthread_cond_timedwait(&vm->cond, &vm->lock, &deadline))
 			r = -ETIMEDOUT;
 	}
-	if (!vm->ready && r == 0)
+	if (!vm->dh.ready && r == 0)
 		r = -EIO;
 	pthread_mutex_unlock(&vm->lock);
 	return r;
@@ -344,12 +304,12 @@ int ik_vm_wait_ready(struct ik_vm *vm, int timeout_ms)
 
 uint64_t ik_vm_boot_ns(const struct ik_vm *vm)
 {
-	return vm->boot_ns;
+	return vm->dh.boot_ns;
 }
 
 const char *ik_vm_name(const struct ik_vm *vm)
 {
-	return vm->name;
+	return vm->dh.name;
 }
 
 uint64_t ik_vm_symbol(const struct ik_vm *vm, const char *name)

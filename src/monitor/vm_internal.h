@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "devmodel.h"
+#include "drvhost.h"
 #include "ikernel/abi.h"
 #include "ikernel/control.h"
 #include "loader.h"
@@ -65,20 +66,13 @@ struct ik_channel {
 	void *mem; /* host mapping backing the memslot */
 };
 
-struct ik_node {
-	char name[IK_NAME_MAX];
-	uint32_t node, minor;
-	bool linked; /* nodes/<name> link created by us */
-};
-
 #define IK_MAX_PENDING_CLIENTS 16u
 
 struct ik_vm {
-	char name[IK_NAME_MAX];
+	/* the driver-host core (drvhost.h): name, log, nodes, ready, rendezvous, console limit;
+	 * its lock and cond are ours (below) */
+	struct ik_drvhost dh;
 	char image_name[256];
-	FILE *log;
-	pthread_mutex_t log_lock;
-	uint64_t t_create_ns, boot_ns;
 
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
@@ -111,7 +105,6 @@ struct ik_vm {
 	pthread_t vcpu_thread;
 	clockid_t vcpu_clock; /* the vCPU thread's CPU-time clock: the hang watchdog's time */
 	struct ik_vm_result result; /* valid once `ended` (under lock while being set) */
-	bool ready;
 	bool dead_notified;
 	unsigned hang_ms;
 	uint64_t spin_ns;
@@ -122,17 +115,8 @@ struct ik_vm {
 	/* server */
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* ready / ended */
-	bool serve;
-	char runtime_dir[4096];
-	char sock_path[4096];
-	bool sock_created;
-	dev_t sock_dev;
-	ino_t sock_ino; /* to remove only our own socket file */
-	int listen_fd;
 	int pending_fds[IK_MAX_PENDING_CLIENTS];
 	struct ik_channel chans[IK_MAX_CHANNELS];
-	struct ik_node nodes[IK_MAX_NODES];
-	unsigned nnodes;
 
 	/* control thread */
 	pthread_t ctl_thread;
@@ -140,8 +124,6 @@ struct ik_vm {
 	atomic_bool ctl_quit;
 	int ctl_wake_fd;
 
-	/* recovery spec for clients (control.h IK_NOTICE_RECOVERY); "" = none */
-	char recovery[IK_INJECT_SPEC_MAX];
 	/* fault injection (inject.c, control thread) */
 	uint64_t inject_rng;
 	unsigned injections;
@@ -153,8 +135,7 @@ struct ik_vm {
 	uint64_t wd_last_heartbeat, wd_last_change_ns, wd_cpu_at_change;
 	uint64_t hb_exit_seen, hb_busy_since; /* ik_watchdog_heartbeat(): the exit in progress */
 
-	/* guest console rate limit and one-time notes (vCPU thread only; log.c, mmio.c) */
-	uint64_t con_budget, con_refill_ns, con_dropped, con_report_ns;
+	/* one-time notes (vCPU thread only; mmio.c) */
 	bool doorbell_noted;
 
 	/* sandbox.c, entered by ik_vm_run */
@@ -162,17 +143,10 @@ struct ik_vm {
 	char sandbox_user[64];
 };
 
-/* log.c */
-uint64_t ik_mono_ns(void); /* CLOCK_MONOTONIC in ns */
-
-/* log.c: the monitor log. */
+/* log.c: the monitor log (the core's, drvhost.h). */
 void ik_log(struct ik_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Guest text: one line per '\n', prefixed "[name] ", non-printable bytes escaped. */
-void ik_log_guest_text(struct ik_vm *vm, const char *text, size_t len);
-/* Copy at most outlen-1 bytes of untrusted text, escaping what is not printable ASCII. */
 /* Copy src, truncated to fit (always NUL-terminated). */
 void ik_copy_str(char *dst, size_t size, const char *src);
-void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
 
 /* memory.c */
 int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen);
@@ -194,6 +168,8 @@ int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 /* end.c: end the VM (first caller wins); callable from any monitor thread. */
 bool ik_vm_end(struct ik_vm *vm, enum ik_vm_end end, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same with the details (exit code, panic file and line): the core's ops->end. */
+bool ik_vm_end_with(struct ik_vm *vm, const struct ik_dh_end *e);
 void ik_vm_kick_vcpu(struct ik_vm *vm);
 void ik_vm_wake_guest(struct ik_vm *vm);
 /* "<sym+0xoff>" or "" into out. */
@@ -202,7 +178,8 @@ void ik_vm_symbolize(const struct ik_vm *vm, uint64_t addr, char *out, size_t ou
 /* mmio.c: handle a KVM_EXIT_MMIO. */
 void ik_mmio_exit(struct ik_vm *vm);
 
-/* hypercall.c */
+/* hypercall.c: the VM backend of the driver-host core (drvhost.h). */
+extern const struct ik_dh_ops ik_vm_dh_ops;
 void ik_hypercall(struct ik_vm *vm, unsigned nr, uint64_t args_gpa);
 
 /* crash.c */
@@ -214,18 +191,14 @@ void ik_crash_other(struct ik_vm *vm, const char *what);
 /* " at RIP 0x... <sym+0x..>" of the current vCPU state. */
 void ik_crash_where(struct ik_vm *vm, char *out, size_t outlen);
 void ik_crash_finish_hang(struct ik_vm *vm);
+/* The report's lines after "ikernel: <reason>": the registers of a crash or hang. */
+void ik_vm_report_regs(const struct ik_vm *vm, const struct ik_vm_result *res, FILE *out);
 
 /* server.c: control thread and client handling. */
 int ik_server_start(struct ik_vm *vm);
 void ik_server_stop(struct ik_vm *vm);
 void ik_server_notify_dead(struct ik_vm *vm);
 void ik_server_poke(struct ik_vm *vm);
-
-/* rendezvous.c: socket and node links in the runtime directory. */
-int ik_rdv_check_free(struct ik_vm *vm, char *err, size_t errlen);
-int ik_rdv_listen(struct ik_vm *vm, char *err, size_t errlen);
-int ik_rdv_link_node(struct ik_vm *vm, struct ik_node *node, char *err, size_t errlen);
-void ik_rdv_remove(struct ik_vm *vm);
 
 /* channel.c (callers hold vm->lock) */
 int ik_chan_open(struct ik_vm *vm, int client_fd, unsigned *chan);

@@ -19,7 +19,7 @@ static void pin_vcpu(struct ik_vm *vm)
 	CPU_ZERO(&set);
 	CPU_SET(vm->vcpu_cpu, &set);
 	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
-		ik_log(vm, "ikernel: cannot pin the vCPU of '%s' to CPU %d", vm->name, vm->vcpu_cpu);
+		ik_log(vm, "ikernel: cannot pin the vCPU of '%s' to CPU %d", vm->dh.name, vm->vcpu_cpu);
 }
 
 /* The kick signal must reach this thread even if the caller blocked it. */
@@ -86,7 +86,7 @@ static void run_loop(struct ik_vm *vm)
 		int r;
 
 		if (vm->stop_requested) {
-			ik_vm_end(vm, IK_END_STOPPED, "driver '%s' stopped", vm->name);
+			ik_vm_end(vm, IK_END_STOPPED, "driver '%s' stopped", vm->dh.name);
 			break;
 		}
 		atomic_store(&vm->in_guest, true);
@@ -95,7 +95,7 @@ static void run_loop(struct ik_vm *vm)
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: KVM_RUN failed: %s", vm->name,
+			ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: KVM_RUN failed: %s", vm->dh.name,
 				  strerror(errno));
 			break;
 		}
@@ -110,14 +110,14 @@ static bool enter_sandbox(struct ik_vm *vm)
 {
 	struct ik_sandbox_opts o = {
 		.user = vm->sandbox_user[0] ? vm->sandbox_user : NULL,
-		.keep_fd = fileno(vm->log),
+		.keep_fd = fileno(vm->dh.log),
 	};
 	char err[300];
 
 	if (!vm->sandbox)
 		return true;
 	if (ik_sandbox_enter(&o, err, sizeof(err)) < 0) {
-		ik_vm_end(vm, IK_END_STOPPED, "driver '%s' not started: sandbox: %s", vm->name, err);
+		ik_vm_end(vm, IK_END_STOPPED, "driver '%s' not started: sandbox: %s", vm->dh.name, err);
 		return false;
 	}
 	return true;
@@ -139,9 +139,10 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	ik_server_notify_dead(vm);
 	/* Free the driver's name now, not in ik_vm_destroy(): a replacement can start while this
 	 * VM's slower tear-down (channels, memslots, descriptors) is still to come. */
-	ik_rdv_remove(vm);
+	ik_rdv_remove(&vm->dh);
 	pthread_mutex_lock(&vm->lock);
 	*res = vm->result;
 	pthread_mutex_unlock(&vm->lock);
+	ik_dh_finish(&vm->dh, res); /* when serving: the end report, then "... its name is free" */
 	return 0;
 }

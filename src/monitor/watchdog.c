@@ -44,7 +44,7 @@ void ik_watchdog_tick(struct ik_vm *vm)
 		return;
 	}
 	if (cpu - vm->wd_cpu_at_change >= (uint64_t)vm->hang_ms * 1000000ull)
-		ik_vm_end(vm, IK_END_HANG, "driver '%s' hung: no progress for %u ms", vm->name,
+		ik_vm_end(vm, IK_END_HANG, "driver '%s' hung: no progress for %u ms", vm->dh.name,
 			  vm->hang_ms);
 }
 

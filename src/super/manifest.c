@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devmodel.h"
+#include "ikernel/names.h"
 #include "monitor.h"
 #include "recovery.h"
 
@@ -94,16 +95,10 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 	p->errno_val = EINVAL;
 }
 
+/* Driver and node names: the one rule of include/ikernel/names.h (max is IK_NAME_MAX). */
 static bool valid_name(const char *s, size_t max)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
-			return false;
-	return strcmp(s, ".") && strcmp(s, "..");
+	return strlen(s) < max && ik_name_valid(s);
 }
 
 /* A section header "[kind label]": open the section (inih reports keys, not headers). */

@@ -4,7 +4,10 @@
  * drives it (through the node ops, with the request's user window): misc open hands the
  * driver its miscdevice, f_mode follows the open flags, read/write get the position and move
  * it, stream files get no position, missing operations behave as in Linux, ERESTARTSYS
- * reaches the client as EINTR, and register_chrdev devices get a dynamic major.
+ * reaches the client as EINTR, and register_chrdev devices get a dynamic major. Devices are
+ * registered in the module's init, as a driver does: once the driver is ready (this test runs
+ * after READY) a registration is refused (-EBUSY), since the monitor serves only the nodes
+ * announced by then.
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -181,9 +184,21 @@ static void test_bare_and_stream(void)
 	test_set_user_window(NULL, 0);
 }
 
+static int chr_major;
+static struct miscdevice late_misc = {.minor = MISC_DYNAMIC_MINOR, .name = "gt-late", .fops = &bare_fops};
+
+/* The registrations, in the module's init (before READY). */
+static int chardev_test_init(void)
+{
+	test_registration();
+	chr_major = register_chrdev(0, "gt-chr", &full_fops);
+	return 0;
+}
+module_init(chardev_test_init);
+
 static void test_chrdev(void)
 {
-	int major = register_chrdev(0, "gt-chr", &full_fops);
+	int major = chr_major;
 	struct ik_chardev *cd;
 	struct file *f;
 
@@ -201,7 +216,8 @@ static void test_chrdev(void)
 
 int ik_guest_test(void)
 {
-	test_registration();
+	GUEST_ASSERT_EQ(misc_register(&late_misc), -EBUSY); /* after READY */
+	GUEST_ASSERT(ik_chardev_find_misc(&late_misc) == NULL);
 	test_open_read_seek();
 	test_bare_and_stream();
 	test_chrdev();

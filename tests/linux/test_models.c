@@ -29,19 +29,18 @@ static int vm_setup(void **state)
 	(void)state;
 	vm = calloc(1, sizeof(*vm));
 	vm->events = calloc(1, sizeof(*vm->events));
-	snprintf(vm->name, sizeof(vm->name), "modeltest");
+	snprintf(vm->dh.name, sizeof(vm->dh.name), "modeltest");
 	memset(logbuf, 0, sizeof(logbuf));
-	vm->log = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
-	pthread_mutex_init(&vm->log_lock, NULL);
+	vm->dh.log = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
 	vm->kick_fd = eventfd(0, EFD_NONBLOCK);
-	return vm->log && vm->kick_fd >= 0 ? 0 : -1;
+	return vm->dh.log && vm->kick_fd >= 0 ? 0 : -1;
 }
 
 static int vm_teardown(void **state)
 {
 	(void)state;
 	ik_devices_destroy(vm);
-	fclose(vm->log);
+	fclose(vm->dh.log);
 	close(vm->kick_fd);
 	free(vm->events);
 	free(vm);
@@ -170,7 +169,7 @@ static void test_wdt501_8254_and_expiry(void **state)
 	assert_int_equal(in8(0x244) & 0x81, 0x00); /* fired, irq pending */
 	assert_int_equal(in8(0x244) & 0x80, 0x80); /* reading the status acknowledged the irq */
 	assert_true(atomic_load(&vm->pending_irqs) & (1ull << 5));
-	fflush(vm->log);
+	fflush(vm->dh.log);
 	assert_non_null(strstr(logbuf, "BOARD RESET"));
 	/* feed: disable, reload, enable: counting again */
 	in8(0x247);
@@ -194,7 +193,7 @@ static void test_dtlk_handshake(void **state)
 	assert_int_equal(in8(0x25f) & 0x10, 0);
 	assert_int_equal(in8(0x25f) & 0x10, 0x10);
 	out8(0x25f, '\r');
-	fflush(vm->log);
+	fflush(vm->dh.log);
 	assert_non_null(strstr(logbuf, "says: \"A\""));
 	/* interrogation: each byte READABLE|byte until acknowledged, READABLE clear in between */
 	out8(0x25f, 0x18);
@@ -237,7 +236,7 @@ static void test_scattered_ports(void **state)
 	out8(0x443, 1);  /* 1 s */
 	in8(0x443);      /* enable */
 	usleep(1200 * 1000); /* the device's timer thread ticks every 20 ms */
-	fflush(vm->log);
+	fflush(vm->dh.log);
 	assert_non_null(strstr(logbuf, "sbc7240@0x443: watchdog expired"));
 	in8(0x043);      /* the disable port, 0x400 below */
 	ik_devices_destroy(vm);

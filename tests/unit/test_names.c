@@ -33,6 +33,11 @@ static void test_name_rules(void **state)
 	assert_false(ik_node_name_valid("/led0"));
 	assert_false(ik_node_name_valid("."));
 	assert_false(ik_node_name_valid(".."));
+	/* the one rule (include/ikernel/names.h): what the monitor would never register */
+	assert_false(ik_node_name_valid(".hidden"));
+	assert_false(ik_node_name_valid("-rf"));
+	assert_false(ik_node_name_valid("a b"));
+	assert_false(ik_node_name_valid("led\n0"));
 }
 
 static void test_open_refuses_bad_names(void **state)

@@ -183,7 +183,10 @@ struct ik_node_ops {
 	uint32_t (*poll)(void *file, void *pt);
 };
 
-/* Register node `name` (sent to the monitor with IK_HC_REGISTER_NODE). Returns the node id. */
+/* Register node `name` (sent to the monitor with IK_HC_REGISTER_NODE). Returns the node id, or
+ * -EINVAL for a name outside include/ikernel/names.h's rule, -EBUSY for a name taken or once
+ * the driver is ready (its nodes are the ones it announced by then; the monitor ends a driver
+ * that registers one later), -ENOSPC. */
 int ik_node_register(const char *name, uint32_t minor, const struct ik_node_ops *ops, void *ctx);
 void ik_node_unregister(int node);
 

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The driver-host core (drvhost.h): the semantics of every hypercall, written once for the VM
+ * and the process backends. The arguments and every byte they point to are hostile: the
+ * backend copies the arguments once, the core fetches each buffer once through the backend
+ * and validates it; any misuse ends the driver with a precise reason.
+ */
+#include "drvhost.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devmodel.h"
+#include "ikernel/names.h"
+#include "ikernel/ring.h"
+
+/* ---- configuration ------------------------------------------------------------------------- */
+
+/* build/drivers/led.img -> "led"; the name without its last extension. */
+static void default_name(char *out, size_t outlen, const char *path)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+	char tmp[256];
+	char *dot;
+
+	base = base ? base + 1 : path ? path : "";
+	snprintf(tmp, sizeof(tmp), "%s", base);
+	dot = strrchr(tmp, '.');
+	if (dot && dot != tmp)
+		*dot = '\0';
+	snprintf(out, outlen, "%.*s", (int)outlen - 1, tmp);
+}
+
+int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
+{
+	const char *dir = cfg->runtime_dir;
+
+	dh->log = cfg->log ? cfg->log : stderr;
+	dh->serve = cfg->serve;
+	dh->ops = cfg->ops;
+	dh->be = cfg->be;
+	dh->lock = cfg->lock;
+	dh->cond = cfg->cond;
+	dh->t_create_ns = cfg->t_create_ns;
+	dh->listen_fd = -1;
+	if (cfg->name && strlen(cfg->name) < IK_NAME_MAX)
+		snprintf(dh->name, sizeof(dh->name), "%s", cfg->name);
+	else if (!cfg->name)
+		default_name(dh->name, sizeof(dh->name), cfg->path);
+	if (!ik_name_valid(dh->name)) {
+		char clean[4 * 256];
+		const char *given = cfg->name ? cfg->name : dh->name;
+
+		ik_sanitize(clean, sizeof(clean), given, strnlen(given, 255));
+		snprintf(err, errlen, "invalid driver name '%s': use " IK_NAME_RULE, clean, IK_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (cfg->params && strlen(cfg->params) >= IK_PARAMS_MAX) {
+		snprintf(err, errlen, "module parameters are too long (%zu bytes, at most %u)",
+			 strlen(cfg->params), IK_PARAMS_MAX - 1);
+		return -E2BIG;
+	}
+	snprintf(dh->params, sizeof(dh->params), "%s", cfg->params ? cfg->params : "");
+	if (cfg->recovery && strlen(cfg->recovery) >= IK_INJECT_SPEC_MAX) {
+		snprintf(err, errlen, "the recovery spec is too long (%zu bytes, at most %u)",
+			 strlen(cfg->recovery), IK_INJECT_SPEC_MAX - 1);
+		return -E2BIG;
+	}
+	snprintf(dh->recovery, sizeof(dh->recovery), "%s", cfg->recovery ? cfg->recovery : "");
+	if (!dir)
+		dir = getenv(IK_RUNTIME_DIR_ENV);
+	if (!dir || !*dir)
+		dir = IK_RUNTIME_DIR_DEFAULT;
+	if (strlen(dir) >= sizeof(dh->runtime_dir)) {
+		snprintf(err, errlen, "runtime directory %.100s... is too long", dir);
+		return -ENAMETOOLONG;
+	}
+	snprintf(dh->runtime_dir, sizeof(dh->runtime_dir), "%s", dir);
+	return dh->serve ? ik_rdv_check_free(dh, err, errlen) : 0;
+}
+
+/* ---- the log ------------------------------------------------------------------------------- */
+
+void ik_dh_vlog(struct ik_drvhost *dh, const char *prefix, const char *fmt, va_list ap)
+{
+	flockfile(dh->log); /* one line: the threads of a monitor (and device timers) log too */
+	if (prefix)
+		fputs(prefix, dh->log);
+	vfprintf(dh->log, fmt, ap);
+	fputc('\n', dh->log);
+	fflush(dh->log);
+	funlockfile(dh->log);
+}
+
+void ik_dh_log(struct ik_drvhost *dh, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ik_dh_vlog(dh, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- ending -------------------------------------------------------------------------------- */
+
+static bool end_driver(struct ik_drvhost *dh, enum ik_vm_end end, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool end_driver(struct ik_drvhost *dh, enum ik_vm_end end, const char *fmt, ...)
+{
+	struct ik_dh_end e = {.end = end};
+	char reason[sizeof(((struct ik_vm_result *)0)->reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	e.reason = reason;
+	return dh->ops->end(dh->be, &e);
+}
+
+static int vviolation(struct ik_drvhost *dh, unsigned nr, const char *fmt, va_list ap)
+{
+	char what[256], where[160] = "";
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (dh->ops->where)
+		dh->ops->where(dh->be, where, sizeof(where));
+	if (nr)
+		end_driver(dh, IK_END_VIOLATION, "driver '%s' violation: hypercall %s: %s%s", dh->name,
+			   ik_dh_call_name(nr), what, where);
+	else
+		end_driver(dh, IK_END_VIOLATION, "driver '%s' violation: %s%s", dh->name, what, where);
+	return -EPERM;
+}
+
+int ik_dh_violation(struct ik_drvhost *dh, unsigned nr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vviolation(dh, nr, fmt, ap);
+	va_end(ap);
+	return -EPERM;
+}
+
+int ik_dh_unknown(struct ik_drvhost *dh, unsigned nr)
+{
+	return ik_dh_violation(dh, 0, "unknown hypercall %u", nr);
+}
+
+/* ---- the console ----------------------------------------------------------------------------- */
+
+/*
+ * Console rate limit: the driver's text goes to the host's log (a file, a terminal, a journal),
+ * so a driver flooding IK_HC_CONSOLE must not fill the host's disk or drown the other lines.
+ * A byte budget refills at IK_CONSOLE_RATE bytes/s up to IK_CONSOLE_BURST; text beyond it is
+ * dropped and counted, and the log says so (once when dropping starts, then at most once a
+ * second, and when output resumes, i.e. once a second's worth is back).
+ */
+#define IK_CONSOLE_RATE  (64u * 1024u)   /* bytes per second */
+#define IK_CONSOLE_BURST (1024u * 1024u) /* bytes */
+
+static void console_refill(struct ik_drvhost *dh, uint64_t now)
+{
+	if (dh->con_refill_ns == 0) {
+		dh->con_budget = IK_CONSOLE_BURST;
+	} else {
+		uint64_t add = (now - dh->con_refill_ns) * IK_CONSOLE_RATE / 1000000000ull;
+		dh->con_budget = dh->con_budget + add > IK_CONSOLE_BURST ? IK_CONSOLE_BURST
+									: dh->con_budget + add;
+	}
+	dh->con_refill_ns = now;
+}
+
+/* May `len` more bytes of driver text be logged? Accounts for them when yes. */
+static bool console_admit(struct ik_drvhost *dh, size_t len)
+{
+	uint64_t now = ik_mono_ns();
+
+	console_refill(dh, now);
+	/* Hysteresis: once dropping, stay quiet until a second's worth has come back, so that a
+	 * steady flood does not turn into a stream of "flood"/"over" lines of our own. */
+	bool flooding = dh->con_dropped && dh->con_budget < IK_CONSOLE_RATE;
+	if (!flooding && len <= dh->con_budget) {
+		dh->con_budget -= len;
+		if (dh->con_dropped) {
+			ik_dh_log(dh, "ikernel: driver '%s' console flood over: %llu lines dropped", dh->name,
+				  (unsigned long long)dh->con_dropped);
+			dh->con_dropped = 0;
+		}
+		return true;
+	}
+	if (dh->con_dropped++ == 0) {
+		ik_dh_log(dh, "ikernel: driver '%s' console flood: more than %u KiB/s, dropping its output",
+			  dh->name, IK_CONSOLE_RATE / 1024);
+		dh->con_report_ns = now;
+	} else if (now - dh->con_report_ns >= 1000000000ull) {
+		ik_dh_log(dh, "ikernel: driver '%s' console flood: %llu lines dropped so far", dh->name,
+			  (unsigned long long)dh->con_dropped);
+		dh->con_report_ns = now;
+	}
+	return false;
+}
+
+void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len)
+{
+	char line[4 * IK_CONSOLE_MAX + 1];
+
+	if (!console_admit(dh, len))
+		return;
+	while (len > 0) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) : len;
+
+		ik_sanitize(line, sizeof(line), text, n);
+		ik_dh_log(dh, "[%s] %s", dh->name, line);
+		if (!nl)
+			break;
+		len -= n + 1;
+		text += n + 1;
+	}
+}
+
+/* ---- the hypercalls -------------------------------------------------------------------------- */
+
+static int hc_console(struct ik_drvhost *dh, void *args)
+{
+	const struct ik_hc_console *a = args;
+	ik_gpa_t buf = a->buf;
+	uint64_t len = a->len;
+	char text[IK_CONSOLE_MAX];
+
+	if (len > IK_CONSOLE_MAX)
+		return ik_dh_violation(dh, IK_HC_CONSOLE, "length %llu exceeds %u", (unsigned long long)len,
+				       IK_CONSOLE_MAX);
+	/* one copy: the driver cannot change it while we format */
+	if (dh->ops->fetch(dh->be, buf, text, len))
+		return ik_dh_violation(dh, IK_HC_CONSOLE, "buffer [0x%llx, +%llu) is not readable guest memory",
+				       (unsigned long long)buf, (unsigned long long)len);
+	ik_dh_console(dh, text, len);
+	return 0;
+}
+
+static const char *panic_kind(uint32_t kind)
+{
+	switch (kind) {
+	case IK_PANIC_BUG:
+		return "BUG";
+	case IK_PANIC_ASSERT:
+		return "assertion failure";
+	default:
+		return "panic";
+	}
+}
+
+/* snprintf that may truncate (a report line is bounded; the reason names the driver first). */
+static void format_reason(char *out, size_t outlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void format_reason(char *out, size_t outlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, outlen, fmt, ap);
+	va_end(ap);
+}
+
+static int hc_panic(struct ik_drvhost *dh, void *args)
+{
+	const struct ik_hc_panic *a = args;
+	ik_gpa_t msg_gpa = a->msg, file_gpa = a->file;
+	uint64_t len = a->len < IK_PANIC_MAX ? a->len : IK_PANIC_MAX;
+	uint32_t line = a->line, kind = a->kind;
+	char raw[IK_PANIC_MAX], msg[4 * IK_PANIC_MAX + 1], file_raw[256] = "", file[128];
+	char reason[sizeof(((struct ik_vm_result *)0)->reason)];
+	struct ik_dh_end e = {.end = IK_END_PANIC, .file = file, .line = line, .reason = reason};
+
+	if (dh->ops->fetch(dh->be, msg_gpa, raw, len))
+		return ik_dh_violation(dh, IK_HC_PANIC, "message [0x%llx, +%llu) is not readable guest memory",
+				       (unsigned long long)msg_gpa, (unsigned long long)len);
+	ik_sanitize(msg, sizeof(msg), raw, len);
+	if (file_gpa && dh->ops->fetch_str(dh->be, file_gpa, file_raw, sizeof(file_raw)) < 0)
+		snprintf(file_raw, sizeof(file_raw), "?");
+	ik_sanitize(file, sizeof(file), file_raw, strlen(file_raw));
+	if (file[0])
+		format_reason(reason, sizeof(reason), "driver '%s' %s at %s:%u: %s", dh->name,
+			      panic_kind(kind), file, line, msg);
+	else
+		format_reason(reason, sizeof(reason), "driver '%s' %s: %s", dh->name, panic_kind(kind), msg);
+	dh->ops->end(dh->be, &e);
+	return -EPERM;
+}
+
+static int hc_exit(struct ik_drvhost *dh, void *args)
+{
+	const struct ik_hc_exit *a = args;
+	int64_t code = a->code;
+	char reason[128];
+	struct ik_dh_end e = {.end = IK_END_EXIT, .exit_code = code, .reason = reason};
+
+	snprintf(reason, sizeof(reason), "driver '%s' exited with status %lld", dh->name, (long long)code);
+	dh->ops->end(dh->be, &e);
+	return -EPERM;
+}
+
+static int hc_wait(struct ik_drvhost *dh, void *args)
+{
+	return dh->ops->wait(dh->be, args);
+}
+
+/*
+ * A node: a valid name (names.h), an id below IK_MAX_NODES, neither clashing with one
+ * announced before, and only before READY: the nodes a driver serves are the ones it announced
+ * when it said it was ready (the supervisor and clients rely on that set; the guest runtime
+ * refuses a later registration by itself).
+ */
+static int hc_register_node(struct ik_drvhost *dh, void *args)
+{
+	const struct ik_hc_register_node *a = args;
+	ik_gpa_t name_gpa = a->name;
+	uint32_t id = a->node, minor = a->minor;
+	char name[IK_NAME_MAX];
+	struct ik_dh_node *node;
+
+	if (dh->ops->fetch_str(dh->be, name_gpa, name, sizeof(name)) < 0)
+		return ik_dh_violation(dh, IK_HC_REGISTER_NODE,
+				       "name at 0x%llx is not a readable NUL-terminated string of < %u bytes",
+				       (unsigned long long)name_gpa, IK_NAME_MAX);
+	if (!ik_name_valid(name)) {
+		char clean[4 * IK_NAME_MAX];
+
+		ik_sanitize(clean, sizeof(clean), name, strlen(name));
+		return ik_dh_violation(dh, IK_HC_REGISTER_NODE, "invalid node name '%s' (allowed: " IK_NAME_RULE ")",
+				       clean, IK_NAME_MAX - 1);
+	}
+	if (id >= IK_MAX_NODES)
+		return ik_dh_violation(dh, IK_HC_REGISTER_NODE, "node id %u of '%s' is not below %u", id, name,
+				       IK_MAX_NODES);
+	pthread_mutex_lock(dh->lock);
+	if (dh->ready) {
+		pthread_mutex_unlock(dh->lock);
+		return ik_dh_violation(dh, IK_HC_REGISTER_NODE,
+				       "node '%s' registered after READY (nodes are announced before READY)", name);
+	}
+	for (unsigned i = 0; i < dh->nnodes; i++) {
+		if (!strcmp(dh->nodes[i].name, name) || dh->nodes[i].node == id) {
+			char other[IK_NAME_MAX];
+			uint32_t other_id = dh->nodes[i].node;
+
+			memcpy(other, dh->nodes[i].name, sizeof(other));
+			pthread_mutex_unlock(dh->lock);
+			return ik_dh_violation(dh, IK_HC_REGISTER_NODE,
+					       "node '%s' (id %u) clashes with node '%s' (id %u)", name, id,
+					       other, other_id);
+		}
+	}
+	node = &dh->nodes[dh->nnodes++]; /* ids are unique and < IK_MAX_NODES: room is left */
+	*node = (struct ik_dh_node){.node = id, .minor = minor};
+	memcpy(node->name, name, sizeof(node->name));
+	pthread_mutex_unlock(dh->lock);
+	return 0;
+}
+
+static int hc_ready(struct ik_drvhost *dh, void *args)
+{
+	const struct ik_hc_ready *a = args;
+	uint32_t nodes = a->nodes;
+	char err[512] = "";
+	int r = 0;
+
+	pthread_mutex_lock(dh->lock);
+	if (dh->ready || nodes != dh->nnodes) {
+		unsigned have = dh->nnodes;
+		bool twice = dh->ready;
+
+		pthread_mutex_unlock(dh->lock);
+		if (twice)
+			return ik_dh_violation(dh, IK_HC_READY, "called twice");
+		return ik_dh_violation(dh, IK_HC_READY, "announces %u nodes but %u were registered", nodes,
+				       have);
+	}
+	if (dh->serve)
+		r = ik_rdv_listen(dh, err, sizeof(err));
+	dh->boot_ns = ik_mono_ns() - dh->t_create_ns;
+	dh->ready = r == 0;
+	pthread_cond_broadcast(dh->cond);
+	pthread_mutex_unlock(dh->lock);
+	if (r) {
+		end_driver(dh, IK_END_STOPPED, "driver '%s' cannot be served: %s", dh->name, err);
+		return -EPERM;
+	}
+	if (dh->ops->serving)
+		dh->ops->serving(dh->be);
+	if (dh->serve)
+		ik_dh_log(dh, "ikernel: driver '%s' ready in %.3f ms, serving %s", dh->name,
+			  (double)dh->boot_ns / 1e6, dh->sock_path);
+	return 0;
+}
+
+/* Only a channel whose client left (closing) is released: releasing a free channel or one
+ * whose client is still attached is a violation. */
+static int hc_chan_released(struct ik_drvhost *dh, void *args)
+{
+	const struct ik_hc_chan *a = args;
+	uint32_t chan = a->chan;
+
+	if (chan >= IK_MAX_CHANNELS)
+		return ik_dh_violation(dh, IK_HC_CHAN_RELEASED, "channel %u is not below %u", chan,
+				       IK_MAX_CHANNELS);
+	switch (dh->ops->chan_released(dh->be, chan)) {
+	case IK_DH_CHAN_CLOSING:
+		return 0;
+	case IK_DH_CHAN_OPEN:
+		return ik_dh_violation(dh, IK_HC_CHAN_RELEASED, "channel %u still has its client", chan);
+	default:
+		return ik_dh_violation(dh, IK_HC_CHAN_RELEASED, "channel %u is not open", chan);
+	}
+}
+
+static const struct {
+	const char *name;
+	size_t size;
+	int (*handler)(struct ik_drvhost *dh, void *args);
+} calls[IK_HC__COUNT] = {
+	[IK_HC_CONSOLE] = {"CONSOLE", sizeof(struct ik_hc_console), hc_console},
+	[IK_HC_PANIC] = {"PANIC", sizeof(struct ik_hc_panic), hc_panic},
+	[IK_HC_EXIT] = {"EXIT", sizeof(struct ik_hc_exit), hc_exit},
+	[IK_HC_WAIT] = {"WAIT", sizeof(struct ik_hc_wait), hc_wait},
+	[IK_HC_REGISTER_NODE] = {"REGISTER_NODE", sizeof(struct ik_hc_register_node), hc_register_node},
+	[IK_HC_READY] = {"READY", sizeof(struct ik_hc_ready), hc_ready},
+	[IK_HC_CHAN_RELEASED] = {"CHAN_RELEASED", sizeof(struct ik_hc_chan), hc_chan_released},
+};
+
+size_t ik_dh_args_size(unsigned nr)
+{
+	return nr < IK_HC__COUNT && calls[nr].handler ? calls[nr].size : 0;
+}
+
+const char *ik_dh_call_name(unsigned nr)
+{
+	return nr < IK_HC__COUNT && calls[nr].name ? calls[nr].name : "?";
+}
+
+int ik_dh_hypercall(struct ik_drvhost *dh, unsigned nr, void *args)
+{
+	if (!ik_dh_args_size(nr))
+		return ik_dh_unknown(dh, nr);
+	return calls[nr].handler(dh, args);
+}
+
+/* ---- boot info, welcome, the end ----------------------------------------------------------- */
+
+void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const struct ik_dh_boot *b)
+{
+	bi->magic = IK_BOOTINFO_MAGIC;
+	bi->abi_version = IK_ABI_VERSION;
+	bi->features = b->features;
+	bi->mem_size = b->mem_size;
+	bi->heap_start = b->heap_start;
+	bi->heap_end = b->heap_end;
+	bi->stack_base = b->stack_base;
+	bi->stack_count = b->stack_count;
+	bi->max_channels = IK_MAX_CHANNELS;
+	bi->tsc_khz = b->tsc_khz;
+	bi->spin_ns = b->spin_ns;
+	bi->chan = ik_geometry_default();
+	memcpy(bi->name, dh->name, sizeof(bi->name));
+	memcpy(bi->params, dh->params, sizeof(bi->params)); /* checked at ik_dh_init: it fits */
+	/* More ranges than fit is not an error: the driver then refuses the rest in
+	 * request_region(), the host allows them all. */
+	memset(bi->port_grant, 0, sizeof(bi->port_grant));
+	if (b->devs)
+		ik_devset_port_grants(b->devs, bi->port_grant, IK_MAX_PORT_GRANTS);
+}
+
+void ik_dh_welcome(const struct ik_drvhost *dh, struct ik_ctl_welcome *w, int status, unsigned chan)
+{
+	memset(w, 0, sizeof(*w));
+	w->magic = IK_CTL_MAGIC;
+	w->status = status;
+	w->abi_version = IK_ABI_VERSION;
+	w->chan = chan;
+	w->geometry = ik_geometry_default();
+	snprintf(w->driver, sizeof(w->driver), "%s", dh->name);
+	w->node_count = dh->nnodes;
+	w->flags = status == 0 && dh->recovery[0] ? IK_WELCOME_F_RECOVERY : 0;
+	for (unsigned i = 0; i < dh->nnodes; i++) {
+		memcpy(w->nodes[i].name, dh->nodes[i].name, IK_NAME_MAX);
+		w->nodes[i].node = dh->nodes[i].node;
+		w->nodes[i].minor = dh->nodes[i].minor;
+	}
+}
+
+int ik_dh_exit_status(const struct ik_vm_result *res)
+{
+	switch (res->end) {
+	case IK_END_STOPPED:
+		return 0;
+	case IK_END_EXIT:
+		return res->exit_code == 0 ? 0 : 1;
+	default:
+		return 1;
+	}
+}
+
+void ik_dh_report_line(const struct ik_vm_result *res, FILE *out)
+{
+	fprintf(out, "ikernel: %s\n", res->reason[0] ? res->reason : "driver still running");
+}
+
+void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res)
+{
+	if (!dh->serve)
+		return;
+	flockfile(dh->log);
+	ik_dh_report_line(res, dh->log);
+	if (dh->ops->report)
+		dh->ops->report(dh->be, res, dh->log);
+	/* The driver is over and its name already free: a supervisor may start the replacement
+	 * now instead of after this monitor's slower tear-down and exit. */
+	fprintf(dh->log, "ikernel: driver '%s' is gone (status %d); its name is free\n", dh->name,
+		ik_dh_exit_status(res));
+	fflush(dh->log);
+	funlockfile(dh->log);
+}

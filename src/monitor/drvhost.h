@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The driver-host core: what a driver may ask or tell, and what its host says about it, written
+ * once for both isolation levels (the Solo5 split: a core plus one small module per tender).
+ *
+ *   core (drvhost.c, rendezvous.c)   the hypercall table (per call: name, argument size,
+ *                                     handler) and its rules: console text with its rate limit,
+ *                                     panic and exit reports, node registration (one name rule,
+ *                                     include/ikernel/names.h; nothing after READY), READY (once,
+ *                                     with the node count; then the rendezvous), channel release;
+ *                                     the driver's name, module parameters and recovery spec
+ *                                     (checked once), the common boot info, the client welcome,
+ *                                     the socket rendezvous, and the lines the supervisor reads
+ *                                     ("ready in", the end report, "is gone ...; its name is
+ *                                     free").
+ *   backends (struct ik_dh_ops)       vm (hypercall.c: KVM, guest memory through ik_vm_gpa) and
+ *                                     process (proc.c: requests on a socket, the buffers a call
+ *                                     points to carried as payload). They only fetch the
+ *                                     driver's bytes, say where it is, end it, and do what
+ *                                     differs by nature: the idle wait and the channel table.
+ *
+ * Locking: `lock` and `cond` are the backend's (struct ik_vm / struct ik_proc): the node table,
+ * `ready` and the rendezvous change under it, and `cond` is broadcast when the driver is ready.
+ * Hypercalls are served by one thread at a time (the VM's vCPU thread, the monitor-lite's
+ * service thread); the console rate limit is that thread's.
+ */
+#ifndef IKMON_DRVHOST_H
+#define IKMON_DRVHOST_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "ikernel/abi.h"
+#include "ikernel/control.h"
+#include "monitor.h"
+
+struct ik_devset;
+
+#define IK_DH_SPIN_NS_DEFAULT 50000ull /* the driver's idle spin before it sleeps */
+#define IK_DH_HANG_MS_DEFAULT 1000u    /* busy with no pass of its scheduler this long: hung */
+
+struct ik_dh_node {
+	char name[IK_NAME_MAX];
+	uint32_t node, minor;
+	bool linked; /* nodes/<name> link created by us (rendezvous.c) */
+};
+
+/* How a driver ends (ops->end). */
+struct ik_dh_end {
+	enum ik_vm_end end;
+	int64_t exit_code; /* IK_END_EXIT */
+	const char *file;  /* IK_END_PANIC: its source file, or NULL */
+	uint32_t line;     /* IK_END_PANIC */
+	const char *reason; /* one line that names the driver */
+};
+
+/* What a channel was when the driver released it (ops->chan_released). */
+enum ik_dh_chan { IK_DH_CHAN_FREE = 0, IK_DH_CHAN_OPEN, IK_DH_CHAN_CLOSING };
+
+struct ik_dh_ops {
+	/* Copy `len` bytes of the driver's memory at `gpa` (an address the call's arguments gave)
+	 * into out: 0, or -EFAULT when they are not readable. A call fetches its buffers in the
+	 * order platform_proc_abi.h lists for the payload, each once. */
+	int (*fetch)(void *be, uint64_t gpa, void *out, uint64_t len);
+	/* A NUL-terminated string of fewer than `max` bytes at gpa into out: its length, or -1. */
+	int (*fetch_str)(void *be, uint64_t gpa, char *out, size_t max);
+	/* Where the driver is, appended to a violation report (" at RIP 0x... <sym+0x..>"), or "". */
+	void (*where)(void *be, char *out, size_t outlen);
+	/* End the driver (the first caller wins: true if it was this one). Any thread. */
+	bool (*end)(void *be, const struct ik_dh_end *e);
+	/* IK_HC_WAIT: fill its OUT fields (the VM sleeps here; a process sleeps by itself and
+	 * gets the descriptors of new channels with the reply). 0, or < 0 when ended. */
+	int (*wait)(void *be, struct ik_hc_wait *w);
+	/* IK_HC_CHAN_RELEASED of chan (< IK_MAX_CHANNELS): what the channel was; a closing one
+	 * is freed. */
+	enum ik_dh_chan (*chan_released)(void *be, unsigned chan);
+	/* READY was accepted and the rendezvous is up (under no lock): start serving. Optional. */
+	void (*serving)(void *be);
+	/* More lines of the end report after "ikernel: <reason>" (the VM's registers). Optional. */
+	void (*report)(void *be, const struct ik_vm_result *res, FILE *out);
+};
+
+struct ik_dh_config {
+	const char *name;        /* the driver's name, or NULL: from `path` */
+	const char *path;        /* its image/executable: the default name is its file name without
+				  * the last extension */
+	FILE *log;               /* NULL = stderr */
+	bool serve;              /* socket and node links once ready */
+	const char *runtime_dir; /* NULL = $IKERNEL_RUNTIME_DIR or /run/ikernel */
+	const char *params;      /* module parameters, or NULL */
+	const char *recovery;    /* the recovery spec for clients (control.h), or NULL */
+	uint64_t t_create_ns;    /* when the backend's create began (ik_mono_ns) */
+	const struct ik_dh_ops *ops;
+	void *be;
+	pthread_mutex_t *lock;
+	pthread_cond_t *cond;
+};
+
+struct ik_drvhost {
+	char name[IK_NAME_MAX];
+	FILE *log;
+	bool serve;
+	char runtime_dir[4096];
+	char params[IK_PARAMS_MAX];
+	char recovery[IK_INJECT_SPEC_MAX]; /* "" = none */
+	uint64_t t_create_ns, boot_ns;
+	const struct ik_dh_ops *ops;
+	void *be;
+	pthread_mutex_t *lock;
+	pthread_cond_t *cond;
+
+	/* what the driver announced (under *lock) */
+	struct ik_dh_node nodes[IK_MAX_NODES];
+	unsigned nnodes;
+	bool ready;
+
+	/* the rendezvous (rendezvous.c, under *lock) */
+	char sock_path[4096];
+	bool sock_created;
+	dev_t sock_dev;
+	ino_t sock_ino; /* to remove only our own socket file */
+	int listen_fd;  /* the backend polls it and closes it */
+
+	/* the console rate limit (the thread serving hypercalls) */
+	uint64_t con_budget, con_refill_ns, con_dropped, con_report_ns;
+};
+
+/* drvhost.c ------------------------------------------------------------------------------- */
+
+uint64_t ik_mono_ns(void); /* CLOCK_MONOTONIC in ns (log.c) */
+/* log.c: copy at most outlen-1 bytes of untrusted text, escaping what is not printable ASCII. */
+void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
+
+/* Check and take the configuration: the name (names.h), the parameters (< IK_PARAMS_MAX), the
+ * recovery spec (< IK_INJECT_SPEC_MAX), and, when serving, that no live monitor serves that
+ * name already. 0, or -EINVAL / -E2BIG / -EADDRINUSE / -ENAMETOOLONG with a message in err. */
+int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen);
+
+/* One line in the host's log (the caller writes any "ikernel: " prefix). */
+void ik_dh_log(struct ik_drvhost *dh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ik_dh_vlog(struct ik_drvhost *dh, const char *prefix, const char *fmt, va_list ap);
+
+/* The hypercall table: a call's argument size (0: no such call) and name ("?"). */
+size_t ik_dh_args_size(unsigned nr);
+const char *ik_dh_call_name(unsigned nr);
+
+/* Serve hypercall `nr` with its arguments, already copied out of the driver once (at least
+ * ik_dh_args_size(nr) bytes). Returns 0 when served (its OUT fields are in args: the backend
+ * hands them back), or -EPERM when the driver is being ended (no answer). */
+int ik_dh_hypercall(struct ik_drvhost *dh, unsigned nr, void *args);
+
+/* End the driver for breaking the rules: "driver 'N' violation: hypercall NAME: what<where>"
+ * (nr 0: without "hypercall NAME: "). Always -EPERM. */
+int ik_dh_violation(struct ik_drvhost *dh, unsigned nr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An unknown hypercall number. Always -EPERM. */
+int ik_dh_unknown(struct ik_drvhost *dh, unsigned nr);
+
+/* Guest text: the rate limit (64 KiB/s, burst 1 MiB; a flood is dropped, counted and said),
+ * then one line per '\n', "[name] ", non-printable bytes escaped. */
+void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len);
+
+/* The boot info both levels give the driver: the backend's layout and clock, the rest the
+ * core's (name, parameters, channel geometry, port grants). */
+struct ik_dh_boot {
+	uint64_t features; /* IK_FEAT_*: what the level offers */
+	uint64_t mem_size, heap_start, heap_end, stack_base;
+	uint32_t stack_count;
+	uint64_t tsc_khz, spin_ns;
+	const struct ik_devset *devs; /* the granted device models: their port ranges */
+};
+void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const struct ik_dh_boot *b);
+
+/* The welcome a client gets (control.h); under *lock. */
+void ik_dh_welcome(const struct ik_drvhost *dh, struct ik_ctl_welcome *w, int status, unsigned chan);
+
+/* The run is over and the driver's name free (socket and links removed): when serving, the
+ * end report ("ikernel: <reason>" and ops->report's lines), then "ikernel: driver 'N' is gone
+ * (status S); its name is free", which the supervisor's fast replacement waits for. */
+void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res);
+/* "ikernel: <reason>": the first line of every end report. */
+void ik_dh_report_line(const struct ik_vm_result *res, FILE *out);
+/* The exit status of `ikernel run` for a result: 0 for a stop or exit status 0, else 1. */
+int ik_dh_exit_status(const struct ik_vm_result *res);
+
+/* rendezvous.c: <runtime dir>/<driver>.sock and the links nodes/<node> -> ../<driver>.sock.
+ * A socket a monitor still answers on is never taken over; a stale one is replaced; only our
+ * own socket file and links are removed. Callers hold *lock (check_free: no one else yet). */
+int ik_rdv_check_free(struct ik_drvhost *dh, char *err, size_t errlen);
+/* The socket (0666, listening, non-blocking) and a link for every node. */
+int ik_rdv_listen(struct ik_drvhost *dh, char *err, size_t errlen);
+/* Remove our links and our socket file (not listen_fd: the backend closes it). */
+void ik_rdv_remove(struct ik_drvhost *dh);
+
+#endif /* IKMON_DRVHOST_H */
