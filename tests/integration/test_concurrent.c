@@ -179,15 +179,21 @@ int main(int argc, char **argv)
 		failures++;
 	}
 	log = read_log(&m);
-	if (log && (strstr(log, "BUG") || strstr(log, "crash") || strstr(log, "panic"))) {
-		fprintf(stderr, "FAIL the driver's log reports a fault:\n%s\n", log);
+	if (log && (strstr(log, "BUG") || strstr(log, "crash") || strstr(log, "panic") ||
+		    strstr(log, "hung") || strstr(log, "violation"))) {
+		fprintf(stderr, "FAIL the driver's log reports a fault\n");
 		failures++;
 	}
-	free(log);
 	if (WEXITSTATUS(stop_monitor(&m)) != 0) {
 		fprintf(stderr, "FAIL the %s monitor did not exit cleanly\n", argv[3]);
 		failures++;
 	}
+	if (failures) {
+		free(log);
+		log = read_log(&m);
+		fprintf(stderr, "the monitor's log:\n%s\n", log ? log : "(none)");
+	}
+	free(log);
 	cleanup_monitor(&m);
 	if (failures == 0)
 		printf("%d concurrent %s clients: all calls and bytes right, driver never crashed\n",
