@@ -189,7 +189,8 @@ int ik_dh_exit_status(const struct ik_vm_result *res);
 
 /* rendezvous.c: <runtime dir>/<driver>.sock and the links nodes/<node> -> ../<driver>.sock.
  * A socket a monitor still answers on is never taken over; a stale one is replaced; only our
- * own socket file and links are removed. Callers hold *lock (check_free: no one else yet). */
+ * own socket file and links are removed. check_free: at create (nothing else runs yet); listen:
+ * under *lock (the core's READY); remove: once the driver ended (the node table is fixed). */
 int ik_rdv_check_free(struct ik_drvhost *dh, char *err, size_t errlen);
 /* The socket (0666, listening, non-blocking) and a link for every node. */
 int ik_rdv_listen(struct ik_drvhost *dh, char *err, size_t errlen);
