@@ -904,42 +904,52 @@ static void serve_violation(struct ik_proc *p, short revents)
 
 #define PROC_WATCH_MS 50 /* how often the service thread looks at the heartbeat */
 
-/* Is the driver process on a CPU or waiting for one ('R' in /proc/PID/stat), rather than asleep
- * in its idle ppoll()? A driver that sleeps makes no progress and is fine. */
-static bool process_busy(pid_t pid)
+/* CPU time the driver process has used (utime + stime of /proc/PID/stat), in ns; 0 if unknown.
+ * The hang watchdog's clock, as the vCPU thread's CPU time is a VM's (watchdog.c): a process
+ * waiting for a CPU on a loaded host, or blocked in a call, uses none. */
+static uint64_t process_cpu_ns(pid_t pid)
 {
-	char path[64], buf[512];
+	char path[64], buf[1024];
+	unsigned long long utime, stime;
+	long tick = sysconf(_SC_CLK_TCK);
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
+		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0)
-		return false;
+	if (n <= 0 || tick <= 0)
+		return 0;
 	buf[n] = '\0';
-	const char *state = strrchr(buf, ')'); /* the name may contain anything but not ") " last */
-	return state && state[1] == ' ' && state[2] == 'R';
+	const char *rest = strrchr(buf, ')'); /* the name may contain anything but not ") " last */
+	/* after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+	 * utime stime (fields 3..15) */
+	if (!rest || sscanf(rest + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			    &utime, &stime) != 2)
+		return 0;
+	return (utime + stime) * (1000000000ull / (unsigned long long)tick);
 }
 
 /* The runtime bumps events->heartbeat on every pass of its scheduler loop (as in a VM). A
- * process that stays busy with no pass for hang_ms is stuck in a loop: end it, as the VM's
+ * process that uses hang_ms of CPU with no pass is stuck in a loop: end it, as the VM's
  * watchdog ends a vCPU that runs without progress. */
 static void watchdog_tick(struct ik_proc *p)
 {
-	uint64_t now = ik_mono_ns();
 	uint64_t hb = __atomic_load_n(&p->events->heartbeat, __ATOMIC_RELAXED);
+	uint64_t cpu;
 
 	if (p->inproc_main || p->pid <= 0 || p->ended)
 		return;
-	if (hb != p->hb_last || !p->hb_since_ns || !process_busy(p->pid)) {
+	cpu = process_cpu_ns(p->pid);
+	if (hb != p->hb_last || !p->hb_seen) {
 		p->hb_last = hb;
-		p->hb_since_ns = now;
+		p->hb_cpu_ns = cpu;
+		p->hb_seen = true;
 		return;
 	}
-	if (now - p->hb_since_ns >= (uint64_t)p->hang_ms * 1000000ull)
+	if (cpu >= p->hb_cpu_ns && cpu - p->hb_cpu_ns >= (uint64_t)p->hang_ms * 1000000ull)
 		ik_proc_end(p, IK_END_HANG, "driver '%s' hung: busy for %u ms without a pass of its "
 					   "scheduler (process %d)", p->dh.name, p->hang_ms, (int)p->pid);
 }

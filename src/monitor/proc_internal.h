@@ -54,7 +54,8 @@ struct ik_proc {
 	uint32_t req_len, req_off;
 	/* the hang watchdog (service thread): the heartbeat last seen, since when */
 	unsigned hang_ms;
-	uint64_t hb_last, hb_since_ns;
+	uint64_t hb_last, hb_cpu_ns; /* heartbeat, and the process's CPU time when it moved */
+	bool hb_seen;
 	int pending_fds[PROC_MAX_PENDING];
 
 	/* shared with API callers, under lock */
