@@ -229,24 +229,46 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\
 
 
 class Log:
-    """New lines of a driver's log since the last look (without their time stamps)."""
+    """New lines of a driver's log since the last look (without their time stamps). When the
+    supervisor rotates the log (NAME.log becomes NAME.log.1, a new NAME.log starts), the rest
+    of the old file is read from NAME.log.1 first."""
     def __init__(self, path):
-        self.path, self.off = path, 0
+        self.path, self.off, self.ino = path, 0, None
         try:
-            self.off = os.path.getsize(path)
+            st = os.stat(path)
+            self.off, self.ino = st.st_size, st.st_ino
         except OSError:
             pass
 
+    @staticmethod
+    def _read(path, off, ino=None):
+        try:
+            with open(path, "rb") as f:
+                if ino is not None and os.fstat(f.fileno()).st_ino != ino:
+                    return b""
+                f.seek(off)
+                return f.read()
+        except OSError:
+            return b""
+
     def new_lines(self):
         try:
-            with open(self.path, "rb") as f:
-                f.seek(self.off)
-                data = f.read()
+            st = os.stat(self.path)
         except OSError:
             return []
+        text = b""
+        if self.ino is not None and st.st_ino != self.ino:  # rotated
+            rest = self._read(self.path + ".1", self.off, self.ino)
+            text = rest if not rest or rest.endswith(b"\n") else rest + b"\n"
+            self.off = 0
+        elif st.st_size < self.off:  # started afresh
+            self.off = 0
+        self.ino = st.st_ino
+        data = self._read(self.path, self.off)
         cut = data.rfind(b"\n") + 1
         self.off += cut
-        return [STAMP.sub("", ln) for ln in data[:cut].decode(errors="replace").splitlines()]
+        text += data[:cut]
+        return [STAMP.sub("", ln) for ln in text.decode(errors="replace").splitlines()]
 
 
 

@@ -185,24 +185,43 @@ class Client:
 # ---- logs --------------------------------------------------------------------------------------
 
 class LogTail:
-    """New complete lines of a log file since the last look; counts the bytes it grew by."""
+    """New complete lines of a log file since the last look; counts the bytes it grew by. When
+    the supervisor rotates the log (NAME.log becomes NAME.log.1, a new NAME.log starts), the
+    rest of the old file is read from NAME.log.1 first."""
     def __init__(self, path):
-        self.path, self.off, self.grown = path, 0, 0
+        self.path, self.off, self.grown, self.ino = path, 0, 0, None
+
+    @staticmethod
+    def _read(path, off, ino=None):
+        try:
+            with open(path, "rb") as f:
+                if ino is not None and os.fstat(f.fileno()).st_ino != ino:
+                    return b""
+                f.seek(off)
+                return f.read()
+        except OSError:
+            return b""
 
     def lines(self):
         try:
-            with open(self.path, "rb") as f:
-                f.seek(0, os.SEEK_END)
-                if f.tell() < self.off:  # started afresh
-                    self.off = 0
-                f.seek(self.off)
-                data = f.read()
+            st = os.stat(self.path)
         except OSError:
             return []
+        text = b""
+        if self.ino is not None and st.st_ino != self.ino:  # rotated
+            rest = self._read(self.path + ".1", self.off, self.ino)
+            self.grown += len(rest)
+            text = rest if not rest or rest.endswith(b"\n") else rest + b"\n"
+            self.off = 0
+        elif st.st_size < self.off:  # started afresh
+            self.off = 0
+        self.ino = st.st_ino
+        data = self._read(self.path, self.off)
         cut = data.rfind(b"\n") + 1
         self.off += cut
         self.grown += cut
-        return [STAMP.sub("", ln) for ln in data[:cut].decode(errors="replace").splitlines()]
+        text += data[:cut]
+        return [STAMP.sub("", ln) for ln in text.decode(errors="replace").splitlines()]
 
 
 # A log line may start with its time (ISO 8601, as the supervisor writes them): not part of it.
