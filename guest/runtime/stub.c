@@ -392,19 +392,31 @@ static bool take_one(struct ik_chan *ch)
 	return true;
 }
 
+/*
+ * Requests one channel may start in one scheduler pass. Each runs at once (take_one), and a
+ * client that submits as fast as requests complete (a FUSE front end with many threads) kept
+ * the ring from ever running dry: the pass never ended, so timers, interrupts, the run queue
+ * and the heartbeat starved (a CPU-bound driver was then ended as hung though every call was
+ * answered). With a budget the scheduler comes round between bursts; the rest waits one pass.
+ */
+#define IK_STUB_TAKE_BUDGET 16u
+
 unsigned ik_stub_poll(void)
 {
 	unsigned started = 0;
 
 	for (unsigned i = 0; i < nchans; i++) {
 		struct ik_chan *ch = &ik_chans[i];
+		unsigned budget = IK_STUB_TAKE_BUDGET;
 
 		if (ch->active && ch->closing && !ch->closer_running)
 			started += chan_start_closer(ch);
 		if (!chan_serving(ch))
 			continue;
-		while (chan_serving(ch) && sq_available(ch, false) && take_one(ch))
+		while (budget && chan_serving(ch) && sq_available(ch, false) && take_one(ch)) {
 			started++;
+			budget--;
+		}
 	}
 	return started;
 }

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,43 @@ static void led_client(int id, int iterations)
 		fail(id, "close", -1);
 }
 
+/* nulldev-threads: N threads of one process share one channel (as the FUSE front end's
+ * workers do), 64 KiB writes and null calls, with the driver's --hang-ms at 100: the guest must
+ * keep coming round to its scheduler while the ring stays busy (guest/runtime/stub.c takes at
+ * most IK_STUB_TAKE_BUDGET requests per channel and pass). */
+static int shared_handle;
+
+static void *nop_thread(void *arg)
+{
+	long id = (long)arg;
+
+	static unsigned char buf[MAX_CLIENTS][NULLDEV_SIZE];
+
+	for (int i = 0; i < 2000; i++) {
+		long r = ik_pwrite(shared_handle, buf[id], NULLDEV_SIZE, 0);
+
+		if (r != NULLDEV_SIZE)
+			fail((int)id, "64 KiB write on the shared channel", r);
+		if ((r = ik_ioctl(shared_handle, NULLDEV_NOP, NULL)) != 0)
+			fail((int)id, "NOP ioctl on the shared channel", r);
+	}
+	return NULL;
+}
+
+static void threads_client(int nthreads)
+{
+	pthread_t t[MAX_CLIENTS];
+
+	if ((shared_handle = ik_open("null0", O_RDWR)) < 0)
+		fail(0, "ik_open null0", shared_handle);
+	for (long i = 0; i < nthreads; i++)
+		if (pthread_create(&t[i], NULL, nop_thread, (void *)i))
+			fail((int)i, "pthread_create", -1);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	ik_close(shared_handle);
+}
+
 int main(int argc, char **argv)
 {
 	struct monitor m;
@@ -141,7 +179,8 @@ int main(int argc, char **argv)
 	char *log;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: %s IKERNEL BUILD_ROOT nulldev|led NCLIENTS\n", argv[0]);
+		fprintf(stderr, "usage: %s IKERNEL BUILD_ROOT nulldev|led|nulldev-threads NCLIENTS\n",
+			argv[0]);
 		return 2;
 	}
 	require_kvm();
@@ -152,11 +191,22 @@ int main(int argc, char **argv)
 	if (nclients < 1 || nclients > MAX_CLIENTS)
 		return 2;
 	static const char *const parport[] = {"--device", "parport@0x378", NULL};
+	static const char *const short_hang[] = {"--hang-ms", "100", NULL};
+	bool threads = strcmp(argv[3], "nulldev-threads") == 0;
 
-	if (start_monitor(&m, led ? "drivers/led.img" : "drivers/nulldev.img", argv[3],
-			  led ? "led0" : "null0", led ? parport : NULL) != 0)
+	if (start_monitor(&m, led ? "drivers/led.img" : "drivers/nulldev.img",
+			  led ? "led" : "nulldev", led ? "led0" : "null0",
+			  led ? parport : threads ? short_hang : NULL) != 0)
 		return 1;
-	for (int i = 0; i < nclients; i++) {
+	if (threads) { /* one process, nclients threads on one channel */
+		kids[0] = fork();
+		if (kids[0] == 0) {
+			threads_client(nclients);
+			_exit(0);
+		}
+		nclients = 1;
+	}
+	for (int i = 0; i < nclients && !threads; i++) {
 		kids[i] = fork();
 		if (kids[i] == 0) {
 			if (led)
@@ -196,7 +246,7 @@ int main(int argc, char **argv)
 	free(log);
 	cleanup_monitor(&m);
 	if (failures == 0)
-		printf("%d concurrent %s clients: all calls and bytes right, driver never crashed\n",
-		       nclients, argv[3]);
+		printf("%s concurrent %s clients: all calls and bytes right, driver never crashed\n",
+		       argv[4], argv[3]);
 	return failures ? 1 : 0;
 }
