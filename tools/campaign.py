@@ -37,6 +37,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from iklog import LogTail
 import traceback
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -222,55 +224,6 @@ def inject(rtdir, name, spec, wait_s=20.0):
         if time.monotonic() > deadline:
             return "error: driver %s unreachable" % name
         time.sleep(0.002)
-
-
-# A log line may start with its time (ISO 8601, as the supervisor writes them): not part of it.
-STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
-
-
-class Log:
-    """New lines of a driver's log since the last look (without their time stamps). When the
-    supervisor rotates the log (NAME.log becomes NAME.log.1, a new NAME.log starts), the rest
-    of the old file is read from NAME.log.1 first."""
-    def __init__(self, path):
-        self.path, self.off, self.ino = path, 0, None
-        try:
-            st = os.stat(path)
-            self.off, self.ino = st.st_size, st.st_ino
-        except OSError:
-            pass
-
-    @staticmethod
-    def _read(path, off, ino=None):
-        try:
-            with open(path, "rb") as f:
-                if ino is not None and os.fstat(f.fileno()).st_ino != ino:
-                    return b""
-                f.seek(off)
-                return f.read()
-        except OSError:
-            return b""
-
-    def new_lines(self):
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return []
-        text = b""
-        if self.ino is not None and st.st_ino != self.ino:  # rotated
-            rest = self._read(self.path + ".1", self.off, self.ino)
-            text = rest if not rest or rest.endswith(b"\n") else rest + b"\n"
-            self.off = 0
-        elif st.st_size < self.off:  # started afresh
-            self.off = 0
-        self.ino = st.st_ino
-        data = self._read(self.path, self.off)
-        cut = data.rfind(b"\n") + 1
-        self.off += cut
-        text += data[:cut]
-        return [STAMP.sub("", ln) for ln in text.decode(errors="replace").splitlines()]
-
-
 
 
 # Monitor lines that are no detection: a driver up, a VM's name freed after its end (the end
@@ -708,7 +661,7 @@ def run_driver(ctx, drv, classes, count, tally, progress):
     wl = Clients(drv, os.path.join(ctx.rtdir, "dev"), rng)
     insns = code_targets(drv.image, drv.own)
     drv.targets = (len({x[4] for x in insns}), len(insns))
-    log = Log(os.path.join(ctx.rtdir, "logs", name + ".log"))
+    log = LogTail(os.path.join(ctx.rtdir, "logs", name + ".log"), from_end=True)
     for i in range(count):
         cls = classes[i % len(classes)]
         ans = inject(ctx.rtdir, name, plan_fault(cls, insns, rng))
@@ -719,7 +672,7 @@ def run_driver(ctx, drv, classes, count, tally, progress):
         progress[name] = time.monotonic()  # the workload's calls in flight since (hang watch)
         wl.step(rounds=2)
         progress.pop(name, None)  # between calls, and once this driver is done, nothing to watch
-        lines = log.new_lines()
+        lines = log.lines()
         ends = vm_end_reasons(lines)
         fired = any("fault injection:" in ln for ln in lines)
         errs, eios = wl.errors - e0, wl.eio - eio0
@@ -740,7 +693,7 @@ def run_driver(ctx, drv, classes, count, tally, progress):
                 wl.resync()
                 wl.step()
                 progress.pop(name, None)
-                bad += wl.check_log(log.new_lines())
+                bad += wl.check_log(log.lines())
             elif cls in CODE_CLASSES:
                 wl.resync()
         with tally.lock:
