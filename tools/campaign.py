@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 
-from iklog import LogTail
+from iklog import LogTail, load_warning
 import traceback
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -837,6 +837,9 @@ def main():
         print("campaign: missing driver image(s) %s (the Linux ones: ninja -C %s linux-drivers)"
               % (", ".join(missing), a.build))
         return 1
+    warn = load_warning("campaign")
+    if warn:
+        print(warn, flush=True)
     tmp = tempfile.mkdtemp(prefix="ikcampaign.")
     ctx.rtdir = os.path.join(tmp, "run")
     os.mkdir(ctx.rtdir)

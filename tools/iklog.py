@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Following the supervisor's log files (tools/soak.py, tools/campaign.py)."""
+"""Following the supervisor's log files, and the machine's load (tools/soak.py,
+tools/campaign.py)."""
 import os
 import re
 
@@ -52,3 +53,13 @@ class LogTail:
         self.grown += cut
         text += data[:cut]
         return [STAMP.sub("", ln) for ln in text.decode(errors="replace").splitlines()]
+
+
+def load_warning(what, when="at the start"):
+    """A warning line when the 1-minute load average exceeds the CPU count, else None: on a
+    loaded machine calls are slower and deadlines closer."""
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    if load <= cpus:
+        return None
+    return ("%s: warning: load average %.2f %s exceeds the %d CPUs: calls are slower and "
+            "deadlines closer than on a quiet machine" % (what, load, when, cpus))

@@ -52,7 +52,7 @@ import tempfile
 import threading
 import time
 
-from iklog import LogTail
+from iklog import LogTail, load_warning
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CRASH_IOCTLS = {"CRASH_NULL": 0x4301, "CRASH_BUG": 0x4302, "CRASH_LOOP": 0x4303,
@@ -960,6 +960,9 @@ def main():
                 f.write(d.manifest(ctx.tmp))
         log("%s: %.0f s on %s (runtime dir %s)" % (os.path.basename(ctx.exe), a.seconds,
                                                    ", ".join(d.name for d in drivers), ctx.rtdir))
+        warn = load_warning("soak")
+        if warn:
+            print(warn, flush=True)
         up_ok = True  # from here on, whatever happens, `ikernel down` and unmount
         up = ik(ctx, "up", "--detach", mdir, timeout=120)
         try:
