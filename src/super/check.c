@@ -229,14 +229,7 @@ static unsigned report_runtime_dir(FILE *out, const char *prefix)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
-			snprintf(path, sizeof(path), "%s/supervisor.pid", super.runtime_dir);
-			FILE *f = fopen(path, "re");
-			if (f) {
-				if (!fgets(pid, sizeof(pid), f))
-					snprintf(pid, sizeof(pid), "?");
-				pid[strcspn(pid, "\n")] = '\0';
-				fclose(f);
-			}
+			rtdir_supervisor_pid(pid, sizeof(pid));
 			SAY("runtime directory %s: a supervisor is already running there (pid %s); "
 			    "'ikernel down' stops it", super.runtime_dir, pid);
 		}

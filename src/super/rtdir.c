@@ -78,6 +78,21 @@ int rtdir_clean_stale_mount(const char *path)
 	return 0;
 }
 
+void rtdir_supervisor_pid(char *pid, size_t len)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(pid, len, "?");
+	snprintf(path, sizeof(path), "%s/supervisor.pid", super.runtime_dir);
+	if (!(f = fopen(path, "re")))
+		return;
+	if (!fgets(pid, (int)len, f))
+		snprintf(pid, len, "?");
+	pid[strcspn(pid, "\n")] = '\0';
+	fclose(f);
+}
+
 static int take_lock(char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32], pid[32] = "?";
@@ -89,14 +104,7 @@ static int take_lock(char *err, size_t errlen)
 		return -errno;
 	}
 	if (flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		snprintf(path, sizeof(path), "%s/supervisor.pid", super.runtime_dir);
-		FILE *f = fopen(path, "re");
-		if (f) {
-			if (!fgets(pid, sizeof(pid), f))
-				snprintf(pid, sizeof(pid), "?");
-			pid[strcspn(pid, "\n")] = '\0';
-			fclose(f);
-		}
+		rtdir_supervisor_pid(pid, sizeof(pid));
 		snprintf(err, errlen, "a supervisor is already running for %s (pid %s); 'ikernel down' "
 			 "stops it", super.runtime_dir, pid);
 		close(lock_fd);

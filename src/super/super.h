@@ -149,6 +149,8 @@ int rtdir_prepare(char *err, size_t errlen);
 void rtdir_cleanup(void);
 int rtdir_clean_stale_mount(const char *path);
 void rtdir_remove_driver_links(const struct drv *d);
+/* The running supervisor's pid from $RUNTIME/supervisor.pid, or "?" (for messages). */
+void rtdir_supervisor_pid(char *pid, size_t len);
 /* Publish every driver's state in drivers.state for libikernel (src/lib/drvstate.h): after
  * every change, on the main thread. */
 void rtdir_publish_state(void);
