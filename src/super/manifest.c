@@ -264,8 +264,7 @@ static int parse_u64(const char *s, uint64_t *out)
 	return (*end || errno) ? -EINVAL : 0;
 }
 
-/* "250ms", "2s", "1m", or plain milliseconds. */
-static int parse_ms(const char *s, unsigned *out)
+int ikm_parse_ms(const char *s, unsigned *out)
 {
 	char *end;
 
@@ -348,7 +347,7 @@ static void recovery_key(struct parse *p, const char *k, const char *v)
 		snprintf(item, sizeof(item), "policy=%s", v);
 	else if (!strcmp(k, "recovery_state") || !strcmp(k, "recovery_idempotent"))
 		snprintf(item, sizeof(item), "%s=%s", k[9] == 's' ? "state" : "idem", v);
-	else if ((!strcmp(k, "request_timeout") || !strcmp(k, "recovery_wait")) && !parse_ms(v, &ms))
+	else if ((!strcmp(k, "request_timeout") || !strcmp(k, "recovery_wait")) && !ikm_parse_ms(v, &ms))
 		snprintf(item, sizeof(item), "%s=%u", k[0] == 'r' && k[2] == 'q' ? "timeout" : "wait", ms);
 	else {
 		fail(p, p->line, "bad %s '%s'", k, v);
@@ -402,10 +401,10 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 		else
 			fail(p, p->line, "bad restart policy '%s' (never, on-failure or always)", v);
 	} else if (!strcmp(k, "restart_delay")) {
-		if (parse_ms(v, &m->restart_delay_ms) || m->restart_delay_ms == 0)
+		if (ikm_parse_ms(v, &m->restart_delay_ms) || m->restart_delay_ms == 0)
 			fail(p, p->line, "bad restart_delay '%s' (e.g. 200ms, 1s)", v);
 	} else if (!strcmp(k, "restart_delay_max")) {
-		if (parse_ms(v, &m->restart_delay_max_ms) || m->restart_delay_max_ms == 0)
+		if (ikm_parse_ms(v, &m->restart_delay_max_ms) || m->restart_delay_max_ms == 0)
 			fail(p, p->line, "bad restart_delay_max '%s' (e.g. 10s)", v);
 	} else if (!strncmp(k, "recovery", 8) || !strcmp(k, "request_timeout")) {
 		recovery_key(p, k, v);

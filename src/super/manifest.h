@@ -91,6 +91,9 @@ struct ik_manifest {
 void ikm_set_image_dir(const char *dir);
 
 /* Parse a manifest file. 0, or -errno with "FILE:LINE: reason" in err. */
+/* A time: "250ms", "2s", "1m", or plain milliseconds, up to 24 h. 0, -EINVAL or -ERANGE. */
+int ikm_parse_ms(const char *s, unsigned *out);
+
 int ikm_parse_file(const char *path, struct ik_manifest *m, char *err, size_t errlen);
 /* Parse manifest text; `source` names it in messages and images resolve in the image dir. */
 int ikm_parse_string(const char *source, const char *text, struct ik_manifest *m, char *err,

@@ -565,25 +565,12 @@ static bool under_journal(void)
 	return getenv("INVOCATION_ID") && S_ISSOCK(st.st_mode);
 }
 
-/* "10s", "500ms", "2m", or plain milliseconds; 0 allowed. */
+/* "10s", "500ms", "2m", or plain milliseconds; 0 allowed; a digit first. */
 static int parse_ms(const char *s, unsigned *out)
 {
-	char *end;
-
 	if (*s < '0' || *s > '9')
 		return -EINVAL;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10), mul = 1;
-	if (!strcmp(end, "s"))
-		mul = 1000;
-	else if (!strcmp(end, "m") || !strcmp(end, "min"))
-		mul = 60000;
-	else if (*end && strcmp(end, "ms"))
-		return -EINVAL;
-	if (errno || v > 24ull * 3600 * 1000 / mul)
-		return -ERANGE;
-	*out = (unsigned)(v * mul);
-	return 0;
+	return ikm_parse_ms(s, out); /* the manifests' rule (manifest.c) */
 }
 
 /* The environment's settings (docs/ikernel.1.md, ENVIRONMENT): log target and cap, stall
