@@ -4,8 +4,8 @@
  * anything starts. `ikernel up --check` reports every problem, one line each, naming the
  * manifest file and line (and key) where there is one; `ikernel up` falls back to
  * isolation=process without a usable KVM (check_kvm), refuses to start one driver that cannot
- * run (check_driver: it goes `failed` with the reason instead of crash-looping) and warns about
- * overlapping grants.
+ * run (check_driver: it goes `failed` with the reason instead of crash-looping). Clashes
+ * between manifests (names, nodes, ports and IRQ lines granted twice) refuse the set.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,69 +119,30 @@ bool check_driver(const struct drv *d, char *why, size_t len)
 
 /* ---- the set of drivers ------------------------------------------------------------------- */
 
-/* Port ranges [lo, hi] a granted device decodes (its model's ranges, or one of nports). */
-static unsigned dev_ranges(const struct ikm_device *dev, unsigned lo[], unsigned hi[])
-{
-	const struct ik_devmodel *dm = ik_devmodel_find(dev->model);
-	unsigned n = 0;
-
-	if (!dm)
-		return 0;
-	if (!dm->ranges || !dm->nranges) {
-		lo[0] = dev->port;
-		hi[0] = dev->port + (dm->nports ? dm->nports : 1) - 1;
-		return 1;
-	}
-	for (unsigned r = 0; r < dm->nranges && r < IK_DEV_MAX_RANGES; r++) {
-		long start = (long)dev->port + dm->ranges[r].delta;
-		lo[n] = (unsigned)start;
-		hi[n] = (unsigned)(start + (dm->ranges[r].count ? dm->ranges[r].count : 1) - 1);
-		n++;
-	}
-	return n;
-}
-
-static bool ports_overlap(const struct ikm_device *a, const struct ikm_device *b, unsigned *port)
-{
-	unsigned alo[IK_DEV_MAX_RANGES], ahi[IK_DEV_MAX_RANGES], blo[IK_DEV_MAX_RANGES],
-		bhi[IK_DEV_MAX_RANGES];
-	unsigned na = dev_ranges(a, alo, ahi), nb = dev_ranges(b, blo, bhi);
-
-	for (unsigned i = 0; i < na; i++)
-		for (unsigned j = 0; j < nb; j++)
-			if (alo[i] <= bhi[j] && blo[j] <= ahi[i]) {
-				*port = alo[i] > blo[j] ? alo[i] : blo[j];
-				return true;
-			}
-	return false;
-}
-
 #define SAY(...) do { fprintf(out, "%s", prefix); fprintf(out, __VA_ARGS__); fputc('\n', out); \
 		      n++; } while (0)
 
-/* Two drivers granted the same ports or IRQ line: each drives "its" hardware, which on a real
- * machine is one device (each VM's model is its own, so nothing fails: a mistake to report). */
-static unsigned report_overlaps(FILE *out, const char *prefix)
+struct say_ctx {
+	FILE *out;
+	const char *prefix;
+};
+
+static void say_line(void *ctx, const char *msg)
 {
-	unsigned n = 0, port;
+	struct say_ctx *c = ctx;
+
+	fprintf(c->out, "%s%s\n", c->prefix, msg);
+}
+
+/* A port or IRQ line granted to two drivers (`up` refuses these through ikm_check_set). */
+static unsigned report_grants(FILE *out, const char *prefix)
+{
+	struct say_ctx c = {out, prefix};
+	unsigned n = 0;
 
 	for (unsigned i = 0; i < super.ndrivers; i++)
-		for (unsigned j = 0; j < i; j++) {
-			const struct ik_manifest *a = &super.drivers[i].m, *b = &super.drivers[j].m;
-			for (unsigned x = 0; x < a->ndevices; x++)
-				for (unsigned y = 0; y < b->ndevices; y++) {
-					const struct ikm_device *da = &a->devices[x], *db = &b->devices[y];
-					if (ports_overlap(da, db, &port))
-						SAY("%s:%d: [device %s] port 0x%x (%s) overlaps the grant of "
-						    "driver '%s' at %s:%d ([device %s], %s)", a->source,
-						    da->line, da->label, port, da->grant, b->name, b->source,
-						    db->line, db->label, db->grant);
-					if (da->irq >= 0 && da->irq == db->irq)
-						SAY("%s:%d: [device %s] irq = %d is also granted to driver '%s' "
-						    "at %s:%d ([device %s])", a->source, da->line, da->label,
-						    da->irq, b->name, b->source, db->line, db->label);
-				}
-		}
+		for (unsigned j = 0; j < i; j++)
+			n += ikm_grant_clashes(&super.drivers[i].m, &super.drivers[j].m, say_line, &c);
 	return n;
 }
 
@@ -258,34 +219,31 @@ static unsigned report_fuse(FILE *out, const char *prefix)
 	return n;
 }
 
-unsigned check_report(FILE *out, const char *prefix, bool full, unsigned *set_errors)
+unsigned check_report(FILE *out, const char *prefix, unsigned *set_errors)
 {
-	unsigned n = 0, names = 0;
+	unsigned n = 0, set = 0;
 	char why[900];
 
-	if (full) {
-		names = report_names(out, prefix);
-		n += names;
-		if (!super.kvm_probed)
-			check_kvm();
-		if (!super.kvm_usable)
-			SAY("KVM is not usable (%s): drivers would run at isolation=process (WEAKER than a "
-			    "VM: shares the host kernel)", super.kvm_why);
-		for (unsigned i = 0; i < super.ndrivers; i++) {
-			const struct drv *d = &super.drivers[i];
-			int line = 0;
-			if (!driver_problem(d, why, sizeof(why), &line)) {
-				if (line)
-					SAY("%s:%d: %s", d->m.source, line, why);
-				else
-					SAY("%s: driver '%s': %s", d->m.source, d->m.name, why);
-			}
+	set = report_names(out, prefix) + report_grants(out, prefix);
+	n += set;
+	if (!super.kvm_probed)
+		check_kvm();
+	if (!super.kvm_usable)
+		SAY("KVM is not usable (%s): drivers would run at isolation=process (WEAKER than a "
+		    "VM: shares the host kernel)", super.kvm_why);
+	for (unsigned i = 0; i < super.ndrivers; i++) {
+		const struct drv *d = &super.drivers[i];
+		int line = 0;
+		if (!driver_problem(d, why, sizeof(why), &line)) {
+			if (line)
+				SAY("%s:%d: %s", d->m.source, line, why);
+			else
+				SAY("%s: driver '%s': %s", d->m.source, d->m.name, why);
 		}
-		n += report_runtime_dir(out, prefix);
-		n += report_fuse(out, prefix);
 	}
-	n += report_overlaps(out, prefix);
+	n += report_runtime_dir(out, prefix);
+	n += report_fuse(out, prefix);
 	if (set_errors)
-		*set_errors = names;
+		*set_errors = set;
 	return n;
 }

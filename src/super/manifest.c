@@ -768,8 +768,25 @@ int ikm_parse_string(const char *source, const char *text, struct ik_manifest *m
 	return run_parse(&p, err, errlen);
 }
 
+struct first_msg {
+	char *out;
+	size_t len;
+	bool said;
+};
+
+static void keep_first(void *ctx, const char *msg)
+{
+	struct first_msg *f = ctx;
+
+	if (!f->said)
+		snprintf(f->out, f->len, "%s", msg);
+	f->said = true;
+}
+
 int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t errlen)
 {
+	struct first_msg first = {err, errlen, false};
+
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned j = 0; j < i; j++) {
 			if (!strcmp(ms[i]->name, ms[j]->name)) {
@@ -786,6 +803,8 @@ int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t e
 							 ms[j]->nodes[b].line);
 						return -EEXIST;
 					}
+			if (ikm_grant_clashes(ms[i], ms[j], keep_first, &first))
+				return -EEXIST;
 		}
 	return 0;
 }

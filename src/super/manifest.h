@@ -99,8 +99,14 @@ int ikm_parse_file(const char *path, struct ik_manifest *m, char *err, size_t er
 int ikm_parse_string(const char *source, const char *text, struct ik_manifest *m, char *err,
 		     size_t errlen);
 
-/* Check a set of manifests against each other: unique driver and node names. */
+/* Check a set of manifests against each other: unique driver and node names, and no port or
+ * IRQ line granted to two drivers (grants.c). 0, or -EEXIST with the first clash in err. */
 int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t errlen);
+
+/* grants.c: every port range or IRQ line both a and b grant, one message each (naming both
+ * manifests, devices and drivers, and the shared range) through say; how many. */
+unsigned ikm_grant_clashes(const struct ik_manifest *a, const struct ik_manifest *b,
+			   void (*say)(void *ctx, const char *msg), void *ctx);
 
 const char *ikm_restart_name(enum ikm_restart r);
 /* "vm", or "process (weaker)": how `status` and `up --check` show it. */

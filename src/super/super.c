@@ -254,7 +254,7 @@ static int load_manifests(const struct ik_super_opts *o)
 		if (!r)
 			r = rp;
 	}
-	if (r || keep_going) /* --check reports name and node clashes itself (check.c) */
+	if (r || keep_going) /* --check reports every clash itself (check.c) */
 		return r;
 	for (unsigned i = 0; i < super.ndrivers; i++)
 		ms[i] = &super.drivers[i].m;
@@ -628,22 +628,6 @@ static void say_fallback(void)
 		  cannot);
 }
 
-/* Pre-flight warnings for `up` (what does not stop it: overlapping grants), through our log. */
-static void warn_problems(void)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return;
-	check_report(f, "", false, NULL);
-	fclose(f);
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		super_log(LOGBUF_WARNING, "warning: %s", l);
-	free(text);
-}
-
 /* `up --check`: the plan, then every problem found, one line each. 0: none; 1: problems of
  * this machine; 2: a manifest (or the set of them) is invalid. */
 static int check_only(const struct ik_super_opts *o, int load_r)
@@ -654,7 +638,7 @@ static int check_only(const struct ik_super_opts *o, int load_r)
 	fflush(stdout);
 	if (set_runtime_dir(o))
 		return 2;
-	problems = check_report(stderr, "ikernel up: ", true, &set_errors);
+	problems = check_report(stderr, "ikernel up: ", &set_errors);
 	if (load_r || refused || set_errors) {
 		fprintf(stderr, "ikernel up: --check: %u manifest%s refused, %u problem%s in all\n",
 			refused + set_errors, refused + set_errors == 1 ? "" : "s", refused + problems,
@@ -684,7 +668,6 @@ int ik_super_up(const struct ik_super_opts *o)
 	notify_init();
 	check_kvm();
 	say_fallback();
-	warn_problems();
 	if (o->detach && detach() < 0) {
 		fprintf(stderr, "ikernel up: cannot detach: %s\n", strerror(errno));
 		return 1;

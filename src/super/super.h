@@ -167,10 +167,10 @@ bool check_proc_build(const char *image, char *out, size_t len);
  * build): false with the reason. */
 bool check_driver(const struct drv *d, char *why, size_t len);
 /* Every problem with the loaded drivers and this machine, one line each to `out` (prefixed
- * `prefix`); set_errors counts the ones that make a manifest set invalid (names, nodes).
- * Returns the number of problems. `full`: also what only `up --check` looks at (the runtime
- * directory, /dev/fuse, names and nodes: `up` refuses those itself). */
-unsigned check_report(FILE *out, const char *prefix, bool full, unsigned *set_errors);
+ * `prefix`), for `up --check`; set_errors counts the ones that make a manifest set invalid
+ * (names, nodes, ports and IRQ lines granted twice: `up` refuses those through ikm_check_set).
+ * Returns the number of problems. */
+unsigned check_report(FILE *out, const char *prefix, unsigned *set_errors);
 
 /* notify.c: systemd's readiness protocol (sd_notify(3), by hand). */
 void notify_init(void);          /* takes $NOTIFY_SOCKET (and unsets it) */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pre-flight and the KVM fallback (issue 14.4). `ikernel up --check` reports every problem it
 # finds, one line each naming the manifest file and line: a backing file's missing directory,
-# grants of two drivers that overlap (ports, IRQ lines), a missing image and a clash of node
+# grants of two drivers that overlap (ports, IRQ lines: refused, by `up` too), a missing image and a clash of node
 # names together, an unusable KVM; it exits 0 (none), 1 (problems of this machine) or 2 (a
 # manifest refused). Without a usable KVM, simulated with $IKERNEL_KVM_DEVICE (/nonexistent:
 # absent; /dev/null: opens but is not a KVM device), `ikernel up` runs every driver at
@@ -49,14 +49,28 @@ check_out state/nv.ini 1 "nv.ini:5: [device cmos] backing = file:$dir/nope/sub/n
 rm "$dir/nope"
 check_out state/nv.ini 0
 
-# Two drivers granted the same ports, two the same IRQ line: each pair named.
+# Grants belong to one driver (issue 11.10): two drivers granted the same ports, two the same
+# IRQ line, are a refused manifest set for --check (exit 2, each pair named with both manifests,
+# devices, drivers and the shared range) and for `up` itself (it exits 2 before starting
+# anything). Ranges decoded apart from the grant's first port count too (wafer5823 decodes
+# 0x443 and 0x843).
 mkdir "$dir/grants"
 printf '[driver]\nname = a\nimage = %s\n'"$P"'\n[device pp]\nmodel = parport\nport = 0x378\n' "$img" >"$dir/grants/a.ini"
 printf '[driver]\nname = b\nimage = %s\n'"$P"'\n[device pp]\nmodel = parport\nport = 0x37a\n' "$img" >"$dir/grants/b.ini"
 printf '[driver]\nname = c\nimage = %s\n'"$P"'\n[device w]\nmodel = wdt501\nport = 0x240\nirq = 5\n' "$img" >"$dir/grants/c.ini"
 printf '[driver]\nname = d\nimage = %s\n'"$P"'\n[device w]\nmodel = wdt501\nport = 0x340\nirq = 5\n' "$img" >"$dir/grants/d.ini"
-check_out grants 1 "b.ini:5: [device pp] port 0x37a (parport@0x37a) overlaps the grant of driver 'a' at $dir/grants/a.ini:5" \
-	"d.ini:5: [device w] irq = 5 is also granted to driver 'c' at $dir/grants/c.ini:5" "--check: 2 problems found"
+check_out grants 2 "b.ini:5: [device pp] (driver 'b', parport@0x37a) and $dir/grants/a.ini:5 [device pp] (driver 'a', parport@0x378) are both granted ports 0x37a-0x37a" \
+	"d.ini:5: [device w] (driver 'd', wdt501@0x340,irq=5) and $dir/grants/c.ini:5 [device w] (driver 'c', wdt501@0x240,irq=5) are both granted irq 5" \
+	"--check: 2 manifests refused"
+mkdir "$dir/grants2"
+printf '[driver]\nname = w1\nimage = %s\n'"$P"'\n[device w]\nmodel = wafer5823\nport = 0x443\n' "$img" >"$dir/grants2/w1.ini"
+printf '[driver]\nname = w2\nimage = %s\n'"$P"'\n[device pp]\nmodel = parport\nport = 0x842\n' "$img" >"$dir/grants2/w2.ini"
+check_out grants2 2 "w2.ini:5: [device pp] (driver 'w2', parport@0x842) and $dir/grants2/w1.ini:5 [device w] (driver 'w1', wafer5823@0x443) are both granted ports 0x843-0x843"
+# `up` refuses the set before starting anything (no runtime directory is even needed).
+out=$(IKERNEL_RUNTIME_DIR="$dir/rt-grants" timeout 10 "$ik" up "$dir/grants" 2>&1); rc=$?
+check "up with overlapping grants: exit 2" test "$rc" -eq 2
+check "  names both manifests, devices and the ports" grep -qF "b.ini:5: [device pp] (driver 'b', parport@0x37a) and $dir/grants/a.ini:5 [device pp] (driver 'a', parport@0x378) are both granted ports 0x37a-0x37a" <<<"$out"
+check "  started nothing" test ! -e "$dir/rt-grants/supervisor.pid"
 
 # Everything at once: a refused manifest does not hide the others' problems.
 mkdir "$dir/many"
