@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: device-model register access through the monitor's port dispatch
- * (src/monitor/devices.c and every model in the registry), with every model granted at its
+ * (src/devices/devices.c and every model in the registry), with every model granted at its
  * default port. Input: records [u8 device][u8 register][u8 size][u8 write][u32 value].
  */
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the monitor's decoding of guest MMIO exits and hypercall arguments
- * (src/monitor/mmio.c, hypercall.c) against a KVM-less VM (fakevm.h). Input:
+ * (src/monitor/vm/mmio.c, hypercall.c) against a KVM-less VM (fakevm.h). Input:
  *   [u64 phys_addr selector][u8 len][u8 is_write][8 bytes data][rest: guest RAM from 1 MiB+64K]
  * so the argument structs and the strings/buffers they point to come from the fuzzer too.
  */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzz target: the guest image loader (src/monitor/loader.c) on arbitrary bytes. */
+/* Fuzz target: the guest image loader (src/monitor/vm/loader.c) on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 

@@ -16,12 +16,12 @@ cc=${FUZZ_CC:-clang}
 targets=${*:-loader cqe hypercall devices manifest}
 mkdir -p "$out"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
- -Iinclude -Isrc/monitor -Isrc/lib -Isrc/super -Ifuzz -Wall -Wno-unused-function"
-monitor_srcs=$(ls src/monitor/*.c)
+ -Iinclude -Isrc/monitor -Isrc/monitor/vm -Isrc/monitor/process -Isrc/devices -Isrc/lib -Isrc/super -Ifuzz -Wall -Wno-unused-function"
+monitor_srcs=$(ls src/monitor/*.c src/monitor/vm/*.c src/monitor/process/*.c src/devices/*.c)
 
 build() {
 	case $1 in
-	loader)    srcs="src/monitor/loader.c" ; libs="" ;;
+	loader)    srcs="src/monitor/vm/loader.c" ; libs="" ;;
 	cqe)       srcs="src/lib/chan.c src/lib/cqe_check.c" ; libs="" ;;
 	hypercall|devices) srcs="$monitor_srcs" ; libs="-lseccomp -lpthread" ;;
 	manifest)  # the parser checks device grants and recovery specs with the real code

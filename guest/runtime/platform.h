@@ -8,7 +8,7 @@
  *            an inline store: the VM path costs exactly what it did before this layer existed.
  *   process  (IK_PLATFORM_PROC, platform_proc.c) the same runtime, compat layer and driver as a
  *            jailed Linux process: hypercalls are request/response messages to the monitor-lite
- *            (src/monitor/proc*.c), the doorbell is a write() to the channel's done eventfd, the
+ *            (src/monitor/process/proc*.c), the doorbell is a write() to the channel's done eventfd, the
  *            boot info and the event page are wherever the platform mapped them.
  * The channel regions keep their addresses (IK_GPA_CHAN_BASE + ch * IK_CHAN_STRIDE) on every
  * platform: the process platform maps each channel memfd there.

@@ -2,7 +2,7 @@
 /*
  * The `process` platform (platform.h): the runtime, the compat layer and the driver as one
  * static Linux executable, no libc (raw system calls), started and served by the monitor-lite
- * (src/monitor/proc*.c) over the descriptors of platform_proc_abi.h.
+ * (src/monitor/process/proc*.c) over the descriptors of ikernel/proc_abi.h.
  *
  *   hypercall  a request/response message on IK_PROC_FD_CTL; the guest addresses inside the
  *              args travel as payload bytes, so the monitor-lite never reads our memory
@@ -13,11 +13,11 @@
  * The jail is the monitor-lite's, not ours: it installs the seccomp filter (read, write, close,
  * sendmsg, recvmsg, ppoll, munmap, mmap and mprotect without PROT_EXEC, exit) before it execs
  * us, so it binds every instruction of this executable, whether it was built from this runtime
- * or not. Keep the system calls below inside that list (src/monitor/proc.c, build_filters()):
+ * or not. Keep the system calls below inside that list (src/monitor/process/proc.c, build_filters()):
  * any other one ends the driver with a violation naming it.
  */
 #include "internal.h"
-#include "platform_proc_abi.h"
+#include "ikernel/proc_abi.h"
 
 const struct ik_bootinfo *ik_plat_bootinfo;
 struct ik_events *ik_plat_events;
@@ -337,7 +337,7 @@ uint64_t ik_proc_setup(void)
 }
 #else
 /*
- * isolation=inproc: the same runtime on a thread of the caller (src/monitor/proc.c), the
+ * isolation=inproc: the same runtime on a thread of the caller (src/monitor/process/proc.c), the
  * baseline without isolation. No jail: a seccomp filter would bind the whole caller. Runs the
  * runtime on stack 0 like everywhere else; returns (through die()) when the monitor-lite
  * closed the socket.

@@ -10,7 +10,7 @@
  *            separate `ikernel run` process cannot offer it.
  * Options are parsed once for both levels (run_opts.c); the process level takes all but --user
  * and --no-sandbox, its devices are the VM monitor's own models, served by the monitor-lite
- * (src/monitor/proc_devices.c).
+ * (src/monitor/process/proc_devices.c).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -64,7 +64,7 @@ enum ik_dh_chan { IK_DH_CHAN_FREE = 0, IK_DH_CHAN_OPEN, IK_DH_CHAN_CLOSING };
 struct ik_dh_ops {
 	/* Copy `len` bytes of the driver's memory at `gpa` (an address the call's arguments gave)
 	 * into out: 0, or -EFAULT when they are not readable. A call fetches its buffers in the
-	 * order platform_proc_abi.h lists for the payload, each once. */
+	 * order ikernel/proc_abi.h lists for the payload, each once. */
 	int (*fetch)(void *be, uint64_t gpa, void *out, uint64_t len);
 	/* A NUL-terminated string of fewer than `max` bytes at gpa into out: its length, or -1. */
 	int (*fetch_str)(void *be, uint64_t gpa, char *out, size_t max);
@@ -129,11 +129,15 @@ struct ik_drvhost {
 	uint64_t con_budget, con_refill_ns, con_dropped, con_report_ns;
 };
 
-/* drvhost.c ------------------------------------------------------------------------------- */
+/* text.c ------------------------------------------------------------------------------------ */
 
-uint64_t ik_mono_ns(void); /* CLOCK_MONOTONIC in ns (log.c) */
-/* log.c: copy at most outlen-1 bytes of untrusted text, escaping what is not printable ASCII. */
+uint64_t ik_mono_ns(void); /* CLOCK_MONOTONIC in ns */
+/* Copy src, truncated to fit (always NUL-terminated). */
+void ik_copy_str(char *dst, size_t size, const char *src);
+/* Copy at most outlen-1 bytes of untrusted text, escaping what is not printable ASCII. */
 void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
+
+/* drvhost.c ------------------------------------------------------------------------------- */
 
 /* Check and take the configuration: the name (names.h), the parameters (< IK_PARAMS_MAX), the
  * recovery spec (< IK_INJECT_SPEC_MAX), and, when serving, that no live monitor serves that

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* A thread that loops on port reads and never yields is hung although every read is an exit
  * into the monitor: the exits' handling is the monitor's time, their round trips are the
- * guest's, and the watchdog counts those (src/monitor/watchdog.c). Needs --device testdev@0x500. */
+ * guest's, and the watchdog counts those (src/monitor/vm/watchdog.c). Needs --device testdev@0x500. */
 #include <linux/compiler.h>
 #include <linux/io.h>
 

@@ -6,7 +6,7 @@
 #include <linux/module.h>
 
 #include "guest_test.h"
-#include "platform_proc_abi.h"
+#include "ikernel/proc_abi.h"
 
 static int attack;
 module_param(attack, int, 0444);

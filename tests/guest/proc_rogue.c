@@ -2,7 +2,7 @@
 /*
  * A driver executable NOT built from the runtime: its own _start, raw system calls, and no
  * seccomp filter of its own. It proves that the jail of isolation=process is the monitor-lite's
- * (src/monitor/proc.c), installed before the exec, and does not depend on the executable's
+ * (src/monitor/process/proc.c), installed before the exec, and does not depend on the executable's
  * cooperation. The attack comes from the boot info's parameters (--param attack=NAME):
  *   none     nothing forbidden: IK_HC_EXIT(0) on the request socket, so the program runs at all
  *   socket   socket(AF_INET, SOCK_STREAM, 0)
@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "ikernel/abi.h"
-#include "platform_proc_abi.h"
+#include "ikernel/proc_abi.h"
 
 static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 {

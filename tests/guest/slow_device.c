@@ -2,7 +2,7 @@
 /* A driver busy with a slow device is not hung: three 150 ms accesses to the testdev's slow
  * port in a row, with no scheduler pass in between, under --hang-ms 200. The time is the
  * monitor's (handling the exit), not the driver's, so the hang watchdog must not count it
- * (src/monitor/watchdog.c). Needs --device testdev@0x500. */
+ * (src/monitor/vm/watchdog.c). Needs --device testdev@0x500. */
 #include <linux/io.h>
 #include <linux/kernel.h>
 

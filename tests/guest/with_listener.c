@@ -3,7 +3,7 @@
  * with_listener COMMAND [ARGS...]: run COMMAND under a seccomp filter that has a listener, as
  * some container managers do (their system-call interception). Such a process cannot install
  * a second filter with a listener (EBUSY), so the monitor-lite must fall back to a filter that
- * kills a driver's forbidden system calls with SIGSYS (src/monitor/proc.c). The filter here
+ * kills a driver's forbidden system calls with SIGSYS (src/monitor/process/proc.c). The filter here
  * allows everything but acct(2), which goes to the listener we hold until COMMAND ends; its
  * exit status is ours.
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """docs/DRIVERS.md's table "Device models of these drivers" against the registry
-(src/monitor/devices.c, printed by models-dump): every model in the table exists, with the
+(src/devices/devices.c, printed by models-dump): every model in the table exists, with the
 ports and option keys the table gives; every model that drivers/linux/drivers.list grants is in
 the table. Usage: check_models_doc.py MODELS_DUMP DRIVERS.md drivers.list
 """
@@ -41,7 +41,7 @@ def main():
         table[model] = n
         if model not in registry:
             problems.append(f'{doc}:{n}: model {model!r} is not in the registry '
-                            f'(src/monitor/devices.c has: {", ".join(registry)})')
+                            f'(src/devices/devices.c has: {", ".join(registry)})')
             continue
         want_ports, want_opts = registry[model]
         try:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The device-model registry (src/monitor/devices.c) as text, for the checks that compare docs
+ * The device-model registry (src/devices/devices.c) as text, for the checks that compare docs
  * and manifests with it (check_models_doc.py, tests/linux/check_manifests.py). One line per
  * model, tab-separated: NAME, the port ranges of its grant at its default port ("0x70-0x71",
  * "0x443, 0x43"), its options (comma-separated, "" for none), its default port, its summary.

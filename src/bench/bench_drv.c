@@ -2,7 +2,7 @@
 /*
  * `ikernel bench`: one driver served at an isolation level, inside this process's control:
  *   vm       libikmon in this process (the vCPU on its own thread, pinned to CPU 1)
- *   process  the monitor-lite (src/monitor/proc.c) and the jailed driver process (CPU 1)
+ *   process  the monitor-lite (src/monitor/process/proc.c) and the jailed driver process (CPU 1)
  *   inproc   the same monitor-lite running the driver linked into this binary (src/inproc) on
  *            a thread (CPU 1): only nulldev is linked in
  * Each gets its own runtime directory so that drivers of the same name never meet.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The `process` isolation level: the protocol between a driver process (the runtime built with
- * platform_proc.c) and its monitor-lite (src/monitor/proc*.c). Included by both sides; plain
+ * platform_proc.c) and its monitor-lite (src/monitor/process/proc*.c). Included by both sides; plain
  * integers only.
  *
  * The monitor-lite starts the driver executable with exactly these descriptors:

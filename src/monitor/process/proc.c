@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The monitor-lite (proc.h): starts a driver executable as a jailed Linux process and serves
- * its hypercalls (platform_proc_abi.h) and its clients (proc_server.c) on one service thread.
+ * its hypercalls (ikernel/proc_abi.h) and its clients (proc_server.c) on one service thread.
  *
  * The jail (docs/THREAT-MODEL.md, "isolation = process") is ours, applied between fork and exec
  * so that it binds whatever the executable does: the executable opened and checked (static
@@ -41,7 +41,7 @@
 #include "ikernel/ring.h"
 #include "heartbeat.h"
 #include "proc_internal.h"
-#include "../../guest/runtime/platform_proc_abi.h"
+#include "ikernel/proc_abi.h"
 
 #define PROC_UID_NOBODY      65534
 
@@ -733,7 +733,7 @@ static void reply(struct ik_proc *p, const void *args, size_t len, const int *fd
  * The process backend of the driver-host core (drvhost.h). A request carries the call's
  * argument struct as the VM would pass it; the guest addresses in it mean nothing here, so the
  * buffers they point to come as the request's payload, in the order the core fetches them
- * (platform_proc_abi.h). ops->fetch takes the next bytes of the payload.
+ * (ikernel/proc_abi.h). ops->fetch takes the next bytes of the payload.
  */
 static int proc_fetch(void *be, uint64_t gpa, void *out, uint64_t len)
 {

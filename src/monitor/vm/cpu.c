@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The vCPU: created and started directly in 64-bit mode
- * at CPL3 (no guest kernel; see KVM-FACTS.md). The GDT and TSS live in the GDT page, which the
+ * The vCPU: created and started directly in 64-bit mode at CPL3. There is no guest kernel
+ * because guest code at CPL0 is emulated on the nested machines we run on (about 1 µs an
+ * instruction) while CPL3 runs natively (docs/ARCHITECTURE.md, "Why the driver VM has no
+ * kernel"). The GDT and TSS live in the GDT page, which the
  * guest can neither write nor read (supervisor-only).
  */
 #include <errno.h>

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "proc_internal.h"
-#include "../../guest/runtime/platform_proc_abi.h"
+#include "ikernel/proc_abi.h"
 
 static void proc_raise_irq(void *ctx, unsigned line)
 {

@@ -28,8 +28,8 @@
 #include "bench.h"
 #include "ikernel/control.h"
 #include "ikernel/ikernel.h"
-#include "../../drivers/crashtest/crashtest_ioctl.h"
-#include "../../drivers/nulldev/nulldev_ioctl.h"
+#include "crashtest_ioctl.h"
+#include "nulldev_ioctl.h"
 
 static int cmp_u64(const void *a, const void *b)
 {

@@ -15,7 +15,7 @@
 
 #include "bench.h"
 #include "ikernel/ikernel.h"
-#include "../../drivers/nulldev/nulldev_ioctl.h"
+#include "nulldev_ioctl.h"
 
 const struct bench_workload bench_workloads[] = {
 	{"null ioctl", CALL_NULL, 0, 4},

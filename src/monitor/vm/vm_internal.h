@@ -145,8 +145,6 @@ struct ik_vm {
 
 /* log.c: the monitor log (the core's, drvhost.h). */
 void ik_log(struct ik_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Copy src, truncated to fit (always NUL-terminated). */
-void ik_copy_str(char *dst, size_t size, const char *src);
 
 /* memory.c */
 int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen);

@@ -148,7 +148,7 @@ int ik_dev_opt(const struct ik_device *dev, const char *key, char *out, size_t o
  * not a number or above max. */
 int ik_dev_opt_uint(struct ik_device *dev, const char *key, unsigned long def, unsigned long max,
 		    unsigned long *out);
-/* log.c: untrusted bytes as printable ASCII for a log line (\xNN escapes), NUL-terminated. */
+/* src/monitor/text.c: untrusted bytes as printable ASCII for a log line (\xNN escapes), NUL-terminated. */
 void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
 /* Monotonic clock in ns (the clock tick() receives). */
 uint64_t ik_dev_now_ns(void);

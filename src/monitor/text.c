@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The monitor log (the driver-host core's, one line at a time) and text helpers. */
-#include <stdarg.h>
+/* Text and time helpers of the driver-host core, for both backends and the device models. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "vm_internal.h"
+#include "drvhost.h"
 
 uint64_t ik_mono_ns(void)
 {
@@ -12,15 +12,6 @@ uint64_t ik_mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-void ik_log(struct ik_vm *vm, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ik_dh_vlog(&vm->dh, NULL, fmt, ap);
-	va_end(ap);
 }
 
 void ik_copy_str(char *dst, size_t size, const char *src)

@@ -29,7 +29,7 @@
 #include "bench.h"
 #include "ikernel/ikernel.h"
 #include "super.h"
-#include "../../drivers/nulldev/nulldev_ioctl.h"
+#include "nulldev_ioctl.h"
 
 /* libikernel's own default (include/ikernel/ikernel.h), what the supervisor's front end uses. */
 #define LIBIK_SPIN_DEFAULT 20000
