@@ -255,6 +255,7 @@ void ik_hypercall(unsigned nr, void *args)
 	if (nr == IK_HC_CHAN_RELEASED)
 		detach_channel(((struct ik_hc_chan *)args)->chan);
 	req.nr = nr;
+	req.version = IK_PROC_ABI_VERSION;
 	memset(req.args, 0, sizeof(req.args));
 	memcpy(req.args, args, asz);
 	req.payload_len = marshal(nr, args);

@@ -15,6 +15,13 @@
  *
  * The monitor-lite treats every request as hostile, like hypercalls from a VM: sizes checked,
  * strings bounded and sanitised, unknown numbers end the driver.
+ *
+ * Versioning (docs/ABI.md): IK_PROC_ABI_VERSION changes on any incompatible change of the
+ * messages or descriptors here; every request carries the version its sender was built with,
+ * and a request of another version ends the driver with both versions named. Compatible
+ * additions take a reserved field (which a sender sets to 0 and a receiver checks is 0 until
+ * it means something) and, when the driver may rely on them, a feature bit the monitor-lite
+ * announces in every reply (IK_PROC_F_*). IN: driver -> monitor-lite; OUT: the other way.
  */
 #ifndef IK_PLATFORM_PROC_ABI_H
 #define IK_PLATFORM_PROC_ABI_H
@@ -22,6 +29,11 @@
 #include <stdint.h>
 
 #include "ikernel/abi.h"
+
+#define IK_PROC_ABI_VERSION 1u
+
+/* Feature bits of ik_proc_reply.features: none defined yet. */
+#define IK_PROC_FEATURES 0u
 
 #define IK_PROC_FD_CTL  3
 #define IK_PROC_FD_KICK 4
@@ -33,10 +45,10 @@
 #define IK_PROC_HC_PIO 0x100u
 
 struct ik_proc_pio {
-	uint16_t port;
-	uint8_t size;  /* 1, 2 or 4 */
-	uint8_t write; /* 1 = out */
-	uint32_t value; /* out: the value; in: the reply's value */
+	uint16_t port;  /* IN */
+	uint8_t size;   /* IN: 1, 2 or 4 */
+	uint8_t write;  /* IN: 1 = out */
+	uint32_t value; /* IN for out: the value; OUT for in: the port's value */
 };
 
 #define IK_PROC_ARGS_MAX    64u
@@ -51,19 +63,29 @@ struct ik_proc_pio {
  * Only the first (offsetof(payload) + payload_len) bytes are sent.
  */
 struct ik_proc_msg {
-	uint32_t nr;
-	uint32_t payload_len;
-	uint8_t args[IK_PROC_ARGS_MAX];
-	char payload[IK_PROC_PAYLOAD_MAX];
+	uint32_t nr;          /* IN: IK_HC_* or IK_PROC_HC_PIO */
+	uint32_t payload_len; /* IN: bytes of payload that follow (the message's length checks it) */
+	uint32_t version;     /* IN: IK_PROC_ABI_VERSION */
+	uint32_t reserved;    /* IN: 0 */
+	uint8_t args[IK_PROC_ARGS_MAX];     /* IN: the hypercall's argument struct */
+	char payload[IK_PROC_PAYLOAD_MAX]; /* IN: the buffers the arguments point to */
 };
 
 /* The reply: OUT fields in args. IK_HC_WAIT (always timeout 0 here: the process sleeps on its
  * kick eventfd by itself) carries, for each channel in chan_opened from the lowest, two fds:
  * the channel memfd and its done eventfd. */
 struct ik_proc_reply {
-	int32_t status; /* 0, or -errno: the request was refused (the driver is being ended) */
-	uint32_t nfds;
-	uint8_t args[IK_PROC_ARGS_MAX];
+	int32_t status;    /* OUT: 0, or -errno: the request was refused (the driver is being ended) */
+	uint32_t nfds;     /* OUT: descriptors attached (SCM_RIGHTS) */
+	uint32_t version;  /* OUT: IK_PROC_ABI_VERSION */
+	uint32_t features; /* OUT: IK_PROC_F_* the monitor-lite offers */
+	uint8_t args[IK_PROC_ARGS_MAX]; /* OUT: the argument struct with its OUT fields */
 };
+
+_Static_assert(__builtin_offsetof(struct ik_proc_msg, args) == 16, "request header");
+_Static_assert(__builtin_offsetof(struct ik_proc_msg, payload) == 16 + IK_PROC_ARGS_MAX, "payload");
+_Static_assert(sizeof(struct ik_proc_reply) == 16 + IK_PROC_ARGS_MAX, "reply");
+_Static_assert(sizeof(struct ik_proc_pio) == 8, "port request");
+_Static_assert(sizeof(struct ik_proc_pio) <= IK_PROC_ARGS_MAX, "port request fits the arguments");
 
 #endif /* IK_PLATFORM_PROC_ABI_H */

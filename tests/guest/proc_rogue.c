@@ -14,6 +14,8 @@
  *   filter   seccomp(): a filter of its own, with a listener that could let its calls through
  *   fork     fork()
  *   uid      setresuid(0, 0, 0)
+ *   version  a request of another protocol version (IK_PROC_ABI_VERSION + 1)
+ *   reserved a request with its reserved word set
  * A forbidden call must end the driver with a violation naming it; if the call returns, the
  * program exits with status 99, which the test does not accept.
  */
@@ -47,7 +49,7 @@ enum {
 /* The descriptor of the monitor-lite's exec (proc.c: PROC_EXEC_FD = 16 + 3 * IK_MAX_CHANNELS). */
 #define EXEC_FD (16 + 3 * IK_MAX_CHANNELS)
 
-static struct ik_proc_msg msg;
+static struct ik_proc_msg msg = {.version = IK_PROC_ABI_VERSION};
 
 _Noreturn static void exit_via_monitor(int64_t code)
 {
@@ -95,6 +97,10 @@ static void attack(const char *params)
 		SYS_(NR_fork, 0, 0, 0);
 	else if (has(params, "attack=uid"))
 		SYS_(NR_setresuid, 0, 0, 0);
+	else if (has(params, "attack=version"))
+		msg.version = IK_PROC_ABI_VERSION + 1; /* sent by the exit request below */
+	else if (has(params, "attack=reserved"))
+		msg.reserved = 0x5a;
 	else
 		return;
 	exit_via_monitor(99); /* the forbidden call returned */

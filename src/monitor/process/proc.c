@@ -708,7 +708,8 @@ out:
 
 static void reply(struct ik_proc *p, const void *args, size_t len, const int *fds, unsigned nfds)
 {
-	struct ik_proc_reply r = {.nfds = nfds};
+	struct ik_proc_reply r = {
+		.nfds = nfds, .version = IK_PROC_ABI_VERSION, .features = IK_PROC_FEATURES};
 	char cbuf[CMSG_SPACE(2 * IK_MAX_CHANNELS * sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = &r, .iov_len = sizeof(r)};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
@@ -794,8 +795,6 @@ static const struct ik_dh_ops proc_dh_ops = {
 	.chan_released = proc_chan_released,
 };
 
-_Static_assert(sizeof(struct ik_proc_pio) <= IK_PROC_ARGS_MAX, "port request arguments fit");
-
 static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp);
 
 /* Serve one request; false when there was none (nothing queued, or the socket closed). */
@@ -804,18 +803,29 @@ static bool serve_request(struct ik_proc *p)
 	/* Per call, never static: every driver of this process has its own service thread (the
 	 * bench runs a thousand), and a shared buffer let one thread serve another's request. */
 	struct ik_proc_msg m;
-	const size_t hdr = offsetof(struct ik_proc_msg, payload);
 	ssize_t n = recv(p->ctl_fd, &m, sizeof(m), MSG_DONTWAIT);
 
 	if (n == 0)
 		p->ctl_eof = true;
 	if (n <= 0)
 		return false; /* nothing, or the process ended: the pidfd tells how */
-	if ((size_t)n < hdr || m.payload_len != (size_t)n - hdr)
-		ik_dh_violation(&p->dh, 0, "malformed request (%zd bytes)", n);
-	else
-		dispatch(p, &m);
+	ik_proc_serve_msg(p, &m, (size_t)n);
 	return true;
+}
+
+void ik_proc_serve_msg(struct ik_proc *p, const struct ik_proc_msg *m, size_t n)
+{
+	const size_t hdr = offsetof(struct ik_proc_msg, payload);
+
+	if (n < hdr || m->payload_len != n - hdr)
+		ik_dh_violation(&p->dh, 0, "malformed request (%zu bytes)", n);
+	else if (m->version != IK_PROC_ABI_VERSION)
+		ik_dh_violation(&p->dh, 0, "request of protocol version %u (this monitor speaks "
+				"version %u, include/ikernel/proc_abi.h)", m->version, IK_PROC_ABI_VERSION);
+	else if (m->reserved)
+		ik_dh_violation(&p->dh, 0, "request with reserved field 0x%x set", m->reserved);
+	else
+		dispatch(p, m);
 }
 
 static void dispatch(struct ik_proc *p, const struct ik_proc_msg *mp)
@@ -1003,7 +1013,8 @@ static void *service(void *arg)
 
 /* ---- API ---------------------------------------------------------------------------------- */
 
-int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char *err, size_t errlen)
+int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char *err,
+		    size_t errlen)
 {
 	struct ik_proc *p = calloc(1, sizeof(*p));
 	uint64_t t0 = ik_mono_ns();
@@ -1054,6 +1065,20 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 	    (r = ik_proc_devices_init(p, cfg->devices, cfg->ndevices, err, errlen)))
 		goto fail;
 	boot_info(p, cfg);
+	*out = p;
+	return 0;
+fail:
+	ik_proc_destroy(p);
+	return r;
+}
+
+int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char *err, size_t errlen)
+{
+	struct ik_proc *p;
+	int r = ik_proc_prepare(cfg, &p, err, errlen);
+
+	if (r)
+		return r;
 	if ((r = spawn(p, cfg->exe_path, cfg->cpu, err, errlen)))
 		goto fail;
 	if ((r = -pthread_create(&p->thread, NULL, service, p))) {

@@ -71,6 +71,16 @@ void ik_proc_log(struct ik_proc *p, const char *fmt, ...) __attribute__((format(
 void ik_proc_end(struct ik_proc *p, enum ik_vm_end end, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ik_proc_create's first half: the state, the driver-host core, the boot and event pages and
+ * the device models, but no driver process and no service thread (the fuzz target serves
+ * requests itself). Undone by ik_proc_destroy. */
+int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char *err,
+		    size_t errlen);
+/* Serve one request of n bytes as received from the driver (hostile: header, version and
+ * every field checked; a bad one ends the driver). Service thread; the fuzz target too. */
+struct ik_proc_msg;
+void ik_proc_serve_msg(struct ik_proc *p, const struct ik_proc_msg *m, size_t n);
+
 /* proc_devices.c: the granted device models, the monitor-lite as their host. */
 int ik_proc_devices_init(struct ik_proc *p, const char *const *specs, size_t n, char *err,
 			 size_t errlen);
