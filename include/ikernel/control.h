@@ -17,7 +17,9 @@
  * Afterwards the data path is shared memory only; the socket carries notices:
  *   monitor -> client : struct ik_ctl_notice (IK_NOTICE_DEAD: the driver VM has ended)
  *   client  -> monitor: struct ik_ctl_notice (IK_NOTICE_VIOLATION: the guest broke the ring ABI;
- *                       the monitor ends the VM and logs the reason)
+ *                       the monitor ends the VM when the client's user is privileged, else
+ *                       closes only that channel; it logs the report either way)
+ * A hello must arrive within 1 s of the connect; per-user shares apply (src/monitor/door.h).
  * Closing the socket detaches the client: the guest releases that channel's files.
  */
 #ifndef IKERNEL_CONTROL_H

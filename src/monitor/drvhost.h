@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "door.h"
 #include "ikernel/abi.h"
 #include "ikernel/control.h"
 #include "monitor.h"
@@ -47,6 +48,16 @@ struct ik_dh_node {
 	char name[IK_NAME_MAX];
 	uint32_t node, minor;
 	bool linked; /* nodes/<name> link created by us (rendezvous.c) */
+};
+
+/* A node the supervisor declared (`ikernel run --node`, monitor.h): the name the driver
+ * registers, the host's name for it (socket link, welcome, device file) and who may reach it. */
+struct ik_dh_decl {
+	char name[IK_NAME_MAX];
+	char host[IK_NAME_MAX];
+	uid_t uid;
+	gid_t gid;
+	mode_t mode; /* permission bits */
 };
 
 /* How a driver ends (ops->end). */
@@ -94,6 +105,8 @@ struct ik_dh_config {
 	const char *params;      /* module parameters, or NULL */
 	const char *recovery;    /* the recovery spec for clients (control.h), or NULL */
 	uint64_t t_create_ns;    /* when the backend's create began (ik_mono_ns) */
+	const struct ik_dh_decl *decls; /* the declared nodes (ndecls 0: none, see door.h) */
+	unsigned ndecls;
 	const struct ik_dh_ops *ops;
 	void *be;
 	pthread_mutex_t *lock;
@@ -112,6 +125,12 @@ struct ik_drvhost {
 	void *be;
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
+
+	/* the declared nodes (fixed at init) and the client door (door.h: the backend's serving
+	 * thread, under *lock in the VM) */
+	struct ik_dh_decl decls[IK_MAX_NODES];
+	unsigned ndecls;
+	struct ik_door door;
 
 	/* what the driver announced (under *lock) */
 	struct ik_dh_node nodes[IK_MAX_NODES];

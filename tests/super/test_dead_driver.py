@@ -28,10 +28,11 @@ import tempfile
 import threading
 import time
 
+from ikclient import Client
+
 IK = os.environ["IKERNEL_BIN"]
 SRC = os.environ["IKERNEL_SRC"]
 BUILD = os.environ["IKERNEL_BUILD"]
-IKCLIENT = os.environ["IKCLIENT"]
 
 LED_GET, LED_SET = 0x80044C01, 0x40044C02
 AT_ONCE = 0.5      # s: "at once" (a call to a down driver takes ~0.1 ms; the waits are 3 s, 10 s)
@@ -84,36 +85,6 @@ def expect_fast_errno(what, code, fn, bound=AT_ONCE):
     e, _, secs = timed(fn)
     check(f"{what}: {ename(code)} in {secs * 1000:.1f} ms", e == code and secs < bound,
           f"got {ename(e)} after {secs:.3f} s")
-
-
-class Client:
-    """One ikclient process: a libikernel client of its own."""
-
-    def __init__(self):
-        self.p = subprocess.Popen([IKCLIENT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True, bufsize=1)
-
-    def send(self, line):
-        self.p.stdin.write(line + "\n")
-        self.p.stdin.flush()
-
-    def answer(self, timeout=60):
-        r, _, _ = select.select([self.p.stdout], [], [], timeout)
-        if not r:
-            return None, timeout, None
-        f = self.p.stdout.readline().split()
-        return int(f[0]), float(f[1]) / 1e6, (int(f[2]) if len(f) > 2 else None)
-
-    def call(self, line, timeout=60):
-        self.send(line)
-        return self.answer(timeout)
-
-    def close(self):
-        self.p.stdin.close()
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
 
 
 def expect_fast_result(what, want, got, bound=AT_ONCE):

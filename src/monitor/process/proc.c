@@ -969,7 +969,7 @@ static void watchdog_tick(struct ik_proc *p)
 static void *service(void *arg)
 {
 	struct ik_proc *p = arg;
-	struct pollfd fds[4 + PROC_MAX_PENDING + IK_MAX_CHANNELS];
+	struct pollfd fds[5 + IK_DOOR_PENDING_MAX + IK_MAX_CHANNELS];
 	struct ik_vm_result res;
 
 	while (p->pid > 0 || (p->inproc_main && !p->ended)) {
@@ -979,8 +979,10 @@ static void *service(void *arg)
 		fds[n++] = (struct pollfd){.fd = p->pid_fd, .events = POLLIN}; /* -1 (ignored) inproc */
 		fds[n++] = (struct pollfd){.fd = p->wake_fd, .events = POLLIN};
 		fds[n++] = (struct pollfd){.fd = p->notify_fd, .events = POLLIN}; /* -1: none */
-		ns = ik_proc_server_pollfds(p, fds + n, PROC_MAX_PENDING + IK_MAX_CHANNELS);
-		if (poll(fds, n + ns, p->inproc_main ? -1 : PROC_WATCH_MS) < 0 && errno != EINTR)
+		ns = ik_proc_server_pollfds(p, fds + n, 1 + IK_DOOR_PENDING_MAX + IK_MAX_CHANNELS);
+		/* inproc: no watchdog to tick, but a hello deadline while a connection waits */
+		bool tick = !p->inproc_main || ik_door_waiting(&p->dh.door);
+		if (poll(fds, n + ns, tick ? PROC_WATCH_MS : -1) < 0 && errno != EINTR)
 			break;
 		watchdog_tick(p);
 		if (!p->inproc_main)
@@ -1001,6 +1003,7 @@ static void *service(void *arg)
 		}
 		if (!p->ended)
 			ik_proc_server_events(p, fds + n, ns);
+		ik_door_expire(&p->dh.door, ik_mono_ns()); /* after the events: they name fds */
 	}
 	ik_proc_notify_dead(p);
 	ik_proc_unlisten(p);
@@ -1026,8 +1029,7 @@ int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char
 	p->ctl_fd = p->pid_fd = p->boot_fd = p->notify_fd = -1;
 	p->kick_fd = p->wake_fd = p->dh.listen_fd = -1;
 	p->dh.log = cfg->log ? cfg->log : stderr; /* until ik_dh_init */
-	for (unsigned i = 0; i < PROC_MAX_PENDING; i++)
-		p->pending_fds[i] = -1;
+	ik_door_init(&p->dh.door);
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		p->chans[i] = (struct proc_chan){.client_fd = -1, .mem_fd = -1, .done_fd = -1};
 	pthread_mutex_init(&p->lock, NULL);

@@ -12,7 +12,6 @@
 #include "ikernel/abi.h"
 #include "proc.h"
 
-#define PROC_MAX_PENDING 16u
 
 struct proc_chan {
 	enum { PCH_FREE = 0, PCH_OPEN, PCH_CLOSING } state;
@@ -56,7 +55,6 @@ struct ik_proc {
 	unsigned hang_ms;
 	uint64_t hb_last, hb_cpu_ns; /* heartbeat, and the process's CPU time when it moved */
 	bool hb_seen;
-	int pending_fds[PROC_MAX_PENDING];
 
 	/* shared with API callers, under lock */
 	pthread_mutex_t lock;

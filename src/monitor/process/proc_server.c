@@ -35,28 +35,13 @@ unsigned ik_proc_server_pollfds(struct ik_proc *p, struct pollfd *fds, unsigned 
 
 	if (p->dh.listen_fd >= 0 && n < max)
 		fds[n++] = (struct pollfd){.fd = p->dh.listen_fd, .events = POLLIN};
-	for (unsigned i = 0; i < PROC_MAX_PENDING && n < max; i++)
-		if (p->pending_fds[i] >= 0)
-			fds[n++] = (struct pollfd){.fd = p->pending_fds[i], .events = POLLIN};
+	for (unsigned i = 0; i < IK_DOOR_PENDING_MAX && n < max; i++)
+		if (p->dh.door.pending[i].fd >= 0)
+			fds[n++] = (struct pollfd){.fd = p->dh.door.pending[i].fd, .events = POLLIN};
 	for (unsigned i = 0; i < IK_MAX_CHANNELS && n < max; i++)
 		if (p->chans[i].state == PCH_OPEN)
 			fds[n++] = (struct pollfd){.fd = p->chans[i].client_fd, .events = POLLIN};
 	return n;
-}
-
-static void accept_client(struct ik_proc *p)
-{
-	int fd = accept4(p->dh.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	if (fd < 0)
-		return;
-	for (unsigned i = 0; i < PROC_MAX_PENDING; i++) {
-		if (p->pending_fds[i] < 0) {
-			p->pending_fds[i] = fd;
-			return;
-		}
-	}
-	close(fd);
 }
 
 static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
@@ -74,8 +59,11 @@ static int send_welcome(struct ik_proc *p, int fd, int status, unsigned ch)
 	return r;
 }
 
-static void chan_free(struct proc_chan *c)
+static void chan_free(struct ik_proc *p, unsigned ch)
 {
+	struct proc_chan *c = &p->chans[ch];
+
+	ik_door_chan_freed(&p->dh, ch);
 	if (c->mem_fd >= 0)
 		close(c->mem_fd);
 	if (c->done_fd >= 0)
@@ -85,8 +73,12 @@ static void chan_free(struct proc_chan *c)
 	*c = (struct proc_chan){.state = PCH_FREE, .client_fd = -1, .mem_fd = -1, .done_fd = -1};
 }
 
-static int chan_open(struct ik_proc *p, int client_fd, unsigned *out)
+static int chan_open(struct ik_proc *p, int client_fd, uid_t uid, unsigned *out)
 {
+	int r = ik_door_admit(&p->dh, uid);
+
+	if (r)
+		return r;
 	for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
 		struct proc_chan *c = &p->chans[ch];
 
@@ -96,15 +88,28 @@ static int chan_open(struct ik_proc *p, int client_fd, unsigned *out)
 		c->done_fd = eventfd(0, EFD_CLOEXEC);
 		if (c->mem_fd < 0 || c->done_fd < 0 || ftruncate(c->mem_fd, IK_CHAN_STRIDE) < 0) {
 			int r = -errno;
-			chan_free(c);
+			chan_free(p, ch);
 			return r;
 		}
 		c->client_fd = client_fd;
 		c->state = PCH_OPEN;
+		ik_door_chan_taken(&p->dh, ch, uid);
 		*out = ch;
 		return 0;
 	}
 	return -EBUSY;
+}
+
+/* The client left (or is cut off): the driver releases the channel's files. */
+static void client_gone(struct ik_proc *p, unsigned ch)
+{
+	struct proc_chan *c = &p->chans[ch];
+
+	close(c->client_fd);
+	c->client_fd = -1;
+	c->state = PCH_CLOSING;
+	p->pending_closing |= 1ull << ch;
+	ik_proc_wake_driver(p);
 }
 
 /* Tell the driver: attention in the event page, then the kick (it may be asleep in ppoll). */
@@ -119,7 +124,7 @@ void ik_proc_wake_driver(struct ik_proc *p)
 
 static void handle_hello(struct ik_proc *p, unsigned slot)
 {
-	int fd = p->pending_fds[slot];
+	int fd = p->dh.door.pending[slot].fd;
 	struct ik_ctl_hello hello;
 	ssize_t n = recv(fd, &hello, sizeof(hello), MSG_DONTWAIT);
 	unsigned ch = 0;
@@ -127,7 +132,7 @@ static void handle_hello(struct ik_proc *p, unsigned slot)
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	p->pending_fds[slot] = -1;
+	uid_t uid = ik_door_take(&p->dh.door, slot).uid;
 	if (n != (ssize_t)sizeof(hello) || hello.magic != IK_CTL_MAGIC) {
 		close(fd);
 		return;
@@ -137,14 +142,14 @@ static void handle_hello(struct ik_proc *p, unsigned slot)
 	else if (!p->dh.ready || p->ended)
 		r = -EPIPE;
 	else
-		r = chan_open(p, fd, &ch);
+		r = chan_open(p, fd, uid, &ch);
 	if (r) {
 		send_welcome(p, fd, r, 0);
 		close(fd);
 		return;
 	}
 	if (send_welcome(p, fd, 0, ch) < 0) {
-		chan_free(&p->chans[ch]);
+		chan_free(p, ch);
 		return;
 	}
 	p->pending_opened |= 1ull << ch;
@@ -159,23 +164,19 @@ static void client_event(struct ik_proc *p, unsigned ch)
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n > 0) {
-		if (n == (ssize_t)sizeof(notice) && notice.magic == IK_CTL_MAGIC &&
-		    notice.kind == IK_NOTICE_VIOLATION) {
-			char why[4 * sizeof(notice.reason)];
+	if (n <= 0)
+		return client_gone(p, ch);
+	if (n == (ssize_t)sizeof(notice) && notice.magic == IK_CTL_MAGIC &&
+	    notice.kind == IK_NOTICE_VIOLATION) {
+		char why[1200];
 
-			ik_sanitize(why, sizeof(why), notice.reason,
-				    strnlen(notice.reason, sizeof(notice.reason)));
-			ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: client on channel %u reports: %s",
-				    p->dh.name, ch, why);
-		}
-		return;
+		if (ik_door_client_report(&p->dh, ch, notice.reason, sizeof(notice.reason), why,
+					  sizeof(why)))
+			ik_proc_end(p, IK_END_VIOLATION, "driver '%s' violation: %s", p->dh.name, why);
+		else
+			client_gone(p, ch);
 	}
-	close(c->client_fd);
-	c->client_fd = -1;
-	c->state = PCH_CLOSING;
-	p->pending_closing |= 1ull << ch;
-	ik_proc_wake_driver(p);
+	/* anything else from a client is ignored */
 }
 
 void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned n)
@@ -184,11 +185,11 @@ void ik_proc_server_events(struct ik_proc *p, const struct pollfd *fds, unsigned
 		if (!fds[i].revents)
 			continue;
 		if (fds[i].fd == p->dh.listen_fd) {
-			accept_client(p);
+			ik_door_accept(&p->dh);
 			continue;
 		}
-		for (unsigned s = 0; s < PROC_MAX_PENDING; s++)
-			if (p->pending_fds[s] == fds[i].fd)
+		for (unsigned s = 0; s < IK_DOOR_PENDING_MAX; s++)
+			if (p->dh.door.pending[s].fd == fds[i].fd)
 				handle_hello(p, s);
 		for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++)
 			if (p->chans[ch].state == PCH_OPEN && p->chans[ch].client_fd == fds[i].fd)
@@ -201,7 +202,7 @@ enum ik_dh_chan ik_proc_chan_released(struct ik_proc *p, unsigned ch)
 	int state = p->chans[ch].state;
 
 	if (state == PCH_CLOSING)
-		chan_free(&p->chans[ch]);
+		chan_free(p, ch);
 	return state == PCH_CLOSING ? IK_DH_CHAN_CLOSING : state == PCH_OPEN ? IK_DH_CHAN_OPEN : IK_DH_CHAN_FREE;
 }
 
@@ -217,11 +218,7 @@ void ik_proc_notify_dead(struct ik_proc *p)
 void ik_proc_server_close(struct ik_proc *p)
 {
 	ik_proc_unlisten(p);
-	for (unsigned i = 0; i < PROC_MAX_PENDING; i++) {
-		if (p->pending_fds[i] >= 0)
-			close(p->pending_fds[i]);
-		p->pending_fds[i] = -1;
-	}
+	ik_door_close_all(&p->dh.door);
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
-		chan_free(&p->chans[i]);
+		chan_free(p, i);
 }

@@ -107,4 +107,5 @@ void ik_chan_close(struct ik_vm *vm, unsigned ch)
 	doorbell(vm, ch, c->done_fd, false);
 	set_memslot(vm, ch, c->mem, 0);
 	free_resources(c);
+	ik_door_chan_freed(&vm->dh, ch);
 }

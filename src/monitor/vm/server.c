@@ -16,7 +16,7 @@
 #include "vm_internal.h"
 
 #define IK_CTL_TICK_MS 50
-#define MAX_POLL (2 + IK_MAX_PENDING_CLIENTS + IK_MAX_CHANNELS)
+#define MAX_POLL (2 + IK_DOOR_PENDING_MAX + IK_MAX_CHANNELS)
 
 enum slot_kind { SLOT_WAKE, SLOT_LISTEN, SLOT_PENDING, SLOT_CLIENT };
 
@@ -42,9 +42,9 @@ static void build_poll_set(struct ik_vm *vm, struct poll_set *ps)
 	pthread_mutex_lock(&vm->lock);
 	if (vm->dh.listen_fd >= 0)
 		add_fd(ps, vm->dh.listen_fd, SLOT_LISTEN, 0);
-	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
-		if (vm->pending_fds[i] >= 0)
-			add_fd(ps, vm->pending_fds[i], SLOT_PENDING, i);
+	for (unsigned i = 0; i < IK_DOOR_PENDING_MAX; i++)
+		if (vm->dh.door.pending[i].fd >= 0)
+			add_fd(ps, vm->dh.door.pending[i].fd, SLOT_PENDING, i);
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		if (vm->chans[i].state == IK_CHAN_OPEN)
 			add_fd(ps, vm->chans[i].client_fd, SLOT_CLIENT, i);
@@ -53,21 +53,9 @@ static void build_poll_set(struct ik_vm *vm, struct poll_set *ps)
 
 static void accept_client(struct ik_vm *vm)
 {
-	int fd = accept4(vm->dh.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	if (fd < 0)
-		return;
 	pthread_mutex_lock(&vm->lock);
-	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++) {
-		if (vm->pending_fds[i] < 0) {
-			vm->pending_fds[i] = fd;
-			fd = -1;
-			break;
-		}
-	}
+	ik_door_accept(&vm->dh);
 	pthread_mutex_unlock(&vm->lock);
-	if (fd >= 0)
-		close(fd); /* too many half-open connections: drop this one */
 }
 
 static void refuse(struct ik_vm *vm, int fd, int status)
@@ -88,7 +76,7 @@ static void handle_inject(struct ik_vm *vm, int fd, struct ik_ctl_inject *req)
 
 	req->spec[sizeof(req->spec) - 1] = '\0';
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    (cred.uid != 0 && cred.uid != vm->owner_uid))
+	    (cred.uid != 0 && cred.uid != vm->dh.door.owner_uid))
 		snprintf(out, sizeof(out), "error: fault injection needs root or the monitor's user");
 	else if (atomic_load(&vm->ended) || !vm->dh.ready)
 		snprintf(out, sizeof(out), "error: driver '%s' is not running", vm->dh.name);
@@ -101,7 +89,7 @@ static void handle_inject(struct ik_vm *vm, int fd, struct ik_ctl_inject *req)
 /* A hello arrived (or the connection closed) on pending client slot i. Called under lock. */
 static void handle_hello(struct ik_vm *vm, unsigned slot)
 {
-	int fd = vm->pending_fds[slot];
+	int fd = vm->dh.door.pending[slot].fd;
 	struct ik_ctl_inject req;
 	struct ik_ctl_hello hello;
 	struct ik_ctl_welcome w;
@@ -111,7 +99,7 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	vm->pending_fds[slot] = -1;
+	uid_t uid = ik_door_take(&vm->dh.door, slot).uid;
 	if (n == (ssize_t)sizeof(req) && req.hello.magic == IK_CTL_MAGIC &&
 	    req.hello.reserved[0] == IK_HELLO_INJECT)
 		return handle_inject(vm, fd, &req);
@@ -127,9 +115,12 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 		return refuse(vm, fd, -EPROTONOSUPPORT);
 	if (atomic_load(&vm->ended) || !vm->dh.ready)
 		return refuse(vm, fd, -EPIPE);
-	r = ik_chan_open(vm, fd, &ch);
+	r = ik_door_admit(&vm->dh, uid);
+	if (r == 0)
+		r = ik_chan_open(vm, fd, &ch);
 	if (r)
 		return refuse(vm, fd, r);
+	ik_door_chan_taken(&vm->dh, ch, uid);
 	ik_dh_welcome(&vm->dh, &w, 0, ch);
 	int fds[3] = {vm->chans[ch].mem_fd, vm->kick_fd, vm->chans[ch].done_fd};
 	if (ik_ctl_send_welcome(fd, &w, fds, 3) < 0) {
@@ -156,7 +147,7 @@ static void client_gone(struct ik_vm *vm, unsigned ch)
 	ik_vm_wake_guest(vm);
 }
 
-/* Returns a violation reason to end the VM with, or "" (called under lock). */
+/* Fills `violation` with a reason to end the VM with, or leaves it "" (called under lock). */
 static void handle_client(struct ik_vm *vm, unsigned ch, char *violation, size_t vlen)
 {
 	struct ik_ctl_notice notice;
@@ -169,13 +160,9 @@ static void handle_client(struct ik_vm *vm, unsigned ch, char *violation, size_t
 		return;
 	}
 	if (n == (ssize_t)sizeof(notice) && notice.magic == IK_CTL_MAGIC &&
-	    notice.kind == IK_NOTICE_VIOLATION) {
-		char reason[4 * sizeof(notice.reason)];
-
-		ik_sanitize(reason, sizeof(reason), notice.reason,
-			    strnlen(notice.reason, sizeof(notice.reason)));
-		snprintf(violation, vlen, "client on channel %u reports: %s", ch, reason);
-	}
+	    notice.kind == IK_NOTICE_VIOLATION &&
+	    !ik_door_client_report(&vm->dh, ch, notice.reason, sizeof(notice.reason), violation, vlen))
+		client_gone(vm, ch); /* not believed: only its own channel ends */
 	/* anything else from a client is ignored */
 }
 
@@ -197,7 +184,7 @@ static void serve_events(struct ik_vm *vm, struct poll_set *ps)
 			break;
 		case SLOT_PENDING:
 			pthread_mutex_lock(&vm->lock);
-			if (vm->pending_fds[ps->index[i]] == ps->fds[i].fd)
+			if (vm->dh.door.pending[ps->index[i]].fd == ps->fds[i].fd)
 				handle_hello(vm, ps->index[i]);
 			pthread_mutex_unlock(&vm->lock);
 			break;
@@ -227,6 +214,9 @@ static void *control_thread(void *arg)
 		build_poll_set(vm, &ps);
 		if (poll(ps.fds, ps.n, IK_CTL_TICK_MS) > 0)
 			serve_events(vm, &ps);
+		pthread_mutex_lock(&vm->lock); /* after the events: they name fds */
+		ik_door_expire(&vm->dh.door, ik_mono_ns());
+		pthread_mutex_unlock(&vm->lock);
 		ik_watchdog_tick(vm);
 		ik_watchdog_heartbeat(vm);
 	}
@@ -274,11 +264,7 @@ void ik_server_stop(struct ik_vm *vm)
 		vm->ctl_started = false;
 	}
 	ik_server_notify_dead(vm);
-	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++) {
-		if (vm->pending_fds[i] >= 0)
-			close(vm->pending_fds[i]);
-		vm->pending_fds[i] = -1;
-	}
+	ik_door_close_all(&vm->dh.door);
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		if (vm->vm_fd >= 0)
 			ik_chan_close(vm, i);

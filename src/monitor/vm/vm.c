@@ -170,8 +170,7 @@ static struct ik_vm *vm_alloc(const struct ik_vm_config *cfg)
 		return NULL;
 	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->mem_fd = -1;
 	vm->kick_fd = vm->ctl_wake_fd = vm->dh.listen_fd = -1;
-	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
-		vm->pending_fds[i] = -1;
+	ik_door_init(&vm->dh.door); /* its owner: the monitor's user, taken before the sandbox */
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		vm->chans[i].client_fd = vm->chans[i].mem_fd = vm->chans[i].done_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
@@ -182,7 +181,6 @@ static struct ik_vm *vm_alloc(const struct ik_vm_config *cfg)
 		ik_copy_str(vm->sandbox_user, sizeof(vm->sandbox_user), cfg->sandbox_user);
 	vm->vcpu_cpu = cfg->vcpu_cpu;
 	vm->hang_ms = cfg->hang_ms ? cfg->hang_ms : IK_DH_HANG_MS_DEFAULT;
-	vm->owner_uid = geteuid();
 	vm->spin_ns = cfg->spin_ns == (uint64_t)-1 ? IK_DH_SPIN_NS_DEFAULT : cfg->spin_ns;
 	vm->result.vector = -1;
 	return vm;

@@ -66,8 +66,6 @@ struct ik_channel {
 	void *mem; /* host mapping backing the memslot */
 };
 
-#define IK_MAX_PENDING_CLIENTS 16u
-
 struct ik_vm {
 	/* the driver-host core (drvhost.h): name, log, nodes, ready, rendezvous, console limit;
 	 * its lock and cond are ours (below) */
@@ -115,7 +113,6 @@ struct ik_vm {
 	/* server */
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* ready / ended */
-	int pending_fds[IK_MAX_PENDING_CLIENTS];
 	struct ik_channel chans[IK_MAX_CHANNELS];
 
 	/* control thread */
@@ -127,7 +124,6 @@ struct ik_vm {
 	/* fault injection (inject.c, control thread) */
 	uint64_t inject_rng;
 	unsigned injections;
-	uid_t owner_uid; /* the monitor's user (taken before the sandbox): may inject */
 	struct { uint64_t gpa; uint8_t len, orig[16]; } patches[64]; /* code patches, for revert */
 	unsigned npatches;
 
