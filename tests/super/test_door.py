@@ -160,9 +160,17 @@ def read_report(f, timeout=30):
 def forge_violations(rt, node, report):
     closed = 0
     for i in range(20):
-        s = connect(rt, node)
-        if hello(s) != 0:
-            report(f"welcome refused at {i}")
+        end = time.monotonic() + 2
+        while True:
+            s = connect(rt, node)
+            st = hello(s)
+            # -EBUSY: its earlier channels still count until the driver has released them
+            if st != -16 or time.monotonic() > end:
+                break
+            s.close()
+            time.sleep(0.02)
+        if st != 0:
+            report(f"welcome refused at {i}: {st}")
             return
         notice = struct.pack("<II256s", CTL_MAGIC, NOTICE_VIOLATION,
                              f"forged report {i}: completion ring tail past head".encode())
