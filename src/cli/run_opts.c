@@ -112,14 +112,15 @@ static const struct option longopts[] = {
 
 static int take_option(struct ik_run_opts *o, int c, const char *v)
 {
+	char why[160];
 	uint64_t n;
 
 	switch (c) {
 	case OPT_MEM:
 		if (ik_parse_size(v, &n))
 			return bad("bad memory size '%s' (e.g. 4M or 64M)", v);
-		if (n < IK_MEM_MIN || n > IK_MEM_MAX || n % IK_MEM_MIN)
-			return bad("memory size '%s' must be a multiple of 2 MiB in 2M..256M", v);
+		if (ik_mem_size_check(n, why, sizeof(why)))
+			return bad("--mem '%s': %s", v, why);
 		o->mem_size = n;
 		return 0;
 	case OPT_NAME:

@@ -95,6 +95,10 @@ const char *ik_vm_name(const struct ik_vm *vm);
  * the suffix. 0 with *out set, or -EINVAL. */
 int ik_parse_size(const char *s, uint64_t *out);
 
+/* The one rule for a driver's memory size (RAM of a VM, heap and stacks of a process): a
+ * multiple of 2 MiB from IK_MEM_MIN to IK_MEM_MAX. 0, or -EINVAL with the reason in err. */
+int ik_mem_size_check(uint64_t n, char *err, size_t errlen);
+
 /* Address of a symbol in the image's symbol table (0 when absent). For benchmarks and tests. */
 uint64_t ik_vm_symbol(const struct ik_vm *vm, const char *name);
 

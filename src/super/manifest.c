@@ -382,8 +382,12 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 		snprintf(p->image_name, sizeof(p->image_name), "%s", v);
 		p->image_line = p->line;
 	} else if (!strcmp(k, "memory")) {
-		if (ik_parse_size(v, &n) || n < IK_MEM_MIN || n > IK_MEM_MAX || n % IK_MEM_MIN)
-			fail(p, p->line, "bad memory '%s' (a multiple of 2M from 2M to 256M, e.g. 4M)", v);
+		char why[160];
+
+		if (ik_parse_size(v, &n))
+			fail(p, p->line, "bad memory '%s' (a size such as 4M)", v);
+		else if (ik_mem_size_check(n, why, sizeof(why)))
+			fail(p, p->line, "bad memory '%s': %s", v, why);
 		m->mem = n;
 	} else if (!strcmp(k, "param")) {
 		add_param(p, v);

@@ -5,7 +5,8 @@
  * same error and the same message, before anything runs (no KVM and no driver needed): a name
  * outside include/ikernel/names.h's rule, module parameters too long for the boot info (they
  * were silently truncated at isolation=process), a recovery spec too long, and, when serving,
- * a name whose socket a live monitor answers on. Plus the rule itself (ik_name_valid).
+ * a name whose socket a live monitor answers on, a memory size outside the one rule (size.c;
+ * the process level took any page multiple). Plus the name rule itself (ik_name_valid).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -30,13 +31,15 @@ struct outcome {
 	char err[1024];
 };
 
+static uint64_t mem_size; /* of the next creations; 0 = the default */
+
 static struct outcome vm_create(const char *name, const char *params, const char *recovery, const char *dir,
 				bool serve)
 {
 	struct ik_vm_config cfg = {
 		.image_path = "/nonexistent/contract.img", .name = name, .params = params,
 		.recovery = recovery, .runtime_dir = dir, .serve = serve, .spin_ns = (uint64_t)-1,
-		.vcpu_cpu = -1,
+		.vcpu_cpu = -1, .mem_size = mem_size,
 	};
 	struct outcome o = {0};
 	struct ik_vm *vm = NULL;
@@ -52,6 +55,7 @@ static struct outcome proc_create(const char *name, const char *params, const ch
 	struct ik_proc_config cfg = {
 		.exe_path = "/nonexistent/contract.proc", .name = name, .params = params,
 		.recovery = recovery, .runtime_dir = dir, .serve = serve, .spin_ns = (uint64_t)-1, .cpu = -1,
+		.mem_size = mem_size,
 	};
 	struct outcome o = {0};
 	struct ik_proc *p = NULL;
@@ -126,6 +130,18 @@ static void test_recovery_too_long(void **state)
 	both_refuse("contract", NULL, spec, NULL, false, -E2BIG, "the recovery spec is too long");
 }
 
+static void test_memory_size_rule(void **state)
+{
+	static const uint64_t bad[] = {3ull << 20, 1ull << 20, 0x201000, 512ull << 20, 1ull << 30};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mem_size = bad[i];
+		both_refuse("contract", NULL, NULL, NULL, false, -EINVAL, "must be a multiple of 2 MiB");
+	}
+	mem_size = 0;
+}
+
 static void test_live_socket(void **state)
 {
 	char dir[] = "/tmp/ikdh.XXXXXX", path[64];
@@ -154,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_params_too_long),
 		cmocka_unit_test(test_recovery_too_long),
+		cmocka_unit_test(test_memory_size_rule),
 		cmocka_unit_test(test_live_socket),
 	};
 

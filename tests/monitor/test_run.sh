@@ -29,8 +29,8 @@ expect 2 "must be a multiple of 2 MiB" -- "$hello" --mem 3M
 expect 2 "unknown device model 'floppy'" -- "$hello" --device floppy
 # One parser for every level (src/cli/run_opts.c): --opt=value like --opt value, every value
 # checked, options of one level refused at the other, never silently dropped.
-expect 2 "memory size '1G' must be a multiple of 2 MiB in 2M..256M" -- "$hello" --isolation=process --mem=1G
-expect 2 "memory size '1G' must be a multiple of 2 MiB in 2M..256M" -- "$hello" --mem 1G
+expect 2 "--mem '1G': memory size 1073741824 bytes is invalid: it must be a multiple of 2 MiB from 2 MiB to 256 MiB" -- "$hello" --isolation=process --mem=1G
+expect 2 "--mem '1G': memory size 1073741824 bytes is invalid: it must be a multiple of 2 MiB from 2 MiB to 256 MiB" -- "$hello" --mem 1G
 expect 2 "bad --spin-ns value 'x'" -- "$hello" --isolation process --spin-ns x
 expect 2 "bad --spin-ns value '-1'" -- "$hello" --spin-ns=-1
 expect 2 "bad --hang-ms value '0'" -- "$hello" --isolation=process --hang-ms=0

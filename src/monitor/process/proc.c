@@ -119,14 +119,10 @@ static uint64_t tsc_khz(void)
 static int boot_page(struct ik_proc *p, const struct ik_proc_config *cfg, char *err, size_t errlen)
 {
 	uint64_t mem = cfg->mem_size ? cfg->mem_size : IK_MEM_DEFAULT;
-	uint64_t stacks = (uint64_t)IK_MAX_THREADS * IK_STACK_STRIDE;
 	struct ik_bootinfo *bi;
 
-	if (mem < IK_MEM_MIN || mem > IK_MEM_MAX || mem % IK_PAGE_SIZE || mem < stacks + IK_MEM_MIN / 2) {
-		snprintf(err, errlen, "memory size %llu is outside [%llu, %llu] or not page-aligned",
-			 (unsigned long long)mem, IK_MEM_MIN, IK_MEM_MAX);
+	if (ik_mem_size_check(mem, err, errlen))
 		return -EINVAL;
-	}
 	p->boot_fd = memfd_create("ikernel-boot", MFD_CLOEXEC);
 	if (p->boot_fd < 0 || ftruncate(p->boot_fd, 2 * IK_PAGE_SIZE) < 0)
 		goto fail;

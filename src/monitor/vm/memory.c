@@ -16,18 +16,6 @@
 
 #define IK_2M 0x200000ull
 
-static int check_mem_size(uint64_t mem_size, char *err, size_t errlen)
-{
-	if (mem_size < IK_MEM_MIN || mem_size > IK_MEM_MAX || mem_size % IK_2M) {
-		snprintf(err, errlen,
-			 "guest memory size %llu bytes is invalid: it must be a multiple of 2 MiB "
-			 "between %llu MiB and %llu MiB",
-			 (unsigned long long)mem_size, IK_MEM_MIN >> 20, IK_MEM_MAX >> 20);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static void plan_layout(struct ik_layout *l, uint64_t mem_size)
 {
 	/* PML4, PDPT, PD for the RAM gigabyte, PD for the channel/MMIO gigabyte, one PT per 2 MiB */
@@ -70,7 +58,7 @@ fail:
 
 int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen)
 {
-	int r = check_mem_size(mem_size, err, errlen);
+	int r = ik_mem_size_check(mem_size, err, errlen);
 
 	if (r)
 		return r;

@@ -193,6 +193,9 @@ static int create_steps(struct ik_vm *vm, const struct ik_vm_config *cfg, char *
 
 	if ((r = init_core(vm, cfg, err, errlen)))
 		return r;
+	/* the one rule (size.c), checked where the process level checks it: before any resource */
+	if ((r = ik_mem_size_check(mem, err, errlen)))
+		return r;
 	if ((r = ik_devices_init(vm, cfg, err, errlen)))
 		return r;
 	vm->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
