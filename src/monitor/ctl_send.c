@@ -6,13 +6,13 @@
 
 #include "ctl_send.h"
 
-int ik_ctl_send_welcome(int fd, const struct ik_ctl_welcome *w, const int *fds, unsigned nfds)
+int ik_send_fds(int fd, const void *buf, size_t len, const int *fds, unsigned nfds, int flags)
 {
-	char cbuf[CMSG_SPACE(3 * sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = (void *)w, .iov_len = sizeof(*w)};
+	char cbuf[CMSG_SPACE(IK_SEND_FDS_MAX * sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 
-	if (nfds > 3)
+	if (nfds > IK_SEND_FDS_MAX)
 		return -EINVAL;
 	if (nfds) {
 		struct cmsghdr *cm;
@@ -25,7 +25,14 @@ int ik_ctl_send_welcome(int fd, const struct ik_ctl_welcome *w, const int *fds, 
 		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
 		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
 	}
-	return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == (ssize_t)sizeof(*w) ? 0 : -errno;
+	return sendmsg(fd, &msg, MSG_NOSIGNAL | flags) == (ssize_t)len ? 0 : -errno;
+}
+
+int ik_ctl_send_welcome(int fd, const struct ik_ctl_welcome *w, const int *fds, unsigned nfds)
+{
+	if (nfds > 3)
+		return -EINVAL;
+	return ik_send_fds(fd, w, sizeof(*w), fds, nfds, MSG_DONTWAIT);
 }
 
 int ik_ctl_send_notice(int fd, uint32_t kind, const char *reason)

@@ -39,6 +39,7 @@
 
 #include "ikernel/control.h"
 #include "ikernel/ring.h"
+#include "ctl_send.h"
 #include "heartbeat.h"
 #include "proc_internal.h"
 #include "ikernel/proc_abi.h"
@@ -706,24 +707,11 @@ static void reply(struct ik_proc *p, const void *args, size_t len, const int *fd
 {
 	struct ik_proc_reply r = {
 		.nfds = nfds, .version = IK_PROC_ABI_VERSION, .features = IK_PROC_FEATURES};
-	char cbuf[CMSG_SPACE(2 * IK_MAX_CHANNELS * sizeof(int))] = {0};
-	struct iovec iov = {.iov_base = &r, .iov_len = sizeof(r)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	int err;
 
 	memcpy(r.args, args, len);
-	if (nfds) {
-		struct cmsghdr *cm;
-
-		msg.msg_control = cbuf;
-		msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
-	}
-	if (sendmsg(p->ctl_fd, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof(r))
-		ik_proc_end(p, IK_END_CRASH, "driver '%s': reply failed: %s", p->dh.name, strerror(errno));
+	if ((err = ik_send_fds(p->ctl_fd, &r, sizeof(r), fds, nfds, 0)))
+		ik_proc_end(p, IK_END_CRASH, "driver '%s': reply failed: %s", p->dh.name, strerror(-err));
 }
 
 /*
