@@ -22,6 +22,7 @@ struct ik_conn {
 	int refs;             /* atomic: handles + calls in progress */
 	int dead;             /* atomic: 1 = every call fails with -EIO */
 	bool reaping;         /* a thread holds the reaper role (waits on and consumes the CQ) */
+	unsigned futile;      /* reaps in a row that found nothing (engine.c: doorbell backoff) */
 	int sock, kick_fd, done_fd;
 	void *map;
 	size_t map_len;

@@ -16,6 +16,17 @@
  * cancellation. The grace is IK_ANSWER_GRACE_MS (or $IKERNEL_ANSWER_GRACE_MS). The reaper
  * sleeps no longer than the earliest deadline and kills the connection (reporting the
  * violation) when one passes, so every such call ends with -EIO instead of hanging.
+ *
+ * Spurious doorbells: the doorbell is the driver's to ring, and a driver ringing it in a loop
+ * would wake a blocked client (a futile reap and a spin each time) as often as it likes: ~75 %
+ * of a core for as long as it keeps a call blocked. After IK_FUTILE_FREE futile reaps in a row
+ * the reaper stops listening to the doorbell: it looks at the CQ after a sleep that doubles
+ * from 1 ms up to IK_BACKOFF_MAX_MS (or at the earliest deadline, or a notice from the
+ * monitor), until a reap takes a completion or a new call starts. An honest driver rings once
+ * per batch of completions, so it never gets there (a doorbell left over from completions
+ * already reaped while spinning makes one futile reap); a storm costs the client at most
+ * IK_FUTILE_FREE wake-ups per call, then ~1000 / IK_BACKOFF_MAX_MS a second, and delays the
+ * answer it finally gives by at most IK_BACKOFF_MAX_MS.
  */
 #include "engine.h"
 
@@ -39,6 +50,8 @@ static uint64_t now_ns(void)
 }
 
 #define IK_ANSWER_GRACE_MS 2000u
+#define IK_FUTILE_FREE     16u /* futile reaps in a row before the doorbell is ignored */
+#define IK_BACKOFF_MAX_MS  64u
 
 uint64_t ik_answer_grace_ns(void)
 {
@@ -218,21 +231,44 @@ static void sleep_for_cq(struct ik_conn *c, uint64_t deadline)
 	ik_store_relaxed(&hdr->client_waiting, 0);
 }
 
+/* Backing off from a doorbell storm: sleep without the doorbell until `ms` have passed, the
+ * earliest answer deadline (0: none) passes or the monitor says something. */
+static void backoff_for_cq(struct ik_conn *c, uint64_t deadline, unsigned ms)
+{
+	uint64_t until = now_ns() + ms * 1000000ull;
+	struct pollfd p = {.fd = c->sock, .events = POLLIN};
+
+	if (deadline && deadline < until)
+		until = deadline;
+	if (poll(&p, 1, timeout_until(until)) > 0) {
+		pthread_mutex_lock(&c->lock);
+		ik_conn_socket_event_locked(c);
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
 /* As the reaper (c->lock held on entry and exit): wait for completions and take them. */
 static void reap_once_locked(struct ik_conn *c)
 {
 	char why[200];
 	uint64_t deadline = earliest_deadline_locked(c);
+	unsigned futile = c->futile;
 	bool check_tail = true;
+	int taken = 0;
 
 	c->reaping = true;
 	pthread_mutex_unlock(&c->lock);
-	if (!spin_for_cq(c, ik_spin_ns(), &check_tail))
+	if (futile >= IK_FUTILE_FREE) {
+		unsigned shift = futile - IK_FUTILE_FREE;
+		backoff_for_cq(c, deadline, shift >= 6 ? IK_BACKOFF_MAX_MS : 1u << shift);
+	} else if (!spin_for_cq(c, ik_spin_ns(), &check_tail)) {
 		sleep_for_cq(c, deadline);
+	}
 	pthread_mutex_lock(&c->lock);
 	c->reaping = false;
-	if (!ik_conn_is_dead(c) && ik_chan_reap(&c->ch, check_tail, why, sizeof(why)) < 0)
+	if (!ik_conn_is_dead(c) && (taken = ik_chan_reap(&c->ch, check_tail, why, sizeof(why))) < 0)
 		ik_conn_kill_locked(c, true, "driver %s: %s", c->driver, why);
+	c->futile = taken > 0 ? 0 : c->futile < 1000u ? c->futile + 1 : c->futile;
 	if (!ik_conn_is_dead(c))
 		check_deadlines_locked(c);
 	pthread_cond_broadcast(&c->cond);
@@ -352,6 +388,7 @@ static int64_t call_slot(struct ik_conn *c, struct ik_call *call, struct ik_canc
 	else if (c->policy.timeout_ms)
 		set_deadline_locked(c, slot, IK_DL_REQUEST, c->policy.timeout_ms * 1000000ull);
 	uint32_t sq_index = c->ch.sq_tail;
+	c->futile = 0; /* a new call: the doorbell is worth listening to again */
 	call->taken = !ik_conn_is_dead(c);
 	publish_locked(c, slot, call);
 	int err = wait_done_locked(c, slot);
