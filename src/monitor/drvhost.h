@@ -210,6 +210,19 @@ void ik_dh_report_line(const struct ik_vm_result *res, FILE *out);
 /* The exit status of `ikernel run` for a result: 0 for a stop or exit status 0, else 1. */
 int ik_dh_exit_status(const struct ik_vm_result *res);
 
+/* hang.c: the hang rule for both levels. One watchdog's memory of the last scheduler pass. */
+struct ik_dh_hang {
+	uint64_t heartbeat;   /* events->heartbeat at the last pass seen */
+	uint64_t cpu_at_pass; /* the driver's CPU time then, ns */
+	bool armed;           /* a pass has been seen since the watchdog (re)started */
+};
+/* One tick: the driver's heartbeat now, whether it sleeps in its idle wait, its CPU time (the
+ * vCPU thread's or the process's, ns). True when it used hang_ms of CPU without a pass. */
+bool ik_dh_hang_tick(struct ik_dh_hang *h, uint64_t heartbeat, bool asleep, uint64_t cpu_ns,
+		     unsigned hang_ms);
+/* The end reason of a hang, the same at both levels (a backend may append where it was). */
+void ik_dh_hang_reason(const struct ik_drvhost *dh, unsigned hang_ms, char *out, size_t len);
+
 /* rendezvous.c: <runtime dir>/<driver>.sock and the links nodes/<node> -> ../<driver>.sock.
  * A socket a monitor still answers on is never taken over; a stale one is replaced; only our
  * own socket file and links are removed. check_free: at create (nothing else runs yet); listen:

@@ -926,26 +926,19 @@ static uint64_t process_cpu_ns(pid_t pid)
 	return (utime + stime) * (1000000000ull / (unsigned long long)tick);
 }
 
-/* The runtime bumps events->heartbeat on every pass of its scheduler loop (as in a VM). A
- * process that uses hang_ms of CPU with no pass is stuck in a loop: end it, as the VM's
- * watchdog ends a vCPU that runs without progress. */
+/* The hang watchdog of a driver process: the core's rule (hang.c) fed with the runtime's
+ * heartbeat and the process's CPU time (a process sleeps on its kick eventfd without any). */
 static void watchdog_tick(struct ik_proc *p)
 {
 	uint64_t hb = __atomic_load_n(&p->events->heartbeat, __ATOMIC_RELAXED);
-	uint64_t cpu;
+	char reason[160];
 
 	if (p->inproc_main || p->pid <= 0 || p->ended)
 		return;
-	cpu = process_cpu_ns(p->pid);
-	if (hb != p->hb_last || !p->hb_seen) {
-		p->hb_last = hb;
-		p->hb_cpu_ns = cpu;
-		p->hb_seen = true;
+	if (!ik_dh_hang_tick(&p->wd, hb, false, process_cpu_ns(p->pid), p->hang_ms))
 		return;
-	}
-	if (cpu >= p->hb_cpu_ns && cpu - p->hb_cpu_ns >= (uint64_t)p->hang_ms * 1000000ull)
-		ik_proc_end(p, IK_END_HANG, "driver '%s' hung: busy for %u ms without a pass of its "
-					   "scheduler (process %d)", p->dh.name, p->hang_ms, (int)p->pid);
+	ik_dh_hang_reason(&p->dh, p->hang_ms, reason, sizeof(reason));
+	ik_proc_end(p, IK_END_HANG, "%s (process %d)", reason, (int)p->pid);
 }
 
 /* ---- the service thread ------------------------------------------------------------------ */

@@ -53,8 +53,7 @@ struct ik_proc {
 	uint32_t req_len, req_off;
 	/* the hang watchdog (service thread): the heartbeat last seen, since when */
 	unsigned hang_ms;
-	uint64_t hb_last, hb_cpu_ns; /* heartbeat, and the process's CPU time when it moved */
-	bool hb_seen;
+	struct ik_dh_hang wd;
 
 	/* shared with API callers, under lock */
 	pthread_mutex_t lock;

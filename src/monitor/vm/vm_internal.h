@@ -128,7 +128,7 @@ struct ik_vm {
 	unsigned npatches;
 
 	/* hang watchdog (control thread only) */
-	uint64_t wd_last_heartbeat, wd_last_change_ns, wd_cpu_at_change;
+	struct ik_dh_hang wd; /* the hang watchdog (control thread) */
 	uint64_t hb_exit_seen, hb_busy_since; /* ik_watchdog_heartbeat(): the exit in progress */
 
 	/* one-time notes (vCPU thread only; mmio.c) */

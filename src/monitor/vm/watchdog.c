@@ -1,17 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hang watchdog, ticked by the control thread. The guest's scheduler bumps events->heartbeat
- * on every loop; if the vCPU is running (not sleeping in IK_HC_WAIT) and the heartbeat has not
- * moved for hang_ms of the guest's own time, the VM ends as a hang and the vCPU is kicked out
- * of KVM_RUN. The heartbeat is guest-written: it is only compared, never interpreted.
- *
- * The guest's own time is the CPU time of the vCPU thread (its clock, vm->vcpu_clock), not the
- * wall time: on this nested, shared machine a loaded host deschedules the vCPU for long
- * stretches (nvram's 256 port exits per read took over 1 s of wall time in the soak), and the
- * monitor's own waits while handling an exit (closing a channel's memslot: up to 0.6 s, a
- * lock, a slow device model) sleep without burning CPU. A guest looping with or without exits
- * burns the vCPU thread's CPU all the same and is caught (tests guest-hang, guest-hang_ports,
- * guest-slow_device).
+ * Hang watchdog of a driver VM, ticked by the control thread: the core's rule (hang.c) fed
+ * with the guest's heartbeat, whether the vCPU sleeps in IK_HC_WAIT, and the CPU time of the
+ * vCPU thread (its clock, vm->vcpu_clock). A hang ends the VM and kicks the vCPU out of
+ * KVM_RUN; the end report adds where it was (" at RIP ...").
  */
 #include "heartbeat.h"
 #include "vm_internal.h"
@@ -28,24 +20,18 @@ static uint64_t vcpu_cpu_ns(const struct ik_vm *vm)
 void ik_watchdog_tick(struct ik_vm *vm)
 {
 	uint64_t hb = __atomic_load_n(&vm->events->heartbeat, __ATOMIC_RELAXED);
-	uint64_t cpu;
+	char reason[160];
 
 	if (atomic_load(&vm->ended))
 		return;
 	if (!atomic_load(&vm->vcpu_known)) {
-		vm->wd_last_change_ns = 0;
+		vm->wd.armed = false;
 		return;
 	}
-	cpu = vcpu_cpu_ns(vm);
-	if (hb != vm->wd_last_heartbeat || atomic_load(&vm->in_wait) || vm->wd_last_change_ns == 0) {
-		vm->wd_last_heartbeat = hb;
-		vm->wd_last_change_ns = ik_mono_ns();
-		vm->wd_cpu_at_change = cpu;
+	if (!ik_dh_hang_tick(&vm->wd, hb, atomic_load(&vm->in_wait), vcpu_cpu_ns(vm), vm->hang_ms))
 		return;
-	}
-	if (cpu - vm->wd_cpu_at_change >= (uint64_t)vm->hang_ms * 1000000ull)
-		ik_vm_end(vm, IK_END_HANG, "driver '%s' hung: no progress for %u ms", vm->dh.name,
-			  vm->hang_ms);
+	ik_dh_hang_reason(&vm->dh, vm->hang_ms, reason, sizeof(reason));
+	ik_vm_end(vm, IK_END_HANG, "%s", reason);
 }
 
 /*
