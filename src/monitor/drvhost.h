@@ -210,6 +210,10 @@ void ik_dh_report_line(const struct ik_vm_result *res, FILE *out);
 /* The exit status of `ikernel run` for a result: 0 for a stop or exit status 0, else 1. */
 int ik_dh_exit_status(const struct ik_vm_result *res);
 
+/* result.c: record how the run ended (reason; exit code of an exit; file and line of a panic)
+ * into res. The backend calls it once, for the first end, under its lock. */
+void ik_dh_result_record(struct ik_vm_result *res, const struct ik_dh_end *e);
+
 /* hang.c: the hang rule for both levels. One watchdog's memory of the last scheduler pass. */
 struct ik_dh_hang {
 	uint64_t heartbeat;   /* events->heartbeat at the last pass seen */

@@ -64,14 +64,7 @@ static bool proc_end_with(struct ik_proc *p, const struct ik_dh_end *e)
 		pthread_mutex_unlock(&p->lock);
 		return false;
 	}
-	p->result.end = e->end;
-	snprintf(p->result.reason, sizeof(p->result.reason), "%s", e->reason);
-	if (e->end == IK_END_EXIT)
-		p->result.exit_code = e->exit_code;
-	if (e->end == IK_END_PANIC) {
-		snprintf(p->result.file, sizeof(p->result.file), "%s", e->file ? e->file : "");
-		p->result.line = e->line;
-	}
+	ik_dh_result_record(&p->result, e);
 	p->ended = true;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);

@@ -18,14 +18,7 @@ bool ik_vm_end_with(struct ik_vm *vm, const struct ik_dh_end *e)
 
 	pthread_mutex_lock(&vm->lock);
 	if (!atomic_load(&vm->ended)) {
-		vm->result.end = e->end;
-		snprintf(vm->result.reason, sizeof(vm->result.reason), "%s", e->reason);
-		if (e->end == IK_END_EXIT)
-			vm->result.exit_code = e->exit_code;
-		if (e->end == IK_END_PANIC) {
-			snprintf(vm->result.file, sizeof(vm->result.file), "%s", e->file ? e->file : "");
-			vm->result.line = e->line;
-		}
+		ik_dh_result_record(&vm->result, e);
 		atomic_store(&vm->ended, true);
 		pthread_cond_broadcast(&vm->cond);
 		first = true;
