@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "paths.h"
 #include "cli.h"
 
 #define BENCH_ITER_DEFAULT 20000
@@ -28,19 +29,24 @@
 
 const struct bench_opts *bench_o;
 
+/* Where the images are, by the supervisor's rule (paths.h): the build tree's top (its drivers/
+ * and guest/ folders), or the installed image directory (LIBDIR/ikernel, rawbench.img too). */
 static void default_image_dir(char *out, size_t len)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct ik_paths paths;
 
 	if (n <= 0) {
 		snprintf(out, len, ".");
 		return;
 	}
 	exe[n] = '\0';
-	/* build/src/cli/ikernel -> build */
-	if (snprintf(out, len, "%s/../..", dirname(exe)) >= (int)len)
-		snprintf(out, len, ".");
+	ik_paths_find(exe, &paths);
+	if (paths.build_tree) /* BUILD/drivers -> BUILD */
+		snprintf(out, len, "%s", dirname(paths.image_dir));
+	else
+		snprintf(out, len, "%s", paths.image_dir);
 }
 
 static void usage(FILE *out)

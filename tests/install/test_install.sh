@@ -123,6 +123,9 @@ check "led0 through the device file" test "$(cat "$rt/dev/led0")" = 0x5a
 check "the pkg-config client on nulldev" env LD_LIBRARY_PATH="$lib" timeout 30 "$D/client"
 check "the static client on nulldev" timeout 30 "$D/client-static"
 check "installed ikernel down" timeout 60 "$ik" down
+out=$(timeout 120 "$ik" bench null --iterations 200 2>&1)
+check "installed ikernel bench null runs the installed images${out:+ (last: ${out##*$'\n'})}" \
+	bash -c "grep -q 'null ioctl' <<<\"\$1\" && ! grep -q 'not found' <<<\"\$1\"" _ "$out"
 check "the device files are unmounted" bash -c "! grep -q ' $rt/dev ' /proc/self/mounts"
 [ "$fails" -eq 0 ] && echo "all passed"
 [ "$fails" -eq 0 ]
