@@ -65,8 +65,10 @@ struct ik_ctl_welcome {
 /*
  * Fault injection (docs/RELIABILITY.md): instead of a hello, a privileged client (root or the
  * monitor's own user, checked with SO_PEERCRED) may send this one message; hello.reserved[0]
- * is IK_HELLO_INJECT. The monitor answers with one IK_NOTICE_INJECTED notice ("ok: ..." or
- * "error: ...") and closes the connection. No channel is involved.
+ * is IK_HELLO_INJECT. The monitor answers with one IK_NOTICE_INJECTED notice and closes the
+ * connection; the reason starts with "ok: " (done), "error: " (the request is wrong: a class,
+ * symbol or value the monitor does not take) or "refused: " (the driver is not running, or
+ * the caller may not inject). No channel is involved.
  */
 #define IK_HELLO_INJECT 0x4a4e4955u /* "UINJ" */
 #define IK_INJECT_SPEC_MAX 256u

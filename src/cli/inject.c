@@ -161,12 +161,15 @@ int ik_cmd_inject(int argc, char **argv)
 			err == -ENOENT || err == -ECONNREFUSED ? "not running" : strerror(-err));
 		return 1;
 	}
+	/* control.h: "error: " is a wrong request (a usage error), "refused: " a driver not
+	 * running or a caller without the right */
 	if (!strncmp(answer, "error: ", 7)) {
-		/* The monitor refused the request: a class, symbol or value it does not take is a
-		 * usage error; a driver not running or a caller without the right is not. */
-		bool runtime = strstr(answer, "is not running") || strstr(answer, "needs root");
 		fprintf(stderr, "ikernel inject: driver '%s': %s\n", name, answer + 7);
-		return runtime ? 1 : 2;
+		return 2;
+	}
+	if (!strncmp(answer, "refused: ", 9)) {
+		fprintf(stderr, "ikernel inject: driver '%s': %s\n", name, answer + 9);
+		return 1;
 	}
 	printf("%s\n", answer);
 	return strncmp(answer, "ok:", 3) ? 1 : 0;

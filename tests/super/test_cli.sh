@@ -140,6 +140,21 @@ assert "bad\x02\ufffd.img" in crash or "bad\\x02" in crash or "bad" in crash, cr
 print("     manifest:", ascii(drv["nulldev"]["manifest"]), " last_crash:", ascii(crash))
 EOF
 
+# inject: a wrong request is a usage error (2), a refusal (a caller without the right, a
+# driver not running) is not (1): the monitor's answer says which (control.h), not its wording.
+err=$("$ik" inject nulldev bogus 2>&1)
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "unknown fault class 'bogus'" <<<"$err" || bad "inject bogus class: exit $rc: $err"
+if command -v setpriv >/dev/null; then
+	err=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$ik" inject nulldev flip 2>&1)
+	rc=$?
+	[ "$rc" -eq 1 ] || bad "inject as uid 65534: exit $rc, expected 1: $err"
+fi
+err=$("$ik" inject broken flip 2>&1)
+rc=$?
+[ "$rc" -eq 1 ] || bad "inject into a crashed driver: exit $rc, expected 1: $err"
+echo "ok   inject: 2 for a wrong request, 1 for a refusal"
+
 # stop: stopping, then already stopped; a crashed driver stays stopped; all exit 0.
 expect_ok() { # SUBSTRING ARGS...
 	local want=$1 out rc

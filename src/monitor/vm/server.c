@@ -77,9 +77,9 @@ static void handle_inject(struct ik_vm *vm, int fd, struct ik_ctl_inject *req)
 	req->spec[sizeof(req->spec) - 1] = '\0';
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 	    (cred.uid != 0 && cred.uid != vm->dh.door.owner_uid))
-		snprintf(out, sizeof(out), "error: fault injection needs root or the monitor's user");
+		snprintf(out, sizeof(out), "refused: fault injection needs root or the monitor's user");
 	else if (atomic_load(&vm->ended) || !vm->dh.ready)
-		snprintf(out, sizeof(out), "error: driver '%s' is not running", vm->dh.name);
+		snprintf(out, sizeof(out), "refused: driver '%s' is not running", vm->dh.name);
 	else
 		ik_inject(vm, req->spec, out, sizeof(out));
 	ik_ctl_send_notice(fd, IK_NOTICE_INJECTED, out);
