@@ -3,7 +3,7 @@
  * Channels: one per connected client. Its memory is a memfd of IK_CHAN_STRIDE bytes (sparse)
  * added as memslot 1 + ch at IK_GPA_CHAN_BASE + ch * IK_CHAN_STRIDE (allowed while the vCPU
  * runs); its done eventfd is an ioeventfd on the guest's doorbell for the channel.
- * Callers hold vm->lock.
+ * Callers hold vm->lock, except around ik_chan_unmap (below).
  */
 #include <errno.h>
 #include <sys/eventfd.h>
@@ -98,14 +98,24 @@ int ik_chan_open(struct ik_vm *vm, int client_fd, unsigned *chan)
 	return -EBUSY;
 }
 
-void ik_chan_close(struct ik_vm *vm, unsigned ch)
+void ik_chan_unmap(struct ik_vm *vm, unsigned ch)
 {
 	struct ik_channel *c = &vm->chans[ch];
 
-	if (c->state == IK_CHAN_FREE)
-		return;
 	doorbell(vm, ch, c->done_fd, false);
 	set_memslot(vm, ch, c->mem, 0);
-	free_resources(c);
+}
+
+void ik_chan_release(struct ik_vm *vm, unsigned ch)
+{
+	free_resources(&vm->chans[ch]);
 	ik_door_chan_freed(&vm->dh, ch);
+}
+
+void ik_chan_close(struct ik_vm *vm, unsigned ch)
+{
+	if (vm->chans[ch].state == IK_CHAN_FREE)
+		return;
+	ik_chan_unmap(vm, ch);
+	ik_chan_release(vm, ch);
 }

@@ -102,8 +102,14 @@ static enum ik_dh_chan vm_chan_released(void *be, unsigned chan)
 	pthread_mutex_lock(&vm->lock);
 	state = vm->chans[chan].state;
 	if (state == IK_CHAN_CLOSING)
-		ik_chan_close(vm, chan);
+		vm->chans[chan].state = IK_CHAN_RELEASING; /* neither reused nor served meanwhile */
 	pthread_mutex_unlock(&vm->lock);
+	if (state == IK_CHAN_CLOSING) {
+		ik_chan_unmap(vm, chan); /* slow under load: not under the lock (vm_internal.h) */
+		pthread_mutex_lock(&vm->lock);
+		ik_chan_release(vm, chan);
+		pthread_mutex_unlock(&vm->lock);
+	}
 	return state == IK_CHAN_CLOSING ? IK_DH_CHAN_CLOSING
 	       : state == IK_CHAN_OPEN  ? IK_DH_CHAN_OPEN
 					: IK_DH_CHAN_FREE;

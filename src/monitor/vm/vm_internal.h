@@ -56,7 +56,9 @@ struct ik_layout {
 #define IK_SLOT_EXC_STUBS   (1u + IK_MAX_CHANNELS) /* after RAM (0) and the channels */
 #define IK_EXC_VECTORS      32u
 
-enum ik_chan_state { IK_CHAN_FREE = 0, IK_CHAN_OPEN, IK_CHAN_CLOSING };
+/* FREE -> OPEN (hello) -> CLOSING (the client left; the guest releases its files) ->
+ * RELEASING (the guest did: its KVM mappings are being removed, outside vm->lock) -> FREE. */
+enum ik_chan_state { IK_CHAN_FREE = 0, IK_CHAN_OPEN, IK_CHAN_CLOSING, IK_CHAN_RELEASING };
 
 struct ik_channel {
 	enum ik_chan_state state;
@@ -197,6 +199,12 @@ void ik_server_poke(struct ik_vm *vm);
 /* channel.c (callers hold vm->lock) */
 int ik_chan_open(struct ik_vm *vm, int client_fd, unsigned *chan);
 void ik_chan_close(struct ik_vm *vm, unsigned chan);
+/* ik_chan_close in two halves, for the vCPU thread's release: removing the memslot waits for
+ * KVM's readers (up to 0.6 s on a loaded host), which must not happen under vm->lock (the
+ * control thread's hellos, notices and watchdog wait for it). unmap: without the lock, on a
+ * channel in IK_CHAN_RELEASING; release: under the lock, after unmap. */
+void ik_chan_unmap(struct ik_vm *vm, unsigned chan);
+void ik_chan_release(struct ik_vm *vm, unsigned chan);
 
 /* inject.c: apply one fault injection spec (control.h); the outcome goes to out. */
 int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen);
