@@ -30,8 +30,7 @@ static struct ik_vm *fake_vm(void)
 	vm->dh.be = vm;
 	vm->dh.lock = &vm->lock;
 	vm->dh.cond = &vm->cond;
-	for (unsigned i = 0; i < IK_MAX_PENDING_CLIENTS; i++)
-		vm->pending_fds[i] = -1;
+	ik_door_init(&vm->dh.door);
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		vm->chans[i].client_fd = vm->chans[i].mem_fd = vm->chans[i].done_fd = -1;
 	vm->layout.mem_size = FAKE_MEM;

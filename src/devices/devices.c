@@ -8,6 +8,7 @@
  * struct ik_dev_host (devmodel.h).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@
 	X(dtlk)                                                                                 \
 	X(sbc7240)                                                                              \
 	X(sbc_epx_c3)                                                                           \
-	X(wafer5823)
+	X(wafer5823)                                                                            \
+	X(ne2000)
 
 #define IK_DEVMODEL_DECLARE(n) extern const struct ik_devmodel ik_dev_##n;
 IK_DEVMODELS(IK_DEVMODEL_DECLARE)
@@ -258,23 +260,49 @@ int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs,
 	return 0;
 }
 
-/* The device timer thread: tick() every IK_DEV_TICK_MS under the device lock until destroy. */
+/* Wait on the model's input descriptor until `deadline_ns` (the next tick), without the device
+ * lock; then, under the lock again, let the model take what arrived. */
+static void device_poll_input(struct ik_device *d, int fd, uint64_t deadline_ns)
+{
+	uint64_t now = ik_dev_now_ns();
+	int ms = deadline_ns > now ? (int)((deadline_ns - now + 999999u) / 1000000u) : 0;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int n;
+
+	pthread_mutex_unlock(&d->lock);
+	n = poll(&p, 1, ms);
+	pthread_mutex_lock(&d->lock);
+	if (n > 0 && !atomic_load(&d->ticker_quit) && !d->host->ended(d->host->ctx))
+		d->model->poll_ready(d);
+}
+
+static void device_wait(struct ik_device *d, uint64_t deadline_ns)
+{
+	struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
+			      .tv_nsec = (long)(deadline_ns % 1000000000u)};
+
+	pthread_cond_timedwait(&d->tick_cond, &d->lock, &ts);
+}
+
+/* The device timer thread: tick() every IK_DEV_TICK_MS, and the model's input in between,
+ * under the device lock until destroy. */
 static void *device_ticker(void *arg)
 {
 	struct ik_device *d = arg;
+	uint64_t next = ik_dev_now_ns() + IK_DEV_TICK_MS * 1000000ull;
 
 	pthread_mutex_lock(&d->lock);
 	while (!atomic_load(&d->ticker_quit)) {
-		struct timespec ts;
+		int fd = d->model->poll_fd ? d->model->poll_fd(d) : -1;
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += (long)IK_DEV_TICK_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&d->tick_cond, &d->lock, &ts);
-		if (!atomic_load(&d->ticker_quit) && !d->host->ended(d->host->ctx))
+		if (fd >= 0)
+			device_poll_input(d, fd, next);
+		else
+			device_wait(d, next);
+		if (atomic_load(&d->ticker_quit) || ik_dev_now_ns() < next)
+			continue;
+		next = ik_dev_now_ns() + IK_DEV_TICK_MS * 1000000ull;
+		if (d->model->tick && !d->host->ended(d->host->ctx))
 			d->model->tick(d, ik_dev_now_ns());
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -325,7 +353,7 @@ static int device_start_ticker(struct ik_device *d, const char *spec, char *err,
 {
 	int r;
 
-	if (!d->model->tick)
+	if (!d->model->tick && !d->model->poll_fd)
 		return 0;
 	if ((r = pthread_create(&d->ticker, NULL, device_ticker, d))) {
 		snprintf(err, errlen, "device '%s': cannot start its timer thread: %s", spec,

@@ -10,7 +10,7 @@
  * `offset` < nports (range.reg + port - range start) and `offset + size <= nports` within a range.
  *
  * Threads: pio_read/pio_write run on the vCPU thread (the monitor-lite's service thread at
- * isolation=process), tick on the device's own timer thread; the registry serialises them with
+ * isolation=process), tick and poll_ready on the device's own timer thread; the registry serialises them with
  * dev->lock, so a model needs no locking of its own.
  *
  * Models do not know which monitor runs them: the registry (struct ik_devset) reaches its
@@ -70,6 +70,11 @@ struct ik_devmodel {
 	/* Time-based behaviour (counters running down, expiry): called every IK_DEV_TICK_MS on
 	 * the device's timer thread while the VM lives. May be NULL. */
 	void (*tick)(struct ik_device *dev, uint64_t now_ns);
+	/* Outside input (a network card's wire): the descriptor the timer thread polls between
+	 * ticks, -1 for none at the moment (asked again after each wake); when it is readable,
+	 * poll_ready() runs under the device lock. Both NULL, or both set. */
+	int (*poll_fd)(struct ik_device *dev);
+	void (*poll_ready)(struct ik_device *dev);
 };
 
 /* One granted instance of a model. */

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The wire of an emulated network card (netwire.h): none, an existing TAP interface, a Unix
+ * SOCK_SEQPACKET cable between two cards, or a pcap capture file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netwire.h"
+
+#define PCAP_MAGIC         0xa1b2c3d4u
+#define PCAP_LINKTYPE_ETH  1u
+
+static int open_tap(struct ik_netwire *w, const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr = {0};
+	int r;
+
+	if (!name[0] || strlen(name) >= IFNAMSIZ || strchr(name, '/')) {
+		snprintf(err, errlen, "wire tap:%s: expected an interface name of 1 to %d bytes",
+			 name, IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	w->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (w->fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "wire tap:%s: cannot open /dev/net/tun: %s", name, strerror(-r));
+		return r;
+	}
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(w->fd, TUNSETIFF, &ifr) < 0) {
+		r = -errno;
+		snprintf(err, errlen,
+			 "wire tap:%s: cannot attach the TAP interface: %s (create it first, owned by "
+			 "this user: ip tuntap add %s mode tap user UID)",
+			 name, strerror(-r), name);
+		return r;
+	}
+	return 0;
+}
+
+static int unix_address(struct sockaddr_un *sa, const char *path, char *err, size_t errlen)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (!path[0] || strlen(path) >= sizeof(sa->sun_path)) {
+		snprintf(err, errlen, "wire socket:%s: expected a path of 1 to %zu bytes", path,
+			 sizeof(sa->sun_path) - 1);
+		return -EINVAL;
+	}
+	memcpy(sa->sun_path, path, strlen(path));
+	return 0;
+}
+
+/* Connect to the card listening on PATH, or become the listener when nobody is there yet. */
+static int open_socket(struct ik_netwire *w, const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	int s, r;
+
+	if ((r = unix_address(&sa, path, err, errlen)))
+		return r;
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		r = -errno;
+		snprintf(err, errlen, "wire socket:%s: %s", path, strerror(-r));
+		return r;
+	}
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		w->fd = s;
+		return 0;
+	}
+	if (errno != ENOENT) {
+		r = -errno;
+		close(s);
+		snprintf(err, errlen, "wire socket:%s: cannot connect: %s%s", path, strerror(-r),
+			 r == -ECONNREFUSED ? " (a stale socket: nobody listens; remove it)" : "");
+		return r;
+	}
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0) {
+		r = -errno;
+		close(s);
+		snprintf(err, errlen, "wire socket:%s: cannot listen: %s", path, strerror(-r));
+		return r;
+	}
+	w->listen_fd = s;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	return 0;
+}
+
+static int open_pcap(struct ik_netwire *w, const char *file, char *err, size_t errlen)
+{
+	const uint32_t hdr[6] = {PCAP_MAGIC, 2u | 4u << 16, 0, 0, IK_NETWIRE_FRAME_MAX,
+				 PCAP_LINKTYPE_ETH};
+	int r;
+
+	w->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (w->fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "wire pcap:%s: cannot create: %s", file, strerror(-r));
+		return r;
+	}
+	if (write(w->fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
+		snprintf(err, errlen, "wire pcap:%s: cannot write the header", file);
+		return -EIO;
+	}
+	return 0;
+}
+
+int ik_netwire_open(struct ik_netwire *w, const char *spec, char *err, size_t errlen)
+{
+	int r = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->fd = w->listen_fd = -1;
+	if (!strcmp(spec, "none"))
+		return 0;
+	if (!strncmp(spec, "tap:", 4)) {
+		w->kind = IK_WIRE_TAP;
+		r = open_tap(w, spec + 4, err, errlen);
+	} else if (!strncmp(spec, "socket:", 7)) {
+		w->kind = IK_WIRE_SOCKET;
+		r = open_socket(w, spec + 7, err, errlen);
+	} else if (!strncmp(spec, "pcap:", 5)) {
+		w->kind = IK_WIRE_PCAP;
+		r = open_pcap(w, spec + 5, err, errlen);
+	} else {
+		snprintf(err, errlen,
+			 "unknown wire '%s' (expected none, tap:NAME, socket:PATH or pcap:FILE)", spec);
+		r = -EINVAL;
+	}
+	if (r)
+		ik_netwire_close(w);
+	return r;
+}
+
+void ik_netwire_close(struct ik_netwire *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->listen_fd >= 0) {
+		close(w->listen_fd);
+		if (w->path[0])
+			unlink(w->path);
+	}
+	w->fd = w->listen_fd = -1;
+	w->path[0] = '\0';
+}
+
+static void pcap_record(struct ik_netwire *w, const uint8_t *frame, size_t len)
+{
+	struct timespec ts;
+	uint32_t rec[4];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rec[0] = (uint32_t)ts.tv_sec;
+	rec[1] = (uint32_t)(ts.tv_nsec / 1000);
+	rec[2] = rec[3] = (uint32_t)len;
+	if (write(w->fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec) ||
+	    write(w->fd, frame, len) != (ssize_t)len)
+		w->dropped++;
+	else
+		w->sent++;
+}
+
+void ik_netwire_send(struct ik_netwire *w, const uint8_t *frame, size_t len)
+{
+	ssize_t n;
+
+	if (len > IK_NETWIRE_FRAME_MAX || w->fd < 0) {
+		w->dropped++;
+		return;
+	}
+	if (w->kind == IK_WIRE_PCAP) {
+		pcap_record(w, frame, len);
+		return;
+	}
+	if (w->kind == IK_WIRE_SOCKET)
+		n = send(w->fd, frame, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		n = write(w->fd, frame, len);
+	if (n == (ssize_t)len)
+		w->sent++;
+	else
+		w->dropped++;
+}
+
+int ik_netwire_poll_fd(const struct ik_netwire *w)
+{
+	if (w->kind == IK_WIRE_PCAP)
+		return -1;
+	return w->fd >= 0 ? w->fd : w->listen_fd;
+}
+
+/* The listener's peer arrived: it becomes the cable (one peer at a time). */
+static ssize_t accept_peer(struct ik_netwire *w)
+{
+	int s = accept4(w->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (s < 0)
+		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
+	w->fd = s;
+	return 0;
+}
+
+ssize_t ik_netwire_recv(struct ik_netwire *w, uint8_t *buf)
+{
+	uint8_t big[IK_NETWIRE_FRAME_MAX + 1];
+	ssize_t n;
+
+	if (w->kind == IK_WIRE_SOCKET && w->fd < 0 && w->listen_fd >= 0)
+		return accept_peer(w);
+	if (w->fd < 0 || w->kind == IK_WIRE_PCAP)
+		return 0;
+	if (w->kind == IK_WIRE_SOCKET)
+		n = recv(w->fd, big, sizeof(big), MSG_DONTWAIT);
+	else
+		n = read(w->fd, big, sizeof(big));
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0 && w->kind == IK_WIRE_SOCKET) { /* the peer hung up: unplugged */
+		close(w->fd);
+		w->fd = -1;
+		return 0;
+	}
+	if ((size_t)n > IK_NETWIRE_FRAME_MAX) {
+		w->dropped++;
+		return 0;
+	}
+	memcpy(buf, big, (size_t)n);
+	return n;
+}

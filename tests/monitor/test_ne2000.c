@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the NE2000 model (src/devices/dev_ne2000.c) through the device registry (no
+ * KVM), driving the registers in the order Linux's ne.c + lib8390.c do: the probe, the reset,
+ * the PROM read, the ring set-up, a transmit that must appear on the wire, frames from the wire
+ * that must land in the ring behind the right header (wrapping at PSTOP, dropped with OVW when
+ * the ring is full), the address filter, and hostile register values.
+ * The wire is a SOCK_SEQPACKET socket this test listens on (wire=socket:PATH), or a pcap file.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "devmodel.h"
+
+#define BASE 0x300u
+#define IRQ  5u
+/* registers (page 0 unless noted) */
+#define CR     0x00
+#define PSTART 0x01
+#define PSTOP  0x02
+#define BNRY   0x03
+#define TPSR   0x04
+#define TBCR0  0x05
+#define TBCR1  0x06
+#define ISR    0x07
+#define RSAR0  0x08
+#define RSAR1  0x09
+#define RBCR0  0x0a
+#define RBCR1  0x0b
+#define RCR    0x0c
+#define RSR    0x0c /* read */
+#define TCR    0x0d
+#define DCR    0x0e
+#define IMR    0x0f
+#define CNTR2  0x0f
+#define CURR   0x07 /* page 1 */
+#define DATA   0x10
+#define RESET  0x1f
+
+static const uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+static const uint8_t peer[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
+
+struct fake_host {
+	uint64_t irqs;
+	unsigned nirqs;
+};
+
+static struct fake_host fake;
+static struct ik_devset set;
+static char dir[48], sockpath[64];
+static int listen_fd = -1, wire_fd = -1;
+
+static void fake_raise_irq(void *ctx, unsigned line)
+{
+	struct fake_host *h = ctx;
+
+	h->irqs |= 1ull << line;
+	h->nirqs++;
+}
+
+static void fake_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+}
+
+static bool fake_ended(void *ctx)
+{
+	(void)ctx;
+	return false;
+}
+
+static int grant_spec(const char *spec, char *err)
+{
+	const struct ik_dev_host host = {
+		.ctx = &fake, .raise_irq = fake_raise_irq, .log = fake_log, .ended = fake_ended,
+	};
+	const char *specs[] = {spec};
+
+	memset(&fake, 0, sizeof(fake));
+	return ik_devset_init(&set, &host, specs, 1, err, 256);
+}
+
+static uint32_t in(unsigned reg, unsigned size)
+{
+	uint8_t d[4] = {0};
+	uint32_t v = 0;
+	char why[256];
+
+	if (ik_devset_pio(&set, "ne", (uint16_t)(BASE + reg), size, false, d, why, sizeof(why)))
+		fail_msg("read of +0x%x: %s", reg, why);
+	memcpy(&v, d, size);
+	return v;
+}
+
+static void out(unsigned reg, unsigned size, uint32_t v)
+{
+	uint8_t d[4];
+	char why[256];
+
+	memcpy(d, &v, sizeof(d));
+	if (ik_devset_pio(&set, "ne", (uint16_t)(BASE + reg), size, true, d, why, sizeof(why)))
+		fail_msg("write of +0x%x: %s", reg, why);
+}
+
+static uint8_t inb(unsigned reg)
+{
+	return (uint8_t)in(reg, 1);
+}
+
+static void outb(uint8_t v, unsigned reg)
+{
+	out(reg, 1, v);
+}
+
+/* A card on a socket cable whose other end is this test. */
+static int setup_socket(void **state)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char spec[256], err[256] = "";
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(sockpath, sizeof(sockpath), "%s/cable", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sockpath);
+	listen_fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	assert_true(listen_fd >= 0);
+	assert_int_equal(bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(listen_fd, 1), 0);
+	snprintf(spec, sizeof(spec), "ne2000@0x%x,irq=%u,mac=02:11:22:33:44:55,wire=socket:%s",
+		 BASE, IRQ, sockpath);
+	if (grant_spec(spec, err))
+		fail_msg("grant: %s", err);
+	wire_fd = accept(listen_fd, NULL, NULL);
+	assert_true(wire_fd >= 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ik_devset_destroy(&set);
+	if (wire_fd >= 0)
+		close(wire_fd);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	wire_fd = listen_fd = -1;
+	if (sockpath[0])
+		unlink(sockpath);
+	if (dir[0])
+		rmdir(dir);
+	sockpath[0] = dir[0] = '\0';
+	return 0;
+}
+
+/* ne_probe1's checks: not 0xff at +0, CNTR0 clears on read, reset sets ISR bit 7. */
+static void probe(void)
+{
+	assert_int_not_equal(inb(CR), 0xff);
+	outb(0x61, CR); /* NODMA | PAGE1 | STOP */
+	(void)inb(0x0d);
+	outb(0xff, 0x0d);
+	outb(0x21, CR);
+	(void)inb(0x0d);
+	assert_int_equal(inb(0x0d), 0);
+	outb(inb(RESET), RESET);
+	assert_int_equal(inb(ISR) & 0x80, 0x80);
+	outb(0xff, ISR);
+	assert_int_equal(inb(ISR), 0);
+}
+
+static void remote(uint16_t addr, uint16_t count, uint8_t cmd)
+{
+	outb((uint8_t)count, RBCR0);
+	outb((uint8_t)(count >> 8), RBCR1);
+	outb((uint8_t)addr, RSAR0);
+	outb((uint8_t)(addr >> 8), RSAR1);
+	outb(cmd, CR);
+}
+
+/* ei_block_input in word mode: insw, then a byte read for an odd count. */
+static void block_input(uint16_t addr, uint8_t *buf, size_t count)
+{
+	remote(addr, (uint16_t)count, 0x0a);
+	for (size_t i = 0; i + 1 < count; i += 2) {
+		uint16_t w = (uint16_t)in(DATA, 2);
+		buf[i] = (uint8_t)w;
+		buf[i + 1] = (uint8_t)(w >> 8);
+	}
+	if (count & 1)
+		buf[count - 1] = inb(DATA);
+	assert_int_equal(inb(ISR) & 0x40, 0x40); /* RDC */
+	outb(0x40, ISR);
+}
+
+static void block_output(uint16_t addr, const uint8_t *buf, size_t count)
+{
+	remote(addr, (uint16_t)count, 0x12);
+	for (size_t i = 0; i < count; i += 2)
+		out(DATA, 2, buf[i] | (uint32_t)(i + 1 < count ? buf[i + 1] : 0) << 8);
+	assert_int_equal(inb(ISR) & 0x40, 0x40);
+	outb(0x40, ISR);
+}
+
+/* NS8390_init + ei_open: word mode, TX pages at 0x40, the ring 0x4c-0x80, started, AB. */
+static void start(uint8_t rcr)
+{
+	outb(0x21, CR);
+	outb(0x49, DCR);
+	outb(0, RBCR0);
+	outb(0, RBCR1);
+	outb(0x20, RCR);
+	outb(0x02, TCR);
+	outb(0x40, TPSR);
+	outb(0x4c, PSTART);
+	outb(0x7f, BNRY);
+	outb(0x80, PSTOP);
+	outb(0xff, ISR);
+	outb(0, IMR);
+	outb(0x61, CR);
+	for (unsigned i = 0; i < 6; i++)
+		outb(mac[i], 1 + i);
+	outb(0x4c, CURR);
+	outb(0x21, CR);
+	outb(0xff, ISR);
+	outb(0x3f, IMR);
+	outb(0x22, CR);
+	outb(0x00, TCR);
+	outb(rcr, RCR);
+}
+
+static void test_probe_and_prom(void **state)
+{
+	uint8_t prom[32];
+
+	(void)state;
+	probe();
+	/* ne_probe1's program_seq: byte mode, 32 bytes from address 0 */
+	outb(0x21, CR);
+	outb(0x48, DCR);
+	outb(0, IMR);
+	outb(0xff, ISR);
+	remote(0, 32, 0x0a);
+	for (unsigned i = 0; i < 32; i++)
+		prom[i] = inb(DATA);
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(prom[2 * i], mac[i]);
+		assert_int_equal(prom[2 * i + 1], mac[i]);
+	}
+	assert_int_equal(prom[28], 0x57);
+	assert_int_equal(prom[30], 0x57);
+	assert_int_equal(inb(ISR) & 0x40, 0x40);
+	/* in word mode the same PROM reads as doubled words */
+	outb(0x49, DCR);
+	remote(0, 2, 0x0a);
+	assert_int_equal(in(DATA, 2), mac[0] | mac[0] << 8);
+	/* the registers are bytes: a 16-bit access is refused (a violation) */
+	uint8_t d[2];
+	char why[256];
+	assert_int_equal(ik_devset_pio(&set, "ne", BASE + ISR, 2, false, d, why, sizeof(why)),
+			 -EPERM);
+}
+
+static void wait_isr(uint8_t bits)
+{
+	for (int i = 0; i < 2000; i++) {
+		if (inb(ISR) & bits)
+			return;
+		usleep(1000);
+	}
+	fail_msg("ISR bits 0x%x never set (ISR 0x%x)", bits, inb(ISR));
+}
+
+static void frame_to(uint8_t *f, const uint8_t *dst, size_t len, uint8_t fill)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, peer, 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	for (size_t i = 14; i < len; i++)
+		f[i] = (uint8_t)(fill + i);
+}
+
+static void test_transmit_reaches_the_wire(void **state)
+{
+	uint8_t f[1514], got[2048];
+	ssize_t n;
+
+	(void)state;
+	probe();
+	start(0x04);
+	frame_to(f, peer, sizeof(f), 3);
+	memcpy(f + 6, mac, 6);
+	block_output(0x4000, f, sizeof(f));
+	fake.irqs = 0;
+	outb(0x40, TPSR);
+	outb(sizeof(f) & 0xff, TBCR0);
+	outb(sizeof(f) >> 8, TBCR1);
+	outb(0x26, CR); /* NODMA | TRANS | START */
+	assert_int_equal(inb(ISR) & 0x0a, 0x02); /* PTX, no TXE */
+	assert_int_equal(inb(CR) & 0x04, 0);     /* TXP clears when done */
+	assert_int_equal(fake.irqs, 1ull << IRQ);
+	n = recv(wire_fd, got, sizeof(got), MSG_DONTWAIT);
+	assert_int_equal(n, sizeof(f));
+	assert_memory_equal(got, f, sizeof(f));
+	/* internal loopback (TCR 0x02) keeps frames off the wire */
+	outb(0x02, TCR);
+	outb(0x26, CR);
+	assert_int_equal(recv(wire_fd, got, sizeof(got), MSG_DONTWAIT), -1);
+}
+
+/* Read the frame at `page` as ei_receive does: header, then the data (the DMA wraps). */
+static void read_frame(uint8_t page, uint8_t *status, uint8_t *next, uint8_t *buf, size_t *len)
+{
+	uint8_t h[4];
+
+	block_input((uint16_t)(page << 8), h, 4);
+	*status = h[0];
+	*next = h[1];
+	*len = (size_t)(h[2] | h[3] << 8) - 4;
+	block_input((uint16_t)((page << 8) + 4), buf, *len);
+}
+
+static void test_receive_into_the_ring(void **state)
+{
+	uint8_t f[1000], buf[1600], status, next;
+	size_t len;
+
+	(void)state;
+	probe();
+	start(0x04);
+	fake.irqs = 0;
+	frame_to(f, mac, sizeof(f), 7);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x01);
+	assert_int_equal(fake.irqs, 1ull << IRQ);
+	read_frame(0x4c, &status, &next, buf, &len);
+	assert_int_equal(status, 0x01);
+	assert_int_equal(next, 0x4c + 4); /* 1,004 bytes: 4 pages */
+	assert_int_equal(len, sizeof(f));
+	assert_memory_equal(buf, f, sizeof(f));
+	outb(0x61, CR);
+	assert_int_equal(inb(CURR), 0x50);
+	outb(0x22, CR);
+	/* a short frame is padded to 60 bytes; broadcast is taken with AB (PHY status) */
+	uint8_t bc[42];
+	static const uint8_t all[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	frame_to(bc, all, sizeof(bc), 1);
+	outb(0xff, ISR);
+	assert_int_equal(send(wire_fd, bc, sizeof(bc), 0), sizeof(bc));
+	wait_isr(0x01);
+	read_frame(0x50, &status, &next, buf, &len);
+	assert_int_equal(status, 0x21);
+	assert_int_equal(len, 60);
+	assert_memory_equal(buf, bc, sizeof(bc));
+	assert_int_equal(buf[59], 0);
+}
+
+/* Frames the filter must refuse never reach the ring; ones it must take do. */
+static void test_address_filter(void **state)
+{
+	static const uint8_t other[6] = {0x02, 0x99, 0x99, 0x99, 0x99, 0x99};
+	static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01}; /* hash bit 31 */
+	uint8_t f[100];
+
+	(void)state;
+	probe();
+	start(0x04);
+	frame_to(f, other, sizeof(f), 0);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	frame_to(f, group, sizeof(f), 0);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	usleep(100 * 1000);
+	assert_int_equal(inb(ISR) & 0x01, 0);
+	/* AM with the group's bit in MAR3 */
+	outb(0x61, CR);
+	outb(0x80, 0x08 + 3);
+	outb(0x22, CR);
+	outb(0x0c, RCR);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x01);
+	outb(0xff, ISR);
+	/* promiscuous takes anything */
+	outb(0x10, RCR);
+	frame_to(f, other, sizeof(f), 0);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x01);
+}
+
+static void test_ring_wraps_and_overflows(void **state)
+{
+	uint8_t f[600], buf[1600], status, next;
+	size_t len;
+
+	(void)state;
+	probe();
+	start(0x04);
+	/* the ring's last two pages: the frame's data wraps to PSTART */
+	outb(0x7d, BNRY);
+	outb(0x61, CR);
+	outb(0x7e, CURR);
+	outb(0x22, CR);
+	frame_to(f, mac, sizeof(f), 9);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x01);
+	read_frame(0x7e, &status, &next, buf, &len);
+	assert_int_equal(next, 0x4c + 1); /* 604 bytes: 3 pages from 0x7e, wrapped */
+	assert_int_equal(len, sizeof(f));
+	assert_memory_equal(buf, f, sizeof(f));
+	/* nobody advances BNRY: once the ring is full, frames are dropped with OVW, counted */
+	(void)inb(CNTR2);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x10);
+	assert_int_equal(inb(RSR) & 0x10, 0x10); /* missed packet */
+	usleep(50 * 1000);
+	assert_true(inb(CNTR2) > 0);
+	assert_int_equal(inb(CNTR2), 0); /* clear on read */
+	/* CURR never reaches BNRY: the unread frame at 0x7e is intact */
+	read_frame(0x7e, &status, &next, buf, &len);
+	assert_memory_equal(buf, f, sizeof(f));
+}
+
+/* Values no driver should write: the model stays inside its buffers and reports errors. */
+static void test_hostile_values(void **state)
+{
+	uint8_t f[200];
+
+	(void)state;
+	probe();
+	start(0x04);
+	/* a transmit from outside the RAM, or longer than a frame, aborts */
+	for (unsigned t = 0; t < 3; t++) {
+		static const uint8_t tpsr[] = {0x00, 0x7f, 0xff};
+		outb(tpsr[t], TPSR);
+		outb(0xff, TBCR0);
+		outb(0xff, TBCR1);
+		outb(0xff, ISR);
+		outb(0x26, CR);
+		assert_int_equal(inb(ISR) & 0x0a, 0x08); /* TXE */
+		assert_int_equal(inb(0x04), 0x08);       /* TSR: aborted */
+	}
+	/* remote DMA across the end of the address space and the RAM wraps harmlessly */
+	remote(0xfff0, 0xffff, 0x12);
+	for (unsigned i = 0; i < 40; i++)
+		out(DATA, 2, 0xa5a5);
+	remote(0x7ff0, 64, 0x0a);
+	for (unsigned i = 0; i < 32; i++)
+		(void)in(DATA, 4);
+	/* a ring outside the RAM, inverted, or with pointers outside it: frames are dropped or
+	 * land inside the clamped ring */
+	static const uint8_t rings[][4] = {
+		{0x00, 0xff, 0xff, 0x00}, {0x70, 0x50, 0x60, 0x60}, {0x4c, 0x80, 0xff, 0x00},
+		{0x7f, 0x80, 0x7f, 0x7f},
+	};
+	frame_to(f, mac, sizeof(f), 0);
+	for (unsigned r = 0; r < 4; r++) {
+		outb(rings[r][0], PSTART);
+		outb(rings[r][1], PSTOP);
+		outb(rings[r][3], BNRY);
+		outb(0x61, CR);
+		outb(rings[r][2], CURR);
+		outb(0x22, CR);
+		assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	}
+	usleep(100 * 1000);
+	/* an oversized frame from the wire is dropped, not truncated */
+	uint8_t big[3000];
+	frame_to(big, mac, sizeof(big), 0);
+	outb(0x4c, PSTART);
+	outb(0x80, PSTOP);
+	outb(0x7f, BNRY);
+	outb(0x61, CR);
+	outb(0x4c, CURR);
+	outb(0x22, CR);
+	outb(0xff, ISR);
+	assert_int_equal(send(wire_fd, big, sizeof(big), 0), sizeof(big));
+	usleep(100 * 1000);
+	assert_int_equal(inb(ISR) & 0x01, 0);
+	/* the chip still works */
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x01);
+}
+
+static void test_pcap_wire_and_options(void **state)
+{
+	char spec[256], err[256] = "", path[128];
+	uint8_t f[64], cap[24 + 16 + 64];
+	FILE *fp;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tx.pcap", dir);
+	snprintf(spec, sizeof(spec), "ne2000@0x%x,irq=%u,mac=02:11:22:33:44:55,wire=pcap:%s", BASE,
+		 IRQ, path);
+	if (grant_spec(spec, err))
+		fail_msg("grant: %s", err);
+	probe();
+	start(0x04);
+	frame_to(f, peer, sizeof(f), 1);
+	block_output(0x4600, f, sizeof(f));
+	outb(0x46, TPSR);
+	outb(sizeof(f), TBCR0);
+	outb(0, TBCR1);
+	outb(0x26, CR);
+	ik_devset_destroy(&set);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(cap, 1, sizeof(cap) + 1, fp), sizeof(cap));
+	fclose(fp);
+	unlink(path);
+	assert_int_equal(cap[0] | cap[1] << 8 | cap[2] << 16 | (uint32_t)cap[3] << 24, 0xa1b2c3d4u);
+	assert_int_equal(cap[20], 1);          /* Ethernet */
+	assert_int_equal(cap[24 + 8], 64);     /* captured length */
+	assert_memory_equal(cap + 40, f, sizeof(f));
+	/* options that must be refused, with why */
+	static const char *const bad[][2] = {
+		{"ne2000,mac=01:00:5e:00:00:01", "expected a unicast"},
+		{"ne2000,mac=02:11:22:33:44", "expected a unicast"},
+		{"ne2000,wire=floppy", "unknown wire 'floppy'"},
+		{"ne2000,wire=tap:", "expected an interface name"},
+		{"ne2000,irq=64", "option irq=64"},
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(grant_spec(bad[i][0], err), -EINVAL);
+		if (!strstr(err, bad[i][1]))
+			fail_msg("'%s': \"%s\" lacks \"%s\"", bad[i][0], err, bad[i][1]);
+		ik_devset_destroy(&set);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_probe_and_prom, setup_socket, teardown),
+		cmocka_unit_test_setup_teardown(test_transmit_reaches_the_wire, setup_socket, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_into_the_ring, setup_socket, teardown),
+		cmocka_unit_test_setup_teardown(test_address_filter, setup_socket, teardown),
+		cmocka_unit_test_setup_teardown(test_ring_wraps_and_overflows, setup_socket, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_values, setup_socket, teardown),
+		cmocka_unit_test_teardown(test_pcap_wire_and_options, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
