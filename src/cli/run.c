@@ -58,6 +58,7 @@ static void vm_config(const struct ik_run_opts *o, struct ik_vm_config *cfg)
 		.sandbox = !o->no_sandbox, /* docs/THREAT-MODEL.md: the monitor process */
 		.sandbox_user = o->user,
 		.recovery = o->recovery,
+		.log_budget = o->log_budget,
 	};
 }
 

@@ -66,6 +66,7 @@ int ik_cmd_run_process(const struct ik_run_opts *o)
 		.recovery = o->recovery, /* clients parse it; the supervisor checked it */
 		.devices = o->devices,
 		.ndevices = o->ndevices,
+		.log_budget = o->log_budget,
 	};
 	struct ik_vm_result res;
 	struct ik_proc *p;

@@ -40,6 +40,11 @@ void ik_run_usage(FILE *out)
 		"  --param K=V           module parameter (repeatable)\n"
 		"  --spin-ns N           guest idle spin before sleeping, 0..10000000000 (default 50000)\n"
 		"  --hang-ms N           no progress for N ms ends the VM as hung, 1..3600000 (default 1000)\n"
+		"  --log-budget RATE,LINES,BURST\n"
+		"                        what the driver may make the host write (console, device\n"
+		"                        models, crash report): RATE bytes and LINES lines a second\n"
+		"                        after a burst of BURST seconds' worth; the rest is dropped\n"
+		"                        and counted (default 16K,200,16s)\n"
 		"  --recovery SPEC       recovery policy for clients (ikernel(1), RECOVERY), e.g.\n"
 		"                        'policy=transparent state=ioctl:0x40044c02 idem=read'\n"
 		"  --runtime-dir DIR     rendezvous directory (default $IKERNEL_RUNTIME_DIR or /run/ikernel)\n"
@@ -92,7 +97,7 @@ static int add_param(struct ik_run_opts *o, const char *val)
 }
 
 enum { OPT_MEM = 256, OPT_NAME, OPT_DEVICE, OPT_PARAM, OPT_SPIN, OPT_HANG, OPT_RECOVERY,
-       OPT_RTDIR, OPT_USER, OPT_NOSANDBOX, OPT_ISOLATION };
+       OPT_RTDIR, OPT_USER, OPT_NOSANDBOX, OPT_ISOLATION, OPT_LOG_BUDGET };
 
 static const struct option longopts[] = {
 	{"mem", required_argument, NULL, OPT_MEM},
@@ -106,6 +111,7 @@ static const struct option longopts[] = {
 	{"user", required_argument, NULL, OPT_USER},
 	{"no-sandbox", no_argument, NULL, OPT_NOSANDBOX},
 	{"isolation", required_argument, NULL, OPT_ISOLATION},
+	{"log-budget", required_argument, NULL, OPT_LOG_BUDGET},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -147,6 +153,10 @@ static int take_option(struct ik_run_opts *o, int c, const char *v)
 		if (strlen(v) >= IK_INJECT_SPEC_MAX)
 			return bad("recovery spec too long: '%s' (at most %u bytes)", v, IK_INJECT_SPEC_MAX - 1);
 		o->recovery = v; /* clients parse it; the supervisor checked it */
+		return 0;
+	case OPT_LOG_BUDGET:
+		if (ik_budget_parse(v, &o->log_budget, why, sizeof(why)))
+			return bad("--log-budget: %s", why);
 		return 0;
 	case OPT_RTDIR:
 		o->runtime_dir = v;

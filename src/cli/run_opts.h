@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "ikernel/abi.h"
+#include "budget.h"
 
 #define IK_RUN_MAX_DEVICES 16u
 
@@ -30,6 +31,7 @@ struct ik_run_opts {
 	const char *recovery;    /* NULL: none */
 	const char *runtime_dir; /* NULL: $IKERNEL_RUNTIME_DIR or /run/ikernel */
 	const char *user;        /* NULL: stay who we are */
+	struct ik_budget_cfg log_budget; /* rate 0: the default (budget.h) */
 	bool no_sandbox;
 	enum ik_run_level level;
 	char params_buf[IK_PARAMS_MAX];

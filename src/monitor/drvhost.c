@@ -46,6 +46,7 @@ int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err,
 	dh->cond = cfg->cond;
 	dh->t_create_ns = cfg->t_create_ns;
 	dh->listen_fd = -1;
+	ik_budget_init(&dh->out, cfg->log_budget);
 	if (cfg->name && strlen(cfg->name) < IK_NAME_MAX)
 		snprintf(dh->name, sizeof(dh->name), "%s", cfg->name);
 	else if (!cfg->name)
@@ -152,72 +153,71 @@ int ik_dh_unknown(struct ik_drvhost *dh, unsigned nr)
 	return ik_dh_violation(dh, 0, "unknown hypercall %u", nr);
 }
 
-/* ---- the console ----------------------------------------------------------------------------- */
+/* ---- the output budget ----------------------------------------------------------------- */
 
 /*
- * Console rate limit: the driver's text goes to the host's log (a file, a terminal, a journal),
- * so a driver flooding IK_HC_CONSOLE must not fill the host's disk or drown the other lines.
- * A byte budget refills at IK_CONSOLE_RATE bytes/s up to IK_CONSOLE_BURST; text beyond it is
- * dropped and counted, and the log says so (once when dropping starts, then at most once a
- * second, and when output resumes, i.e. once a second's worth is back).
+ * Everything a driver can make us write goes to the host's log (a file, a terminal, the
+ * journal), so none of it may fill the host's disk or drown the other lines: console text,
+ * device-model lines (the LED board, the speech synthesizer, watchdogs) and crash report
+ * lines are charged to one budget (budget.h) as they are written. What is over it is dropped
+ * and counted, and we say so: when dropping starts, every IK_BUDGET_REPORT_S while it lasts,
+ * when output resumes, and in the end report.
  */
-#define IK_CONSOLE_RATE  (64u * 1024u)   /* bytes per second */
-#define IK_CONSOLE_BURST (1024u * 1024u) /* bytes */
-
-static void console_refill(struct ik_drvhost *dh, uint64_t now)
+static void say_budget(struct ik_drvhost *dh, enum ik_budget_say say, uint64_t flood)
 {
-	if (dh->con_refill_ns == 0) {
-		dh->con_budget = IK_CONSOLE_BURST;
-	} else {
-		uint64_t add = (now - dh->con_refill_ns) * IK_CONSOLE_RATE / 1000000000ull;
-		dh->con_budget = dh->con_budget + add > IK_CONSOLE_BURST ? IK_CONSOLE_BURST
-									: dh->con_budget + add;
+	char what[96];
+
+	switch (say) {
+	case IK_BUDGET_SAY_START:
+		ik_budget_describe(&dh->out.cfg, what, sizeof(what));
+		ik_dh_log(dh, "ikernel: driver '%s' output flood: over its budget of %s; dropping its "
+			  "lines", dh->name, what);
+		break;
+	case IK_BUDGET_SAY_SO_FAR:
+		ik_dh_log(dh, "ikernel: driver '%s' output flood: %llu lines dropped so far", dh->name,
+			  (unsigned long long)flood);
+		break;
+	case IK_BUDGET_SAY_OVER:
+		ik_dh_log(dh, "ikernel: driver '%s' output flood over: %llu lines dropped", dh->name,
+			  (unsigned long long)flood);
+		break;
+	default:
+		break;
 	}
-	dh->con_refill_ns = now;
 }
 
-/* May `len` more bytes of driver text be logged? Accounts for them when yes. */
-static bool console_admit(struct ik_drvhost *dh, size_t len)
+void ik_dh_out(struct ik_drvhost *dh, const char *fmt, ...)
 {
-	uint64_t now = ik_mono_ns();
+	char line[4 * IK_CONSOLE_MAX + IK_NAME_MAX + 8];
+	enum ik_budget_say say;
+	uint64_t flood;
+	va_list ap;
+	int n;
 
-	console_refill(dh, now);
-	/* Hysteresis: once dropping, stay quiet until a second's worth has come back, so that a
-	 * steady flood does not turn into a stream of "flood"/"over" lines of our own. */
-	bool flooding = dh->con_dropped && dh->con_budget < IK_CONSOLE_RATE;
-	if (!flooding && len <= dh->con_budget) {
-		dh->con_budget -= len;
-		if (dh->con_dropped) {
-			ik_dh_log(dh, "ikernel: driver '%s' console flood over: %llu lines dropped", dh->name,
-				  (unsigned long long)dh->con_dropped);
-			dh->con_dropped = 0;
-		}
-		return true;
-	}
-	if (dh->con_dropped++ == 0) {
-		ik_dh_log(dh, "ikernel: driver '%s' console flood: more than %u KiB/s, dropping its output",
-			  dh->name, IK_CONSOLE_RATE / 1024);
-		dh->con_report_ns = now;
-	} else if (now - dh->con_report_ns >= 1000000000ull) {
-		ik_dh_log(dh, "ikernel: driver '%s' console flood: %llu lines dropped so far", dh->name,
-			  (unsigned long long)dh->con_dropped);
-		dh->con_report_ns = now;
-	}
-	return false;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	/* what is written: the line and its newline, and the supervisor's timestamp before it */
+	bool ok = ik_budget_admit(&dh->out, len + 1 + IK_BUDGET_LINE_COST, ik_mono_ns(), &say, &flood);
+
+	say_budget(dh, say, flood);
+	if (ok)
+		ik_dh_log(dh, "%s", line);
 }
 
 void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len)
 {
 	char line[4 * IK_CONSOLE_MAX + 1];
 
-	if (!console_admit(dh, len))
-		return;
 	while (len > 0) {
 		const char *nl = memchr(text, '\n', len);
 		size_t n = nl ? (size_t)(nl - text) : len;
 
 		ik_sanitize(line, sizeof(line), text, n);
-		ik_dh_log(dh, "[%s] %s", dh->name, line);
+		ik_dh_out(dh, "[%s] %s", dh->name, line);
 		if (!nl)
 			break;
 		len -= n + 1;
@@ -512,14 +512,36 @@ void ik_dh_report_line(const struct ik_vm_result *res, FILE *out)
 	fprintf(out, "ikernel: %s\n", res->reason[0] ? res->reason : "driver still running");
 }
 
+/* ops->report's lines (a crash's registers), each through the budget. */
+static void report_through_budget(struct ik_drvhost *dh, const struct ik_vm_result *res)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	dh->ops->report(dh->be, res, f);
+	fclose(f);
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		ik_dh_out(dh, "%s", l);
+	free(text);
+}
+
 void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res)
 {
+	uint64_t lines, bytes;
+
 	if (!dh->serve)
 		return;
-	flockfile(dh->log);
+	flockfile(dh->log); /* recursive: ik_dh_out and ik_dh_log take it too */
 	ik_dh_report_line(res, dh->log);
 	if (dh->ops->report)
-		dh->ops->report(dh->be, res, dh->log);
+		report_through_budget(dh, res);
+	ik_budget_dropped(&dh->out, &lines, &bytes);
+	if (lines)
+		fprintf(dh->log, "ikernel: driver '%s' output budget: %llu lines (%llu bytes) dropped "
+			"in this run\n", dh->name, (unsigned long long)lines, (unsigned long long)bytes);
 	/* The driver is over and its name already free: a supervisor may start the replacement
 	 * now instead of after this monitor's slower tear-down and exit. */
 	fprintf(dh->log, "ikernel: driver '%s' is gone (status %d); its name is free\n", dh->name,

@@ -4,7 +4,8 @@
  * once for both isolation levels (the Solo5 split: a core plus one small module per tender).
  *
  *   core (drvhost.c, rendezvous.c)   the hypercall table (per call: name, argument size,
- *                                     handler) and its rules: console text with its rate limit,
+ *                                     handler) and its rules: console text and every other line
+ *                                     a driver makes us write under one output budget (budget.h),
  *                                     panic and exit reports, node registration (one name rule,
  *                                     include/ikernel/names.h; nothing after READY), READY (once,
  *                                     with the node count; then the rendezvous), channel release;
@@ -22,7 +23,7 @@
  * Locking: `lock` and `cond` are the backend's (struct ik_vm / struct ik_proc): the node table,
  * `ready` and the rendezvous change under it, and `cond` is broadcast when the driver is ready.
  * Hypercalls are served by one thread at a time (the VM's vCPU thread, the monitor-lite's
- * service thread); the console rate limit is that thread's.
+ * service thread); the output budget has its own lock (device timers write lines too).
  */
 #ifndef IKMON_DRVHOST_H
 #define IKMON_DRVHOST_H
@@ -37,6 +38,7 @@
 #include "door.h"
 #include "ikernel/abi.h"
 #include "ikernel/control.h"
+#include "budget.h"
 #include "monitor.h"
 
 struct ik_devset;
@@ -104,6 +106,7 @@ struct ik_dh_config {
 	const char *runtime_dir; /* NULL = $IKERNEL_RUNTIME_DIR or /run/ikernel */
 	const char *params;      /* module parameters, or NULL */
 	const char *recovery;    /* the recovery spec for clients (control.h), or NULL */
+	const struct ik_budget_cfg *log_budget; /* NULL or rate 0: the default (budget.h) */
 	uint64_t t_create_ns;    /* when the backend's create began (ik_mono_ns) */
 	const struct ik_dh_decl *decls; /* the declared nodes (ndecls 0: none, see door.h) */
 	unsigned ndecls;
@@ -144,8 +147,8 @@ struct ik_drvhost {
 	ino_t sock_ino; /* to remove only our own socket file */
 	int listen_fd;  /* the backend polls it and closes it */
 
-	/* the console rate limit (the thread serving hypercalls) */
-	uint64_t con_budget, con_refill_ns, con_dropped, con_report_ns;
+	/* everything the driver makes us write: console, device models, crash report lines */
+	struct ik_budget out;
 };
 
 /* text.c ------------------------------------------------------------------------------------ */
@@ -183,8 +186,14 @@ int ik_dh_violation(struct ik_drvhost *dh, unsigned nr, const char *fmt, ...)
 /* An unknown hypercall number. Always -EPERM. */
 int ik_dh_unknown(struct ik_drvhost *dh, unsigned nr);
 
-/* Guest text: the rate limit (64 KiB/s, burst 1 MiB; a flood is dropped, counted and said),
- * then one line per '\n', "[name] ", non-printable bytes escaped. */
+/* A line the driver caused (its console text, a device model's line, its crash report), as
+ * ik_dh_log but charged to its output budget (budget.h): dropped and counted past it, with
+ * one line of ours when dropping starts, every IK_BUDGET_REPORT_S while it lasts, and when
+ * it ends. Any thread. */
+void ik_dh_out(struct ik_drvhost *dh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Guest text: one line per '\n', "[name] ", non-printable bytes escaped, each through
+ * ik_dh_out (what is charged is what is written: newlines alone cannot amplify). */
 void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len);
 
 /* The boot info both levels give the driver: the backend's layout and clock, the rest the
@@ -202,7 +211,8 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 void ik_dh_welcome(const struct ik_drvhost *dh, struct ik_ctl_welcome *w, int status, unsigned chan);
 
 /* The run is over and the driver's name free (socket and links removed): when serving, the
- * end report ("ikernel: <reason>" and ops->report's lines), then "ikernel: driver 'N' is gone
+ * end report ("ikernel: <reason>", ops->report's lines through the budget, what the budget
+ * dropped in this run), then "ikernel: driver 'N' is gone
  * (status S); its name is free", which the supervisor's fast replacement waits for. */
 void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res);
 /* "ikernel: <reason>": the first line of every end report. */

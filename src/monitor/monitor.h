@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "budget.h"
 #include "ikernel/abi.h"
 
 struct ik_vm;
@@ -33,6 +34,7 @@ struct ik_vm_config {
 				   * guest first runs; for a process that runs just this VM */
 	const char *sandbox_user; /* with `sandbox`, started as root: become this user, or NULL */
 	const char *recovery;     /* recovery spec sent to every client (control.h), or NULL */
+	struct ik_budget_cfg log_budget; /* what the driver may make us write; rate 0: default */
 };
 
 enum ik_vm_end {

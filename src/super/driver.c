@@ -95,6 +95,10 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 		ARG("--hang-ms");
 		ARGF("%u", m->hang_ms);
 	}
+	if (m->log_budget[0]) {
+		ARG("--log-budget");
+		ARG(m->log_budget);
+	}
 	if (m->recovery[0]) {
 		ARG("--recovery");
 		ARG(m->recovery);

@@ -395,6 +395,14 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 		if (parse_u64(v, &n) || n == 0 || n > 3600000)
 			fail(p, p->line, "bad hang_ms '%s' (1..3600000)", v);
 		m->hang_ms = (unsigned)n;
+	} else if (!strcmp(k, "log_budget")) {
+		char why[256];
+		struct ik_budget_cfg b;
+
+		if (ik_budget_parse(v, &b, why, sizeof(why)))
+			fail(p, p->line, "%s", why);
+		else
+			snprintf(m->log_budget, sizeof(m->log_budget), "%s", v);
 	} else if (!strcmp(k, "restart")) {
 		if (!strcmp(v, "never"))
 			m->restart = IKM_RESTART_NEVER;
@@ -427,7 +435,7 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 		m->restart_limit = (unsigned)n;
 	} else {
 		fail(p, p->line, "unknown key '%s' in [driver] (name, image, memory, param, hang_ms, "
-			     "isolation, restart, restart_delay, restart_delay_max, restart_limit)", k);
+			     "isolation, log_budget, restart, restart_delay, restart_delay_max, restart_limit)", k);
 	}
 }
 

@@ -2,7 +2,7 @@
 /*
  * Driver manifests: one INI file per driver (docs/ikernel.1.md, MANIFESTS):
  *
- *   [driver]            name, image, memory, param (repeatable), hang_ms,
+ *   [driver]            name, image, memory, param (repeatable), hang_ms, log_budget,
  *                       restart = never | on-failure | always, restart_delay, restart_delay_max,
  *                       restart_limit, recovery = transparent | fail-open-files,
  *                       recovery_state, recovery_idempotent, request_timeout, recovery_wait
@@ -75,6 +75,7 @@ struct ik_manifest {
 	uint64_t mem;              /* 0: the monitor's default */
 	char params[IK_PARAMS_MAX]; /* "k=v k=v" */
 	unsigned hang_ms;          /* 0: the monitor's default */
+	char log_budget[64];       /* `--log-budget` (budget.h), checked; "": the default */
 	enum ikm_restart restart;
 	enum ikm_isolation isolation;
 	unsigned restart_delay_ms;     /* first backoff delay */

@@ -8,7 +8,9 @@
  *   before READY (its module init)   node_bad_char, node_dot, node_dash, node_long, node_clash,
  *                                    node_id, ready_count
  *   after READY (ik_guest_test)      ready_twice, node_late, node_late_rt, chan_free,
- *                                    chan_range, console_long, unknown, panic, flood, params
+ *                                    chan_range, console_long, unknown, panic, flood, params,
+ *                                    outflood (--param flood_ms=N: N ms of '\n'-only console
+ *                                    writes and LED toggles on a parport at 0x378)
  *   default (node_ok)                registers node "contract0"; --param hold_ms=N keeps it
  *                                    served N ms before it exits 0
  */
@@ -83,6 +85,28 @@ static void flood(void)
 		ik_console_write(line, sizeof(line) - 1);
 }
 
+/* Everything a driver can make its host write, as fast as it can, for flood_ms: console
+ * writes of newlines only (each a line of the host's) and LED board changes (each a line of
+ * the parport model's). The host's output budget must bound what reaches its log. */
+static void outflood(void)
+{
+	const char *p = ik_param("flood_ms");
+	uint64_t ms = 0, end;
+
+	for (; p && *p >= '0' && *p <= '9'; p++)
+		ms = ms * 10 + (uint64_t)(*p - '0');
+	struct ik_hc_console hc = {.buf = (uintptr_t)big, .len = IK_CONSOLE_MAX};
+
+	memset(big, '\n', IK_CONSOLE_MAX);
+	end = ik_now_ns() + ms * NS_PER_MS;
+	for (unsigned i = 0; ik_now_ns() < end; i++) {
+		ik_hypercall(IK_HC_CONSOLE, &hc); /* raw: the runtime sends no empty lines */
+		for (unsigned j = 0; j < 64; j++)
+			ik_outb((uint8_t)(i * 64 + j), 0x378);
+		ik_sleep_ns(NS_PER_MS / 4, false); /* a scheduler pass: busy, not hung */
+	}
+}
+
 int ik_guest_test(void)
 {
 	const char *h = ik_param("hold_ms"); /* ik_param's buffer is reused: count it now */
@@ -114,6 +138,8 @@ int ik_guest_test(void)
 		ik_panic_at(IK_PANIC_BUG, "contract.c", 77, "the contract's %s", "panic");
 	} else if (is_case("flood")) {
 		flood();
+	} else if (is_case("outflood")) {
+		outflood();
 	} else if (is_case("params")) {
 		/* the boot info's parameters, as given, whole (ik_dh_bootinfo) */
 		GUEST_ASSERT_STR(ik_param("word"), "x1234567890");

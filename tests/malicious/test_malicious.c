@@ -34,6 +34,7 @@ enum action {
 	ACT_CANCEL, /* a read on another thread, cancelled after 300 ms */
 	ACT_TWO,    /* client B (a child process) reads, then client A reads */
 	ACT_READ_CPU, /* ACT_READ, and the first read (blocked for seconds) costs little CPU */
+	ACT_READ_LOG, /* ACT_READ, then the attacker's log holds at most its output budget */
 };
 
 enum outcome {
@@ -47,7 +48,7 @@ struct attack {
 	enum action act;
 	enum outcome out;
 	const char *needle[3]; /* the attacker's log contains each (case-insensitive) */
-	const char *extra[4];  /* extra `ikernel run` arguments */
+	const char *extra[6];  /* extra `ikernel run` arguments, NULL-terminated */
 };
 
 #define CLIENT "client on channel"
@@ -74,7 +75,9 @@ static const struct attack attacks[] = {
 	{"hc_args_readonly", ACT_READ, OUT_EIO, {"violation", "hypercall WAIT", "arguments at 0x2000 are not in guest-writable RAM"}, {0}},
 	{"hc_bad_access", ACT_READ, OUT_EIO, {"violation", "bad hypercall access", "4-byte write"}, {0}},
 	{"console_overlong", ACT_READ, OUT_EIO, {"violation", "hypercall CONSOLE", "length 1099511627776 exceeds 4096"}, {0}},
-	{"console_flood", ACT_READ, OUT_OK, {"console flood: more than 64 KiB/s", "console flood over:", "lines dropped"}, {0}},
+	{"output_flood", ACT_READ_LOG, OUT_OK, {"output flood: over its budget of 16 KiB and 200 lines a second, burst 16 s", "led0: "},
+	 {"--device", "parport@0x378", NULL}},
+	{"console_flood", ACT_READ, OUT_OK, {"output flood: over its budget", "output flood over:", "lines dropped"}, {0}},
 	{"panic_bad_msg", ACT_READ, OUT_EIO, {"violation", "hypercall PANIC", "not readable guest memory"}, {0}},
 	{"node_traversal", ACT_READ, OUT_EIO, {"violation", "invalid node name '../../etc/evil'"}, {0}},
 	{"ready_twice", ACT_READ, OUT_EIO, {"violation", "hypercall READY", "called twice"}, {0}},
@@ -349,6 +352,41 @@ static void act_read_cpu(void)
 	ik_close(h);
 }
 
+/*
+ * The attacker floods for 5 s what it can make its host write (newline-only console writes,
+ * LED changes) under the default budget (16K,200,16s): its monitor's log may hold the budget
+ * (256 KiB and 3200 lines of burst, then 16 KiB and 200 lines a second since the monitor
+ * started) and the host's own few lines (ready, the flood notes at most twice a second, the
+ * end report). Unbudgeted, the newlines alone are megabytes a second.
+ */
+static double mal_started;
+
+static void act_read_log(void)
+{
+	struct stat st;
+	char *log;
+	unsigned lines = 0;
+
+	act_read(&(struct attack){.out = OUT_OK});
+	stop(&mal_pid); /* the end report: the dropped count */
+	double t = wall_s() - mal_started;
+	double max_bytes = 16 * 16384 + 16384 * t + 2048 + 400 * t;
+	double max_lines = 16 * 200 + 200 * t + 20 + 4 * t;
+	log = read_file(mal_log);
+	for (const char *p = log; *p; p++)
+		lines += *p == '\n';
+	CHECK(stat(mal_log, &st) == 0, "no log %s", mal_log);
+	fprintf(stderr, "attacker's log after %.2f s: %lld bytes, %u lines (budget: %.0f, %.0f)\n", t,
+		(long long)st.st_size, lines, max_bytes, max_lines);
+	CHECK(t >= 5, "the flood lasts 5 s (the run took %.2f s)", t);
+	CHECK(st.st_size <= max_bytes, "%lld bytes in the log, over the budget's %.0f",
+	      (long long)st.st_size, max_bytes);
+	CHECK(lines <= max_lines, "%u lines in the log, over the budget's %.0f", lines, max_lines);
+	CHECK(strstr(log, "output budget: ") && strstr(log, "dropped in this run"),
+	      "the end report does not give the dropped count");
+	free(log);
+}
+
 static void act_poll(void)
 {
 	int h = ik_open("mal", O_RDWR);
@@ -497,6 +535,7 @@ int main(int argc, char **argv)
 	snprintf(img, sizeof(img), "tests/malicious/%s.img", a->name);
 
 	honest_pid = spawn("drivers/nulldev.img", "nulldev", "null0", NULL, honest_log);
+	mal_started = wall_s();
 	mal_pid = honest_pid > 0 ? spawn(img, "mal", "mal", a->extra, mal_log) : -1;
 	if (honest_pid <= 0 || mal_pid <= 0) {
 		on_deadline(0);
@@ -520,6 +559,9 @@ int main(int argc, char **argv)
 		break;
 	case ACT_READ_CPU:
 		act_read_cpu();
+		break;
+	case ACT_READ_LOG:
+		act_read_log();
 		break;
 	}
 	if (a->out == OUT_TOCTOU)

@@ -109,6 +109,14 @@ expect_refused syntax "syntax.ini:4: syntax error"
 printf '[driver]\nname = x\nimage = %s\nmemory = 3M\n' "$img" >"$dir/memory.ini"
 expect_refused memory "memory.ini:4: bad memory '3M'"
 
+# The output budget (budget.h): RATE,LINES,BURST, each checked; a good one is accepted.
+for b in 1K,0,1s 512,10,1s 16K,200 16K,200,0s 16K,200,1h 99G,1,1s x,1,1s 16K,-1,1s; do
+	printf '[driver]\nname = x\nimage = %s\nlog_budget = %s\n' "$img" "$b" >"$dir/budget.ini"
+	expect_refused budget "budget.ini:4: bad log budget '$b': RATE,LINES,BURST"
+done
+printf '[driver]\nname = x\nimage = %s\nlog_budget = 8K,100,4s\n' "$img" >"$dir/budget.ini"
+out=$("$ik" up --check "$dir/budget.ini" 2>&1) || { echo "FAIL log_budget = 8K,100,4s refused: $out"; fails=$((fails + 1)); }
+
 printf '[driver]\nname = x\nimage = %s\n[gadget]\n' "$img" >"$dir/section.ini"
 expect_refused section "section.ini:4: unknown section [gadget]"
 

@@ -1015,6 +1015,7 @@ int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char
 		.runtime_dir = cfg->runtime_dir,
 		.params = cfg->params,
 		.recovery = cfg->recovery,
+		.log_budget = &cfg->log_budget,
 		.t_create_ns = t0,
 		.ops = &proc_dh_ops,
 		.be = p,

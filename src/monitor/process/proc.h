@@ -42,6 +42,7 @@ struct ik_proc_config {
 	/* device models granted: "MODEL[@PORT][,KEY=VALUE...]", as struct ik_vm_config */
 	const char *const *devices;
 	size_t ndevices;
+	struct ik_budget_cfg log_budget; /* as struct ik_vm_config */
 };
 
 /* Start the driver process and the service thread. */

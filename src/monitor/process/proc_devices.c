@@ -31,7 +31,7 @@ static void proc_dev_log(void *ctx, const char *line)
 {
 	struct ik_proc *p = ctx;
 
-	ik_dh_log(&p->dh, "[%s] %s", p->dh.name, line); /* one line: the service thread logs too */
+	ik_dh_out(&p->dh, "[%s] %s", p->dh.name, line); /* charged to its output budget */
 }
 
 static bool proc_ended(void *ctx)

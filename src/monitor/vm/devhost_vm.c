@@ -17,7 +17,7 @@ static void vm_log(void *ctx, const char *line)
 {
 	struct ik_vm *vm = ctx;
 
-	ik_log(vm, "[%s] %s", vm->dh.name, line);
+	ik_dh_out(&vm->dh, "[%s] %s", vm->dh.name, line); /* charged to its output budget */
 }
 
 static bool vm_ended(void *ctx)

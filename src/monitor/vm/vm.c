@@ -38,6 +38,7 @@ static int init_core(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 		.runtime_dir = cfg->runtime_dir,
 		.params = cfg->params,
 		.recovery = cfg->recovery,
+		.log_budget = &cfg->log_budget,
 		.t_create_ns = vm->dh.t_create_ns,
 		.ops = &ik_vm_dh_ops,
 		.be = vm,
