@@ -6,14 +6,6 @@
  * the driver likes: the test measures the reading thread's CPU time. */
 #include "mal.h"
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 int main(void)
 {
 	struct mal_chan c;
@@ -22,8 +14,8 @@ int main(void)
 	uint64_t end;
 
 	mal_first_read(&c, &s);
-	end = rdtsc() + 3000ull * khz; /* 3 s */
-	while (rdtsc() < end) {
+	end = mal_rdtsc() + 3000ull * khz; /* 3 s */
+	while (mal_rdtsc() < end) {
 		for (unsigned i = 0; i < 64; i++)
 			mal_doorbell(c.id);
 		mal_heartbeat();

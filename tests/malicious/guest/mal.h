@@ -63,6 +63,15 @@ static inline struct ik_events *mal_events(void)
 	return (struct ik_events *)(uintptr_t)IK_GPA_EVENTS;
 }
 
+/* The TSC (rdtsc works at CPL3); bootinfo tsc_khz ticks a millisecond. */
+static inline uint64_t mal_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 /* Keep the monitor's hang watchdog quiet: we are busy attacking, not hung. */
 static inline void mal_heartbeat(void)
 {

@@ -8,14 +8,6 @@
 
 static char nl[IK_CONSOLE_MAX];
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 static inline void outb(uint16_t port, uint8_t v)
 {
 	*(volatile uint8_t *)(uintptr_t)(IK_GPA_PIO + port) = v;
@@ -32,8 +24,8 @@ int main(void)
 	for (unsigned i = 0; i < sizeof(nl); i++)
 		nl[i] = '\n';
 	mal_first_read(&c, &s);
-	end = rdtsc() + 5000ull * khz; /* 5 s */
-	for (unsigned i = 0; rdtsc() < end; i++) {
+	end = mal_rdtsc() + 5000ull * khz; /* 5 s */
+	for (unsigned i = 0; mal_rdtsc() < end; i++) {
 		mal_hypercall(IK_HC_CONSOLE, &con);
 		for (unsigned j = 0; j < 64; j++)
 			outb(0x378, (uint8_t)(i * 64 + j));
