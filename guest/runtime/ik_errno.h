@@ -12,6 +12,7 @@
 #define IK_EBADF 9
 #define IK_EAGAIN 11
 #define IK_ENOMEM 12
+#define IK_EACCES 13
 #define IK_EFAULT 14
 #define IK_EBUSY 16
 #define IK_ENODEV 19

@@ -15,6 +15,7 @@ struct ik_chan ik_chans[IK_MAX_CHANNELS];
 struct ik_chan_geometry ik_geom;
 static unsigned nchans;
 static bool doorbell_ok;
+static const struct ik_bootinfo *boot; /* read-only to us; the monitor writes the grants */
 static struct ik_req reqs[IK_MAX_THREADS];
 
 void ik_stub_init(const struct ik_bootinfo *bi)
@@ -22,6 +23,7 @@ void ik_stub_init(const struct ik_bootinfo *bi)
 	ik_geom = bi->chan;
 	nchans = bi->max_channels < IK_MAX_CHANNELS ? bi->max_channels : IK_MAX_CHANNELS;
 	doorbell_ok = (bi->features & IK_FEAT_DOORBELL) != 0;
+	boot = bi;
 	if (nchans && !ik_geometry_valid(&ik_geom))
 		ik_panic_at(IK_PANIC_PANIC, __FILE__, __LINE__,
 			    "boot info: invalid channel geometry (size %u sq %u cq %u data %u x %u)",
@@ -62,6 +64,14 @@ static void chan_setup(struct ik_chan *ch)
 	unsigned id = ch->id;
 
 	*ch = (struct ik_chan){ .id = id };
+	/* What the monitor granted this channel's client (written before it announced the
+	 * channel); an old monitor checks nothing, so neither do we. */
+	if (boot->features & IK_FEAT_CHAN_ACCESS) {
+		ch->may_read = __atomic_load_n(&boot->chan_read[id], __ATOMIC_ACQUIRE);
+		ch->may_write = __atomic_load_n(&boot->chan_write[id], __ATOMIC_ACQUIRE);
+	} else {
+		ch->may_read = ch->may_write = 0xffff;
+	}
 	ch->hdr = (struct ik_ring_hdr *)(base + ik_geom.hdr_off);
 	ch->sqes = (struct ik_sqe *)(base + ik_geom.sqes_off);
 	ch->cqes = (struct ik_cqe *)(base + ik_geom.cqes_off);

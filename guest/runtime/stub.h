@@ -26,6 +26,7 @@ struct ik_chan {
 	bool closer_running;
 	bool broken;       /* the client broke the ring protocol: stop reading its SQ */
 	unsigned id;
+	uint16_t may_read, may_write; /* node ids its client may open so (the monitor's grant) */
 	struct ik_ring_hdr *hdr;
 	struct ik_sqe *sqes;
 	struct ik_cqe *cqes;

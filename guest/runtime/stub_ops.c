@@ -65,6 +65,18 @@ static struct ik_file *file_alloc(struct ik_chan *ch, uint32_t *fh)
 	return NULL;
 }
 
+/* As open(2) checks a device file's mode: read for O_RDONLY, write for O_WRONLY, both for
+ * O_RDWR (and for the odd access mode 3). */
+static bool may_open(const struct ik_chan *ch, uint32_t node, uint32_t flags)
+{
+	uint32_t acc = flags & 3; /* O_ACCMODE */
+	uint16_t bit = (uint16_t)(node < 16 ? 1u << node : 0);
+
+	if ((acc != 1 && !(ch->may_read & bit)) || (acc != 0 && !(ch->may_write & bit)))
+		return false;
+	return bit != 0;
+}
+
 static int64_t do_open(struct ik_req *r)
 {
 	void *ctx = NULL;
@@ -75,6 +87,8 @@ static int64_t do_open(struct ik_req *r)
 
 	if (!ops)
 		return -IK_ENODEV; /* unregistered since the check */
+	if (!may_open(r->ch, r->sqe.node, (uint32_t)r->sqe.arg))
+		return -IK_EACCES; /* the node's mode refuses this client (the monitor's grant) */
 	f = file_alloc(r->ch, &fh);
 	if (!f)
 		return -IK_EMFILE;

@@ -39,6 +39,11 @@
  * the tail; consumers fall back to the tail on their slow path, so a peer that writes only
  * tails is still served. */
 #define IK_FEAT_RING_SEQ (1ull << 5)
+/* ik_bootinfo.chan_read/chan_write say which nodes each channel's client may open for reading
+ * and writing (the node's owner/group/mode against the client's credentials, checked by the
+ * monitor at the hello; docs/ABI.md "Access"). The guest stub refuses any other OPEN with
+ * -EACCES. Without the bit a guest allows every open (an old monitor checks nothing). */
+#define IK_FEAT_CHAN_ACCESS (1ull << 6)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -214,7 +219,12 @@ struct ik_bootinfo {
 	 * can refuse the others as Linux refuses a busy range (the monitor still ends the VM on
 	 * any access outside them). Entry: first port | count << 16; count 0 ends the list. */
 	uint32_t port_grant[IK_MAX_PORT_GRANTS];
-	uint64_t reserved2[8];
+	/* OUT (IK_FEAT_CHAN_ACCESS; was reserved2[8]): bit n = node id n may be opened for reading
+	 * / writing on that channel. The monitor writes a channel's pair before it announces the
+	 * channel (ik_hc_wait.chan_opened) and never while the channel is open; the guest reads
+	 * the pair once when the channel opens. */
+	uint16_t chan_read[IK_MAX_CHANNELS];
+	uint16_t chan_write[IK_MAX_CHANNELS];
 };
 
 /*
@@ -357,6 +367,7 @@ _Static_assert(sizeof(struct ik_hc_ready) == 8, "hc ready");
 _Static_assert(sizeof(struct ik_hc_chan) == 8, "hc chan");
 _Static_assert(IK_MAX_CHANNELS * IK_CHAN_STRIDE <= IK_GPA_MMIO_BASE - IK_GPA_CHAN_BASE, "channels");
 _Static_assert(IK_MAX_CHANNELS <= 64 && IK_MAX_NODES <= 64, "event masks are 64 bits");
+_Static_assert(IK_MAX_NODES <= 16, "chan_read/chan_write are 16-bit node masks");
 _Static_assert(1 + 8 * IK_MAX_CHANNELS <= 0x1000, "doorbells fit their page");
 
 #endif /* IKERNEL_ABI_H */

@@ -59,6 +59,9 @@ static void vm_config(const struct ik_run_opts *o, struct ik_vm_config *cfg)
 		.sandbox_user = o->user,
 		.recovery = o->recovery,
 		.log_budget = o->log_budget,
+		.nodes = o->nodes,
+		.nnodes = o->nnodes,
+		.node_mode = o->node_mode,
 	};
 }
 

@@ -64,6 +64,9 @@ int ik_cmd_run_process(const struct ik_run_opts *o)
 		.cpu = -1,
 		.hang_ms = o->hang_ms,
 		.recovery = o->recovery, /* clients parse it; the supervisor checked it */
+		.nodes = o->nodes,
+		.nnodes = o->nnodes,
+		.node_mode = o->node_mode,
 		.devices = o->devices,
 		.ndevices = o->ndevices,
 		.log_budget = o->log_budget,

@@ -51,6 +51,13 @@ void ik_run_usage(FILE *out)
 		"  --user USER           isolation=vm, started as root: run the VM monitor as USER (the\n"
 		"                        runtime directory must be writable by USER)\n"
 		"  --no-sandbox          isolation=vm: no seccomp filter, capabilities kept (debugging only)\n"
+		"  --node NAME[=HOST][,uid=N][,gid=N][,mode=0NNN]\n"
+		"                        declare a node (repeatable): the driver may register only\n"
+		"                        declared names; HOST is the name clients use; who may open it\n"
+		"                        (uid/gid default to ours, mode to 0600). `ikernel up` passes\n"
+		"                        each manifest's [node] sections so\n"
+		"  --node-mode MODE      without --node: any name, owned by our user, with MODE\n"
+		"                        (octal, default 0600; e.g. 0666 for every user)\n"
 		"  --isolation LEVEL     vm (default) or process: the same driver as a jailed Linux\n"
 		"                        process (IMAGE.proc), WEAKER isolation; the fallback without\n"
 		"                        /dev/kvm\n"
@@ -97,7 +104,8 @@ static int add_param(struct ik_run_opts *o, const char *val)
 }
 
 enum { OPT_MEM = 256, OPT_NAME, OPT_DEVICE, OPT_PARAM, OPT_SPIN, OPT_HANG, OPT_RECOVERY,
-       OPT_RTDIR, OPT_USER, OPT_NOSANDBOX, OPT_ISOLATION, OPT_LOG_BUDGET };
+       OPT_RTDIR, OPT_USER, OPT_NOSANDBOX, OPT_ISOLATION, OPT_LOG_BUDGET, OPT_NODE,
+       OPT_NODE_MODE };
 
 static const struct option longopts[] = {
 	{"mem", required_argument, NULL, OPT_MEM},
@@ -112,6 +120,8 @@ static const struct option longopts[] = {
 	{"no-sandbox", no_argument, NULL, OPT_NOSANDBOX},
 	{"isolation", required_argument, NULL, OPT_ISOLATION},
 	{"log-budget", required_argument, NULL, OPT_LOG_BUDGET},
+	{"node", required_argument, NULL, OPT_NODE},
+	{"node-mode", required_argument, NULL, OPT_NODE_MODE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -164,6 +174,25 @@ static int take_option(struct ik_run_opts *o, int c, const char *v)
 	case OPT_USER:
 		o->user = v;
 		return 0;
+	case OPT_NODE: {
+		char err[200];
+
+		if (o->nnodes >= IK_MAX_NODES)
+			return bad("too many nodes at '%s' (at most %u)", v, IK_MAX_NODES);
+		if (ik_node_decl_parse(v, &o->nodes[o->nnodes], err, sizeof(err)))
+			return bad("%s", err);
+		o->nnodes++;
+		return 0;
+	}
+	case OPT_NODE_MODE: {
+		char *end;
+		unsigned long m = strtoul(v, &end, 8);
+
+		if (!*v || *end || m > 0777 || m == 0)
+			return bad("bad --node-mode '%s' (octal, 1..0777, e.g. 0660)", v);
+		o->node_mode = (unsigned)m;
+		return 0;
+	}
 	case OPT_NOSANDBOX:
 		o->no_sandbox = true;
 		return 0;
@@ -210,6 +239,8 @@ int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv)
 	}
 	if (!o->image)
 		return bad("no image given");
+	if (o->nnodes && o->node_mode)
+		return bad("--node-mode is for undeclared nodes: give each --node its mode=");
 	if (o->level == IK_RUN_LEVEL_PROCESS && o->user)
 		return bad("--user is for isolation=vm: at isolation=process the driver always runs "
 			   "as uid 65534 and the monitor stays who started it");

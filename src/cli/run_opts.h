@@ -10,6 +10,7 @@
 
 #include "ikernel/abi.h"
 #include "budget.h"
+#include "monitor.h" /* struct ik_node_decl */
 
 #define IK_RUN_MAX_DEVICES 16u
 
@@ -34,6 +35,9 @@ struct ik_run_opts {
 	struct ik_budget_cfg log_budget; /* rate 0: the default (budget.h) */
 	bool no_sandbox;
 	enum ik_run_level level;
+	struct ik_node_decl nodes[IK_MAX_NODES]; /* --node */
+	size_t nnodes;
+	unsigned node_mode; /* --node-mode; 0 = IK_NODE_MODE_DEFAULT */
 	char params_buf[IK_PARAMS_MAX];
 };
 

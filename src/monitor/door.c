@@ -3,17 +3,21 @@
 #include "door.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "drvhost.h"
+#include "ikernel/names.h"
 
 void ik_door_init(struct ik_door *d)
 {
 	for (unsigned i = 0; i < IK_DOOR_PENDING_MAX; i++)
 		d->pending[i] = (struct ik_door_pending){.fd = -1};
 	d->owner_uid = geteuid();
+	d->owner_gid = getegid();
 	d->busy = 0;
 }
 
@@ -156,4 +160,129 @@ bool ik_door_client_report(struct ik_drvhost *dh, unsigned ch, const char *reaso
 		      "(uid %u may not end the driver): only its channel is closed",
 		  dh->name, ch, (unsigned)uid, clean, (unsigned)uid);
 	return false;
+}
+
+/* ---- who may open which node ------------------------------------------------------------ */
+
+#define IK_DOOR_GROUPS_MAX 256u
+
+/* The peer's gid and supplementary groups: their count, or -1. More than fit are cut (a
+ * user in more than IK_DOOR_GROUPS_MAX groups may lose a group grant, never gain one). */
+static int peer_groups(int fd, gid_t *groups, unsigned max)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred), glen = (socklen_t)(max - 1) * sizeof(gid_t);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -1;
+	groups[0] = cred.gid;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups + 1, &glen) < 0)
+		glen = 0; /* ERANGE (too many) or an old kernel: the primary group only */
+	return 1 + (int)(glen / sizeof(gid_t));
+}
+
+static bool in_groups(gid_t gid, const gid_t *groups, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* The rwx bits of `mode` that apply to this user, as generic_permission() picks them. */
+static unsigned dac_bits(const struct ik_dh_node *node, uid_t uid, const gid_t *groups, int n)
+{
+	if (uid == node->uid)
+		return (node->mode >> 6) & 7;
+	if (in_groups(node->gid, groups, n))
+		return (node->mode >> 3) & 7;
+	return node->mode & 7;
+}
+
+int ik_door_access(const struct ik_drvhost *dh, int fd, uid_t uid, uint16_t *rd, uint16_t *wr)
+{
+	gid_t groups[IK_DOOR_GROUPS_MAX];
+	int n = uid == 0 ? 0 : peer_groups(fd, groups, IK_DOOR_GROUPS_MAX);
+
+	*rd = *wr = 0;
+	if (n < 0)
+		return -EACCES;
+	for (unsigned i = 0; i < dh->nnodes; i++) {
+		const struct ik_dh_node *node = &dh->nodes[i];
+		unsigned bits = uid == 0 ? 6 : dac_bits(node, uid, groups, n);
+
+		if (bits & 4)
+			*rd |= (uint16_t)(1u << node->node);
+		if (bits & 2)
+			*wr |= (uint16_t)(1u << node->node);
+	}
+	return *rd | *wr ? 0 : -EACCES;
+}
+
+void ik_door_grant(struct ik_bootinfo *bi, unsigned ch, uint16_t rd, uint16_t wr)
+{
+	__atomic_store_n(&bi->chan_read[ch], rd, __ATOMIC_RELAXED);
+	/* released before the channel is announced (the caller's atomic OR of pending_opened) */
+	__atomic_store_n(&bi->chan_write[ch], wr, __ATOMIC_RELEASE);
+}
+
+/* ---- declarations ------------------------------------------------------------------------ */
+
+static int parse_u32(const char *v, int base, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (!*v || *v == '-' || *v == '+')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(v, &end, base);
+	if (errno || *end || n > max)
+		return -EINVAL;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int decl_key(struct ik_node_decl *d, const char *kv, char *err, size_t errlen)
+{
+	const char *v = strchr(kv, '=');
+	size_t klen = v ? (size_t)(v - kv) : strlen(kv);
+	int r = -EINVAL;
+
+	if (v && klen == 3 && !strncmp(kv, "uid", 3))
+		r = parse_u32(v + 1, 10, UINT32_MAX - 1, &d->uid);
+	else if (v && klen == 3 && !strncmp(kv, "gid", 3))
+		r = parse_u32(v + 1, 10, UINT32_MAX - 1, &d->gid);
+	else if (v && klen == 4 && !strncmp(kv, "mode", 4))
+		r = parse_u32(v + 1, 8, 0777, &d->mode);
+	if (r)
+		snprintf(err, errlen, "bad node option '%.64s' (uid=N, gid=N or mode=0NNN)", kv);
+	return r;
+}
+
+int ik_node_decl_parse(const char *spec, struct ik_node_decl *d, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL, *tok, *eq;
+
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "node declaration '%.64s...' is too long", spec);
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", spec);
+	*d = (struct ik_node_decl){.uid = geteuid(), .gid = getegid(), .mode = IK_NODE_MODE_DEFAULT};
+	tok = strtok_r(buf, ",", &save);
+	eq = tok ? strchr(tok, '=') : NULL;
+	if (eq)
+		*eq = '\0';
+	if (!tok || !ik_name_valid(tok) || (eq && !ik_name_valid(eq + 1))) {
+		snprintf(err, errlen, "bad node '%.64s': NAME[=HOST] with names of " IK_NAME_RULE, spec,
+			 IK_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	snprintf(d->name, sizeof(d->name), "%s", tok);
+	snprintf(d->host, sizeof(d->host), "%s", eq ? eq + 1 : tok);
+	while ((tok = strtok_r(NULL, ",", &save)))
+		if (decl_key(d, tok, err, errlen))
+			return -EINVAL;
+	return 0;
 }

@@ -40,14 +40,17 @@ struct ik_door_pending {
 
 struct ik_door {
 	struct ik_door_pending pending[IK_DOOR_PENDING_MAX];
-	uid_t owner_uid;                  /* the monitor's user, taken at create */
+	uid_t owner_uid;                  /* the monitor's user and group, taken at create */
+	gid_t owner_gid;
 	uint64_t busy;                    /* the channels that are not free */
 	uid_t chan_uid[IK_MAX_CHANNELS];  /* who holds each of them */
 };
 
 struct ik_drvhost;
+struct ik_bootinfo;
 
-/* Every slot free, the owner the caller's effective user. Before anything else touches it. */
+/* Every slot free, the owner the caller's effective user and group (before any sandbox).
+ * Before anything else touches it. */
 void ik_door_init(struct ik_door *d);
 
 /* Accept one connection on dh->listen_fd into a pending slot, or close it at once when its
@@ -72,6 +75,15 @@ int ik_door_admit(const struct ik_drvhost *dh, uid_t uid);
 /* Channel ch now belongs to uid; channel ch is free again (the backend freed it). */
 void ik_door_chan_taken(struct ik_drvhost *dh, unsigned ch, uid_t uid);
 void ik_door_chan_freed(struct ik_drvhost *dh, unsigned ch);
+
+/* The peer on `fd` (uid from its pending slot): which nodes it may open for reading and
+ * writing (bit n = node id n), as Linux checks a device file's owner/group/mode against the
+ * caller's uid, gid and supplementary groups (SO_PEERGROUPS); uid 0 may open everything.
+ * -EACCES when it may open none (the hello is refused), else 0. Under the node table's lock. */
+int ik_door_access(const struct ik_drvhost *dh, int fd, uid_t uid, uint16_t *rd, uint16_t *wr);
+/* Tell the driver what channel ch's client may open: its pair in the boot info page, written
+ * before the channel is announced (abi.h, IK_FEAT_CHAN_ACCESS). */
+void ik_door_grant(struct ik_bootinfo *bi, unsigned ch, uint16_t rd, uint16_t wr);
 
 /* The client of channel ch sent IK_NOTICE_VIOLATION with `reason` (hostile, up to len bytes).
  * True when it ends the driver (its user is privileged): the violation line is in out.

@@ -34,9 +34,39 @@ static void default_name(char *out, size_t outlen, const char *path)
 	snprintf(out, outlen, "%.*s", (int)outlen - 1, tmp);
 }
 
+/* The declared nodes: valid names, each driver name and host name once. */
+static int take_decls(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->ndecls > IK_MAX_NODES) {
+		snprintf(err, errlen, "%zu nodes declared (at most %u)", cfg->ndecls, IK_MAX_NODES);
+		return -E2BIG;
+	}
+	dh->node_mode = cfg->node_mode ? cfg->node_mode & 0777 : IK_NODE_MODE_DEFAULT;
+	for (size_t i = 0; i < cfg->ndecls; i++) {
+		const struct ik_node_decl *d = &cfg->decls[i];
+
+		if (!ik_name_valid(d->name) || !ik_name_valid(d->host) || d->mode > 0777) {
+			snprintf(err, errlen, "declared node %zu is not valid (names: " IK_NAME_RULE
+				 "; mode <= 0777)", i, IK_NAME_MAX - 1);
+			return -EINVAL;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(cfg->decls[j].name, d->name) || !strcmp(cfg->decls[j].host, d->host)) {
+				snprintf(err, errlen, "node '%s' (as '%s') is declared twice", d->name,
+					 d->host);
+				return -EINVAL;
+			}
+		}
+		dh->decls[i] = *d;
+	}
+	dh->ndecls = (unsigned)cfg->ndecls;
+	return 0;
+}
+
 int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
 {
 	const char *dir = cfg->runtime_dir;
+	int r;
 
 	dh->log = cfg->log ? cfg->log : stderr;
 	dh->serve = cfg->serve;
@@ -80,6 +110,8 @@ int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err,
 		return -ENAMETOOLONG;
 	}
 	snprintf(dh->runtime_dir, sizeof(dh->runtime_dir), "%s", dir);
+	if ((r = take_decls(dh, cfg, err, errlen)))
+		return r;
 	return dh->serve ? ik_rdv_check_free(dh, err, errlen) : 0;
 }
 
@@ -313,8 +345,42 @@ static int hc_wait(struct ik_drvhost *dh, void *args)
 }
 
 /*
- * A node: a valid name (names.h), an id below IK_MAX_NODES, neither clashing with one
- * announced before, and only before READY: the nodes a driver serves are the ones it announced
+ * The node as the host knows it: with declarations (the supervisor's), only a declared name,
+ * under its host name with the declared owner, group and mode; without, its own name, owned by
+ * the monitor's user and group with the default mode. 0, or the violation (-EPERM).
+ */
+static int node_as_declared(struct ik_drvhost *dh, const char *name, struct ik_dh_node *out)
+{
+	char declared[IK_MAX_NODES * (IK_NAME_MAX + 2)] = "";
+	size_t used = 0;
+
+	if (dh->ndecls == 0) {
+		snprintf(out->name, sizeof(out->name), "%s", name);
+		out->uid = dh->door.owner_uid;
+		out->gid = dh->door.owner_gid;
+		out->mode = dh->node_mode;
+		return 0;
+	}
+	for (unsigned i = 0; i < dh->ndecls; i++) {
+		const struct ik_node_decl *d = &dh->decls[i];
+
+		if (!strcmp(d->name, name)) {
+			snprintf(out->name, sizeof(out->name), "%s", d->host);
+			out->uid = d->uid;
+			out->gid = d->gid;
+			out->mode = d->mode;
+			return 0;
+		}
+		used += (size_t)snprintf(declared + used, sizeof(declared) - used, "%s%s",
+					 i ? ", " : "", d->name);
+	}
+	return ik_dh_violation(dh, IK_HC_REGISTER_NODE,
+			       "node '%s' is not declared for this driver (declared: %s)", name, declared);
+}
+
+/*
+ * A node: a valid name (names.h), declared when the supervisor declared its nodes, an id below
+ * IK_MAX_NODES, neither clashing with one announced before, and only before READY: the nodes a driver serves are the ones it announced
  * when it said it was ready (the supervisor and clients rely on that set; the guest runtime
  * refuses a later registration by itself).
  */
@@ -324,7 +390,7 @@ static int hc_register_node(struct ik_drvhost *dh, void *args)
 	ik_gpa_t name_gpa = a->name;
 	uint32_t id = a->node, minor = a->minor;
 	char name[IK_NAME_MAX];
-	struct ik_dh_node *node;
+	struct ik_dh_node *node, as = {0};
 
 	if (dh->ops->fetch_str(dh->be, name_gpa, name, sizeof(name)) < 0)
 		return ik_dh_violation(dh, IK_HC_REGISTER_NODE,
@@ -340,6 +406,8 @@ static int hc_register_node(struct ik_drvhost *dh, void *args)
 	if (id >= IK_MAX_NODES)
 		return ik_dh_violation(dh, IK_HC_REGISTER_NODE, "node id %u of '%s' is not below %u", id, name,
 				       IK_MAX_NODES);
+	if (node_as_declared(dh, name, &as))
+		return -EPERM;
 	pthread_mutex_lock(dh->lock);
 	if (dh->ready) {
 		pthread_mutex_unlock(dh->lock);
@@ -347,7 +415,7 @@ static int hc_register_node(struct ik_drvhost *dh, void *args)
 				       "node '%s' registered after READY (nodes are announced before READY)", name);
 	}
 	for (unsigned i = 0; i < dh->nnodes; i++) {
-		if (!strcmp(dh->nodes[i].name, name) || dh->nodes[i].node == id) {
+		if (!strcmp(dh->nodes[i].name, as.name) || dh->nodes[i].node == id) {
 			char other[IK_NAME_MAX];
 			uint32_t other_id = dh->nodes[i].node;
 
@@ -359,8 +427,9 @@ static int hc_register_node(struct ik_drvhost *dh, void *args)
 		}
 	}
 	node = &dh->nodes[dh->nnodes++]; /* ids are unique and < IK_MAX_NODES: room is left */
-	*node = (struct ik_dh_node){.node = id, .minor = minor};
-	memcpy(node->name, name, sizeof(node->name));
+	*node = as;
+	node->node = id;
+	node->minor = minor;
 	pthread_mutex_unlock(dh->lock);
 	return 0;
 }
@@ -390,7 +459,7 @@ static int hc_ready(struct ik_drvhost *dh, void *args)
 	pthread_cond_broadcast(dh->cond);
 	pthread_mutex_unlock(dh->lock);
 	if (r) {
-		end_driver(dh, IK_END_STOPPED, "driver '%s' cannot be served: %s", dh->name, err);
+		end_driver(dh, IK_END_UNSERVED, "driver '%s' cannot be served: %s", dh->name, err);
 		return -EPERM;
 	}
 	if (dh->ops->serving)
@@ -458,7 +527,7 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 {
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
-	bi->features = b->features;
+	bi->features = b->features | IK_FEAT_CHAN_ACCESS; /* both levels: the door's grants */
 	bi->mem_size = b->mem_size;
 	bi->heap_start = b->heap_start;
 	bi->heap_end = b->heap_end;
@@ -475,6 +544,8 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 	memset(bi->port_grant, 0, sizeof(bi->port_grant));
 	if (b->devs)
 		ik_devset_port_grants(b->devs, bi->port_grant, IK_MAX_PORT_GRANTS);
+	memset(bi->chan_read, 0, sizeof(bi->chan_read)); /* no channel may open anything yet */
+	memset(bi->chan_write, 0, sizeof(bi->chan_write));
 }
 
 void ik_dh_welcome(const struct ik_drvhost *dh, struct ik_ctl_welcome *w, int status, unsigned chan)

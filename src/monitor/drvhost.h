@@ -47,19 +47,10 @@ struct ik_devset;
 #define IK_DH_HANG_MS_DEFAULT 1000u    /* busy with no pass of its scheduler this long: hung */
 
 struct ik_dh_node {
-	char name[IK_NAME_MAX];
+	char name[IK_NAME_MAX]; /* the host's name (a declaration's `host`, else the driver's) */
 	uint32_t node, minor;
+	uint32_t uid, gid, mode; /* who may open it (door.c) */
 	bool linked; /* nodes/<name> link created by us (rendezvous.c) */
-};
-
-/* A node the supervisor declared (`ikernel run --node`, monitor.h): the name the driver
- * registers, the host's name for it (socket link, welcome, device file) and who may reach it. */
-struct ik_dh_decl {
-	char name[IK_NAME_MAX];
-	char host[IK_NAME_MAX];
-	uid_t uid;
-	gid_t gid;
-	mode_t mode; /* permission bits */
 };
 
 /* How a driver ends (ops->end). */
@@ -108,8 +99,9 @@ struct ik_dh_config {
 	const char *recovery;    /* the recovery spec for clients (control.h), or NULL */
 	const struct ik_budget_cfg *log_budget; /* NULL or rate 0: the default (budget.h) */
 	uint64_t t_create_ns;    /* when the backend's create began (ik_mono_ns) */
-	const struct ik_dh_decl *decls; /* the declared nodes (ndecls 0: none, see door.h) */
-	unsigned ndecls;
+	const struct ik_node_decl *decls; /* the declared nodes (monitor.h), ndecls <= IK_MAX_NODES */
+	size_t ndecls;
+	unsigned node_mode;      /* mode of undeclared nodes; 0 = IK_NODE_MODE_DEFAULT */
 	const struct ik_dh_ops *ops;
 	void *be;
 	pthread_mutex_t *lock;
@@ -131,8 +123,9 @@ struct ik_drvhost {
 
 	/* the declared nodes (fixed at init) and the client door (door.h: the backend's serving
 	 * thread, under *lock in the VM) */
-	struct ik_dh_decl decls[IK_MAX_NODES];
+	struct ik_node_decl decls[IK_MAX_NODES];
 	unsigned ndecls;
+	unsigned node_mode;
 	struct ik_door door;
 
 	/* what the driver announced (under *lock) */

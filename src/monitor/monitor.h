@@ -17,6 +17,26 @@
 
 struct ik_vm;
 
+/*
+ * A device node as the operator declares it (a manifest's [node NAME] section, passed by the
+ * supervisor as `ikernel run --node`): the name the driver registers, the host's name for it
+ * (socket link, welcome, device file; a manifest's `[node NAME as HOST]`), and who may reach
+ * it, as a device file's owner, group and mode. With declarations a driver may register only
+ * those names; without any, it may register any valid name, each owned by the monitor's user
+ * with the configured default mode (docs/THREAT-MODEL.md, "Who may open a node").
+ */
+struct ik_node_decl {
+	char name[IK_NAME_MAX];
+	char host[IK_NAME_MAX];
+	uint32_t uid, gid;
+	uint32_t mode; /* permission bits, <= 0777 */
+};
+#define IK_NODE_MODE_DEFAULT 0600u
+
+/* "NAME[=HOST][,uid=N][,gid=N][,mode=0NNN]" (uid/gid default to the caller's, mode to 0600):
+ * 0, or -EINVAL with a message in err. */
+int ik_node_decl_parse(const char *spec, struct ik_node_decl *d, char *err, size_t errlen);
+
 struct ik_vm_config {
 	const char *image_path;   /* driver image (static ELF) */
 	const char *name;         /* driver name; default: image file name without extension */
@@ -35,6 +55,9 @@ struct ik_vm_config {
 	const char *sandbox_user; /* with `sandbox`, started as root: become this user, or NULL */
 	const char *recovery;     /* recovery spec sent to every client (control.h), or NULL */
 	struct ik_budget_cfg log_budget; /* what the driver may make us write; rate 0: default */
+	const struct ik_node_decl *nodes; /* the declared nodes, or NULL (any name, see above) */
+	size_t nnodes;
+	unsigned node_mode;       /* mode of undeclared nodes; 0 = IK_NODE_MODE_DEFAULT */
 };
 
 enum ik_vm_end {
@@ -45,6 +68,8 @@ enum ik_vm_end {
 	IK_END_HANG,          /* no progress within the deadline */
 	IK_END_VIOLATION,     /* bad hypercall, port/MMIO outside the grant, ABI violation */
 	IK_END_STOPPED,       /* ik_vm_stop() */
+	IK_END_UNSERVED,      /* ready, but its socket or a node name is taken: a failure (exit 1),
+			       * so a supervisor's policy restarts it and `status` says why */
 };
 
 struct ik_vm_result {

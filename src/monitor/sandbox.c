@@ -64,7 +64,7 @@ static const int allowed[] = {
 	/* clients: the listening socket (created at IK_HC_READY), handshake with SCM_RIGHTS */
 	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(accept4), SCMP_SYS(connect), SCMP_SYS(sendmsg),
 	SCMP_SYS(sendto), SCMP_SYS(recvmsg), SCMP_SYS(recvfrom), SCMP_SYS(shutdown),
-	SCMP_SYS(getsockopt), /* SO_PEERCRED of a fault injection request (inject.c) */
+	SCMP_SYS(getsockopt), /* SO_PEERCRED/SO_PEERGROUPS of a client (door.c, inject.c) */
 	/* the rendezvous directory: socket file and node links, created at READY, removed at end */
 	SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(symlink),
 	SCMP_SYS(symlinkat), SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(chmod),

@@ -64,7 +64,7 @@ static void set_state(struct drv *d, enum drv_state s)
 
 /* ---- starting ---------------------------------------------------------------------------- */
 
-#define MAX_ARGS (16 + 2 * IKM_MAX_DEVICES + 2 * IKM_MAX_PARAMS)
+#define MAX_ARGS (16 + 2 * IKM_MAX_DEVICES + 2 * (int)IKM_MAX_NODES + 2 * IKM_MAX_PARAMS)
 
 static int build_argv(const struct drv *d, char **argv, char *store, size_t storelen)
 {
@@ -106,6 +106,15 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 	for (unsigned i = 0; i < m->ndevices; i++) {
 		ARG("--device");
 		ARG(m->devices[i].grant);
+	}
+	/* The names are the supervisor's: the driver may register only these, shown as the host
+	 * names, and the monitor lets a client open each only as its device file would. */
+	for (unsigned i = 0; i < m->nnodes; i++) {
+		const struct ikm_node *nd = &m->nodes[i];
+
+		ARG("--node");
+		ARGF("%s=%s,uid=%u,gid=%u,mode=0%o", nd->driver, nd->name, (unsigned)nd->uid,
+		     (unsigned)nd->gid, (unsigned)nd->mode);
 	}
 	/* params: "k=v k=v" -> --param k=v ... */
 	char params[IK_PARAMS_MAX];
@@ -240,7 +249,7 @@ static __attribute__((noinline)) pid_t spawn_monitor(int out_fd, int hb_fd, char
 int drv_start(struct drv *d)
 {
 	char *argv[MAX_ARGS + 1];
-	char store[2048], cmdline[4096];
+	char store[4096], cmdline[4096];
 	int pipefd[2];
 	const char *cause = d->start_cause ? d->start_cause : "start";
 

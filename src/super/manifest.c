@@ -104,14 +104,14 @@ static bool valid_name(const char *s, size_t max)
 /* A section header "[kind label]": open the section (inih reports keys, not headers). */
 static void open_section(struct parse *p, const char *hdr)
 {
-	char kind[64] = "", label[128] = "";
+	char kind[64] = "", label[128] = "", as[64] = "", host[128] = "", extra[8] = "";
 	struct ik_manifest *m = p->m;
 
 	p->sec_line = p->line;
 	p->sec = SEC_BAD;
 	p->nseen = 0;
 	p->key_in_section = false;
-	if (sscanf(hdr, "%63s %127s", kind, label) < 1) {
+	if (sscanf(hdr, "%63s %127s %63s %127s %7s", kind, label, as, host, extra) < 1) {
 		fail(p, p->line, "empty section name");
 		return;
 	}
@@ -140,19 +140,30 @@ static void open_section(struct parse *p, const char *hdr)
 			     IK_NAME_MAX - 1, label);
 			return;
 		}
+		if ((as[0] && (strcmp(as, "as") || !host[0])) || extra[0]) {
+			fail(p, p->line, "a node section is [node NAME] or [node NAME as HOST] (got [%s])", hdr);
+			return;
+		}
+		if (host[0] && !valid_name(host, IK_NAME_MAX)) {
+			fail(p, p->line, "[node %s as HOST] needs a name of 1-%u characters from [A-Za-z0-9_.-] (got '%s')",
+			     label, IK_NAME_MAX - 1, host);
+			return;
+		}
 		if (m->nnodes >= IKM_MAX_NODES) {
 			fail(p, p->line, "too many [node] sections (at most %d)", IKM_MAX_NODES);
 			return;
 		}
+		const char *shown = host[0] ? host : label;
 		for (unsigned i = 0; i < m->nnodes; i++)
-			if (!strcmp(m->nodes[i].name, label)) {
-				fail(p, p->line, "node '%s' is declared twice (also line %d)", label,
-				     m->nodes[i].line);
+			if (!strcmp(m->nodes[i].name, shown) || !strcmp(m->nodes[i].driver, label)) {
+				fail(p, p->line, "node '%s' is declared twice (also line %d)",
+				     strcmp(m->nodes[i].name, shown) ? label : shown, m->nodes[i].line);
 				return;
 			}
 		struct ikm_node *n = &m->nodes[m->nnodes++];
 		memset(n, 0, sizeof(*n));
-		snprintf(n->name, sizeof(n->name), "%s", label);
+		snprintf(n->name, sizeof(n->name), "%s", shown);
+		snprintf(n->driver, sizeof(n->driver), "%s", label);
 		n->mode = 0600;
 		n->line = p->line;
 		p->sec = SEC_NODE;

@@ -8,6 +8,8 @@
  *                       recovery_state, recovery_idempotent, request_timeout, recovery_wait
  *   [device LABEL]      model, port, irq, mmio, backing     (one section per granted device)
  *   [node NAME]         owner, group, mode                  (one section per device file)
+ *   [node NAME as HOST] the same, for the driver's node NAME shown to the host as HOST (the
+ *                       device file, the runtime-directory link, what clients open)
  *
  * Parsing checks everything it can before anything runs; a bad manifest is refused with
  * "FILE:LINE: reason". What the monitor cannot enforce yet (IRQ line grants, MMIO windows,
@@ -61,7 +63,8 @@ struct ikm_device {
 };
 
 struct ikm_node {
-	char name[IK_NAME_MAX];
+	char name[IK_NAME_MAX];   /* the host's name: device file, link, what clients open */
+	char driver[IK_NAME_MAX]; /* the name the driver registers (`as`: differs from name) */
 	uid_t uid;
 	gid_t gid;
 	mode_t mode; /* permission bits only */

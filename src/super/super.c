@@ -475,9 +475,13 @@ static void print_plan(void)
 		       ikm_isolation_name(m->isolation), ikm_restart_name(m->restart));
 		for (unsigned d = 0; d < m->ndevices; d++)
 			printf(", device %s", m->devices[d].grant);
-		for (unsigned n = 0; n < m->nnodes; n++)
-			printf(", node %s (%04o %u:%u)", m->nodes[n].name, (unsigned)m->nodes[n].mode,
-			       (unsigned)m->nodes[n].uid, (unsigned)m->nodes[n].gid);
+		for (unsigned n = 0; n < m->nnodes; n++) {
+			const struct ikm_node *nd = &m->nodes[n];
+			bool renamed = strcmp(nd->driver, nd->name) != 0;
+
+			printf(", node %s%s%s (%04o %u:%u)", renamed ? nd->driver : "", renamed ? " as " : "",
+			       nd->name, (unsigned)nd->mode, (unsigned)nd->uid, (unsigned)nd->gid);
+		}
 		printf("  [%s]\n", m->source);
 	}
 }

@@ -64,8 +64,8 @@ check "[$b] ...and the first one's socket is untouched" sh -c "[ \"\$(stat -c %i
 out=$(timeout 30 "$ik" run "$img" --isolation="$b" --name other 2>&1)
 st=$?
 printf '%s\n' "$out" | tail -n 2
-check "[$b] another driver claiming the node is ended" sh -c \
-	"printf '%s\n' \"\$1\" | grep -qF \"driver 'other' cannot be served: node 'contract0' is already served by another driver\"" - "$out"
+check "[$b] another driver claiming the node is ended, a failure (exit status 1, not 0)" sh -c \
+	"[ $st -eq 1 ] && printf '%s\n' \"\$1\" | grep -qF \"driver 'other' cannot be served: node 'contract0' is already served by another driver\"" - "$out"
 check "[$b] ...and the first one's link is untouched" sh -c "[ \"\$(readlink '$link')\" = ../contract.sock ]"
 check "[$b] ...and the other's socket is gone" sh -c "[ ! -e '$rt/other.sock' ]"
 

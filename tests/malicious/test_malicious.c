@@ -80,6 +80,7 @@ static const struct attack attacks[] = {
 	{"console_flood", ACT_READ, OUT_OK, {"output flood: over its budget", "output flood over:", "lines dropped"}, {0}},
 	{"panic_bad_msg", ACT_READ, OUT_EIO, {"violation", "hypercall PANIC", "not readable guest memory"}, {0}},
 	{"node_traversal", ACT_READ, OUT_EIO, {"violation", "invalid node name '../../etc/evil'"}, {0}},
+	{"node_undeclared", ACT_READ, OUT_EIO, {"violation", "node 'null0' is not declared for this driver (declared: mal)"}, {"--node", "mal", NULL}},
 	{"ready_twice", ACT_READ, OUT_EIO, {"violation", "hypercall READY", "called twice"}, {0}},
 	{"chan_release_forged", ACT_READ, OUT_EIO, {"violation", "hypercall CHAN_RELEASED", "is not open"}, {0}},
 	/* doorbells */

@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""Hostile local users at the driver's door (issue 11; docs/THREAT-MODEL.md, "Attacks and their
-tests"), at both isolation levels (a standalone `ikernel run`, then a supervisor):
+"""Hostile local users and drivers at the driver's door (issue 11; docs/THREAT-MODEL.md, "Attacks
+and their tests"), at both isolation levels (standalone `ikernel run`s, then a supervisor):
 
   * forged_violation: uid 65534 sends IK_NOTICE_VIOLATION 20 times; only its own channel ends,
     the driver keeps running and root's open works;
   * half_open: uid 65534 holds 20 connections that never send a hello, and as many channels as it
-    can get; root's open still succeeds within 2 s, and the half-open ones are dropped in ~1 s.
+    can get; root's open still succeeds within 2 s, and the half-open ones are dropped in ~1 s;
+  * node_mode: a node declared 0600 refuses uid 65534 (EACCES, at the hello), 0644 lets it read
+    but refuses a read-write open (EACCES, from the driver's stub: the client is not trusted to
+    check), 0666 lets it read and write; root opens all; undeclared nodes are 0600 by default;
+  * undeclared_name: a driver registering a name it was not given (another driver's node) is
+    ended with a violation naming it, and the victim keeps its node;
+  * supervisor: crash0 (crashtest, 0600) refuses uid 65534 through libikernel and through its
+    device file, so CRASH_PANIC cannot be delivered; two drivers of one image with renamed nodes
+    (`[node null0 as nulla0]`) run side by side, each with its own data.
 
 Hostile clients run in a forked child that drops to uid/gid 65534 (the tests run as root).
 Needs /dev/kvm for the vm level (skipped there otherwise) and root: exit 77 without root."""
+import json
 import os
 import select
 import socket
@@ -22,6 +31,7 @@ from ikclient import Client
 
 IK = os.environ["IKERNEL_BIN"]
 BUILD = os.environ["IKERNEL_BUILD"]
+SRC = os.environ["IKERNEL_SRC"]
 
 CTL_MAGIC = 0x4C54434B
 ABI_VERSION = 1
@@ -51,16 +61,17 @@ def kvm_usable():
 class Monitor:
     """`ikernel run IMAGE` in a private runtime directory, until stop()."""
 
-    def __init__(self, level, image, *extra, node="null0"):
-        self.rt = tempfile.mkdtemp(prefix="ikdoor.")
+    def __init__(self, level, image, *extra, node="null0", wait=True, rt=None):
+        self.own_rt = rt is None
+        self.rt = rt or tempfile.mkdtemp(prefix="ikdoor.")
         os.chmod(self.rt, 0o755)
-        self.log = os.path.join(self.rt, "monitor.log")
+        self.log = os.path.join(self.rt, f"monitor.{len(os.listdir(self.rt))}.log")
         args = [IK, "run", image, "--runtime-dir", self.rt, *extra]
         if level == "process":
             args.append("--isolation=process")
         with open(self.log, "w") as out:
             self.p = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-        end = time.monotonic() + 20
+        end = time.monotonic() + (20 if wait else 0)
         while time.monotonic() < end and self.p.poll() is None:
             if "ready in" in self.text():
                 break
@@ -82,7 +93,8 @@ class Monitor:
             except subprocess.TimeoutExpired:
                 self.p.kill()
                 self.p.wait()
-        subprocess.run(["rm", "-rf", self.rt])
+        if self.own_rt:
+            subprocess.run(["rm", "-rf", self.rt])
 
 
 def root_open(rt, node, flags="rw"):
@@ -181,7 +193,7 @@ def forge_violations(rt, node, report):
 
 
 def test_forged_violation(level, image):
-    m = Monitor(level, image)
+    m = Monitor(level, image, "--node-mode", "0666")
     try:
         check(f"{level}: the driver is up", m.running() and "ready in" in m.text(), m.text()[-500:])
         pid, f = as_nobody(forge_violations, m.rt, m.node)
@@ -228,7 +240,7 @@ def hog(rt, node, report):
 
 
 def test_half_open(level, image):
-    m = Monitor(level, image)
+    m = Monitor(level, image, "--node-mode", "0666")
     try:
         pid, f = as_nobody(hog, m.rt, m.node)
         rep = read_report(f)
@@ -247,6 +259,164 @@ def test_half_open(level, image):
         m.stop()
 
 
+def nobody_open(rt, node, flags):
+    """ik_open's result for uid 65534 (a fresh ikclient process)."""
+    c = Client(rt, uid=NOBODY)
+    try:
+        return c.call(f"open {node} {flags}")[0]
+    finally:
+        c.close()
+
+
+def nobody_hello(rt, node, report):
+    s = connect(rt, node)
+    report(f"status {hello(s)}")
+
+
+def test_node_mode(level, image):
+    eacces = -13
+    cases = [  # (how the node is given, [(flags, expected result for uid 65534)])
+        (["--node", "null0,uid=0,gid=0,mode=0600"], [("r", eacces), ("rw", eacces)]),
+        (["--node", "null0,uid=0,gid=0,mode=0644"], [("r", "ok"), ("w", eacces), ("rw", eacces)]),
+        (["--node", "null0,uid=0,gid=0,mode=0666"], [("r", "ok"), ("rw", "ok")]),
+        (["--node", f"null0,uid=0,gid={NOBODY},mode=0660"], [("rw", "ok")]),
+        ([], [("r", eacces)]),  # standalone default: 0600, owned by the monitor's user (root)
+    ]
+    for extra, expect in cases:
+        m = Monitor(level, image, *extra)
+        how = " ".join(extra) or "(no --node)"
+        try:
+            for flags, want in expect:
+                got = nobody_open(m.rt, "null0", flags)
+                ok = got is not None and (got >= 0 if want == "ok" else got == want)
+                check(f"{level} node_mode {how}: uid {NOBODY} open '{flags}' -> {want}", ok,
+                      f"got {got}")
+            if all(w == eacces for _, w in expect):
+                pid, f = as_nobody(nobody_hello, m.rt, "null0")
+                rep = read_report(f)
+                os.waitpid(pid, 0)
+                check(f"{level} node_mode {how}: uid {NOBODY}'s hello is refused with -EACCES",
+                      rep == f"status {eacces}", rep)
+            res, _ = root_open(m.rt, "null0")
+            check(f"{level} node_mode {how}: root opens it", res is not None and res >= 0,
+                  f"ik_open: {res}")
+        finally:
+            m.stop()
+
+
+def test_undeclared_name(level, image):
+    victim = Monitor(level, image)
+    thief = None
+    try:
+        thief = Monitor(level, image, "--name", "thief", "--node", "thief0", wait=False,
+                        rt=victim.rt)
+        try:
+            thief.p.wait(20)
+        except subprocess.TimeoutExpired:
+            pass
+        log = thief.text()
+        check(f"{level} undeclared_name: a driver registering an undeclared name is ended "
+              f"(exit status 1)", thief.p.returncode == 1, f"status {thief.p.returncode}")
+        check(f"{level} undeclared_name: ...with a violation naming it",
+              "violation" in log and "node 'null0' is not declared for this driver "
+              "(declared: thief0)" in log, log[-600:])
+        res, _ = root_open(victim.rt, "null0")
+        check(f"{level} undeclared_name: the victim keeps its node",
+              victim.running() and res is not None and res >= 0
+              and os.readlink(os.path.join(victim.rt, "nodes", "null0")) == "../nulldev.sock",
+              f"ik_open: {res}")
+    finally:
+        if thief:
+            thief.stop()
+        victim.stop()
+
+
+# ---- under a supervisor: manifests decide -------------------------------------------------------
+
+def ik(*args, timeout=60):
+    return subprocess.run([IK, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def states():
+    out = ik("status", "--json")
+    try:
+        return {d["name"]: d["state"] for d in json.loads(out.stdout)["drivers"]}
+    except (ValueError, KeyError):
+        return {}
+
+
+def manifests(level, mdir):
+    iso = f"isolation = {level}\n"
+    crash = open(os.path.join(SRC, "manifests", "crashtest.ini")).read()
+    crash = crash.replace("image = crashtest.img", f"image = {BUILD}/drivers/crashtest.img\n{iso}")
+    files = {"crashtest.ini": crash}
+    for x in "ab":
+        files[f"null{x}.ini"] = (f"[driver]\nname = null{x}\nimage = {BUILD}/drivers/nulldev.img\n{iso}"
+                                 f"restart = never\n[node null0 as null{x}0]\nmode = 0666\n")
+    for name, text in files.items():
+        with open(os.path.join(mdir, name), "w") as f:
+            f.write(text)
+    return [os.path.join(mdir, n) for n in files]
+
+
+def nobody_devfile(path, report):
+    try:
+        os.close(os.open(path, os.O_RDWR))
+        report("opened")
+    except OSError as e:
+        report(f"errno {e.errno}")
+
+
+def supervised(level):
+    rt = tempfile.mkdtemp(prefix="ikdoor-up.")
+    mdir = tempfile.mkdtemp(prefix="ikdoor-m.")
+    os.chmod(rt, 0o755)
+    os.environ["IKERNEL_RUNTIME_DIR"] = rt
+    dev = os.path.join(rt, "dev")
+    up = ik("up", "--detach", *manifests(level, mdir))
+    try:
+        check(f"{level} supervisor: up with crashtest and two renamed nulldevs", up.returncode == 0,
+              up.stdout + up.stderr)
+        if up.returncode != 0:
+            return
+        pid0 = open(os.path.join(rt, "supervisor.pid")).read()
+        got = nobody_open(rt, "crash0", "rw")
+        check(f"{level} supervisor: uid {NOBODY}'s libikernel open of crash0 (0600) -> EACCES, so "
+              f"no CRASH_PANIC can be delivered", got == -13, f"got {got}")
+        cpid, f = as_nobody(nobody_devfile, os.path.join(dev, "crash0"))
+        rep = read_report(f)
+        os.waitpid(cpid, 0)
+        check(f"{level} supervisor: uid {NOBODY}'s open of dev/crash0 -> EACCES (the kernel "
+              f"checks the file's mode: default_permissions)", rep == "errno 13", rep)
+        res, _ = root_open(rt, "crash0")
+        check(f"{level} supervisor: root still opens crash0", res is not None and res >= 0,
+              f"ik_open: {res}")
+        for x, data in (("a", b"from a"), ("b", b"from b")):
+            with open(os.path.join(dev, f"null{x}0"), "r+b", buffering=0) as fd:
+                fd.write(data)
+        seen = []
+        for x in "ab":
+            with open(os.path.join(dev, f"null{x}0"), "rb", buffering=0) as fd:
+                seen.append(fd.read(6))
+        check(f"{level} supervisor: two drivers of one image serve null0 as nulla0 and nullb0 "
+              f"side by side", seen == [b"from a", b"from b"], repr(seen))
+        links = [os.readlink(os.path.join(rt, "nodes", f"null{x}0")) for x in "ab"]
+        check(f"{level} supervisor: ...their links use the host names",
+              links == ["../nulla.sock", "../nullb.sock"], repr(links))
+        got = nobody_open(rt, "nullb0", "rw")
+        check(f"{level} supervisor: ...libikernel opens the host name (uid {NOBODY}, 0666)",
+              got is not None and got >= 0, f"got {got}")
+        st = states()
+        check(f"{level} supervisor: all three still running",
+              [st.get(n) for n in ("crashtest", "nulla", "nullb")] == ["running"] * 3, repr(st))
+        check(f"{level} supervisor: same supervisor", pid0 == open(os.path.join(rt, "supervisor.pid")).read())
+    finally:
+        ik("down", timeout=120)
+        subprocess.run(["umount", "-l", dev], capture_output=True)
+        subprocess.run(["rm", "-rf", rt, mdir])
+        del os.environ["IKERNEL_RUNTIME_DIR"]
+
+
 def main():
     if os.getuid() != 0:
         print("skipped: the hostile clients drop from root to uid 65534")
@@ -259,6 +429,12 @@ def main():
     for level, image in levels:
         test_forged_violation(level, image)
         test_half_open(level, image)
+        test_node_mode(level, image)
+        test_undeclared_name(level, image)
+        if os.path.exists("/dev/fuse"):
+            supervised(level)
+        else:
+            print("note: no /dev/fuse: the supervisor part is not tried")
     if failures:
         print(f"{len(failures)} failed")
         return 1

@@ -35,6 +35,9 @@ struct ik_proc_config {
 	int cpu;                 /* pin the driver process to this CPU; -1 = no pinning */
 	unsigned hang_ms;        /* busy with no scheduler progress this long = hung; 0 = 1000 */
 	const char *recovery;    /* recovery spec sent to every client (control.h), or NULL */
+	const struct ik_node_decl *nodes; /* as struct ik_vm_config */
+	size_t nnodes;
+	unsigned node_mode;
 	/* isolation=inproc: instead of starting exe_path, run this entry of a driver linked into
 	 * the caller (src/inproc) on a thread of ours: no isolation at all, the baseline. One at
 	 * a time per process (the runtime's state is global). */

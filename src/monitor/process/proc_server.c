@@ -75,8 +75,11 @@ static void chan_free(struct ik_proc *p, unsigned ch)
 
 static int chan_open(struct ik_proc *p, int client_fd, uid_t uid, unsigned *out)
 {
-	int r = ik_door_admit(&p->dh, uid);
+	uint16_t rd, wr;
+	int r = ik_door_access(&p->dh, client_fd, uid, &rd, &wr);
 
+	if (r == 0)
+		r = ik_door_admit(&p->dh, uid);
 	if (r)
 		return r;
 	for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
@@ -94,6 +97,7 @@ static int chan_open(struct ik_proc *p, int client_fd, uid_t uid, unsigned *out)
 		c->client_fd = client_fd;
 		c->state = PCH_OPEN;
 		ik_door_chan_taken(&p->dh, ch, uid);
+		ik_door_grant(p->bootinfo, ch, rd, wr);
 		*out = ch;
 		return 0;
 	}

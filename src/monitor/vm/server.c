@@ -115,12 +115,16 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 		return refuse(vm, fd, -EPROTONOSUPPORT);
 	if (atomic_load(&vm->ended) || !vm->dh.ready)
 		return refuse(vm, fd, -EPIPE);
-	r = ik_door_admit(&vm->dh, uid);
+	uint16_t rd, wr;
+	r = ik_door_access(&vm->dh, fd, uid, &rd, &wr);
+	if (r == 0)
+		r = ik_door_admit(&vm->dh, uid);
 	if (r == 0)
 		r = ik_chan_open(vm, fd, &ch);
 	if (r)
 		return refuse(vm, fd, r);
 	ik_door_chan_taken(&vm->dh, ch, uid);
+	ik_door_grant(vm->bootinfo, ch, rd, wr);
 	ik_dh_welcome(&vm->dh, &w, 0, ch);
 	int fds[3] = {vm->chans[ch].mem_fd, vm->kick_fd, vm->chans[ch].done_fd};
 	if (ik_ctl_send_welcome(fd, &w, fds, 3) < 0) {
