@@ -64,7 +64,7 @@ static void set_state(struct drv *d, enum drv_state s)
 
 /* ---- starting ---------------------------------------------------------------------------- */
 
-#define MAX_ARGS (16 + 2 * IKM_MAX_DEVICES + 2 * (int)IKM_MAX_NODES + 2 * IKM_MAX_PARAMS)
+#define MAX_ARGS (20 + 2 * IKM_MAX_DEVICES + 2 * (int)IKM_MAX_NODES + 2 * IKM_MAX_PARAMS)
 
 static int build_argv(const struct drv *d, char **argv, char *store, size_t storelen)
 {
