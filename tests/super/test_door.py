@@ -11,6 +11,8 @@ and their tests"), at both isolation levels (standalone `ikernel run`s, then a s
     check), 0666 lets it read and write; root opens all; undeclared nodes are 0600 by default;
   * undeclared_name: a driver registering a name it was not given (another driver's node) is
     ended with a violation naming it, and the victim keeps its node;
+  * unserved: a driver whose node another live monitor serves fails (status 1, not a clean exit),
+    is restarted by its policy and `ikernel status` shows why;
   * supervisor: crash0 (crashtest, 0600) refuses uid 65534 through libikernel and through its
     device file, so CRASH_PANIC cannot be delivered; two drivers of one image with renamed nodes
     (`[node null0 as nulla0]`) run side by side, each with its own data.
@@ -417,6 +419,50 @@ def supervised(level):
         del os.environ["IKERNEL_RUNTIME_DIR"]
 
 
+def states_full():
+    out = ik("status", "--json")
+    try:
+        return {d["name"]: d for d in json.loads(out.stdout)["drivers"]}
+    except (ValueError, KeyError):
+        return {}
+
+
+def unserved(level):
+    """Another monitor (not the supervisor's) serves null0; the supervisor's nulldev cannot."""
+    rt = tempfile.mkdtemp(prefix="ikdoor-un.")
+    mdir = tempfile.mkdtemp(prefix="ikdoor-m.")
+    os.chmod(rt, 0o755)
+    squatter = Monitor(level, os.path.join(BUILD, "drivers", "nulldev.img"), "--name", "squatter",
+                       rt=rt)
+    os.environ["IKERNEL_RUNTIME_DIR"] = rt
+    ini = os.path.join(mdir, "nulldev.ini")
+    with open(ini, "w") as f:
+        f.write(f"[driver]\nname = nulldev\nimage = {BUILD}/drivers/nulldev.img\nisolation = {level}\n"
+                f"restart = on-failure\nrestart_delay = 100ms\nrestart_limit = 2\n[node null0]\n")
+    try:
+        ik("up", "--detach", ini)
+        end = time.monotonic() + 20
+        d = {}
+        while time.monotonic() < end:
+            d = states_full().get("nulldev", {})
+            if d.get("state") == "failed":
+                break
+            time.sleep(0.1)
+        why = d.get("last_crash") or ""
+        check(f"{level} unserved: a driver whose node is taken fails and is restarted by its policy "
+              f"until it gives up", d.get("state") == "failed" and d.get("restarts", 0) >= 1, repr(d))
+        check(f"{level} unserved: ...`status` says why", "cannot be served" in why and "null0" in why,
+              why)
+        check(f"{level} unserved: ...and the squatter keeps the node",
+              os.readlink(os.path.join(rt, "nodes", "null0")) == "../squatter.sock")
+    finally:
+        ik("down", timeout=120)
+        subprocess.run(["umount", "-l", os.path.join(rt, "dev")], capture_output=True)
+        squatter.stop()
+        subprocess.run(["rm", "-rf", rt, mdir])
+        del os.environ["IKERNEL_RUNTIME_DIR"]
+
+
 def main():
     if os.getuid() != 0:
         print("skipped: the hostile clients drop from root to uid 65534")
@@ -433,6 +479,7 @@ def main():
         test_undeclared_name(level, image)
         if os.path.exists("/dev/fuse"):
             supervised(level)
+            unserved(level)
         else:
             print("note: no /dev/fuse: the supervisor part is not tried")
     if failures:
