@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "drvstate.h"
 #include "engine.h"
 #include "handles.h"
@@ -14,12 +15,17 @@
 
 int ik_open(const char *name, int flags)
 {
+	return ik_open_in(name, flags, 0);
+}
+
+int ik_open_in(const char *name, int flags, uint32_t domain)
+{
 	struct ik_conn *c;
 	uint16_t node;
 
 	if (!ik_node_name_valid(name))
 		return -EINVAL;
-	int err = ik_conn_get(name, &c, &node);
+	int err = ik_conn_get(name, domain, &c, &node);
 	if (err == -ENOENT) {
 		/* No link (or the driver lacks the node): a node a live supervisor declares is only
 		 * without its driver right now (ENXIO, as the device file says), else unknown. */

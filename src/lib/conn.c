@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Connection lifetime: the per-process cache (one connection per driver), references, death. */
+/* Connection lifetime: the per-process cache (one connection per driver and domain), references,
+ * death. */
 #include "conn.h"
 
 #include <errno.h>
@@ -117,17 +118,17 @@ static bool conn_alive(struct ik_conn *c)
 	return alive;
 }
 
-static struct ik_conn *cache_find_locked(const char *key)
+static struct ik_conn *cache_find_locked(const char *key, uint32_t domain)
 {
 	for (struct ik_conn *c = cache; c; c = c->next)
-		if (!strcmp(c->key, key) && conn_alive(c)) {
+		if (c->domain == domain && !strcmp(c->key, key) && conn_alive(c)) {
 			ik_conn_ref(c);
 			return c;
 		}
 	return NULL;
 }
 
-static int conn_new(const char *key, struct ik_conn **out)
+static int conn_new(const char *key, uint32_t domain, struct ik_conn **out)
 {
 	struct ik_conn *c = calloc(1, sizeof(*c));
 
@@ -137,6 +138,7 @@ static int conn_new(const char *key, struct ik_conn **out)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	snprintf(c->key, sizeof(c->key), "%s", key);
+	c->domain = domain;
 	int err = ik_conn_handshake(c, key);
 	if (err) {
 		conn_free(c);
@@ -148,7 +150,7 @@ static int conn_new(const char *key, struct ik_conn **out)
 	return 0;
 }
 
-int ik_conn_get(const char *name, struct ik_conn **out, uint16_t *node)
+int ik_conn_get(const char *name, uint32_t domain, struct ik_conn **out, uint16_t *node)
 {
 	char path[PATH_MAX], key[PATH_MAX];
 	int err = ik_node_path(name, path, sizeof(path));
@@ -165,9 +167,9 @@ int ik_conn_get(const char *name, struct ik_conn **out, uint16_t *node)
 	}
 
 	pthread_mutex_lock(&cache_lock);
-	struct ik_conn *c = cache_find_locked(key);
+	struct ik_conn *c = cache_find_locked(key, domain);
 	if (c == NULL) {
-		err = conn_new(key, &c);
+		err = conn_new(key, domain, &c);
 		if (err) {
 			pthread_mutex_unlock(&cache_lock);
 			return err;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A connection to one driver's monitor: the socket, the channel (shared rings), the VM's kick
- * eventfd and the channel's done eventfd. One per driver per process, shared by every handle
+ * eventfd and the channel's done eventfd. One per driver per process (per domain, domain.h), shared by every handle
  * on that driver's nodes. It lives while handles (or calls) hold references: the last ik_close
  * on a driver closes the socket, so the guest releases the channel (channels are few per VM).
  */
@@ -31,15 +31,16 @@ struct ik_conn {
 	char driver[IK_NAME_MAX];
 	char reason[256];     /* why it died */
 	char key[PATH_MAX];   /* resolved socket path: identifies the driver */
+	uint32_t domain;      /* with key, identifies the connection (domain.h) */
 	struct ik_ctl_welcome welcome;
 	struct ik_recovery_policy policy; /* from the monitor (recovery.h); zero: none */
 	struct ik_conn *next; /* in the process-wide cache */
 };
 
-/* A referenced connection serving node `name` and its node id; connects when no live one
- * exists. Returns 0, -ENOENT (no node link, or the driver has no such node), -ENXIO (a link,
+/* A referenced connection of `domain` (domain.h; 0 for ik_open) serving node `name` and its
+ * node id; connects when no live one exists. Returns 0, -ENOENT (no node link, or the driver has no such node), -ENXIO (a link,
  * but no driver behind it: gone, ending, not ready yet), or a handshake error (handshake.c). */
-int ik_conn_get(const char *name, struct ik_conn **out, uint16_t *node);
+int ik_conn_get(const char *name, uint32_t domain, struct ik_conn **out, uint16_t *node);
 void ik_conn_ref(struct ik_conn *c);
 void ik_conn_put(struct ik_conn *c);
 

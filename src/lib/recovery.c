@@ -274,12 +274,13 @@ static int replay(struct ik_conn *c, uint32_t fh, struct ik_rec *r)
 	}
 }
 
-/* Open the node on its (restarted) driver and replay: a new connection reference and fh. */
-static int reopen(struct ik_rec *r, struct ik_conn **out, uint32_t *fh_out)
+/* Open the node on its (restarted) driver and replay: a new connection reference and fh, in
+ * the dead connection's domain (domain.h). */
+static int reopen(struct ik_rec *r, uint32_t domain, struct ik_conn **out, uint32_t *fh_out)
 {
 	struct ik_conn *c;
 	uint16_t node;
-	int err = ik_conn_get(r->node, &c, &node);
+	int err = ik_conn_get(r->node, domain, &c, &node);
 
 	if (err)
 		return err;
@@ -338,7 +339,7 @@ static int recover(int h, struct ik_handle_ref *ref)
 		struct ik_conn *nc = NULL;
 		uint32_t fh = 0;
 
-		err = reopen(r, &nc, &fh);
+		err = reopen(r, dead->domain, &nc, &fh);
 		if (err == 0) {
 			ik_down_clear(dead->key);
 			err = ik_handle_replace(h, r, nc, fh, ref);

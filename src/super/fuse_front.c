@@ -2,19 +2,13 @@
 /*
  * The device files: a FUSE file system (low-level API) mounted on $IKERNEL_RUNTIME_DIR/dev,
  * one regular file per node the manifests declare, owner/group/mode from the manifest (the
- * kernel checks them: default_permissions; allow_other lets every user reach them). Every
- * file operation is forwarded to the driver VM through libikernel, like any other client:
- *   open     -> ik_open (open flags as given, O_NONBLOCK included); waits briefly for a driver
- *               that is (re)starting; ENXIO when the driver is not running
- *   read/write -> ik_pread/ik_pwrite at the kernel's file position (direct I/O: no page cache)
- *   ioctl    -> ik_ioctl; FUSE's restricted ioctls give size and direction from _IOC bits,
- *               exactly the marshalling libikernel does
- *   poll     -> ik_poll(timeout 0) for the answer, then a waiter thread per file sleeping in
- *               ik_poll(-1) that sends the poll notification when the driver reports readiness;
- *               a file of a dead driver (EIO) polls POLLERR|POLLHUP
- *   release  -> ik_close
- * A request the caller interrupts (a signal) is cancelled in the driver VM (ik_cancel ->
- * IK_OP_CANCEL) and answers EINTR. Each open file is its own file in the driver (its own
+ * kernel checks them: default_permissions; allow_other lets every user reach them). This file:
+ * the mount, the worker pool, and what the front end answers itself (lookup, getattr, readdir,
+ * refusals). Every operation on an open file is forwarded to the driver through libikernel,
+ * like any other client, as a job of that driver's queue (fuse_calls.c, fuse_jobs.c; what a
+ * hung or hostile driver may hold is in fuse_front.h). A request the caller interrupts (a
+ * signal, SIGKILL included) answers EINTR at once and its call is cancelled in the driver VM
+ * (ik_cancel -> IK_OP_CANCEL). Each open file is its own file in the driver (its own
  * private_data), whatever process holds it. After a driver crash, calls on files opened
  * before fail with EIO (libikernel marks their connection dead) or, under transparent
  * recovery, wait for the restarted driver; a new open reaches the restarted driver.
@@ -28,48 +22,29 @@
  * queue one behind another, and each one's wait would add up.
  *
  * Our own worker pool rather than fuse_session_loop_mt: it grows while every worker is busy
- * (blocked reads must never starve an interrupt or another driver) and stops on an eventfd.
+ * (so one is always free to read the next request: an interrupt, a lookup, another driver's
+ * call) and stops on an eventfd. Workers run driver calls themselves within the driver's
+ * limits, so the pool is bounded by the sum of those limits.
  */
-#define FUSE_USE_VERSION 35
-
 #include <errno.h>
 #include <fcntl.h>
-#include <fuse_lowlevel.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fuse_front.h"
 #include "ikernel/ikernel.h"
-#include "super.h"
 
 #define FF_ATTR_TIMEOUT   1.0
-#define FF_OPEN_WAIT_MS   5000 /* how long an open waits for a driver that is (re)starting */
 #define FF_MIN_WORKERS    4
-#define FF_MAX_WORKERS    256
+/* Workers in driver calls: at most FF_DRV_RUNNING per driver; the rest wait for requests. */
+#define FF_MAX_WORKERS    (FF_MIN_WORKERS + SUPER_MAX_DRIVERS * FF_DRV_RUNNING)
+#define FF_WORKER_STACK   (512 * 1024)
 #define FF_MAX_NODES      (SUPER_MAX_DRIVERS * IKM_MAX_NODES)
-
-struct ff_node {
-	const struct ikm_node *n;
-	struct drv *d;
-};
-
-/* One open device file. */
-struct ff_file {
-	int h;                       /* libikernel handle */
-	struct drv *d;
-	pthread_mutex_t lock;        /* the poll waiter */
-	struct fuse_pollhandle *ph;  /* the kernel's poll handle to notify, or NULL */
-	bool waiter_running;
-	bool closing;
-	short waiter_events;
-	pthread_t waiter;
-	struct ik_cancel_token *waiter_tok;
-};
 
 static struct ff_node nodes[FF_MAX_NODES];
 static unsigned nnodes;
@@ -79,12 +54,11 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t workers[FF_MAX_WORKERS];
 static unsigned nworkers, idle;
 static bool running;
-static unsigned open_files; /* atomic: opened and not released yet */
 static time_t mount_time; /* the nodes' timestamps: when they appeared */
 
 /* ---- nodes and attributes ------------------------------------------------------------------ */
 
-static struct ff_node *node_of(fuse_ino_t ino)
+const struct ff_node *ff_node_of(fuse_ino_t ino)
 {
 	if (ino < 2 || ino - 2 >= nnodes)
 		return NULL;
@@ -93,7 +67,7 @@ static struct ff_node *node_of(fuse_ino_t ino)
 
 static void fill_attr(fuse_ino_t ino, struct stat *st)
 {
-	struct ff_node *n = node_of(ino);
+	const struct ff_node *n = ff_node_of(ino);
 	struct timespec t = {mount_time, 0};
 
 	memset(st, 0, sizeof(*st));
@@ -145,7 +119,7 @@ static void ff_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct stat st;
 
 	(void)fi;
-	if (ino != FUSE_ROOT_ID && !node_of(ino)) {
+	if (ino != FUSE_ROOT_ID && !ff_node_of(ino)) {
 		fuse_reply_err(req, ENOENT);
 		return;
 	}
@@ -162,7 +136,7 @@ static void ff_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 
 	(void)attr;
 	(void)fi;
-	if (!node_of(ino)) {
+	if (!ff_node_of(ino)) {
 		fuse_reply_err(req, ino == FUSE_ROOT_ID ? EPERM : ENOENT);
 		return;
 	}
@@ -232,282 +206,11 @@ static void ff_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, EPERM);
 }
 
-/* ---- open and release ----------------------------------------------------------------------- */
-
-static void ff_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct ff_node *n = node_of(ino);
-
-	if (!n) {
-		fuse_reply_err(req, ino == FUSE_ROOT_ID ? EISDIR : ENOENT);
-		return;
-	}
-	if (!drv_wait_running(n->d, FF_OPEN_WAIT_MS)) {
-		fuse_reply_err(req, ENXIO); /* no driver behind this node right now */
-		return;
-	}
-	struct ff_file *f = calloc(1, sizeof(*f));
-	if (!f) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	int flags = fi->flags & (O_ACCMODE | O_NONBLOCK | O_APPEND | O_SYNC | O_DSYNC);
-	int h = ik_open(n->n->name, flags);
-	drv_count_call(n->d, h);
-	if (h < 0) {
-		free(f);
-		/* -ENOENT: the driver is up but never registered this node. */
-		fuse_reply_err(req, h == -ENOENT ? ENXIO : -h);
-		return;
-	}
-	f->h = h;
-	f->d = n->d;
-	pthread_mutex_init(&f->lock, NULL);
-	fi->fh = (uint64_t)(uintptr_t)f;
-	fi->direct_io = 1;  /* every read and write goes to the driver */
-	fi->keep_cache = 0;
-	__atomic_add_fetch(&open_files, 1, __ATOMIC_RELAXED);
-	if (fuse_reply_open(req, fi) == -ENOENT) {
-		/* The opener was interrupted meanwhile: nobody will release this file. */
-		__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
-		ik_close(h);
-		pthread_mutex_destroy(&f->lock);
-		free(f);
-	}
-}
-
-static struct ff_file *file_of(struct fuse_file_info *fi)
-{
-	return (struct ff_file *)(uintptr_t)fi->fh;
-}
-
-static void stop_waiter(struct ff_file *f, bool closing)
-{
-	pthread_mutex_lock(&f->lock);
-	if (closing)
-		f->closing = true;
-	bool was = f->waiter_running || f->waiter_tok;
-	struct ik_cancel_token *tok = f->waiter_tok;
-	pthread_mutex_unlock(&f->lock);
-	if (!was)
-		return;
-	ik_cancel(tok);
-	pthread_join(f->waiter, NULL);
-	pthread_mutex_lock(&f->lock);
-	ik_cancel_token_free(f->waiter_tok);
-	f->waiter_tok = NULL;
-	f->waiter_running = false;
-	if (closing && f->ph) {
-		fuse_pollhandle_destroy(f->ph);
-		f->ph = NULL;
-	}
-	pthread_mutex_unlock(&f->lock);
-}
-
-static void ff_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	struct ff_file *f = file_of(fi);
-
-	(void)ino;
-	stop_waiter(f, true);
-	int r = ik_close(f->h);
-	drv_count_call(f->d, r == -EIO ? 0 : r); /* closing a file of a dead driver is no error */
-	pthread_mutex_destroy(&f->lock);
-	free(f);
-	fuse_reply_err(req, 0);
-	__atomic_sub_fetch(&open_files, 1, __ATOMIC_RELAXED);
-}
-
 static void ff_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
 	(void)fi;
 	fuse_reply_err(req, 0);
-}
-
-/* ---- calls that may block: cancellable ------------------------------------------------------ */
-
-static void on_interrupt(fuse_req_t req, void *data)
-{
-	(void)req;
-	ik_cancel(data);
-}
-
-/* Arm a cancellation token for this request: the kernel's INTERRUPT cancels the call. */
-static struct ik_cancel_token *cancellable(fuse_req_t req)
-{
-	struct ik_cancel_token *tok = ik_cancel_token_new();
-
-	if (tok) {
-		ik_cancel_arm(tok);
-		fuse_req_interrupt_func(req, on_interrupt, tok);
-	}
-	return tok;
-}
-
-static void done_cancellable(fuse_req_t req, struct ik_cancel_token *tok)
-{
-	if (!tok)
-		return;
-	/* Takes the request's lock: an interrupt callback running now finishes first. */
-	fuse_req_interrupt_func(req, NULL, NULL);
-	ik_cancel_arm(NULL);
-	ik_cancel_token_free(tok);
-}
-
-static void ff_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-		    struct fuse_file_info *fi)
-{
-	struct ff_file *f = file_of(fi);
-	char *buf = malloc(size ? size : 1);
-
-	(void)ino;
-	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	struct ik_cancel_token *tok = cancellable(req);
-	ssize_t r = ik_pread(f->h, buf, size, off);
-	done_cancellable(req, tok);
-	drv_count_call(f->d, r);
-	if (r < 0)
-		fuse_reply_err(req, (int)-r);
-	else
-		fuse_reply_buf(req, buf, (size_t)r);
-	free(buf);
-}
-
-static void ff_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
-		     struct fuse_file_info *fi)
-{
-	struct ff_file *f = file_of(fi);
-
-	(void)ino;
-	struct ik_cancel_token *tok = cancellable(req);
-	ssize_t r = ik_pwrite(f->h, buf, size, off);
-	done_cancellable(req, tok);
-	drv_count_call(f->d, r);
-	if (r < 0)
-		fuse_reply_err(req, (int)-r);
-	else
-		fuse_reply_write(req, (size_t)r);
-}
-
-static void ff_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
-		     struct fuse_file_info *fi, unsigned flags, const void *in_buf, size_t in_bufsz,
-		     size_t out_bufsz)
-{
-	struct ff_file *f = file_of(fi);
-	size_t size = _IOC_SIZE(cmd);
-
-	(void)ino;
-	if (flags & FUSE_IOCTL_COMPAT) {
-		fuse_reply_err(req, ENOTTY); /* 32-bit callers: not supported */
-		return;
-	}
-	/* Restricted ioctls: the kernel already copied in and will copy out by the _IOC bits. */
-	bool sized = size && (_IOC_DIR(cmd) & (_IOC_READ | _IOC_WRITE));
-	size_t len = sized ? size : 0;
-	if (in_bufsz > len)
-		len = in_bufsz;
-	if (out_bufsz > len)
-		len = out_bufsz;
-	char *buf = calloc(1, len ? len : 1);
-	if (!buf) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	if (in_bufsz)
-		memcpy(buf, in_buf, in_bufsz);
-	struct ik_cancel_token *tok = cancellable(req);
-	long r = ik_ioctl(f->h, cmd, sized ? buf : arg);
-	done_cancellable(req, tok);
-	drv_count_call(f->d, r);
-	if (r < 0)
-		fuse_reply_err(req, (int)-r);
-	else
-		fuse_reply_ioctl(req, (int)r, out_bufsz ? buf : NULL, out_bufsz);
-	free(buf);
-}
-
-/* ---- poll ----------------------------------------------------------------------------------- */
-
-/* Sleeps in the driver until the file is ready for the events asked, then notifies the kernel
- * (which polls again). Ends on readiness, an error (a dead driver: notify too, the next poll
- * gets the error) or cancellation (release, or a poll asking for other events). */
-static void *poll_waiter(void *arg)
-{
-	struct ff_file *f = arg;
-
-	pthread_mutex_lock(&f->lock);
-	short events = f->waiter_events;
-	ik_cancel_arm(f->waiter_tok);
-	pthread_mutex_unlock(&f->lock);
-	int r = ik_poll(f->h, events, -1);
-	ik_cancel_arm(NULL);
-	pthread_mutex_lock(&f->lock);
-	if (r != -EINTR && f->ph) {
-		fuse_lowlevel_notify_poll(f->ph);
-		fuse_pollhandle_destroy(f->ph);
-		f->ph = NULL;
-	}
-	f->waiter_running = false; /* joined by the next arm_waiter or the release */
-	pthread_mutex_unlock(&f->lock);
-	return NULL;
-}
-
-/* Keep the newest poll handle; (re)start the waiter when it does not cover `events`. */
-static void arm_waiter(struct ff_file *f, short events, struct fuse_pollhandle *ph)
-{
-	pthread_mutex_lock(&f->lock);
-	if (f->ph)
-		fuse_pollhandle_destroy(f->ph);
-	f->ph = ph;
-	bool covered = f->waiter_running && (f->waiter_events & events) == events;
-	pthread_mutex_unlock(&f->lock);
-	if (covered)
-		return; /* still sleeping (or just notified: the kernel will ask again) */
-	stop_waiter(f, false);
-	pthread_mutex_lock(&f->lock);
-	if (!f->closing && (f->waiter_tok = ik_cancel_token_new())) {
-		f->waiter_events = events;
-		f->waiter_running = true;
-		if (pthread_create(&f->waiter, NULL, poll_waiter, f)) {
-			ik_cancel_token_free(f->waiter_tok);
-			f->waiter_tok = NULL;
-			f->waiter_running = false;
-		}
-	}
-	pthread_mutex_unlock(&f->lock);
-}
-
-static void ff_poll(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
-		    struct fuse_pollhandle *ph)
-{
-	struct ff_file *f = file_of(fi);
-	short events = (short)fi->poll_events;
-
-	(void)ino;
-	if (!events)
-		events = POLLIN | POLLOUT | POLLPRI;
-	int r = ik_poll(f->h, events, 0);
-	drv_count_call(f->d, r);
-	if (r < 0) {
-		if (ph)
-			fuse_pollhandle_destroy(ph);
-		/* A file whose driver is gone (the call would fail with EIO): hung up, with an error
-		 * the next read or write reports. An error reply would say only POLLERR. */
-		if (r == -EIO)
-			fuse_reply_poll(req, POLLERR | POLLHUP);
-		else
-			fuse_reply_err(req, -r);
-		return;
-	}
-	if (ph && r == 0)
-		arm_waiter(f, events, ph);
-	else if (ph)
-		fuse_pollhandle_destroy(ph);
-	fuse_reply_poll(req, (unsigned)r);
 }
 
 static const struct fuse_lowlevel_ops ops = {
@@ -536,10 +239,15 @@ static void spawn_worker_locked(void)
 {
 	if (nworkers >= FF_MAX_WORKERS)
 		return;
-	if (pthread_create(&workers[nworkers], NULL, worker, NULL) == 0) {
+	pthread_attr_t a;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, FF_WORKER_STACK);
+	if (pthread_create(&workers[nworkers], &a, worker, NULL) == 0) {
 		nworkers++;
 		idle++;
 	}
+	pthread_attr_destroy(&a);
 }
 
 static void *worker(void *arg)
@@ -576,12 +284,20 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static void add_nodes(struct drv *d)
+{
+	struct ff_drvq *q = ff_queue_of(d);
+
+	for (unsigned n = 0; q && n < d->m.nnodes && nnodes < FF_MAX_NODES; n++)
+		nodes[nnodes++] = (struct ff_node){&d->m.nodes[n], d, q};
+}
+
 static void build_nodes(void)
 {
 	nnodes = 0;
+	ff_queues_reset();
 	for (unsigned i = 0; i < super.ndrivers; i++)
-		for (unsigned n = 0; n < super.drivers[i].m.nnodes && nnodes < FF_MAX_NODES; n++)
-			nodes[nnodes++] = (struct ff_node){&super.drivers[i].m.nodes[n], &super.drivers[i]};
+		add_nodes(&super.drivers[i]);
 }
 
 /* Mount the nodes of `nodes[]` on `dir` with these options and start the worker pool. */
@@ -634,8 +350,8 @@ int fuse_front_start_one(struct drv *d, const char *dir, char *err, size_t errle
 		return -EBUSY;
 	}
 	nnodes = 0;
-	for (unsigned n = 0; n < d->m.nnodes && nnodes < FF_MAX_NODES; n++)
-		nodes[nnodes++] = (struct ff_node){&d->m.nodes[n], d};
+	ff_queues_reset();
+	add_nodes(d);
 	/* No allow_other: only this process's user reaches them (no fuse.conf needed). */
 	return mount_and_serve(dir, "default_permissions,fsname=ikernel,subtype=ikernel", err, errlen);
 }
@@ -647,7 +363,7 @@ bool fuse_front_running(void)
 
 unsigned fuse_front_open_files(void)
 {
-	return __atomic_load_n(&open_files, __ATOMIC_RELAXED);
+	return ff_open_file_count();
 }
 
 /* Called once every monitor is gone (calls in flight have failed with EIO by then): unmount,

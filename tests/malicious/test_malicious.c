@@ -35,6 +35,7 @@ enum action {
 	ACT_TWO,    /* client B (a child process) reads, then client A reads */
 	ACT_READ_CPU, /* ACT_READ, and the first read (blocked for seconds) costs little CPU */
 	ACT_READ_LOG, /* ACT_READ, then the attacker's log holds at most its output budget */
+	ACT_OPEN_CANCEL, /* an open on another thread, cancelled after 300 ms */
 };
 
 enum outcome {
@@ -65,6 +66,7 @@ static const struct attack attacks[] = {
 	{"cqe_toctou", ACT_READ, OUT_TOCTOU, {CLIENT, "more bytes than requested"}, {0}},
 	{"never_answer_poll", ACT_POLL, OUT_EIO, {CLIENT, "poll request", "not answered within"}, {0}},
 	{"never_answer_read", ACT_CANCEL, OUT_EIO, {CLIENT, "not answered within", "cancel"}, {0}},
+	{"never_answer_open", ACT_OPEN_CANCEL, OUT_EIO, {CLIENT, "OPEN request", "cancel"}, {0}},
 	{"sq_head_forged", ACT_READ, OUT_OK, {0}, {0}},
 	{"scribble_shared", ACT_READ, OUT_EIO, {CLIENT, "completion ring tail"}, {0}},
 	{"cqe_seq_forged", ACT_READ, OUT_EIO, {CLIENT, "completion ring entry", "has sequence number"}, {0}},
@@ -438,6 +440,41 @@ static void act_cancel(void)
 	ik_cancel_token_free(ca.tok);
 }
 
+struct open_arg {
+	struct ik_cancel_token *tok;
+	int h;
+};
+
+static void *cancel_opener(void *p)
+{
+	struct open_arg *oa = p;
+
+	ik_cancel_arm(oa->tok);
+	oa->h = ik_open("mal", O_RDWR);
+	ik_cancel_arm(NULL);
+	return NULL;
+}
+
+/* An open the driver never answers ends like a read: cancelled, then -EIO when the driver
+ * ignores the cancellation too. */
+static void act_open_cancel(void)
+{
+	struct open_arg oa = {.tok = ik_cancel_token_new(), .h = 1};
+	pthread_t t;
+
+	CHECK(oa.tok, "out of memory");
+	if (!oa.tok)
+		return;
+	pthread_create(&t, NULL, cancel_opener, &oa);
+	sleep_ms(300);
+	ik_cancel(oa.tok);
+	pthread_join(t, NULL);
+	CHECK(oa.h == -EIO, "cancelled open returned %d, expected -EIO", oa.h);
+	if (oa.h >= 0)
+		ik_close(oa.h);
+	ik_cancel_token_free(oa.tok);
+}
+
 /* Client B in a child process (one connection per driver per process): its read must fail. */
 static pid_t client_b(void)
 {
@@ -563,6 +600,9 @@ int main(int argc, char **argv)
 		break;
 	case ACT_READ_LOG:
 		act_read_log();
+		break;
+	case ACT_OPEN_CANCEL:
+		act_open_cancel();
 		break;
 	}
 	if (a->out == OUT_TOCTOU)

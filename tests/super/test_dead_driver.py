@@ -29,6 +29,7 @@ import threading
 import time
 
 from ikclient import Client
+from ikenv import missing_requirement
 
 IK = os.environ["IKERNEL_BIN"]
 SRC = os.environ["IKERNEL_SRC"]
@@ -309,12 +310,9 @@ def test_restarting_then_failed(dev, rt):
 
 
 def main():
-    for path, what in (("/dev/kvm", "KVM"), ("/dev/fuse", "FUSE")):
-        if not os.access(path, os.R_OK | os.W_OK):
-            print(f"skipped: {path} not available ({what})")
-            return 77
-    if os.geteuid() != 0:
-        print("skipped: mounting the device files needs root")
+    why = missing_requirement()
+    if why:
+        print(f"skipped: {why}")
         return 77
     rt = tempfile.mkdtemp(prefix="ikt.", dir="/tmp")
     os.chmod(rt, 0o755)

@@ -20,6 +20,8 @@ import tempfile
 import threading
 import time
 
+from ikenv import missing_requirement
+
 IK = os.environ["IKERNEL_BIN"]
 SRC = os.environ["IKERNEL_SRC"]
 MAILBOX_IMG = os.environ["MAILBOX_IMG"]
@@ -248,12 +250,9 @@ def test_access(dev):
 
 
 def main():
-    for path, what in (("/dev/kvm", "KVM"), ("/dev/fuse", "FUSE")):
-        if not os.access(path, os.R_OK | os.W_OK):
-            print(f"skipped: {path} not available ({what})")
-            return 77
-    if os.geteuid() != 0:
-        print("skipped: mounting the device files needs root")
+    why = missing_requirement()
+    if why:
+        print(f"skipped: {why}")
         return 77
     rt = tempfile.mkdtemp(prefix="ikt.", dir="/tmp")
     os.chmod(rt, 0o755)
