@@ -106,6 +106,7 @@ static struct ik_proc_reply rep;
 static int done_fds[IK_MAX_CHANNELS];
 static int rx_fds[MAX_RX_FDS];
 static unsigned rx_nfds;
+static uint32_t rep_payload_len; /* bytes of rep.payload the last reply carried */
 
 static void ctl_send(uint32_t len)
 {
@@ -123,8 +124,12 @@ static void ctl_recv(void)
 	m.iovlen = 1;
 	m.control = cbuf;
 	m.controllen = sizeof(cbuf);
-	if (sys3(SYS_recvmsg, fd_ctl, &m, MSG_CMSG_CLOEXEC) != (long)sizeof(rep))
+	long n = sys3(SYS_recvmsg, fd_ctl, &m, MSG_CMSG_CLOEXEC);
+	const long hdr = (long)__builtin_offsetof(struct ik_proc_reply, payload);
+
+	if (n < hdr || n > (long)sizeof(rep))
 		die(70);
+	rep_payload_len = (uint32_t)(n - hdr);
 	rx_nfds = 0;
 	if (m.controllen >= sizeof(struct cmsghdr_)) {
 		struct cmsghdr_ *cm = (struct cmsghdr_ *)cbuf;
@@ -149,6 +154,7 @@ static uint32_t args_size(unsigned nr)
 	case IK_HC_REGISTER_NODE: return sizeof(struct ik_hc_register_node);
 	case IK_HC_READY: return sizeof(struct ik_hc_ready);
 	case IK_HC_CHAN_RELEASED: return sizeof(struct ik_hc_chan);
+	case IK_HC_PIO_STRING: return sizeof(struct ik_hc_pio_string);
 	case IK_PROC_HC_PIO: return sizeof(struct ik_proc_pio);
 	default: return 0;
 	}
@@ -176,6 +182,10 @@ static uint32_t marshal(unsigned nr, const void *args)
 		if (p->file)
 			n = put_payload(n, (const char *)(uintptr_t)p->file,
 					strnlen((const char *)(uintptr_t)p->file, 255) + 1);
+	} else if (nr == IK_HC_PIO_STRING) {
+		const struct ik_hc_pio_string *s = args;
+		if (s->write)
+			n = put_payload(0, (const char *)(uintptr_t)s->buf, (uint64_t)s->count * s->size);
 	} else if (nr == IK_HC_REGISTER_NODE) {
 		const struct ik_hc_register_node *r = args;
 		const char *name = (const char *)(uintptr_t)r->name;
@@ -264,6 +274,14 @@ void ik_hypercall(unsigned nr, void *args)
 	if (rep.status)
 		die(73);
 	memcpy(args, rep.args, asz);
+	if (nr == IK_HC_PIO_STRING && !((struct ik_hc_pio_string *)args)->write) {
+		const struct ik_hc_pio_string *s = args;
+		uint64_t len = (uint64_t)s->count * s->size;
+
+		if (len != rep_payload_len)
+			die(71); /* the monitor-lite answered an input with the wrong length */
+		memcpy((void *)(uintptr_t)s->buf, rep.payload, len);
+	}
 	if (nr == IK_HC_WAIT)
 		attach_channels(((struct ik_hc_wait *)args)->chan_opened);
 }

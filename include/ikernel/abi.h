@@ -44,6 +44,9 @@
  * monitor at the hello; docs/ABI.md "Access"). The guest stub refuses any other OPEN with
  * -EACCES. Without the bit a guest allows every open (an old monitor checks nothing). */
 #define IK_FEAT_CHAN_ACCESS (1ull << 6)
+/* IK_HC_PIO_STRING: ins/outs of up to IK_PIO_STRING_MAX bytes as one request (without it the
+ * guest loops over single accesses). */
+#define IK_FEAT_PIO_STRING (1ull << 7)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -290,6 +293,7 @@ enum ik_hypercall {
 	IK_HC_REGISTER_NODE = 5, /* struct ik_hc_register_node: announce a device node */
 	IK_HC_READY = 6,         /* struct ik_hc_ready: init done, serve clients */
 	IK_HC_CHAN_RELEASED = 7, /* struct ik_hc_chan: the guest dropped every file of a channel */
+	IK_HC_PIO_STRING = 8,    /* struct ik_hc_pio_string: a string of port accesses (ins/outs) */
 	IK_HC__COUNT
 };
 
@@ -346,6 +350,19 @@ struct ik_hc_chan {
 	uint32_t reserved;
 };
 
+/* `count` accesses of `size` bytes to one port, as x86 `rep ins`/`rep outs` do: outs takes the
+ * values from buf in order, ins stores them there. The port must lie in the driver's grant as
+ * for a single access; count * size <= IK_PIO_STRING_MAX; count 0 does nothing. */
+#define IK_PIO_STRING_MAX 4096u
+
+struct ik_hc_pio_string {
+	uint16_t port;   /* IN */
+	uint8_t size;    /* IN: 1, 2 or 4 */
+	uint8_t write;   /* IN: 1 = outs (buf is read), 0 = ins (buf is written) */
+	uint32_t count;  /* IN: accesses */
+	ik_gpa_t buf;    /* IN: count * size bytes (guest-writable for ins) */
+};
+
 /* ------------------------------------------------------------------------------------------ */
 /* Layout checks: any change here is an ABI change.                                            */
 /* ------------------------------------------------------------------------------------------ */
@@ -365,6 +382,7 @@ _Static_assert(sizeof(struct ik_hc_wait) == 48, "hc wait");
 _Static_assert(sizeof(struct ik_hc_register_node) == 16, "hc register node");
 _Static_assert(sizeof(struct ik_hc_ready) == 8, "hc ready");
 _Static_assert(sizeof(struct ik_hc_chan) == 8, "hc chan");
+_Static_assert(sizeof(struct ik_hc_pio_string) == 16, "hc pio string");
 _Static_assert(IK_MAX_CHANNELS * IK_CHAN_STRIDE <= IK_GPA_MMIO_BASE - IK_GPA_CHAN_BASE, "channels");
 _Static_assert(IK_MAX_CHANNELS <= 64 && IK_MAX_NODES <= 64, "event masks are 64 bits");
 _Static_assert(IK_MAX_NODES <= 16, "chan_read/chan_write are 16-bit node masks");

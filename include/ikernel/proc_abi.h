@@ -30,7 +30,7 @@
 
 #include "ikernel/abi.h"
 
-#define IK_PROC_ABI_VERSION 1u
+#define IK_PROC_ABI_VERSION 2u /* 2: replies may carry a payload (IK_HC_PIO_STRING) */
 
 /* Feature bits of ik_proc_reply.features: none defined yet. */
 #define IK_PROC_FEATURES 0u
@@ -60,6 +60,7 @@ struct ik_proc_pio {
  *   IK_HC_CONSOLE        the text (args.len bytes)
  *   IK_HC_PANIC          the message (args.len bytes), then the file name and a NUL (if any)
  *   IK_HC_REGISTER_NODE  the name and a NUL
+ *   IK_HC_PIO_STRING     for an output (outs): the count * size bytes to write
  * Only the first (offsetof(payload) + payload_len) bytes are sent.
  */
 struct ik_proc_msg {
@@ -80,11 +81,14 @@ struct ik_proc_reply {
 	uint32_t version;  /* OUT: IK_PROC_ABI_VERSION */
 	uint32_t features; /* OUT: IK_PROC_F_* the monitor-lite offers */
 	uint8_t args[IK_PROC_ARGS_MAX]; /* OUT: the argument struct with its OUT fields */
+	/* OUT: the bytes an IK_HC_PIO_STRING input (ins) read, count * size of them; every other
+	 * reply ends before it (the message's length says how much came) */
+	uint8_t payload[IK_PIO_STRING_MAX];
 };
 
 _Static_assert(__builtin_offsetof(struct ik_proc_msg, args) == 16, "request header");
 _Static_assert(__builtin_offsetof(struct ik_proc_msg, payload) == 16 + IK_PROC_ARGS_MAX, "payload");
-_Static_assert(sizeof(struct ik_proc_reply) == 16 + IK_PROC_ARGS_MAX, "reply");
+_Static_assert(__builtin_offsetof(struct ik_proc_reply, payload) == 16 + IK_PROC_ARGS_MAX, "reply");
 _Static_assert(sizeof(struct ik_proc_pio) == 8, "port request");
 _Static_assert(sizeof(struct ik_proc_pio) <= IK_PROC_ARGS_MAX, "port request fits the arguments");
 

@@ -437,13 +437,35 @@ static struct ik_device *find_grant(struct ik_devset *set, uint16_t port, unsign
 	return NULL;
 }
 
-int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsigned size,
-		  bool write, uint8_t *data, char *why, size_t whylen)
+/* count accesses of the model at register reg, under its lock; the first refusal stops them. */
+static int model_pio_string(struct ik_device *d, uint16_t reg, unsigned size, bool write,
+			    uint8_t *data, uint32_t count)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&d->lock);
+	for (uint32_t i = 0; i < count && r == 0; i++, data += size) {
+		uint32_t val = 0;
+
+		if (write) {
+			memcpy(&val, data, size);
+			r = d->model->pio_write(d, reg, size, val);
+		} else {
+			r = d->model->pio_read(d, reg, size, &val);
+			memcpy(data, &val, size);
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
+	return r;
+}
+
+int ik_devset_pio_string(struct ik_devset *set, const char *driver, uint16_t port,
+			 unsigned size, bool write, uint8_t *data, uint32_t count, char *why,
+			 size_t whylen)
 {
 	uint16_t reg = 0;
 	struct ik_device *d = find_grant(set, port, size, &reg);
 	const char *kind = write ? "write" : "read";
-	uint32_t val = 0;
 	int r;
 
 	if (!d) {
@@ -451,21 +473,18 @@ int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsi
 			 size, kind, driver);
 		return -EPERM;
 	}
-	pthread_mutex_lock(&d->lock);
-	if (write) {
-		memcpy(&val, data, size);
-		r = d->model->pio_write(d, reg, size, val);
-	} else {
-		r = d->model->pio_read(d, reg, size, &val);
-		memcpy(data, &val, size);
-	}
-	pthread_mutex_unlock(&d->lock);
-	if (r < 0) {
+	if ((r = model_pio_string(d, reg, size, write, data, count)) < 0) {
 		snprintf(why, whylen, "device %s@0x%x refused a %u-byte %s of port 0x%x: %s",
 			 d->model->name, d->port, size, kind, port, strerror(-r));
 		return -EPERM;
 	}
 	return 0;
+}
+
+int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsigned size,
+		  bool write, uint8_t *data, char *why, size_t whylen)
+{
+	return ik_devset_pio_string(set, driver, port, size, write, data, 1, why, whylen);
 }
 
 unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max)

@@ -137,6 +137,12 @@ void ik_devset_destroy(struct ik_devset *set);
  */
 int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsigned size,
 		  bool write, uint8_t *data, char *why, size_t whylen);
+/* `count` accesses of `size` bytes to one port (x86 `rep ins`/`rep outs`): data holds
+ * count * size bytes, in order. Routed once, served under the device's lock; the same rules and
+ * messages as ik_devset_pio, the first refusal stops the string. */
+int ik_devset_pio_string(struct ik_devset *set, const char *driver, uint16_t port,
+			 unsigned size, bool write, uint8_t *data, uint32_t count, char *why,
+			 size_t whylen);
 /* Every port range of every grant as boot info port_grant[] entries (first | count << 16), in
  * grant order, at most max (the guest refuses the rest in request_region()); returns how many. */
 unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max);

@@ -74,6 +74,7 @@ int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err,
 	dh->be = cfg->be;
 	dh->lock = cfg->lock;
 	dh->cond = cfg->cond;
+	dh->devs = cfg->devs;
 	dh->t_create_ns = cfg->t_create_ns;
 	dh->listen_fd = -1;
 	ik_budget_init(&dh->out, cfg->log_budget);
@@ -502,6 +503,7 @@ static const struct {
 	[IK_HC_REGISTER_NODE] = {"REGISTER_NODE", sizeof(struct ik_hc_register_node), hc_register_node},
 	[IK_HC_READY] = {"READY", sizeof(struct ik_hc_ready), hc_ready},
 	[IK_HC_CHAN_RELEASED] = {"CHAN_RELEASED", sizeof(struct ik_hc_chan), hc_chan_released},
+	[IK_HC_PIO_STRING] = {"PIO_STRING", sizeof(struct ik_hc_pio_string), ik_dh_pio_string},
 };
 
 size_t ik_dh_args_size(unsigned nr)

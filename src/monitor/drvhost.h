@@ -70,6 +70,10 @@ struct ik_dh_ops {
 	 * into out: 0, or -EFAULT when they are not readable. A call fetches its buffers in the
 	 * order ikernel/proc_abi.h lists for the payload, each once. */
 	int (*fetch)(void *be, uint64_t gpa, void *out, uint64_t len);
+	/* Hand `len` bytes back to the driver's memory at `gpa` (IK_HC_PIO_STRING's input): 0, or
+	 * -EFAULT when they are not writable. The VM writes guest RAM; a process gets them as its
+	 * reply's payload. */
+	int (*store)(void *be, uint64_t gpa, const void *data, uint64_t len);
 	/* A NUL-terminated string of fewer than `max` bytes at gpa into out: its length, or -1. */
 	int (*fetch_str)(void *be, uint64_t gpa, char *out, size_t max);
 	/* Where the driver is, appended to a violation report (" at RIP 0x... <sym+0x..>"), or "". */
@@ -106,6 +110,7 @@ struct ik_dh_config {
 	void *be;
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
+	struct ik_devset *devs; /* the granted device models (IK_HC_PIO_STRING), or NULL */
 };
 
 struct ik_drvhost {
@@ -120,6 +125,7 @@ struct ik_drvhost {
 	void *be;
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
+	struct ik_devset *devs;
 
 	/* the declared nodes (fixed at init) and the client door (door.h: the backend's serving
 	 * thread, under *lock in the VM) */
@@ -188,6 +194,9 @@ void ik_dh_out(struct ik_drvhost *dh, const char *fmt, ...) __attribute__((forma
 /* Guest text: one line per '\n', "[name] ", non-printable bytes escaped, each through
  * ik_dh_out (what is charged is what is written: newlines alone cannot amplify). */
 void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len);
+
+/* pio_string.c: IK_HC_PIO_STRING, a string of port accesses as one request (both levels). */
+int ik_dh_pio_string(struct ik_drvhost *dh, void *args);
 
 /* The boot info both levels give the driver: the backend's layout and clock, the rest the
  * core's (name, parameters, channel geometry, port grants). */

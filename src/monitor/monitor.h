@@ -82,6 +82,7 @@ struct ik_vm_result {
 	char file[128];        /* IK_END_PANIC: source file; "" if none */
 	uint32_t line;         /* IK_END_PANIC */
 	char reason[512];      /* one line, human readable, names the driver */
+	uint64_t exits;        /* VM: returns from KVM_RUN; process: requests served (a cost figure) */
 };
 
 /* Create the VM and load the image. On failure *err gets a message naming what is wrong. */

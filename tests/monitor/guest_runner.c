@@ -5,6 +5,7 @@
  *   guest-runner IMAGE [--expect-exit N | --expect-panic FILE:LINE | --expect-crash VECTOR |
  *                       --expect-hang | --expect-violation SUBSTRING] [--expect-reason SUBSTRING]
  *                      [--device M@P]... [--param K=V]... [--mem SIZE] [--hang-ms N]
+ *                      [--sandbox] [--print-exits]
  *
  * Default expectation: exit status 0. Prints the report either way; exits 0 iff the VM ended
  * as expected, 1 if not, 2 on usage errors, 77 (skip) without /dev/kvm.
@@ -32,7 +33,7 @@ static int usage(void)
 	fprintf(stderr, "usage: guest-runner IMAGE [--expect-exit N | --expect-panic FILE:LINE | "
 			"--expect-crash VECTOR | --expect-hang | --expect-violation SUBSTRING] "
 			"[--expect-reason SUBSTRING] [--device M@P]... [--param K=V]... [--mem SIZE] "
-			"[--hang-ms N] [--sandbox]\n");
+			"[--hang-ms N] [--sandbox] [--print-exits]\n");
 	return 2;
 }
 
@@ -101,6 +102,7 @@ int main(int argc, char **argv)
 	struct ik_vm *vm;
 	char err[512];
 	size_t ndev = 0;
+	bool print_exits = false;
 
 	if (argc < 2 || argv[1][0] == '-')
 		return usage();
@@ -110,6 +112,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(opt, "--expect-hang")) {
 			ex.end = IK_END_HANG;
+			continue;
+		}
+		if (!strcmp(opt, "--print-exits")) { /* the cost figure, for tests that count it */
+			print_exits = true;
 			continue;
 		}
 		if (!strcmp(opt, "--sandbox")) { /* the filter `ikernel run` installs, on this process */
@@ -162,6 +168,8 @@ int main(int argc, char **argv)
 	}
 	ik_vm_run(vm, &res);
 	ik_vm_format_result(vm, &res, stdout);
+	if (print_exits)
+		printf("guest-runner: exits %llu\n", (unsigned long long)res.exits);
 	ik_vm_destroy(vm);
 	if (!matches(&ex, &res)) {
 		printf("guest-runner: FAIL: the VM did not end as expected\n");

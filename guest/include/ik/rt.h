@@ -154,6 +154,9 @@ uint32_t ik_inl(uint16_t port);
 void ik_outb(uint8_t v, uint16_t port);
 void ik_outw(uint16_t v, uint16_t port);
 void ik_outl(uint32_t v, uint16_t port);
+/* `count` accesses of `size` (1, 2, 4) bytes to one port, values from/into buf in order (x86
+ * `rep outs`/`rep ins`): one request per IK_PIO_STRING_MAX bytes (IK_FEAT_PIO_STRING). */
+void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned long count);
 
 /* ---- interrupts ---------------------------------------------------------------------------- */
 

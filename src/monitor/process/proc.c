@@ -142,7 +142,8 @@ static void boot_info(struct ik_proc *p, const struct ik_proc_config *cfg)
 	ik_dh_bootinfo(&p->dh, p->bootinfo, &(struct ik_dh_boot){
 		/* Port I/O is the IK_PROC_HC_PIO request here, not the IK_GPA_PIO window: no
 		 * IK_FEAT_PIO. */
-		.features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ,
+		.features = IK_FEAT_DOORBELL | IK_FEAT_IRQ | IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ |
+			    IK_FEAT_PIO_STRING,
 		.mem_size = p->mem_size,
 		.heap_start = IK_PROC_RAM_BASE,
 		.heap_end = heap_end,
@@ -700,10 +701,13 @@ static void reply(struct ik_proc *p, const void *args, size_t len, const int *fd
 {
 	struct ik_proc_reply r = {
 		.nfds = nfds, .version = IK_PROC_ABI_VERSION, .features = IK_PROC_FEATURES};
+	size_t n = offsetof(struct ik_proc_reply, payload) + p->rep_len;
 	int err;
 
 	memcpy(r.args, args, len);
-	if ((err = ik_send_fds(p->ctl_fd, &r, sizeof(r), fds, nfds, 0)))
+	memcpy(r.payload, p->rep_payload, p->rep_len);
+	p->rep_len = 0;
+	if ((err = ik_send_fds(p->ctl_fd, &r, n, fds, nfds, 0)))
 		ik_proc_end(p, IK_END_CRASH, "driver '%s': reply failed: %s", p->dh.name, strerror(-err));
 }
 
@@ -722,6 +726,19 @@ static int proc_fetch(void *be, uint64_t gpa, void *out, uint64_t len)
 		return -EFAULT;
 	memcpy(out, p->req_payload + p->req_off, len);
 	p->req_off += (uint32_t)len;
+	return 0;
+}
+
+/* The reply's payload: the bytes of an input string (one per request, at most its size). */
+static int proc_store(void *be, uint64_t gpa, const void *data, uint64_t len)
+{
+	struct ik_proc *p = be;
+
+	(void)gpa;
+	if (len > sizeof(p->rep_payload))
+		return -EFAULT;
+	memcpy(p->rep_payload, data, len);
+	p->rep_len = (uint32_t)len;
 	return 0;
 }
 
@@ -766,6 +783,7 @@ static enum ik_dh_chan proc_chan_released(void *be, unsigned chan)
 
 static const struct ik_dh_ops proc_dh_ops = {
 	.fetch = proc_fetch,
+	.store = proc_store,
 	.fetch_str = proc_fetch_str,
 	.end = proc_end,
 	.wait = proc_wait,
@@ -786,6 +804,7 @@ static bool serve_request(struct ik_proc *p)
 		p->ctl_eof = true;
 	if (n <= 0)
 		return false; /* nothing, or the process ended: the pidfd tells how */
+	atomic_fetch_add(&p->requests, 1);
 	ik_proc_serve_msg(p, &m, (size_t)n);
 	return true;
 }
@@ -1024,6 +1043,7 @@ int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char
 		.be = p,
 		.lock = &p->lock,
 		.cond = &p->cond,
+		.devs = &p->devs,
 	}, err, errlen);
 	if (r)
 		goto fail;
@@ -1110,6 +1130,7 @@ int ik_proc_wait(struct ik_proc *p, struct ik_vm_result *res)
 	while (!p->ended)
 		pthread_cond_wait(&p->cond, &p->lock);
 	*res = p->result;
+	res->exits = atomic_load(&p->requests);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
 }

@@ -51,6 +51,10 @@ struct ik_proc {
 	/* the request being served: the buffers its arguments point to (ops->fetch) */
 	const char *req_payload;
 	uint32_t req_len, req_off;
+	_Atomic uint64_t requests; /* served: the cost figure in the result */
+	/* the reply's payload (ops->store), sent and emptied with the next reply */
+	uint8_t rep_payload[IK_PIO_STRING_MAX];
+	uint32_t rep_len;
 	/* the hang watchdog (service thread): the heartbeat last seen, since when */
 	unsigned hang_ms;
 	struct ik_dh_hang wd;

@@ -21,7 +21,7 @@ int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 	}
 	ik_dh_bootinfo(&vm->dh, vm->bootinfo, &(struct ik_dh_boot){
 		.features = IK_FEAT_IRQ | IK_FEAT_DOORBELL | IK_FEAT_PIO | IK_FEAT_FAULT |
-			    IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ,
+			    IK_FEAT_PORT_GRANTS | IK_FEAT_RING_SEQ | IK_FEAT_PIO_STRING,
 		.mem_size = l->mem_size,
 		.heap_start = l->heap_start,
 		.heap_end = l->heap_end,

@@ -23,6 +23,16 @@ static int vm_fetch(void *be, uint64_t gpa, void *out, uint64_t len)
 	return 0;
 }
 
+static int vm_store(void *be, uint64_t gpa, const void *data, uint64_t len)
+{
+	void *p = ik_vm_gpa(be, gpa, len, true);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(p, data, len);
+	return 0;
+}
+
 /* Copy a NUL-terminated guest string of at most max-1 characters. Returns its length or -1. */
 static int vm_fetch_str(void *be, uint64_t gpa, char *out, size_t max)
 {
@@ -127,6 +137,7 @@ static void vm_report(void *be, const struct ik_vm_result *res, FILE *out)
 
 const struct ik_dh_ops ik_vm_dh_ops = {
 	.fetch = vm_fetch,
+	.store = vm_store,
 	.fetch_str = vm_fetch_str,
 	.where = vm_where,
 	.end = vm_end,
@@ -146,6 +157,7 @@ void ik_hypercall(struct ik_vm *vm, unsigned nr, uint64_t args_gpa)
 		struct ik_hc_register_node node;
 		struct ik_hc_ready ready;
 		struct ik_hc_chan chan;
+		struct ik_hc_pio_string pio_string;
 	} a;
 	size_t size = ik_dh_args_size(nr);
 	void *p;

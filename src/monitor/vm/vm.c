@@ -47,6 +47,7 @@ static int init_core(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 		.be = vm,
 		.lock = &vm->lock,
 		.cond = &vm->cond,
+		.devs = &vm->devs,
 	}, err, errlen);
 }
 

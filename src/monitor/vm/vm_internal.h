@@ -131,6 +131,7 @@ struct ik_vm {
 
 	/* hang watchdog (control thread only) */
 	struct ik_dh_hang wd; /* the hang watchdog (control thread) */
+	uint64_t exits; /* returns from KVM_RUN (the vCPU thread's) */
 	uint64_t hb_exit_seen, hb_busy_since; /* ik_watchdog_heartbeat(): the exit in progress */
 
 	/* one-time notes (vCPU thread only; mmio.c) */

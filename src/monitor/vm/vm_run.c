@@ -92,6 +92,7 @@ static void run_loop(struct ik_vm *vm)
 		atomic_store(&vm->in_guest, true);
 		r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		atomic_store(&vm->in_guest, false);
+		vm->exits++;
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -142,6 +143,7 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	ik_rdv_remove(&vm->dh);
 	pthread_mutex_lock(&vm->lock);
 	*res = vm->result;
+	res->exits = vm->exits;
 	pthread_mutex_unlock(&vm->lock);
 	ik_dh_finish(&vm->dh, res); /* when serving: the end report, then "... its name is free" */
 	return 0;

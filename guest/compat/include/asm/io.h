@@ -4,7 +4,8 @@
  *
  * `in`/`out` fault at CPL3, so every port access goes through the runtime's port window (one
  * MMIO exit into the monitor, which checks it against the ports granted to this driver and
- * forwards it to the device model). Linux argument order: outb(value, port).
+ * forwards it to the device model); a string (insw, outsw, ...) is one IK_HC_PIO_STRING request
+ * per 4 KiB instead. Linux argument order: outb(value, port).
  * Memory-mapped device registers are in the device MMIO window, identity mapped: ioremap()
  * returns the address itself and readX/writeX are volatile accesses.
  */
@@ -53,18 +54,16 @@ static inline void outl(u32 value, unsigned long port)
 #define outw_p outw
 #define outl_p outl
 
+/* String I/O: one request per string (up to IK_PIO_STRING_MAX bytes), not one per element:
+ * a 1,514-byte frame through insw is one request instead of 757 exits. */
 #define __IK_IO_STRING(bwl, type)                                                                  \
 	static inline void ins##bwl(unsigned long port, void *addr, unsigned long count)           \
 	{                                                                                          \
-		type *p = (type *)addr;                                                            \
-		while (count--)                                                                    \
-			*p++ = in##bwl(port);                                                      \
+		ik_pio_string((uint16_t)port, sizeof(type), false, addr, count);                   \
 	}                                                                                          \
 	static inline void outs##bwl(unsigned long port, const void *addr, unsigned long count)    \
 	{                                                                                          \
-		const type *p = (const type *)addr;                                                \
-		while (count--)                                                                    \
-			out##bwl(*p++, port);                                                      \
+		ik_pio_string((uint16_t)port, sizeof(type), true, (void *)(uintptr_t)addr, count); \
 	}
 
 __IK_IO_STRING(b, u8)
