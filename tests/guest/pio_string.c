@@ -99,6 +99,25 @@ static void frame_words(size_t len, unsigned seed, bool strings)
 	GUEST_ASSERT(memcmp(out_buf, in_buf, len) == 0);
 }
 
+/* len bytes out and back at addr with `size`-byte strings (outsb/outsl, insb/insl). */
+static void round_trip(u16 addr, size_t len, unsigned size, unsigned seed)
+{
+	fill(len, seed);
+	remote(addr, (u16)len, 0x12);
+	if (size == 4)
+		outsl(DATA, out_buf, len / 4);
+	else
+		outsb(DATA, out_buf, len);
+	check_rdc();
+	remote(addr, (u16)len, 0x0a);
+	if (size == 4)
+		insl(DATA, in_buf, len / 4);
+	else
+		insb(DATA, in_buf, len);
+	check_rdc();
+	GUEST_ASSERT(memcmp(out_buf, in_buf, len) == 0);
+}
+
 int ik_guest_test(void)
 {
 	GUEST_ASSERT(request_region(NE, 32, "ne2000") != NULL);
@@ -114,25 +133,11 @@ int ik_guest_test(void)
 	outb(0x49, DCR);
 	frame_words(FRAME, 1, true);
 	frame_words(sizeof(out_buf), 2, true);
-	fill(1000, 3);
-	remote(0x4000, 1000, 0x12);
-	outsl(DATA, out_buf, 250);
-	check_rdc();
-	remote(0x4000, 1000, 0x0a);
-	insl(DATA, in_buf, 250);
-	check_rdc();
-	GUEST_ASSERT(memcmp(out_buf, in_buf, 1000) == 0);
+	round_trip(0x4000, 1000, 4, 3);
 
 	/* byte mode, an odd length */
 	outb(0x48, DCR);
-	fill(61, 4);
-	remote(0x5000, 61, 0x12);
-	outsb(DATA, out_buf, 61);
-	check_rdc();
-	remote(0x5000, 61, 0x0a);
-	insb(DATA, in_buf, 61);
-	check_rdc();
-	GUEST_ASSERT(memcmp(out_buf, in_buf, 61) == 0);
+	round_trip(0x5000, 61, 1, 4);
 	/* count 0 moves nothing */
 	insb(DATA, in_buf, 0);
 	outsb(DATA, out_buf, 0);
