@@ -48,7 +48,7 @@ static void front_drv_init(void)
 	front_drv.m.nnodes = 1;
 	front_drv.m.nodes[0] = (struct ikm_node){.uid = getuid(), .gid = getgid(), .mode = 0600};
 	snprintf(front_drv.m.nodes[0].name, sizeof(front_drv.m.nodes[0].name), "null0");
-	front_drv.out_fd = -1;
+	front_drv.out_fd = front_drv.st_fd = -1;
 	front_drv.state = DRV_RUNNING;
 }
 

@@ -13,7 +13,11 @@ int ik_cmd_run(int argc, char **argv);   /* run.c */
 int ik_cmd_bench(int argc, char **argv); /* bench.c */
 /* run_isolation.c: `ikernel run --isolation=process` (or no /dev/kvm), options parsed */
 struct ik_run_opts;
-int ik_cmd_run_process(const struct ik_run_opts *o);
+/* `ikernel run` at isolation=process (run_isolation.c): its exit status; *res says how the
+ * driver ended (end IK_END_NONE: it never ran, and err says why). */
+struct ik_vm_result;
+int ik_cmd_run_process(const struct ik_run_opts *o, struct ik_vm_result *res, char *err,
+		       size_t errlen);
 int ik_cmd_up(int argc, char **argv);    /* up.c: the supervisor */
 int ik_cmd_ctl(int argc, char **argv);   /* ctl.c: status, logs, restart, stop, start, down */
 int ik_cmd_inject(int argc, char **argv); /* inject.c: fault injection */

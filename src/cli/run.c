@@ -17,6 +17,7 @@
 #include "ikernel/control.h"
 #include "monitor.h"
 #include "run_opts.h"
+#include "status_send.h"
 
 static struct ik_vm *volatile running_vm;
 
@@ -65,27 +66,22 @@ static void vm_config(const struct ik_run_opts *o, struct ik_vm_config *cfg)
 	};
 }
 
-int ik_cmd_run(int argc, char **argv)
+/* The VM level: its exit status; *res says how the driver ended (IK_END_NONE: it never ran,
+ * and err says why). */
+static int run_vm(const struct ik_run_opts *o, struct ik_vm_result *res, char *err, size_t errlen)
 {
-	static struct ik_run_opts o;
 	struct ik_vm_config cfg;
-	struct ik_vm_result res;
 	struct ik_vm *vm;
-	char err[1024];
 	int r;
 
-	ik_heartbeat_attach(); /* under `ikernel up`: its liveness page, before any sandbox */
-	r = ik_run_opts_parse(&o, argc, argv);
-	if (r)
-		return r == 1 ? 0 : r;
-	if (ik_run_level_resolve(&o) == IK_RUN_LEVEL_PROCESS) /* asked for, or no /dev/kvm */
-		return ik_cmd_run_process(&o);
+	memset(res, 0, sizeof(*res));
 	if (install_signals() < 0) {
-		perror("ikernel run: sigaction");
+		snprintf(err, errlen, "sigaction: %s", strerror(errno));
+		fprintf(stderr, "ikernel run: %s\n", err);
 		return 1;
 	}
-	vm_config(&o, &cfg);
-	r = ik_vm_create(&cfg, &vm, err, sizeof(err));
+	vm_config(o, &cfg);
+	r = ik_vm_create(&cfg, &vm, err, errlen);
 	if (r < 0) {
 		fprintf(stderr, "ikernel: %s\n", err);
 		return (r == -ENOEXEC || r == -ENOENT || r == -EINVAL || r == -E2BIG || r == -ERANGE ||
@@ -93,10 +89,34 @@ int ik_cmd_run(int argc, char **argv)
 	}
 	running_vm = vm;
 	/* Serving, ik_vm_run ends with the report and "ikernel: driver 'NAME' is gone (status N);
-	 * its name is free" (the driver-host core's, as at isolation=process): a supervisor may
-	 * start the replacement then instead of after this process's slow tear-down and exit. */
-	ik_vm_run(vm, &res);
+	 * its name is free" (the driver-host core's, as at isolation=process), and the status
+	 * channel's GONE: a supervisor may start the replacement then instead of after this
+	 * process's slow tear-down and exit. */
+	ik_vm_run(vm, res);
 	running_vm = NULL;
 	ik_vm_destroy(vm);
-	return ik_dh_exit_status(&res); /* the status the "is gone" line said */
+	return ik_dh_exit_status(res); /* the status the "is gone" line said */
+}
+
+int ik_cmd_run(int argc, char **argv)
+{
+	static struct ik_run_opts o;
+	struct ik_vm_result res;
+	char err[1024] = "";
+	int r;
+
+	ik_heartbeat_attach(); /* under `ikernel up`: its liveness page, before any sandbox */
+	ik_status_attach();    /* ...and its status channel (include/ikernel/status.h) */
+	r = ik_run_opts_parse(&o, argc, argv);
+	if (r) {
+		ik_status_end(NULL, r == 1 ? 0 : r, r == 1 ? "" : "usage error (see the log)");
+		return r == 1 ? 0 : r;
+	}
+	if (ik_run_level_resolve(&o) == IK_RUN_LEVEL_PROCESS) /* asked for, or no /dev/kvm */
+		r = ik_cmd_run_process(&o, &res, err, sizeof(err));
+	else
+		r = run_vm(&o, &res, err, sizeof(err));
+	/* The last record, for both levels: how the run ended, or why it never started. */
+	ik_status_end(res.end == IK_END_NONE ? NULL : &res, r, res.end == IK_END_NONE ? err : res.reason);
+	return r;
 }

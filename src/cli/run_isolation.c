@@ -51,7 +51,8 @@ static int proc_path(const char *image, char *out, size_t len)
 	return access(out, X_OK) == 0 ? 0 : -errno;
 }
 
-int ik_cmd_run_process(const struct ik_run_opts *o)
+int ik_cmd_run_process(const struct ik_run_opts *o, struct ik_vm_result *res, char *err,
+		       size_t errlen)
 {
 	static char exe[4096];
 	struct ik_proc_config cfg = {
@@ -70,28 +71,29 @@ int ik_cmd_run_process(const struct ik_run_opts *o)
 		.devices = o->devices,
 		.ndevices = o->ndevices,
 		.log_budget = o->log_budget,
+		.fallback_why = o->fallback_why[0] ? o->fallback_why : NULL,
 	};
-	struct ik_vm_result res;
 	struct ik_proc *p;
-	char err[1024] = "";
 	int r;
 
+	memset(res, 0, sizeof(*res));
 	if ((r = proc_path(o->image, exe, sizeof(exe)))) {
-		fprintf(stderr, "ikernel run: no process build of %s (%s: %s)\n", o->image, exe, strerror(-r));
+		snprintf(err, errlen, "no process build of %s (%s: %s)", o->image, exe, strerror(-r));
+		fprintf(stderr, "ikernel run: %s\n", err);
 		return 2;
 	}
 	cfg.exe_path = exe;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if ((r = ik_proc_create(&cfg, &p, err, sizeof(err)))) {
+	if ((r = ik_proc_create(&cfg, &p, err, errlen))) {
 		fprintf(stderr, "ikernel: %s\n", err);
 		return 1;
 	}
 	running_proc = p;
-	ik_proc_wait(p, &res);
+	ik_proc_wait(p, res);
 	running_proc = NULL;
 	/* The report and "ikernel: driver 'NAME' is gone (status N); its name is free" are the
 	 * driver-host core's, said by the monitor-lite once the name is free (as in a VM). */
 	ik_proc_destroy(p);
-	return ik_dh_exit_status(&res); /* the status the "is gone" line said */
+	return ik_dh_exit_status(res); /* the status the "is gone" line said */
 }

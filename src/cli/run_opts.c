@@ -249,15 +249,20 @@ int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv)
 	return 0;
 }
 
-enum ik_run_level ik_run_level_resolve(const struct ik_run_opts *o)
+enum ik_run_level ik_run_level_resolve(struct ik_run_opts *o)
 {
-	char why[300];
+	char *why = o->fallback_why;
 
+	why[0] = '\0';
 	if (o->level != IK_RUN_LEVEL_AUTO)
 		return o->level;
 	/* Opens read-write and answers KVM_GET_API_VERSION ($IKERNEL_KVM_DEVICE: kvm_probe.h). */
-	if (ik_kvm_probe(false, why, sizeof(why)) == 0)
+	if (ik_kvm_probe(false, why, sizeof(o->fallback_why)) == 0) {
+		why[0] = '\0';
 		return IK_RUN_LEVEL_VM;
+	}
+	if (!why[0])
+		snprintf(why, sizeof(o->fallback_why), "unknown reason");
 	fprintf(stderr, "ikernel: KVM is not usable (%s): falling back to " IK_PROC_ISOLATION_LABEL "\n",
 		why);
 	return IK_RUN_LEVEL_PROCESS;

@@ -39,6 +39,7 @@ struct ik_run_opts {
 	size_t nnodes;
 	unsigned node_mode; /* --node-mode; 0 = IK_NODE_MODE_DEFAULT */
 	char params_buf[IK_PARAMS_MAX];
+	char fallback_why[300]; /* ik_run_level_resolve: why KVM is not usable; "" when no fallback */
 };
 
 /* Parse argv (argv[0] = "run"). Returns 0, 1 when --help was printed (exit 0), or 2 after a
@@ -48,8 +49,8 @@ int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv);
 
 void ik_run_usage(FILE *out);
 
-/* The level to run at: the one asked for, else vm, or process (said on stderr) without a
- * usable /dev/kvm. */
-enum ik_run_level ik_run_level_resolve(const struct ik_run_opts *o);
+/* The level to run at: the one asked for, else vm, or process (said on stderr, the reason
+ * kept in o->fallback_why) without a usable /dev/kvm. */
+enum ik_run_level ik_run_level_resolve(struct ik_run_opts *o);
 
 #endif

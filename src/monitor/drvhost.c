@@ -16,6 +16,7 @@
 #include "devmodel.h"
 #include "ikernel/names.h"
 #include "ikernel/ring.h"
+#include "status_send.h"
 
 /* ---- configuration ------------------------------------------------------------------------- */
 
@@ -113,7 +114,11 @@ int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err,
 	snprintf(dh->runtime_dir, sizeof(dh->runtime_dir), "%s", dir);
 	if ((r = take_decls(dh, cfg, err, errlen)))
 		return r;
-	return dh->serve ? ik_rdv_check_free(dh, err, errlen) : 0;
+	if (dh->serve && (r = ik_rdv_check_free(dh, err, errlen)))
+		return r;
+	ik_status_starting(dh->name, cfg->level);
+	ik_status_isolation(cfg->level, cfg->fallback_why);
+	return 0;
 }
 
 /* ---- the log ------------------------------------------------------------------------------- */
@@ -465,9 +470,14 @@ static int hc_ready(struct ik_drvhost *dh, void *args)
 	}
 	if (dh->ops->serving)
 		dh->ops->serving(dh->be);
-	if (dh->serve)
+	if (dh->serve) {
 		ik_dh_log(dh, "ikernel: driver '%s' ready in %.3f ms, serving %s", dh->name,
 			  (double)dh->boot_ns / 1e6, dh->sock_path);
+		/* The node table is fixed once ready (no registration after READY). */
+		for (unsigned i = 0; i < dh->nnodes; i++)
+			ik_status_node(dh->nodes[i].name, dh->nodes[i].node, dh->nodes[i].minor);
+		ik_status_ready(dh->boot_ns, dh->nnodes);
+	}
 	return 0;
 }
 
@@ -621,4 +631,7 @@ void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res)
 		ik_dh_exit_status(res));
 	fflush(dh->log);
 	funlockfile(dh->log);
+	/* After the log lines: a supervisor reading both has the report when it acts on GONE. */
+	ik_status_report(res);
+	ik_status_gone(res, ik_dh_exit_status(res), true);
 }

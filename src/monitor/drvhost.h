@@ -11,9 +11,11 @@
  *                                     with the node count; then the rendezvous), channel release;
  *                                     the driver's name, module parameters and recovery spec
  *                                     (checked once), the common boot info, the client welcome,
- *                                     the socket rendezvous, and the lines the supervisor reads
- *                                     ("ready in", the end report, "is gone ...; its name is
- *                                     free").
+ *                                     the socket rendezvous, the status records for the
+ *                                     supervisor (include/ikernel/status.h: STARTING,
+ *                                     ISOLATION, NODE, READY, CRASH, VIOLATION, GONE) and the
+ *                                     same said for people in the log ("ready in", the end
+ *                                     report, "is gone ...; its name is free").
  *   backends (struct ik_dh_ops)       vm (hypercall.c: KVM, guest memory through ik_vm_gpa) and
  *                                     process (proc.c: requests on a socket, the buffers a call
  *                                     points to carried as payload). They only fetch the
@@ -39,6 +41,7 @@
 #include "ikernel/abi.h"
 #include "ikernel/control.h"
 #include "budget.h"
+#include "ikernel/status.h"
 #include "monitor.h"
 
 struct ik_devset;
@@ -106,6 +109,8 @@ struct ik_dh_config {
 	const struct ik_node_decl *decls; /* the declared nodes (monitor.h), ndecls <= IK_MAX_NODES */
 	size_t ndecls;
 	unsigned node_mode;      /* mode of undeclared nodes; 0 = IK_NODE_MODE_DEFAULT */
+	enum ik_status_level level; /* the backend's, for the status channel */
+	const char *fallback_why;   /* this level is the fallback for no usable KVM: why; or NULL */
 	const struct ik_dh_ops *ops;
 	void *be;
 	pthread_mutex_t *lock;
@@ -214,8 +219,9 @@ void ik_dh_welcome(const struct ik_drvhost *dh, struct ik_ctl_welcome *w, int st
 
 /* The run is over and the driver's name free (socket and links removed): when serving, the
  * end report ("ikernel: <reason>", ops->report's lines through the budget, what the budget
- * dropped in this run), then "ikernel: driver 'N' is gone
- * (status S); its name is free", which the supervisor's fast replacement waits for. */
+ * dropped in this run), then "ikernel: driver 'N' is gone (status S); its name is free"; and
+ * the status records CRASH or VIOLATION, then GONE, which the supervisor's fast replacement
+ * waits for. */
 void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res);
 /* "ikernel: <reason>": the first line of every end report. */
 void ik_dh_report_line(const struct ik_vm_result *res, FILE *out);

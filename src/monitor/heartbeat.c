@@ -2,25 +2,21 @@
 /* The monitor's side of the liveness page (heartbeat.h). */
 #include "heartbeat.h"
 
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "inherited_fd.h"
 
 static struct ik_heartbeat *page;
 
 void ik_heartbeat_attach(void)
 {
-	const char *s = getenv(IK_HEARTBEAT_ENV);
-	char *end;
+	int fd = ik_inherited_fd(IK_HEARTBEAT_ENV);
 
-	if (!s || !*s)
+	if (fd < 0)
 		return;
-	long fd = strtol(s, &end, 10);
-	unsetenv(IK_HEARTBEAT_ENV);
-	if (*end || fd < 3 || fd > 1 << 20)
-		return;
-	void *p = mmap(NULL, sizeof(*page), PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
-	close((int)fd);
+	void *p = mmap(NULL, sizeof(*page), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
 	if (p == MAP_FAILED)
 		return;
 	page = p;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Driver lifecycle: start a monitor child (`ikernel run` with the manifest's grants), notice
- * when its driver is ready, read its output into the log, reap it, decide about a restart
- * (policy + exponential backoff), stop it (SIGTERM, then SIGKILL after a deadline).
+ * Driver lifecycle: start a monitor child (`ikernel run` with the manifest's grants), learn
+ * its state from its status records (include/ikernel/status.h, driver_status.c: readiness,
+ * the level, how it ended, its name free for a replacement), read its output into the log
+ * (for people: never parsed), reap it, decide about a restart (policy + exponential backoff),
+ * stop it (SIGTERM, then SIGKILL after a deadline).
  * A monitor is a separate process in its own process group: whatever happens to it cannot take
  * the supervisor or another driver down; PR_SET_PDEATHSIG ends it if the supervisor dies.
  *
@@ -132,8 +134,9 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 
 /* In the child: own process group (a Ctrl-C at the terminal is for the supervisor, which
  * stops the monitors itself), die with the supervisor, default signals, output to the pipe,
- * the liveness page as descriptor 3 ($IKERNEL_HEARTBEAT_FD in envp). */
-static void child_exec(int out_fd, int hb_fd, char **argv, char **envp, pid_t parent)
+ * the liveness page as descriptor 3 ($IKERNEL_HEARTBEAT_FD in envp), the status channel as
+ * descriptor 4 ($IKERNEL_STATUS_FD; st_fd >= 5: placing the page cannot clobber it). */
+static void child_exec(int out_fd, int hb_fd, int st_fd, char **argv, char **envp, pid_t parent)
 {
 	sigset_t none;
 
@@ -153,6 +156,7 @@ static void child_exec(int out_fd, int hb_fd, char **argv, char **envp, pid_t pa
 		fcntl(3, F_SETFD, 0);
 	else if (hb_fd >= 0)
 		dup2(hb_fd, 3);
+	dup2(st_fd, IK_STATUS_FD);
 	execve(argv[0], argv, envp);
 	dprintf(2, "ikernel up: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -184,23 +188,34 @@ static void heartbeat_drop(struct drv *d)
 	d->hb = NULL;
 }
 
-/* The monitor's environment: ours, with the liveness page's descriptor. NULL: ours as is. */
+/* NAME=... in an environment entry. */
+static bool env_is(const char *entry, const char *name)
+{
+	size_t len = strlen(name);
+
+	return !strncmp(entry, name, len) && entry[len] == '=';
+}
+
+/* The monitor's environment: ours, with the status channel's descriptor and, with_hb, the
+ * liveness page's (never ones we inherited). NULL: no memory. */
 static char **child_env(bool with_hb)
 {
 	static char hb_var[] = IK_HEARTBEAT_ENV "=3";
-	size_t n = 0, k = 0, len = strlen(IK_HEARTBEAT_ENV);
+	static char st_var[32];
+	size_t n = 0, k = 0;
 
-	if (!with_hb)
-		return NULL;
+	snprintf(st_var, sizeof(st_var), "%s=%d", IK_STATUS_ENV, IK_STATUS_FD);
 	while (environ[n])
 		n++;
-	char **env = malloc((n + 2) * sizeof(*env));
+	char **env = malloc((n + 3) * sizeof(*env));
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], IK_HEARTBEAT_ENV, len) || environ[i][len] != '=')
+		if (!env_is(environ[i], IK_HEARTBEAT_ENV) && !env_is(environ[i], IK_STATUS_ENV))
 			env[k++] = environ[i];
-	env[k++] = hb_var;
+	if (with_hb)
+		env[k++] = hb_var;
+	env[k++] = st_var;
 	env[k] = NULL;
 	return env;
 }
@@ -235,14 +250,14 @@ static bool choose_isolation(struct drv *d)
 /* vfork: no copy of our page tables (each copied page a fault to take, in both processes, on
  * this nested host); the child only makes system calls before execve (child_exec). A function
  * of its own: nothing of the caller's frame lives across the vfork. */
-static __attribute__((noinline)) pid_t spawn_monitor(int out_fd, int hb_fd, char **argv,
-						      char **envp)
+static __attribute__((noinline)) pid_t spawn_monitor(int out_fd, int hb_fd, int st_fd,
+						      char **argv, char **envp)
 {
 	pid_t parent = getpid();
 	pid_t pid = vfork();
 
 	if (pid == 0)
-		child_exec(out_fd, hb_fd, argv, envp, parent);
+		child_exec(out_fd, hb_fd, st_fd, argv, envp, parent);
 	return pid;
 }
 
@@ -268,16 +283,27 @@ int drv_start(struct drv *d)
 		used += (size_t)snprintf(cmdline + used, sizeof(cmdline) - used, "%s%s", i ? " " : "",
 					 argv[i]);
 	rtdir_remove_driver_links(d); /* leftovers of a monitor that was killed */
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
+	int st_fd = drv_status_open(d);
+	if (st_fd < 0) {
+		drv_note(d, "cannot create the status channel: %s", strerror(-st_fd));
+		return st_fd;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(st_fd);
+		drv_status_close(d);
+		return -e;
+	}
 	heartbeat_drop(d);
 	int hb_fd = heartbeat_new(d);
 	char **env = child_env(hb_fd >= 0);
-	pid_t pid = spawn_monitor(pipefd[1], env ? hb_fd : -1, argv, env ? env : environ);
+	pid_t pid = env ? spawn_monitor(pipefd[1], hb_fd, st_fd, argv, env) : -1;
 	if (pid < 0) {
-		int e = errno;
+		int e = env ? errno : ENOMEM;
 		close(pipefd[0]);
 		close(pipefd[1]);
+		close(st_fd);
+		drv_status_close(d);
 		if (hb_fd >= 0)
 			close(hb_fd);
 		free(env);
@@ -288,6 +314,7 @@ int drv_start(struct drv *d)
 	free(env);
 	if (hb_fd >= 0)
 		close(hb_fd);
+	close(st_fd);
 	close(pipefd[1]);
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	d->out_fd = pipefd[0];
@@ -295,7 +322,6 @@ int drv_start(struct drv *d)
 	d->started_ns = super_now_ns();
 	d->ready_ns = 0;
 	d->not_ready_warned = false;
-	d->last_report[0] = '\0';
 	d->gone_status = -1;
 	d->stall_killed = d->not_ready_killed = false;
 	d->stalled_at_ns = d->hb_busy_seen = d->hb_busy_beats = 0;
@@ -309,51 +335,39 @@ int drv_start(struct drv *d)
 
 /* ---- readiness --------------------------------------------------------------------------- */
 
-static bool path_exists(const char *dir, const char *name, const char *suffix)
+/* Did the monitor announce node `name` (its NODE records before READY)? */
+static bool node_announced(const struct drv *d, const char *name)
 {
-	char p[PATH_MAX + 64];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s%s", dir, name, suffix);
-	return lstat(p, &st) == 0;
+	for (unsigned i = 0; i < d->st.nnodes; i++)
+		if (!strcmp(d->st.nodes[i], name))
+			return true;
+	return false;
 }
 
-/* Ready: the monitor's socket and every node link of the manifest exist. */
-static bool drv_ready(struct drv *d)
+/* READY (driver_status.c): its socket and node links exist. A node the manifest declares and
+ * the driver did not announce is said once: opening it gives ENXIO. */
+void drv_became_ready(struct drv *d, uint64_t now)
 {
-	char nodes[PATH_MAX + 8];
-
-	if (!path_exists(super.runtime_dir, d->m.name, ".sock"))
-		return false;
-	snprintf(nodes, sizeof(nodes), "%s/nodes", super.runtime_dir);
-	for (unsigned i = 0; i < d->m.nnodes; i++)
-		if (!path_exists(nodes, d->m.nodes[i].name, ""))
-			return false;
-	return true;
+	if (d->state != DRV_STARTING)
+		return;
+	for (unsigned i = 0; i < d->m.nnodes && !d->not_ready_warned; i++)
+		if (!node_announced(d, d->m.nodes[i].name)) {
+			drv_note(d, "warning: the driver did not register every node its manifest "
+				    "declares (%s: '%s'): opening a missing one gives ENXIO", d->m.source,
+				 d->m.nodes[i].name);
+			d->not_ready_warned = true;
+		}
+	d->ready_ns = now;
+	d->ready_runs++;
+	drv_note(d, "ready after %.1f ms", (double)(now - d->started_ns) / 1e6);
+	set_state(d, DRV_RUNNING);
 }
 
+/* A monitor that has not said READY in time is ended and counted a failure. */
 static void check_ready(struct drv *d, uint64_t now)
 {
-	if (drv_ready(d)) {
-		d->ready_ns = now;
-		d->ready_runs++;
-		drv_note(d, "ready after %.1f ms", (double)(now - d->started_ns) / 1e6);
-		set_state(d, DRV_RUNNING);
-		return;
-	}
 	if (now - d->started_ns < (uint64_t)READY_TIMEOUT_MS * 1000000ull)
 		return;
-	/* The socket is there but a declared node is not: the driver did not register it. */
-	if (path_exists(super.runtime_dir, d->m.name, ".sock")) {
-		if (!d->not_ready_warned)
-			drv_note(d, "warning: the driver did not register every node its manifest "
-				    "declares (%s): opening a missing one gives ENXIO", d->m.source);
-		d->not_ready_warned = true;
-		d->ready_ns = now;
-		d->ready_runs++;
-		set_state(d, DRV_RUNNING);
-		return;
-	}
 	snprintf(d->last_crash, sizeof(d->last_crash), "not ready within %d ms", READY_TIMEOUT_MS);
 	drv_note_prio(d, LOGBUF_ERR, "not ready within %d ms: stopping it", READY_TIMEOUT_MS);
 	d->not_ready_killed = true;
@@ -362,50 +376,13 @@ static void check_ready(struct drv *d, uint64_t now)
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-/* "ikernel: driver 'NAME' is gone (status N); its name is free" (src/cli/run.c). The monitor's
- * own line: guest console lines are prefixed with the driver's name, so a guest cannot forge it. */
-static bool gone_line(const struct drv *d, const char *line, int *status)
-{
-	char want[IK_NAME_MAX + 48];
-	const char *p;
-
-	snprintf(want, sizeof(want), "ikernel: driver '%s' is gone (status ", d->m.name);
-	if (strncmp(line, want, strlen(want)))
-		return false;
-	p = line + strlen(want);
-	*status = p[0] >= '0' && p[0] <= '9' ? atoi(p) : 1;
-	return *status >= 0 && *status <= 255;
-}
-
-static void on_line(void *ctx, const char *line)
-{
-	struct drv *d = ctx;
-	int status;
-
-	if (gone_line(d, line, &status)) {
-		d->gone_status = status;
-		return;
-	}
-	/* `ikernel run` without /dev/kvm: the driver runs, but not in a VM; status must say so. */
-	if (!strncmp(line, "ikernel: ", 9) && strstr(line, "falling back to isolation=process"))
-		d->isolation = IKM_ISOLATION_PROCESS;
-
-	/* `ikernel run` reports how the VM ended as "ikernel: ..." (crash, panic, violation). */
-	if (!strncmp(line, "ikernel: ", 9))
-		snprintf(d->last_report, sizeof(d->last_report), "%s", line + 9);
-	/* "ikernel: driver 'x' ready in ..., serving ...": no need to wait for the next poll. */
-	if (d->state == DRV_STARTING && strstr(line, "' ready in ") && strstr(line, ", serving "))
-		check_ready(d, super_now_ns());
-}
-
-static void end_early(struct drv *d);
-
-/* The monitor's output pipe: its last partial line into the log, then closed. */
+/* The monitor's output pipe: its last partial line into the log, then closed. The lines are
+ * for people: what the supervisor acts on comes from the status channel (driver_status.c). */
 static void close_output(struct drv *d)
 {
 	if (d->out_fd < 0)
 		return;
-	logbuf_flush_partial(&d->log, on_line, d);
+	logbuf_flush_partial(&d->log);
 	close(d->out_fd);
 	d->out_fd = -1;
 }
@@ -417,15 +394,18 @@ void drv_read_output(struct drv *d)
 	while (d->out_fd >= 0) {
 		ssize_t n = read(d->out_fd, buf, sizeof(buf));
 		if (n > 0) {
-			logbuf_feed(&d->log, buf, (size_t)n, on_line, d);
+			logbuf_feed(&d->log, buf, (size_t)n);
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
 		close_output(d); /* EOF (or error): the monitor is gone or closed its output */
 	}
+	/* After the lines: the monitor logs its end report before it sends GONE, so the report
+	 * is in the log when the run ends early. */
+	drv_read_status(d);
 	if (d->gone_status >= 0)
-		end_early(d);
+		drv_end_early(d);
 }
 
 /* ---- ending and restarting ----------------------------------------------------------------- */
@@ -468,8 +448,8 @@ static void describe_end(struct drv *d, int status, bool *failed)
 		*failed = code != 0;
 		if (code == 0)
 			snprintf(why, sizeof(why), "exited cleanly");
-		else if (d->last_report[0])
-			snprintf(why, sizeof(why), "%s", d->last_report);
+		else if (drv_status_reason(d))
+			snprintf(why, sizeof(why), "%s", drv_status_reason(d));
 		else
 			snprintf(why, sizeof(why), "monitor exited with status %d", code);
 	} else {
@@ -540,7 +520,9 @@ static void end_run(struct drv *d, int status)
 	bool failed;
 
 	close_output(d);
+	drv_read_status(d); /* the last records (END), then the channel is closed */
 	describe_end(d, status, &failed);
+	drv_status_close(d);
 	heartbeat_drop(d);
 	d->pid = 0;
 	d->ready_ns = 0;
@@ -589,11 +571,11 @@ bool drv_any_lingering(void)
 }
 
 /*
- * The monitor said its VM is gone and its name free: end this run now, as its exit would
+ * The monitor said (GONE, a status record) its driver is over and its name free: end this run
  * (same log line, same restart decision), and let the old process finish its tear-down on
  * its own. Only for runs that end by themselves: a stop we asked for waits for the exit.
  */
-static void end_early(struct drv *d)
+void drv_end_early(struct drv *d)
 {
 	int status = d->gone_status;
 

@@ -169,58 +169,35 @@ void logbuf_line_quiet(struct logbuf *lb, const char *line)
 	put_line(lb, LOGBUF_INFO, line, false);
 }
 
-/* What a line from a monitor says about itself: its crash reports and refusals are errors. */
-static int guess_prio(const char *line)
+/* A monitor's lines are for people, all at LOGBUF_INFO: the supervisor never reads meaning
+ * into their text (a driver's console is in there too). What is an error is known from the
+ * monitor's status records (include/ikernel/status.h): the supervisor's own lines about a run
+ * (its end marker with the crash report or violation, a fallback) carry the priority. */
+static void monitor_line(struct logbuf *lb, const char *line)
 {
-	static const char *const errors[] = {" crashed", " hung", " panic", "violation", " killed",
-					     "cannot ", " failed", "error", "not started"};
-
-	if (!strncmp(line, "ikernel: ", 9)) {
-		if (strstr(line, "falling back") || strstr(line, "warning"))
-			return LOGBUF_WARNING;
-		for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-			if (strstr(line, errors[i]))
-				return LOGBUF_ERR;
-		return LOGBUF_INFO;
-	}
-	if (!strncmp(line, "ikernel-inject: ", 16))
-		return LOGBUF_NOTICE;
-	if (strstr(line, "BUG") || strstr(line, "WARNING") || strstr(line, "Oops"))
-		return LOGBUF_WARNING;
-	return LOGBUF_INFO;
+	logbuf_line_prio(lb, LOGBUF_INFO, line);
 }
 
-void logbuf_line(struct logbuf *lb, const char *line)
-{
-	logbuf_line_prio(lb, guess_prio(line), line);
-}
-
-void logbuf_flush_partial(struct logbuf *lb, void (*on_line)(void *ctx, const char *line),
-			  void *ctx)
+void logbuf_flush_partial(struct logbuf *lb)
 {
 	if (!lb->partial_len)
 		return;
 	lb->partial[lb->partial_len] = '\0';
 	lb->partial_len = 0;
-	logbuf_line(lb, lb->partial);
-	if (on_line)
-		on_line(ctx, lb->partial);
+	monitor_line(lb, lb->partial);
 }
 
-void logbuf_feed(struct logbuf *lb, const char *data, size_t len,
-		 void (*on_line)(void *ctx, const char *line), void *ctx)
+void logbuf_feed(struct logbuf *lb, const char *data, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			lb->partial[lb->partial_len] = '\0';
 			lb->partial_len = 0;
-			logbuf_line(lb, lb->partial);
-			if (on_line)
-				on_line(ctx, lb->partial);
+			monitor_line(lb, lb->partial);
 			continue;
 		}
 		if (lb->partial_len >= sizeof(lb->partial) - 1)
-			logbuf_flush_partial(lb, on_line, ctx); /* an overlong line is split */
+			logbuf_flush_partial(lb); /* an overlong line is split */
 		lb->partial[lb->partial_len++] = data[i];
 	}
 }

@@ -61,16 +61,13 @@ void logbuf_fini(struct logbuf *lb);
 
 /* Append one line (no newline in `line`; one is added), at priority prio (LOGBUF_*). */
 void logbuf_line_prio(struct logbuf *lb, int prio, const char *line);
-/* The same at the priority the line's text suggests (a monitor's crash report is an error). */
-void logbuf_line(struct logbuf *lb, const char *line);
 /* Memory, file and followers only: never the journal (which has it from elsewhere). */
 void logbuf_line_quiet(struct logbuf *lb, const char *line);
-/* Raw output from a monitor: split into lines; calls on_line for each complete one. */
-void logbuf_feed(struct logbuf *lb, const char *data, size_t len,
-		 void (*on_line)(void *ctx, const char *line), void *ctx);
+/* Raw output from a monitor: split into lines, each at LOGBUF_INFO (never parsed: what the
+ * supervisor acts on comes from the status channel, include/ikernel/status.h). */
+void logbuf_feed(struct logbuf *lb, const char *data, size_t len);
 /* Flush an unterminated last line. */
-void logbuf_flush_partial(struct logbuf *lb, void (*on_line)(void *ctx, const char *line),
-			  void *ctx);
+void logbuf_flush_partial(struct logbuf *lb);
 
 /* Write the held text to fd (blocking). 0 or -errno. */
 int logbuf_dump(const struct logbuf *lb, int fd);

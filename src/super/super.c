@@ -159,7 +159,7 @@ static struct drv *new_driver(void)
 	struct drv *d = &super.drivers[super.ndrivers];
 	memset(d, 0, sizeof(*d));
 	d->index = (int)super.ndrivers;
-	d->out_fd = -1;
+	d->out_fd = d->st_fd = -1;
 	return d;
 }
 
@@ -410,8 +410,8 @@ static void report_ready(void)
 static void event_loop(int sfd)
 {
 	for (;;) {
-		struct pollfd p[2 + SUPER_MAX_DRIVERS];
-		struct drv *who[2 + SUPER_MAX_DRIVERS];
+		struct pollfd p[2 + 2 * SUPER_MAX_DRIVERS];
+		struct drv *who[2 + 2 * SUPER_MAX_DRIVERS];
 		nfds_t n = 0;
 
 		if (shutdown_requested && !super.shutting_down)
@@ -422,11 +422,17 @@ static void event_loop(int sfd)
 		report_ready();
 		p[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = control_fd(), .events = POLLIN};
-		for (unsigned i = 0; i < super.ndrivers; i++)
+		for (unsigned i = 0; i < super.ndrivers; i++) {
+			/* its output (log lines) and its status channel (records) */
 			if (super.drivers[i].out_fd >= 0) {
 				who[n] = &super.drivers[i];
 				p[n++] = (struct pollfd){.fd = super.drivers[i].out_fd, .events = POLLIN};
 			}
+			if (super.drivers[i].st_fd >= 0) {
+				who[n] = &super.drivers[i];
+				p[n++] = (struct pollfd){.fd = super.drivers[i].st_fd, .events = POLLIN};
+			}
+		}
 		if (poll(p, n, timeout) < 0 && errno != EINTR)
 			return;
 		if (p[0].revents)
@@ -434,7 +440,7 @@ static void event_loop(int sfd)
 		if (p[1].revents)
 			control_accept();
 		for (nfds_t i = 2; i < n; i++)
-			if (p[i].revents && who[i]->out_fd == p[i].fd)
+			if (p[i].revents && (who[i]->out_fd == p[i].fd || who[i]->st_fd == p[i].fd))
 				drv_read_output(who[i]);
 	}
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "heartbeat.h"
+#include "ikernel/status.h"
 #include "logbuf.h"
 #include "manifest.h"
 
@@ -37,12 +38,26 @@ enum drv_state {
 			 and handled by the restart policy after super.stall_kill_ms */
 };
 
+/* What this run's monitor said on its status channel (records checked by monitor_status.c;
+ * driver_status.c applies them). */
+struct drv_status {
+	bool starting, ready, ended; /* STARTING, READY, END received */
+	unsigned nnodes;             /* NODE records before READY */
+	char nodes[IK_MAX_NODES][IK_NAME_MAX];
+	char report[IK_STATUS_TEXT_MAX];      /* CRASH or VIOLATION: the summary ("" none) */
+	char gone_reason[IK_STATUS_TEXT_MAX]; /* GONE: how the driver ended */
+	char end_reason[IK_STATUS_TEXT_MAX];  /* END: how the run ended (why it never started) */
+	unsigned refused;            /* records refused (logged up to a few) */
+};
+
 struct drv {
 	struct ik_manifest m;
 	int index;
 	enum drv_state state;
 	pid_t pid;                 /* the monitor, 0 when none */
 	int out_fd;                /* the monitor's stdout+stderr, -1 when none */
+	int st_fd;                 /* its status channel (include/ikernel/status.h), -1: none */
+	struct drv_status st;      /* ...and what it said there this run */
 	uint64_t started_ns;       /* this run's start */
 	uint64_t ready_ns;         /* this run became ready (0: not yet) */
 	uint64_t restart_at_ns;    /* DRV_BACKOFF */
@@ -53,7 +68,8 @@ struct drv {
 	bool want_stopped;         /* by `ikernel stop` or shutdown: no automatic restart */
 	bool restart_after_stop;   /* `ikernel restart` on a running driver */
 	bool not_ready_warned;
-	int gone_status;           /* >= 0: the monitor said its VM is gone (exit status to be) */
+	int gone_status;           /* >= 0: the monitor said (GONE) its driver is over and its
+				      name free: its exit status to be */
 	enum ikm_isolation isolation; /* of this run: the manifest's, or process after a fallback */
 	bool fallback_noted;       /* the KVM fallback was said in this driver's log */
 	unsigned runs;             /* monitors started: numbers the runs' start/end markers */
@@ -65,7 +81,6 @@ struct drv {
 	bool stall_killed;         /* this run was killed as stalled */
 	bool not_ready_killed;     /* ...as not ready in time */
 	char stall_why[200];
-	char last_report[512];     /* the last "ikernel: ..." line the monitor printed */
 	char last_crash[600];      /* why the last failed run ended ("" if none) */
 	uint64_t calls, errors;    /* atomic: device-file calls forwarded, and those that failed */
 	struct logbuf log;
@@ -111,7 +126,22 @@ int drv_start(struct drv *d);
 void drv_request_stop(struct drv *d, bool restart_after);
 void drv_request_start(struct drv *d);
 void drv_reap_children(void);
+/* The monitor's output (its log lines), then its status records: what poll() said is ready. */
 void drv_read_output(struct drv *d);
+/* A record said the driver is ready (READY): running from now on. */
+void drv_became_ready(struct drv *d, uint64_t now);
+/* A record said the driver is over and its name free (GONE): end the run now. */
+void drv_end_early(struct drv *d);
+
+/* driver_status.c: the status channel of a run (include/ikernel/status.h). */
+/* A fresh channel for a run: the supervisor's end (d->st_fd) and the monitor's (returned,
+ * close-on-exec, >= 5 so that it never lands on 0-4 before its dup2), or -errno. */
+int drv_status_open(struct drv *d);
+/* Read and apply what the monitor sent (a bounded number of records per call). */
+void drv_read_status(struct drv *d);
+void drv_status_close(struct drv *d);
+/* Why this run ended, as the monitor said it (CRASH/VIOLATION, GONE, END), or NULL. */
+const char *drv_status_reason(const struct drv *d);
 /* Monitors whose VM is gone, replaced already, still tearing down (reaped when they exit). */
 bool drv_any_lingering(void);
 /* Shutting down: they only tear down a VM that is over, so SIGKILL cannot lose anything. */

@@ -1039,6 +1039,8 @@ int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char
 		.ndecls = cfg->nnodes,
 		.node_mode = cfg->node_mode,
 		.t_create_ns = t0,
+		.level = cfg->inproc_main ? IK_STATUS_LEVEL_INPROC : IK_STATUS_LEVEL_PROCESS,
+		.fallback_why = cfg->fallback_why,
 		.ops = &proc_dh_ops,
 		.be = p,
 		.lock = &p->lock,

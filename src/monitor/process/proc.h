@@ -46,6 +46,8 @@ struct ik_proc_config {
 	const char *const *devices;
 	size_t ndevices;
 	struct ik_budget_cfg log_budget; /* as struct ik_vm_config */
+	/* this level is the fallback for no usable KVM: why (the status channel says so), or NULL */
+	const char *fallback_why;
 };
 
 /* Start the driver process and the service thread. */

@@ -43,6 +43,7 @@ static int init_core(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 		.ndecls = cfg->nnodes,
 		.node_mode = cfg->node_mode,
 		.t_create_ns = vm->dh.t_create_ns,
+		.level = IK_STATUS_LEVEL_VM,
 		.ops = &ik_vm_dh_ops,
 		.be = vm,
 		.lock = &vm->lock,
