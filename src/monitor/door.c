@@ -19,6 +19,7 @@ void ik_door_init(struct ik_door *d)
 	d->owner_uid = geteuid();
 	d->owner_gid = getegid();
 	d->busy = 0;
+	ik_budget_init(&d->reports, &(struct ik_budget_cfg)IK_DOOR_REPORT_BUDGET);
 }
 
 bool ik_door_privileged(const struct ik_drvhost *dh, uid_t uid)
@@ -155,10 +156,24 @@ bool ik_door_client_report(struct ik_drvhost *dh, unsigned ch, const char *reaso
 		snprintf(out, outlen, "client on channel %u reports: %s", ch, clean);
 		return true;
 	}
-	/* Not believed: any user may connect and say anything. Only its own channel ends. */
-	ik_dh_log(dh, "ikernel: driver '%s': client on channel %u (uid %u) reports: %s; not confirmed "
-		      "(uid %u may not end the driver): only its channel is closed",
-		  dh->name, ch, (unsigned)uid, clean, (unsigned)uid);
+	/* Not believed: any user may connect and say anything. Only its own channel ends, and
+	 * what it makes us log is budgeted (door.h). */
+	char line[sizeof(clean) + 256];
+	int n = snprintf(line, sizeof(line), "ikernel: driver '%s': client on channel %u (uid %u) "
+			 "reports: %s; not confirmed (uid %u may not end the driver): only its "
+			 "channel is closed", dh->name, ch, (unsigned)uid, clean, (unsigned)uid);
+	enum ik_budget_say say;
+	uint64_t flood;
+
+	if (ik_budget_admit(&dh->door.reports, n > 0 ? (size_t)n + IK_BUDGET_LINE_COST : 0,
+			    ik_mono_ns(), &say, &flood))
+		ik_dh_log(dh, "%s", line);
+	if (say == IK_BUDGET_SAY_START || say == IK_BUDGET_SAY_SO_FAR)
+		ik_dh_log(dh, "ikernel: driver '%s': unconfirmed client reports over their log budget: "
+			      "%llu dropped so far", dh->name, (unsigned long long)flood);
+	else if (say == IK_BUDGET_SAY_OVER)
+		ik_dh_log(dh, "ikernel: driver '%s': unconfirmed client reports back within their log "
+			      "budget; %llu were dropped", dh->name, (unsigned long long)flood);
 	return false;
 }
 

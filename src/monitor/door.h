@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "budget.h"
 #include "ikernel/abi.h"
 
 #define IK_DOOR_PENDING_MAX     16u
@@ -44,7 +45,13 @@ struct ik_door {
 	gid_t owner_gid;
 	uint64_t busy;                    /* the channels that are not free */
 	uid_t chan_uid[IK_MAX_CHANNELS];  /* who holds each of them */
+	/* What unprivileged clients make us log (their reports): a budget of its own, so any
+	 * local user can neither fill the log nor use up the driver's (IK_DOOR_REPORT_BUDGET). */
+	struct ik_budget reports;
 };
+
+/* 1 KiB and 2 lines a second, burst 10 s: a few reports stand out, a flood is counted. */
+#define IK_DOOR_REPORT_BUDGET {.rate = 1024, .lines = 2, .burst = 10}
 
 struct ik_drvhost;
 struct ik_bootinfo;
