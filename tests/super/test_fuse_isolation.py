@@ -5,8 +5,10 @@ images (tests/malicious/guest, build/tests/malicious/*.img) and clients running 
 
   hung_readers   300 readers (uid 65534) of a driver that never answers a read (or an open,
                  at process level): another driver's null0 and `ls dev/` still answer within
-                 1 s; a SIGINT ends a reader's call with EINTR within 1 s; SIGKILLed readers
-                 are gone (never in state D) within 1 s.
+                 1 s, and so does another user's open of the driver's other node (process
+                 level); calls beyond the user's share fail at once with EAGAIN; a SIGINT ends a
+                 reader's call with EINTR within 1 s; SIGKILLed readers are gone (never in
+                 state D) within 1 s.
   hung_open      `cat` of a driver that never answers an open dies of SIGKILL within 1 s; an
                  interrupted open says EINTR.
 Both with two hostile drivers: raw VM images that speak the ABI by hand (never_answer_read,
@@ -214,6 +216,9 @@ mode = 0666
 # At process level the readers wait in the open: a user's share of the driver's file table (64)
 # would let only 64 of them reach the read.
 HUNG_READ = {"vm": raw_attack("never_answer_read"), "process": stuck_proc("stuckopen0")}
+# A node of the hung driver that another user can still use (the raw attack serves only its
+# first channel, so at the vm level there is none).
+OTHER_USERS_NODE = {"vm": None, "process": "stuckread0"}
 HUNG_OPEN = {"vm": raw_attack("never_answer_open"), "process": stuck_proc("stuckopen0")}
 
 
@@ -232,10 +237,24 @@ def test_hung_readers(level):
         readers.pump(1.5)  # let them reach the driver (or their share of it)
         hung = readers.pending()
         check(f"the hung driver holds readers ({len(hung)} waiting)", len(hung) >= 15)
+        early = list(readers.results.values())
+        refused = [g for g in early if g[1] == -errno.EAGAIN]
+        check(f"calls beyond the user's share fail at once with EAGAIN ({len(refused)} of them, "
+              f"the slowest in {max((g[2] for g in refused), default=0):.1f} ms)",
+              bool(refused) and all(g[1] in (-errno.EAGAIN, -errno.EMFILE) for g in early) and
+              all(g[2] < PROMPT * 1000 for g in refused), repr(sorted({g[1] for g in early})))
 
         done, r, secs = bounded(lambda: null0_round_trip(s.dev), 5)
         check(f"another driver's null0 answers while they hang ({secs:.2f} s)",
               done and r == b"alive" and secs < PROMPT, repr(r))
+        if OTHER_USERS_NODE[level]:
+            other = Readers(f"{s.dev}/{OTHER_USERS_NODE[level]}", 1, "open", uid=NOBODY - 1)
+            other.wait_started()
+            other.pump(PROMPT)
+            got = list(other.results.values())
+            check("another user (65533) opens the hung driver's other node within 1 s",
+                  len(got) == 1 and got[0][1] == 0, repr(got))
+            other.close()
         done, r, secs = bounded(lambda: sorted(os.listdir(s.dev)), 5)
         check(f"`ls dev/` answers while they hang ({secs:.2f} s)",
               done and r == listing and secs < PROMPT, repr(r))
