@@ -21,6 +21,7 @@ static struct ik_vm *fake_vm(void)
 
 	snprintf(vm->dh.name, sizeof(vm->dh.name), "fuzz");
 	vm->dh.log = fopen("/dev/null", "w");
+	ik_budget_init(&vm->dh.out, NULL); /* as ik_dh_init does: the models' lines pass */
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->mem_fd = -1;
