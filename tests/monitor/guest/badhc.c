@@ -1,13 +1,13 @@
 /* An unknown hypercall number, then a hypercall whose arguments are not writable. */
-#include "mini.h"
+#include "bare_guest.h"
 
 static const struct ik_hc_exit ro_args = {0};
 
 int main(void)
 {
-	if (bootinfo()->params[0] == 'r')
-		hypercall(IK_HC_EXIT, (void *)&ro_args);
+	if (bare_bootinfo()->params[0] == 'r')
+		bare_hypercall(IK_HC_EXIT, (void *)&ro_args);
 	else
-		hypercall(99, 0);
+		bare_hypercall(99, 0);
 	return 0;
 }

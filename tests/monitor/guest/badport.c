@@ -1,7 +1,7 @@
 /* Reads a port that was not granted (COM2). */
-#include "mini.h"
+#include "bare_guest.h"
 
 int main(void)
 {
-	return (int)port_in(0x2f8, 1);
+	return (int)bare_port_in(0x2f8, 1);
 }

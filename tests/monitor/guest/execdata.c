@@ -1,5 +1,5 @@
 /* Jumps into a writable (no-execute) data buffer. */
-#include "mini.h"
+#include "bare_guest.h"
 
 static uint8_t code[16] = {0xc3}; /* ret */
 

@@ -1,5 +1,5 @@
 /* Exits with status 7. */
-#include "mini.h"
+#include "bare_guest.h"
 
 int main(void)
 {

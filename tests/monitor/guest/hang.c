@@ -1,5 +1,5 @@
 /* Spins forever without a heartbeat. */
-#include "mini.h"
+#include "bare_guest.h"
 
 __attribute__((noinline)) static void spin_forever(void)
 {

@@ -1,12 +1,12 @@
 /* Console output and a clean exit; checks the boot info the monitor filled in. */
-#include "mini.h"
+#include "bare_guest.h"
 
 int main(void)
 {
-	const struct ik_bootinfo *bi = bootinfo();
+	const struct ik_bootinfo *bi = bare_bootinfo();
 
-	print("hello from the mini guest\n");
-	print("two\nlines\x01\n");
+	bare_print("hello from the mini guest\n");
+	bare_print("two\nlines\x01\n");
 	if (bi->magic != IK_BOOTINFO_MAGIC || bi->abi_version != IK_ABI_VERSION)
 		return 10;
 	if (bi->heap_start < IK_GPA_IMAGE || bi->heap_end <= bi->heap_start || bi->tsc_khz == 0)

@@ -1,5 +1,5 @@
 /* Writes through a NULL pointer: a page fault with CR2 0. */
-#include "mini.h"
+#include "bare_guest.h"
 
 __attribute__((noipa)) static void crash_ioctl(volatile int *p)
 {

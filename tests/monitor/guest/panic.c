@@ -1,5 +1,5 @@
 /* panic hypercall with a message, file and line. */
-#include "mini.h"
+#include "bare_guest.h"
 
 int main(void)
 {
@@ -7,6 +7,6 @@ int main(void)
 	struct ik_hc_panic p = {(uintptr_t)msg, sizeof(msg) - 1, (uintptr_t)__FILE__, 0, IK_PANIC_BUG};
 
 	p.line = 12; /* this line: guest-runner checks panic.c:12 */
-	hypercall(IK_HC_PANIC, &p);
+	bare_hypercall(IK_HC_PANIC, &p);
 	return 1;
 }

@@ -4,7 +4,7 @@
  * it stores v + 1 at 0x1004 and rings the channel's doorbell. Releases channels whose client
  * left; with params "x" it exits 0 after the first release.
  */
-#include "mini.h"
+#include "bare_guest.h"
 
 static uint64_t active, answered;
 
@@ -30,9 +30,9 @@ static void release(unsigned ch)
 
 	active &= ~(1ull << ch);
 	answered &= ~(1ull << ch);
-	hypercall(IK_HC_CHAN_RELEASED, &c);
-	if (bootinfo()->params[0] == 'x')
-		mini_exit(0);
+	bare_hypercall(IK_HC_CHAN_RELEASED, &c);
+	if (bare_bootinfo()->params[0] == 'x')
+		bare_exit(0);
 }
 
 int main(void)
@@ -42,12 +42,12 @@ int main(void)
 	struct ik_hc_ready ready = {1, 0};
 	struct ik_hc_wait w;
 
-	hypercall(IK_HC_REGISTER_NODE, &reg);
-	hypercall(IK_HC_READY, &ready);
+	bare_hypercall(IK_HC_REGISTER_NODE, &reg);
+	bare_hypercall(IK_HC_READY, &ready);
 	for (;;) {
-		events()->heartbeat++;
+		bare_events()->heartbeat++;
 		w = (struct ik_hc_wait){.timeout_ns = 1000000};
-		hypercall(IK_HC_WAIT, &w);
+		bare_hypercall(IK_HC_WAIT, &w);
 		active |= w.chan_opened;
 		for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
 			if (active & (1ull << ch))

@@ -1,5 +1,5 @@
 /* Deep recursion (deeper than the 16 KiB stack) runs into the guard page below stack 0. */
-#include "mini.h"
+#include "bare_guest.h"
 
 __attribute__((noinline)) static int recurse(volatile char *prev, unsigned depth)
 {

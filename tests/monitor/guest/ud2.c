@@ -1,5 +1,5 @@
 /* An invalid opcode (what BUG() compiles to in Linux). */
-#include "mini.h"
+#include "bare_guest.h"
 
 int main(void)
 {

@@ -1,5 +1,5 @@
 /* Writes into its own code. */
-#include "mini.h"
+#include "bare_guest.h"
 
 int main(void)
 {
