@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "iktest.h"
 #include "ikernel/ikernel.h"
 #include "led/led_ioctl.h"
 #include "nulldev/nulldev_ioctl.h"
@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	require_kvm();
+	TEST_REQUIRE_KVM();
 	harness_init(argc, argv);
 	test_deadline(150);
 	led = strcmp(argv[3], "led") == 0;

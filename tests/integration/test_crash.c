@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "crashtest/crashtest_ioctl.h"
-#include "harness.h"
+#include "iktest.h"
 #include "ikernel/ikernel.h"
 
 struct fault {
@@ -34,18 +34,6 @@ static const struct fault faults[] = {
 	{"wild", CRASH_WILD, {"page fault", "vector 14", "read-only"}, true},
 	{"panic", CRASH_PANIC, {"panic", NULL, NULL}, false},
 };
-
-static int failures;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                      \
-			fputc('\n', stderr);                               \
-			failures++;                                        \
-		}                                                          \
-	} while (0)
 
 /* "name+0x1f" where name contains "crash": the symbolised function at RIP. */
 static bool names_crash_function(const char *log)
@@ -115,9 +103,9 @@ int main(int argc, char **argv)
 		CHECK(strcasestr(log, "rip") != NULL, "report has no RIP");
 		CHECK(names_crash_function(log), "report does not name the faulting function");
 	}
-	if (failures)
+	if (iktest_failures)
 		fprintf(stderr, "--- monitor log ---\n%s--- end ---\n", log);
 	free(log);
 	cleanup_monitor(&m);
-	return failures ? 1 : 0;
+	return iktest_failures ? 1 : 0;
 }

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
+#include "iktest.h"
 #include "ikernel/ikernel.h"
 #include "led/led_ioctl.h"
 

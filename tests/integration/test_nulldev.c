@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
+#include "iktest.h"
 #include "ikernel/ikernel.h"
 #include "nulldev/nulldev_ioctl.h"
 

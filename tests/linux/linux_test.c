@@ -41,7 +41,7 @@ void ldrv_init(int argc, char **argv)
 			argv[0]);
 		exit(2);
 	}
-	require_kvm();
+	TEST_REQUIRE_KVM();
 	harness_init(3, argv);
 	ldrv.image = argv[3];
 	ldrv.name = argv[4];
@@ -90,14 +90,6 @@ unsigned log_count(const struct monitor *m, const char *needle)
 		n++;
 	free(log);
 	return n;
-}
-
-void sleep_ms(int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0)
-		;
 }
 
 bool log_wait(const struct monitor *m, const char *needle, unsigned n, int timeout_ms)

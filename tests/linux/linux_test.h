@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harness.h"
+#include "iktest.h"
 
 struct ldrv {
 	const char *image, *name;
@@ -40,6 +40,5 @@ unsigned log_count(const struct monitor *m, const char *needle);
 /* Wait up to timeout_ms for `needle` to occur at least `n` times in the log. */
 bool log_wait(const struct monitor *m, const char *needle, unsigned n, int timeout_ms);
 
-void sleep_ms(int ms);
 
 #endif

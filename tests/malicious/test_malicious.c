@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "ikernel/ikernel.h"
+#include "iktest.h"
 
 enum action {
 	ACT_READ,   /* open "mal", read 16 bytes */
@@ -112,24 +113,6 @@ static const char *ikernel_bin, *build_root;
 static char rtdir[256];
 static pid_t honest_pid, mal_pid;
 static char honest_log[300], mal_log[300];
-static int failures;
-
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			failures++;                                                         \
-		}                                                                           \
-	} while (0)
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 static void on_deadline(int sig)
 {
@@ -142,32 +125,6 @@ static void on_deadline(int sig)
 	if (mal_pid > 0)
 		kill(mal_pid, SIGKILL);
 	_exit(1);
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 16, len = 0, n;
-	char *buf = calloc(1, cap + 1);
-
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		return buf ? buf : strdup("");
-	}
-	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += n;
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /* `ikernel run build/IMG --name NAME EXTRA...` with its output in `log`; waits for the node.
@@ -558,10 +515,7 @@ int main(int argc, char **argv)
 	}
 	ikernel_bin = argv[1];
 	build_root = argv[2];
-	if (access("/dev/kvm", R_OK | W_OK) != 0) {
-		fprintf(stderr, "skipped: no /dev/kvm\n");
-		return 77;
-	}
+	TEST_REQUIRE_KVM();
 	signal(SIGALRM, on_deadline);
 	alarm(120); /* console_flood takes ~26 s under ASan alone, over 60 s on a loaded host */
 	snprintf(rtdir, sizeof(rtdir), "/tmp/ikernel-mal-XXXXXX");
@@ -622,13 +576,13 @@ int main(int argc, char **argv)
 	char *mlog = read_file(mal_log);
 	printf("--- attacker's monitor log (%s) ---\n%.4000s\n", mal_log, mlog);
 	free(mlog);
-	if (failures == 0) {
+	if (iktest_failures == 0) {
 		char cmd[1024];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' '%s'", rtdir, honest_log, mal_log);
 		(void)!system(cmd);
 	} else {
 		fprintf(stderr, "logs kept: %s %s\n", honest_log, mal_log);
 	}
-	printf("%s: %s\n", a->name, failures ? "FAILED" : "contained");
-	return failures ? 1 : 0;
+	printf("%s: %s\n", a->name, iktest_failures ? "FAILED" : "contained");
+	return iktest_failures ? 1 : 0;
 }

@@ -27,26 +27,9 @@
 #include <unistd.h>
 
 #include "ikernel/ikernel.h"
+#include "iktest.h"
 #include "sandbox.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			failures++;                                                         \
-		}                                                                           \
-	} while (0)
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
 
 /* What the monitor keeps doing after the sandbox: none of it may be refused. */
 static int allowed_work(void)
@@ -126,8 +109,8 @@ static int syscall_case(const char *what)
 		      "'%s' did not kill the sandboxed child with SIGSYS (status 0x%x%s)", what, st,
 		      WIFEXITED(st) && WEXITSTATUS(st) >= 80 ? ": allowed work failed" : "");
 	}
-	printf("%s: %s\n", what, failures ? "FAILED" : "ok");
-	return failures ? 1 : 0;
+	printf("%s: %s\n", what, iktest_failures ? "FAILED" : "ok");
+	return iktest_failures ? 1 : 0;
 }
 
 /* "Field:\tvalue" of /proc/PID/status, or "" */
@@ -203,7 +186,7 @@ static int wait_node(const char *rtdir)
 	return -1;
 }
 
-static void stop_monitor(pid_t pid, int *st)
+static void stop_run(pid_t pid, int *st)
 {
 	kill(pid, SIGTERM);
 	for (int i = 0; i < 2000; i++) {
@@ -222,7 +205,7 @@ static void one_monitor(const char *ik, const char *img, int no_sandbox)
 	int st = -1;
 
 	if (!mkdtemp(rtdir) || inherited < 0) {
-		failures++;
+		iktest_failures++;
 		return;
 	}
 	setenv("IKERNEL_RUNTIME_DIR", rtdir, 1);
@@ -255,7 +238,7 @@ static void one_monitor(const char *ik, const char *img, int no_sandbox)
 		CHECK(!memcmp(buf, back, sizeof(buf)), "data");
 		ik_close(h);
 	}
-	stop_monitor(pid, &st);
+	stop_run(pid, &st);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the monitor did not stop cleanly (0x%x)", st);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rtdir);
@@ -269,14 +252,13 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "process")) {
 		char img[512];
 
-		if (access("/dev/kvm", R_OK | W_OK) != 0)
-			return 77;
+		TEST_REQUIRE_KVM();
 		alarm(60);
 		snprintf(img, sizeof(img), "%s/drivers/nulldev.img", argv[3]);
 		one_monitor(argv[2], img, 0);
 		one_monitor(argv[2], img, 1);
-		printf("process: %s\n", failures ? "FAILED" : "ok");
-		return failures ? 1 : 0;
+		printf("process: %s\n", iktest_failures ? "FAILED" : "ok");
+		return iktest_failures ? 1 : 0;
 	}
 	fprintf(stderr, "usage: %s syscall CASE | process IKERNEL BUILD_ROOT\n", argv[0]);
 	return 2;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iktest.h"
 #include "monitor.h"
 
 #define MAX_ARGS 32
@@ -155,10 +156,7 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (access("/dev/kvm", R_OK | W_OK) != 0) {
-		fprintf(stderr, "guest-runner: /dev/kvm is not available: skipping\n");
-		return 77;
-	}
+	TEST_REQUIRE_KVM();
 	cfg.devices = devices;
 	cfg.ndevices = ndev;
 	cfg.params = params[0] ? params : NULL;

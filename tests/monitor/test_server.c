@@ -20,9 +20,10 @@
 
 #include "ikernel/control.h"
 #include "ikernel/ring.h"
+#include "iktest.h"
 #include "monitor.h"
 
-#define CHECK(cond)                                                                             \
+#define REQUIRE(cond)                                                                             \
 	do {                                                                                    \
 		if (!(cond)) {                                                                  \
 			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
@@ -63,10 +64,10 @@ static void start(struct runner *r, const char *params, bool serve)
 
 	if (rc)
 		fprintf(stderr, "create: %s\n", err);
-	CHECK(rc == 0);
-	CHECK(pthread_create(&r->thread, NULL, run_thread, r) == 0);
-	CHECK(ik_vm_wait_ready(r->vm, 5000) == 0);
-	CHECK(ik_vm_boot_ns(r->vm) > 0);
+	REQUIRE(rc == 0);
+	REQUIRE(pthread_create(&r->thread, NULL, run_thread, r) == 0);
+	REQUIRE(ik_vm_wait_ready(r->vm, 5000) == 0);
+	REQUIRE(ik_vm_boot_ns(r->vm) > 0);
 }
 
 struct client {
@@ -91,22 +92,22 @@ static int client_connect(struct client *c)
 	c->mem_fd = c->kick_fd = c->done_fd = -1;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/nodes/mon-node", runtime_dir);
 	c->sock = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	CHECK(c->sock >= 0);
-	CHECK(connect(c->sock, (struct sockaddr *)&sun, sizeof(sun)) == 0);
-	CHECK(send(c->sock, &hello, sizeof(hello), 0) == sizeof(hello));
-	CHECK(recvmsg(c->sock, &msg, 0) == sizeof(c->w));
-	CHECK(c->w.magic == IK_CTL_MAGIC);
+	REQUIRE(c->sock >= 0);
+	REQUIRE(connect(c->sock, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	REQUIRE(send(c->sock, &hello, sizeof(hello), 0) == sizeof(hello));
+	REQUIRE(recvmsg(c->sock, &msg, 0) == sizeof(c->w));
+	REQUIRE(c->w.magic == IK_CTL_MAGIC);
 	if (c->w.status != 0)
 		return c->w.status;
 	cm = CMSG_FIRSTHDR(&msg);
-	CHECK(cm && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(fds)));
+	REQUIRE(cm && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(fds)));
 	memcpy(fds, CMSG_DATA(cm), sizeof(fds));
 	c->mem_fd = fds[0];
 	c->kick_fd = fds[1];
 	c->done_fd = fds[2];
-	CHECK(ik_geometry_valid(&c->w.geometry));
+	REQUIRE(ik_geometry_valid(&c->w.geometry));
 	c->mem = mmap(NULL, c->w.geometry.size, PROT_READ | PROT_WRITE, MAP_SHARED, c->mem_fd, 0);
-	CHECK(c->mem != MAP_FAILED);
+	REQUIRE(c->mem != MAP_FAILED);
 	return 0;
 }
 
@@ -129,10 +130,10 @@ static void client_ping(struct client *c, uint32_t v)
 	uint64_t n, one = 1;
 
 	__atomic_store_n((uint32_t *)(c->mem + 0x1000), v, __ATOMIC_RELEASE);
-	CHECK(write(c->kick_fd, &one, sizeof(one)) == sizeof(one));
-	CHECK(poll(&pfd, 1, 5000) == 1);
-	CHECK(read(c->done_fd, &n, sizeof(n)) == sizeof(n));
-	CHECK(__atomic_load_n((uint32_t *)(c->mem + 0x1004), __ATOMIC_ACQUIRE) == v + 1);
+	REQUIRE(write(c->kick_fd, &one, sizeof(one)) == sizeof(one));
+	REQUIRE(poll(&pfd, 1, 5000) == 1);
+	REQUIRE(read(c->done_fd, &n, sizeof(n)) == sizeof(n));
+	REQUIRE(__atomic_load_n((uint32_t *)(c->mem + 0x1004), __ATOMIC_ACQUIRE) == v + 1);
 }
 
 static bool path_exists(const char *suffix)
@@ -153,26 +154,26 @@ static void test_handshake_and_detach(void)
 	ssize_t n;
 
 	start(&r, "x", true);
-	CHECK(path_exists("mon-serve.sock"));
+	REQUIRE(path_exists("mon-serve.sock"));
 	snprintf(path, sizeof(path), "%s/nodes/mon-node", runtime_dir);
 	n = readlink(path, link, sizeof(link) - 1);
-	CHECK(n > 0);
+	REQUIRE(n > 0);
 	link[n] = '\0';
-	CHECK(!strcmp(link, "../mon-serve.sock"));
+	REQUIRE(!strcmp(link, "../mon-serve.sock"));
 	/* a second monitor for the same live name is refused */
-	CHECK(create(&other, MON_SERVE_IMG, NULL, true, err) == -EADDRINUSE);
-	CHECK(strstr(err, "already served"));
+	REQUIRE(create(&other, MON_SERVE_IMG, NULL, true, err) == -EADDRINUSE);
+	REQUIRE(strstr(err, "already served"));
 
-	CHECK(client_connect(&c) == 0);
-	CHECK(c.w.chan == 0 && c.w.node_count == 1 && !strcmp(c.w.nodes[0].name, "mon-node"));
-	CHECK(c.w.nodes[0].minor == 7 && !strcmp(c.w.driver, "mon-serve"));
+	REQUIRE(client_connect(&c) == 0);
+	REQUIRE(c.w.chan == 0 && c.w.node_count == 1 && !strcmp(c.w.nodes[0].name, "mon-node"));
+	REQUIRE(c.w.nodes[0].minor == 7 && !strcmp(c.w.driver, "mon-serve"));
 	client_ping(&c, 0x1234);
 	client_close(&c); /* detach: the guest releases channel 0 and exits ("x") */
-	CHECK(pthread_join(r.thread, NULL) == 0);
-	CHECK(r.res.end == IK_END_EXIT && r.res.exit_code == 0);
+	REQUIRE(pthread_join(r.thread, NULL) == 0);
+	REQUIRE(r.res.end == IK_END_EXIT && r.res.exit_code == 0);
 	ik_vm_destroy(r.vm);
-	CHECK(!path_exists("mon-serve.sock"));
-	CHECK(!path_exists("nodes/mon-node"));
+	REQUIRE(!path_exists("mon-serve.sock"));
+	REQUIRE(!path_exists("nodes/mon-node"));
 	printf("ok: handshake, data path, detach, rendezvous cleanup\n");
 }
 
@@ -184,10 +185,10 @@ static void test_busy_violation_dead(void)
 
 	start(&r, NULL, true);
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++) {
-		CHECK(client_connect(&c[i]) == 0);
-		CHECK(c[i].w.chan == i);
+		REQUIRE(client_connect(&c[i]) == 0);
+		REQUIRE(c[i].w.chan == i);
 	}
-	CHECK(client_connect(&c[IK_MAX_CHANNELS]) == -EBUSY);
+	REQUIRE(client_connect(&c[IK_MAX_CHANNELS]) == -EBUSY);
 	close(c[IK_MAX_CHANNELS].sock);
 	client_ping(&c[IK_MAX_CHANNELS - 1], 41);
 	/* a detached channel is reused once the guest released it */
@@ -198,20 +199,20 @@ static void test_busy_violation_dead(void)
 		close(c[3].sock);
 		usleep(10000);
 	}
-	CHECK(c[3].w.chan == 3);
+	REQUIRE(c[3].w.chan == 3);
 	client_ping(&c[3], 99);
 
 	snprintf(notice.reason, sizeof(notice.reason), "cq_tail jumped\nby 1000");
-	CHECK(send(c[0].sock, &notice, sizeof(notice), 0) == sizeof(notice));
-	CHECK(pthread_join(r.thread, NULL) == 0);
-	CHECK(r.res.end == IK_END_VIOLATION);
-	CHECK(strstr(r.res.reason, "client on channel 0 reports: cq_tail jumped\\x0aby 1000"));
+	REQUIRE(send(c[0].sock, &notice, sizeof(notice), 0) == sizeof(notice));
+	REQUIRE(pthread_join(r.thread, NULL) == 0);
+	REQUIRE(r.res.end == IK_END_VIOLATION);
+	REQUIRE(strstr(r.res.reason, "client on channel 0 reports: cq_tail jumped\\x0aby 1000"));
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++) {
 		struct ik_ctl_notice dead;
 
-		CHECK(recv(c[i].sock, &dead, sizeof(dead), 0) == sizeof(dead));
-		CHECK(dead.magic == IK_CTL_MAGIC && dead.kind == IK_NOTICE_DEAD);
-		CHECK(strstr(dead.reason, "mon-serve"));
+		REQUIRE(recv(c[i].sock, &dead, sizeof(dead), 0) == sizeof(dead));
+		REQUIRE(dead.magic == IK_CTL_MAGIC && dead.kind == IK_NOTICE_DEAD);
+		REQUIRE(strstr(dead.reason, "mon-serve"));
 		client_close(&c[i]);
 	}
 	ik_vm_destroy(r.vm);
@@ -226,14 +227,14 @@ static void test_stale_socket_and_stop(void)
 
 	/* a socket file nobody listens on any more */
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/mon-serve.sock", runtime_dir);
-	CHECK(bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	REQUIRE(bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
 	close(fd);
 	start(&r, NULL, true);
 	ik_vm_stop(r.vm);
-	CHECK(pthread_join(r.thread, NULL) == 0);
-	CHECK(r.res.end == IK_END_STOPPED);
+	REQUIRE(pthread_join(r.thread, NULL) == 0);
+	REQUIRE(r.res.end == IK_END_STOPPED);
 	ik_vm_destroy(r.vm);
-	CHECK(!path_exists("mon-serve.sock"));
+	REQUIRE(!path_exists("mon-serve.sock"));
 	printf("ok: stale socket replaced, ik_vm_stop\n");
 }
 
@@ -245,26 +246,25 @@ static void test_bad_config(void)
 	struct ik_vm *vm;
 	char err[512];
 
-	CHECK(ik_vm_create(&cfg, &vm, err, sizeof(err)) == -EINVAL);
-	CHECK(strstr(err, "multiple of 2 MiB"));
+	REQUIRE(ik_vm_create(&cfg, &vm, err, sizeof(err)) == -EINVAL);
+	REQUIRE(strstr(err, "multiple of 2 MiB"));
 	cfg.mem_size = 0;
 	cfg.devices = devs;
 	cfg.ndevices = 2;
-	CHECK(ik_vm_create(&cfg, &vm, err, sizeof(err)) == -EBUSY);
-	CHECK(strstr(err, "overlaps"));
+	REQUIRE(ik_vm_create(&cfg, &vm, err, sizeof(err)) == -EBUSY);
+	REQUIRE(strstr(err, "overlaps"));
 	cfg.ndevices = 0;
 	cfg.image_path = "/nonexistent/x.img";
-	CHECK(ik_vm_create(&cfg, &vm, err, sizeof(err)) < 0);
-	CHECK(strstr(err, "image x.img: cannot open"));
+	REQUIRE(ik_vm_create(&cfg, &vm, err, sizeof(err)) < 0);
+	REQUIRE(strstr(err, "image x.img: cannot open"));
 	printf("ok: configuration errors\n");
 }
 
 int main(void)
 {
-	if (access("/dev/kvm", R_OK | W_OK) != 0)
-		return 77;
+	TEST_REQUIRE_KVM();
 	snprintf(runtime_dir, sizeof(runtime_dir), "/tmp/ikmon-test-XXXXXX");
-	CHECK(mkdtemp(runtime_dir));
+	REQUIRE(mkdtemp(runtime_dir));
 	test_bad_config();
 	test_handshake_and_detach();
 	test_busy_violation_dead();

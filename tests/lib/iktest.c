@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#include "harness.h"
+/* The C tests' library (iktest.h): checks, helpers and `ikernel run` with a private runtime directory. */
+#include "iktest.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,9 @@ static const char *ikernel_bin;
 static const char *build_root;
 static pid_t live_pid; /* the monitor to kill if the test runs past its deadline */
 
-void require_kvm(void)
+int iktest_failures;
+
+void iktest_require_kvm(void)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
@@ -27,6 +30,41 @@ void require_kvm(void)
 	close(fd);
 }
 
+/* The whole time, a signal or not (the remainder is slept). */
+void sleep_ms(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf = calloc(1, cap + 1);
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		return buf ? buf : strdup("");
+	}
+	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
 void harness_init(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -35,7 +73,7 @@ void harness_init(int argc, char **argv)
 	}
 	ikernel_bin = argv[1];
 	build_root = argv[2];
-	require_kvm();
+	iktest_require_kvm();
 }
 
 const char *build_path(const char *rel)
@@ -50,12 +88,6 @@ const char *build_path(const char *rel)
 		exit(1);
 	}
 	return p;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
 }
 
 static void exec_monitor(const struct monitor *m, const char *img, const char *name,
@@ -173,29 +205,7 @@ void cleanup_monitor(struct monitor *m)
 
 char *read_log(const struct monitor *m)
 {
-	FILE *f = fopen(m->log, "r");
-	size_t cap = 1 << 16, len = 0;
-	char *buf = calloc(1, cap + 1);
-
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		return buf;
-	}
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += n;
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
+	return read_file(m->log);
 }
 
 static void on_deadline(int sig)
