@@ -17,56 +17,24 @@ ikclient helper, tests/super/ikclient.c):
 Needs /dev/kvm, /dev/fuse and root: exit 77 otherwise."""
 import errno
 import fcntl
-import json
 import os
 import select
 import signal
-import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 from ikclient import Client
-from ikenv import missing_requirement
 
-IK = os.environ["IKERNEL_BIN"]
-SRC = os.environ["IKERNEL_SRC"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iktest import SRC, Supervisor, check, ik, skip_unless_ready, status, summary, wait_until  # noqa: E402
+
 BUILD = os.environ["IKERNEL_BUILD"]
 
 LED_GET, LED_SET = 0x80044C01, 0x40044C02
 AT_ONCE = 0.5      # s: "at once" (a call to a down driver takes ~0.1 ms; the waits are 3 s, 10 s)
 LED_WAIT = 3.0     # the led manifest's recovery_wait below
 LED_BACKOFF = 8.0  # its restart_delay: longer than the wait
-
-failures = []
-
-
-def check(what, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + (f" ({detail})" if detail and not cond else ""))
-    if not cond:
-        failures.append(what)
-
-
-def ik(*args, timeout=30):
-    return subprocess.run([IK, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def status(name):
-    out = ik("status", "--json")
-    return [d for d in json.loads(out.stdout)["drivers"] if d["name"] == name][0]
-
-
-def wait_until(what, fn, secs=20):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if fn():
-            return True
-        time.sleep(0.02)
-    check(what, False, f"not within {secs} s")
-    return False
-
 
 def timed(fn):
     """(errno or None, result, seconds) of fn()."""
@@ -310,15 +278,8 @@ def test_restarting_then_failed(dev, rt):
 
 
 def main():
-    why = missing_requirement()
-    if why:
-        print(f"skipped: {why}")
-        return 77
-    rt = tempfile.mkdtemp(prefix="ikt.", dir="/tmp")
-    os.chmod(rt, 0o755)
-    mdir = tempfile.mkdtemp(prefix="ikt-manifests.", dir="/tmp")
-    with open(f"{mdir}/led.ini", "w") as f:
-        f.write(f"""[driver]
+    skip_unless_ready()
+    sup = Supervisor({"led": f"""[driver]
 name = led
 image = {BUILD}/drivers/led.img
 param = io=0x378
@@ -335,36 +296,18 @@ model = parport
 port = 0x378
 [node led0]
 mode = 0666
-""")
-    os.environ["IKERNEL_RUNTIME_DIR"] = rt
-    dev = f"{rt}/dev"
-    up = ik("up", "--detach", f"{SRC}/manifests/nulldev.ini", f"{mdir}/led.ini")
-    if up.returncode != 0:
-        print("FAIL ikernel up:", up.stdout, up.stderr)
+"""}, extra=[f"{SRC}/manifests/nulldev.ini"])
+    if not sup.ok:
         return 1
-    pid = int(open(f"{rt}/supervisor.pid").read())
+    dev, rt = sup.dev, sup.rt
     try:
         test_stale_state(dev, rt)
         test_stopped(dev)
         test_restarting_then_failed(dev, rt)
     finally:
-        down = ik("down", timeout=120)
-        check("ikernel down", down.returncode == 0, down.stderr)
-        end = time.monotonic() + 10
-        while time.monotonic() < end and os.path.exists(f"/proc/{pid}"):
-            time.sleep(0.05)
-        if os.path.exists(f"/proc/{pid}"):
-            os.kill(pid, signal.SIGKILL)
-            check("the supervisor exits after down", False)
-        check("drivers.state is gone with the supervisor", not os.path.exists(f"{rt}/drivers.state"))
-        if failures:
-            for f in sorted(os.listdir(f"{rt}/logs")):
-                print(f"--- {f}")
-                print("".join(open(f"{rt}/logs/{f}").readlines()[-20:]))
-        subprocess.run(["umount", "-l", dev], capture_output=True)
-        subprocess.run(["rm", "-rf", rt, mdir])
-    print(f"{len(failures)} failure(s)" if failures else "all dead-driver checks passed")
-    return 1 if failures else 0
+        sup.down(after=lambda: check("drivers.state is gone with the supervisor",
+                                     not os.path.exists(f"{rt}/drivers.state")))
+    return summary("dead-driver")
 
 
 if __name__ == "__main__":

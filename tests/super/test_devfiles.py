@@ -6,24 +6,20 @@ a working file again after the restart, ENOENT, EACCES for another user, a clean
 
 The supervisor runs the manifests of manifests/ plus a 'mailbox' test driver whose read blocks
 (tests/super/drivers/mailbox.c). Needs /dev/kvm, /dev/fuse and root: exit 77 otherwise."""
-import ctypes
 import errno
 import fcntl
-import json
 import os
 import select
 import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from ikenv import missing_requirement
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iktest import SRC, Supervisor, check, skip_unless_ready, status, summary, wait_until  # noqa: E402
 
-IK = os.environ["IKERNEL_BIN"]
-SRC = os.environ["IKERNEL_SRC"]
 MAILBOX_IMG = os.environ["MAILBOX_IMG"]
 
 # <asm-generic/ioctl.h>
@@ -50,15 +46,6 @@ LED_GET = _IOR("L", 1, 4)   # drivers/led/led_ioctl.h
 LED_SET = _IOW("L", 2, 4)
 CRASH_NULL = _IO("C", 1)    # drivers/crashtest/crashtest_ioctl.h
 
-failures = []
-
-
-def check(what, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + (f" ({detail})" if detail and not cond else ""))
-    if not cond:
-        failures.append(what)
-
-
 def expect_errno(what, code, fn):
     try:
         fn()
@@ -66,25 +53,6 @@ def expect_errno(what, code, fn):
         check(what, e.errno == code, f"got {errno.errorcode.get(e.errno, e.errno)}")
         return
     check(what, False, "no error")
-
-
-def ik(*args, timeout=30):
-    return subprocess.run([IK, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def status(name):
-    out = ik("status", "--json")
-    return [d for d in json.loads(out.stdout)["drivers"] if d["name"] == name][0]
-
-
-def wait_until(what, fn, secs=10):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if fn():
-            return True
-        time.sleep(0.05)
-    check(what, False, f"not within {secs} s")
-    return False
 
 
 def test_led(dev):
@@ -250,23 +218,13 @@ def test_access(dev):
 
 
 def main():
-    why = missing_requirement()
-    if why:
-        print(f"skipped: {why}")
-        return 77
-    rt = tempfile.mkdtemp(prefix="ikt.", dir="/tmp")
-    os.chmod(rt, 0o755)
-    mdir = tempfile.mkdtemp(prefix="ikt-manifests.", dir="/tmp")
-    with open(f"{mdir}/mailbox.ini", "w") as f:
-        f.write(f"[driver]\nname = mailbox\nimage = {MAILBOX_IMG}\nrestart = on-failure\n"
-                "[node mbox0]\nmode = 0666\n")
-    os.environ["IKERNEL_RUNTIME_DIR"] = rt
-    dev = f"{rt}/dev"
-    up = ik("up", "--detach", f"{SRC}/manifests", f"{mdir}/mailbox.ini")
-    if up.returncode != 0:
-        print("FAIL ikernel up:", up.stdout, up.stderr)
+    skip_unless_ready()
+    sup = Supervisor({"mailbox": f"[driver]\nname = mailbox\nimage = {MAILBOX_IMG}\n"
+                                 "restart = on-failure\n[node mbox0]\nmode = 0666\n"},
+                     extra=[f"{SRC}/manifests"])
+    if not sup.ok:
         return 1
-    pid = int(open(f"{rt}/supervisor.pid").read())
+    dev = sup.dev
     try:
         test_led(dev)
         test_concurrent(dev)
@@ -274,23 +232,9 @@ def main():
         test_crash(dev)
         test_access(dev)
     finally:
-        down = ik("down", timeout=60)
-        check("ikernel down", down.returncode == 0, down.stderr)
-        mounted = any(line.split()[1] == dev for line in open("/proc/self/mounts"))
-        check("the device files are unmounted", not mounted)
-        end = time.monotonic() + 10
-        while time.monotonic() < end and os.path.exists(f"/proc/{pid}"):
-            time.sleep(0.05)
-        if os.path.exists(f"/proc/{pid}"):
-            os.kill(pid, signal.SIGKILL)
-            check("the supervisor exits after down", False)
-        if failures:
-            for f in sorted(os.listdir(f"{rt}/logs")):
-                print(f"--- {f}")
-                print("".join(open(f"{rt}/logs/{f}").readlines()[-20:]))
-        subprocess.run(["rm", "-rf", rt, mdir])
-    print(f"{len(failures)} failure(s)" if failures else "all device-file checks passed")
-    return 1 if failures else 0
+        sup.down(after=lambda: check("the device files are unmounted", not any(
+            line.split()[1] == dev for line in open("/proc/self/mounts"))))
+    return summary("device-file")
 
 
 if __name__ == "__main__":

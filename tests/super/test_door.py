@@ -32,7 +32,9 @@ import time
 
 from ikclient import Client
 
-IK = os.environ["IKERNEL_BIN"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iktest import IK, check, failures, ik  # noqa: E402
+
 BUILD = os.environ["IKERNEL_BUILD"]
 SRC = os.environ["IKERNEL_SRC"]
 
@@ -41,15 +43,6 @@ ABI_VERSION = 1
 NOTICE_VIOLATION = 2
 NOBODY = 65534
 WELCOME_SIZE = 16 + 64 + 32 + 8 + 16 * 40
-
-failures = []
-
-
-def check(what, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + (f" ({detail})" if detail and not cond else ""))
-    if not cond:
-        failures.append(what)
-
 
 def kvm_usable():
     try:
@@ -345,10 +338,6 @@ def test_undeclared_name(level, image):
 
 
 # ---- under a supervisor: manifests decide -------------------------------------------------------
-
-def ik(*args, timeout=60):
-    return subprocess.run([IK, *args], capture_output=True, text=True, timeout=timeout)
-
 
 def states():
     out = ik("status", "--json")

@@ -24,33 +24,18 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from ikenv import missing_requirement
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iktest import SRC, check, failures, missing_requirement  # noqa: E402
+from iktest import Supervisor as _Supervisor  # noqa: E402
 
-IK = os.environ["IKERNEL_BIN"]
-SRC = os.environ["IKERNEL_SRC"]
 BUILD = os.environ["IKERNEL_BUILD"]
 READER = os.environ["FUSEREADER"]
 
 PROMPT = 1.0   # s: "answers within about a second"
 NOBODY = 65534
-
-failures = []
-
-
-def check(what, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + (f" ({detail})" if detail and not cond else ""),
-          flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def ik(*args, timeout=60):
-    return subprocess.run([IK, *args], capture_output=True, text=True, timeout=timeout)
-
 
 def bounded(fn, secs):
     """Run fn() on a thread: (finished, result or exception, seconds). A call that hangs (in
@@ -153,38 +138,9 @@ def gone_within(pids, secs):
         time.sleep(0.02)
 
 
-class Supervisor:
-    def __init__(self, manifests):
-        self.rt = tempfile.mkdtemp(prefix="ikt.", dir="/tmp")
-        os.chmod(self.rt, 0o755)  # other users reach the device files through it
-        self.mdir = tempfile.mkdtemp(prefix="ikt-manifests.", dir="/tmp")
-        paths = []
-        for name, text in manifests.items():
-            with open(f"{self.mdir}/{name}.ini", "w") as f:
-                f.write(text)
-            paths.append(f"{self.mdir}/{name}.ini")
-        os.environ["IKERNEL_RUNTIME_DIR"] = self.rt
-        self.dev = f"{self.rt}/dev"
-        up = ik("up", "--detach", f"{SRC}/manifests/nulldev.ini", *paths)
-        self.ok = up.returncode == 0
-        check("ikernel up", self.ok, up.stdout + up.stderr)
-        self.pid = int(open(f"{self.rt}/supervisor.pid").read()) if self.ok else 0
-
-    def down(self):
-        os.environ["IKERNEL_RUNTIME_DIR"] = self.rt
-        down = ik("down", timeout=120)
-        check("ikernel down", down.returncode == 0, down.stderr)
-        end = time.monotonic() + 10
-        while self.pid and time.monotonic() < end and os.path.exists(f"/proc/{self.pid}"):
-            time.sleep(0.05)
-        if self.pid and os.path.exists(f"/proc/{self.pid}"):
-            os.kill(self.pid, signal.SIGKILL)
-        if failures:
-            for f in sorted(os.listdir(f"{self.rt}/logs")):
-                print(f"--- {f}")
-                print("".join(open(f"{self.rt}/logs/{f}").readlines()[-15:]))
-        subprocess.run(["umount", "-l", self.dev], capture_output=True)
-        subprocess.run(["rm", "-rf", self.rt, self.mdir])
+def Supervisor(manifests):
+    """The honest nulldev (its node null0) beside the hostile drivers of this part."""
+    return _Supervisor(manifests, extra=[f"{SRC}/manifests/nulldev.ini"], log_lines=15)
 
 
 def raw_attack(attack):
