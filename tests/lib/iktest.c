@@ -90,77 +90,55 @@ const char *build_path(const char *rel)
 	return p;
 }
 
-static void exec_monitor(const struct monitor *m, const char *img, const char *name,
-			 const char *const *extra)
+pid_t iktest_spawn_logged(const char *const *argv, const char *log)
 {
-	const char *argv[32] = {ikernel_bin, "run", img, "--name", name};
-	size_t len = strlen(img);
-	int n = 5;
+	pid_t pid = fork();
 
-	if (len > 5 && !strcmp(img + len - 5, ".proc")) /* the process build: that level */
-		argv[n++] = "--isolation=process";
-	for (; extra && *extra && n < 30; extra++)
-		argv[n++] = *extra;
-	argv[n] = NULL;
-	int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (pid != 0)
+		return pid;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		_exit(126);
 	dup2(fd, 1);
 	dup2(fd, 2);
-	execv(ikernel_bin, (char *const *)argv);
+	execv(argv[0], (char *const *)argv);
 	_exit(127);
 }
 
-int start_monitor(struct monitor *m, const char *img_rel, const char *name, const char *node,
-		  const char *const *extra)
+int iktest_wait_node(pid_t *pid, const char *rtdir, const char *node, const char *log,
+		     int timeout_ms)
 {
-	const char *img = build_path(img_rel);
 	char nodepath[512];
+	char *text;
+	int st;
 
-	memset(m, 0, sizeof(*m));
-	snprintf(m->rtdir, sizeof(m->rtdir), "/tmp/ikernel-test-XXXXXX");
-	if (!mkdtemp(m->rtdir)) {
-		perror("mkdtemp");
-		return -1;
-	}
-	snprintf(m->log, sizeof(m->log), "%s.log", m->rtdir);
-	setenv("IKERNEL_RUNTIME_DIR", m->rtdir, 1);
-	m->pid = fork();
-	if (m->pid < 0)
-		return -1;
-	if (m->pid == 0)
-		exec_monitor(m, img, name, extra);
-	live_pid = m->pid;
-	snprintf(nodepath, sizeof(nodepath), "%s/nodes/%s", m->rtdir, node);
-	for (int waited = 0; waited < 10000; waited += 5) {
+	snprintf(nodepath, sizeof(nodepath), "%s/nodes/%s", rtdir, node);
+	for (int waited = 0; *pid > 0 && waited < timeout_ms; waited += 5) {
 		if (access(nodepath, F_OK) == 0)
 			return 0;
-		int st;
-		if (waitpid(m->pid, &st, WNOHANG) == m->pid) {
-			m->pid = 0;
-			char *log = read_log(m);
-			fprintf(stderr, "monitor exited (status 0x%x) before %s appeared; log:\n%s\n",
-				st, node, log);
-			free(log);
+		if (waitpid(*pid, &st, WNOHANG) == *pid) {
+			*pid = 0;
+			text = read_file(log);
+			fprintf(stderr, "monitor exited (status 0x%x) before %s appeared; log:\n%s\n", st,
+				node, text);
+			free(text);
 			return -1;
 		}
 		sleep_ms(5);
 	}
-	char *log = read_log(m);
-	fprintf(stderr, "%s did not appear within 10 s; log:\n%s\n", nodepath, log);
-	free(log);
+	text = read_file(log);
+	fprintf(stderr, "%s did not appear within %d ms; log:\n%s\n", nodepath, timeout_ms, text);
+	free(text);
 	return -1;
 }
 
-int wait_monitor(struct monitor *m, int timeout_ms)
+int iktest_wait_exit(pid_t *pid, int timeout_ms)
 {
 	int st;
 
-	if (m->pid <= 0)
-		return -1;
-	for (int waited = 0; waited <= timeout_ms; waited += 5) {
-		if (waitpid(m->pid, &st, WNOHANG) == m->pid) {
-			m->pid = 0;
+	for (int waited = 0; *pid > 0 && waited <= timeout_ms; waited += 5) {
+		if (waitpid(*pid, &st, WNOHANG) == *pid) {
+			*pid = 0;
 			return st;
 		}
 		sleep_ms(5);
@@ -168,20 +146,59 @@ int wait_monitor(struct monitor *m, int timeout_ms)
 	return -1;
 }
 
-int stop_monitor(struct monitor *m)
+int iktest_stop(pid_t *pid)
 {
-	if (m->pid <= 0)
+	int st;
+
+	if (*pid <= 0)
 		return -1;
-	kill(m->pid, SIGTERM);
-	int st = wait_monitor(m, 10000);
-	if (st == -1 && m->pid > 0) {
+	kill(*pid, SIGTERM);
+	st = iktest_wait_exit(pid, 10000);
+	if (st == -1 && *pid > 0) {
 		fprintf(stderr, "monitor ignored SIGTERM for 10 s: killing it\n");
-		kill(m->pid, SIGKILL);
-		waitpid(m->pid, &st, 0);
-		m->pid = 0;
-		return -1;
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+		*pid = 0;
 	}
 	return st;
+}
+
+int start_monitor(struct monitor *m, const char *img_rel, const char *name, const char *node,
+		  const char *const *extra)
+{
+	const char *img = build_path(img_rel);
+	const char *argv[32] = {ikernel_bin, "run", img, "--name", name};
+	size_t len = strlen(img);
+	int n = 5;
+
+	memset(m, 0, sizeof(*m));
+	if (len > 5 && !strcmp(img + len - 5, ".proc")) /* the process build: that level */
+		argv[n++] = "--isolation=process";
+	for (; extra && *extra && n < 30; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	snprintf(m->rtdir, sizeof(m->rtdir), "/tmp/ikernel-test-XXXXXX");
+	if (!mkdtemp(m->rtdir)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(m->log, sizeof(m->log), "%s.log", m->rtdir);
+	setenv("IKERNEL_RUNTIME_DIR", m->rtdir, 1);
+	m->pid = iktest_spawn_logged(argv, m->log);
+	if (m->pid < 0)
+		return -1;
+	live_pid = m->pid;
+	return iktest_wait_node(&m->pid, m->rtdir, node, m->log, 10000);
+}
+
+int wait_monitor(struct monitor *m, int timeout_ms)
+{
+	return m->pid > 0 ? iktest_wait_exit(&m->pid, timeout_ms) : -1;
+}
+
+int stop_monitor(struct monitor *m)
+{
+	return iktest_stop(&m->pid);
 }
 
 static void remove_tree(const char *dir)

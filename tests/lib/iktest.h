@@ -42,6 +42,18 @@ struct monitor {
 	char log[300];
 };
 
+/* fork and exec argv[0] (NULL-terminated argv) with stdout and stderr into the file `log`: the
+ * child's pid, or -1. */
+pid_t iktest_spawn_logged(const char *const *argv, const char *log);
+/* Wait up to timeout_ms for <rtdir>/nodes/<node> while *pid runs: 0, or -1 with a message and
+ * the log on stderr (*pid 0 when it exited). */
+int iktest_wait_node(pid_t *pid, const char *rtdir, const char *node, const char *log,
+		     int timeout_ms);
+/* Wait up to timeout_ms for *pid to exit: its wait status (*pid 0), or -1 when it still runs. */
+int iktest_wait_exit(pid_t *pid, int timeout_ms);
+/* SIGTERM, then wait (up to 10 s; SIGKILL after). The wait status, or -1 when it was killed. */
+int iktest_stop(pid_t *pid);
+
 /* argv of the test: [1] the ikernel binary, [2] the build root. Remembered for start_monitor;
  * then TEST_REQUIRE_KVM(). */
 void harness_init(int argc, char **argv);

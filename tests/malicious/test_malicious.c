@@ -133,7 +133,7 @@ static void on_deadline(int sig)
 static pid_t spawn(const char *img, const char *name, const char *node, const char *const *extra,
 		   const char *log)
 {
-	char path[512], nodepath[512];
+	char path[512];
 	const char *argv[16] = {ikernel_bin, "run", path, "--name", name, "--hang-ms", "2000"};
 	int n = 7;
 	pid_t pid;
@@ -142,59 +142,8 @@ static pid_t spawn(const char *img, const char *name, const char *node, const ch
 	for (; extra && *extra && n < 14; extra++)
 		argv[n++] = *extra;
 	argv[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0)
-			_exit(126);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(ikernel_bin, (char *const *)argv);
-		_exit(127);
-	}
-	snprintf(nodepath, sizeof(nodepath), "%s/nodes/%s", rtdir, node);
-	for (int waited = 0; pid > 0 && waited < 10000; waited += 5) {
-		int st;
-
-		if (access(nodepath, F_OK) == 0)
-			return pid;
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			char *l = read_file(log);
-			fprintf(stderr, "%s exited (0x%x) before its node appeared:\n%s\n", name, st, l);
-			free(l);
-			return -1;
-		}
-		sleep_ms(5);
-	}
-	fprintf(stderr, "%s: node %s did not appear within 10 s\n", name, node);
-	return -1;
-}
-
-/* Wait (bounded) for a monitor to exit: its wait status, or -1 when it still runs. */
-static int wait_exit(pid_t *pid, int timeout_ms)
-{
-	for (int waited = 0; *pid > 0 && waited <= timeout_ms; waited += 5) {
-		int st;
-
-		if (waitpid(*pid, &st, WNOHANG) == *pid) {
-			*pid = 0;
-			return st;
-		}
-		sleep_ms(5);
-	}
-	return -1;
-}
-
-static void stop(pid_t *pid)
-{
-	if (*pid <= 0)
-		return;
-	kill(*pid, SIGTERM);
-	if (wait_exit(pid, 10000) == -1 && *pid > 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-		*pid = 0;
-	}
+	pid = iktest_spawn_logged(argv, log);
+	return iktest_wait_node(&pid, rtdir, node, log, 10000) == 0 ? pid : -1;
 }
 
 /* The honest driver works: a 4 KiB write/read round trip of fresh bytes through null0. */
@@ -328,7 +277,7 @@ static void act_read_log(void)
 	unsigned lines = 0;
 
 	act_read(&(struct attack){.out = OUT_OK});
-	stop(&mal_pid); /* the end report: the dropped count */
+	iktest_stop(&mal_pid); /* the end report: the dropped count */
 	double t = wall_s() - mal_started;
 	double max_bytes = 16 * 16384 + 16384 * t + 2048 + 400 * t;
 	double max_lines = 16 * 200 + 200 * t + 20 + 4 * t;
@@ -482,11 +431,11 @@ static void check_log(const char *log, const struct attack *a)
 static void check_attacker_end(const struct attack *a, bool client_saw_error)
 {
 	if (a->out == OUT_EIO || (a->out == OUT_TOCTOU && client_saw_error)) {
-		int st = wait_exit(&mal_pid, 5000);
+		int st = iktest_wait_exit(&mal_pid, 5000);
 		CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1,
 		      "the attacker's monitor must end with status 1 (got 0x%x)", st);
 	} else {
-		CHECK(wait_exit(&mal_pid, 0) == -1, "the attacker's VM ended although the attack is harmless");
+		CHECK(iktest_wait_exit(&mal_pid, 0) == -1, "the attacker's VM ended although the attack is harmless");
 	}
 	/* the TOCTOU attack that lost the race left nothing to report */
 	if (a->out != OUT_TOCTOU || client_saw_error) {
@@ -565,14 +514,14 @@ int main(int argc, char **argv)
 	check_attacker_end(a, client_saw_error);
 
 	honest_check("after the attack");
-	CHECK(wait_exit(&honest_pid, 0) == -1, "the honest driver's monitor ended");
+	CHECK(iktest_wait_exit(&honest_pid, 0) == -1, "the honest driver's monitor ended");
 	char *hlog = read_file(honest_log);
 	CHECK(!strcasestr(hlog, "violation") && !strcasestr(hlog, "crashed"),
 	      "the honest driver's log reports trouble:\n%s", hlog);
 	free(hlog);
 
-	stop(&mal_pid);
-	stop(&honest_pid);
+	iktest_stop(&mal_pid);
+	iktest_stop(&honest_pid);
 	char *mlog = read_file(mal_log);
 	printf("--- attacker's monitor log (%s) ---\n%.4000s\n", mal_log, mlog);
 	free(mlog);
