@@ -19,10 +19,8 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 	shift
 done
 [ $# -gt 0 ] && shift # the --
-if [ "$level" = vm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
-	echo "skipped: /dev/kvm is not usable here"
-	exit 77
-fi
+. "$(dirname "$0")/../lib/iktest.sh"
+test_require_kvm "$level"
 rt=$(mktemp -d /tmp/ikcontract.XXXXXX)
 trap 'rm -rf "$rt"' EXIT
 out=$(IKERNEL_RUNTIME_DIR=$rt timeout 60 "$ik" run "$image" --isolation="$level" "$@" 2>&1)

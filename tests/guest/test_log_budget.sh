@@ -11,10 +11,8 @@ set -u
 level=$1 ik=$2 image=$3
 FLOOD_MS=6000
 RATE=4096 LINES=50 BURST=2
-if [ "$level" = vm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
-	echo "skipped: /dev/kvm is not usable here"
-	exit 77
-fi
+. "$(dirname "$0")/../lib/iktest.sh"
+test_require_kvm "$level"
 rt=$(mktemp -d /tmp/ikbudget.XXXXXX)
 trap 'rm -rf "$rt"' EXIT
 t0=$(date +%s%N)

@@ -13,12 +13,9 @@
 # LEVEL vm or process; exits 77 when a level is vm and KVM is not usable here.
 set -u
 ik=$1 img=$2 a=$3 b=$4
-for l in "$a" "$b"; do
-	if [ "$l" = vm ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
-		echo "skipped: /dev/kvm is not usable here"
-		exit 77
-	fi
-done
+. "$(dirname "$0")/../lib/iktest.sh"
+test_require_kvm "$a"
+test_require_kvm "$b"
 rt=$(mktemp -d /tmp/ikrdv.XXXXXX)
 export IKERNEL_RUNTIME_DIR=$rt
 bg=""

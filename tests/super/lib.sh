@@ -1,8 +1,9 @@
 # Shared by the shell tests: skip without KVM/FUSE/root, bring a supervisor up in a private
 # runtime directory, always take it down (bounded), wait for conditions with a deadline.
 ik=${IKERNEL_BIN:?}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/iktest.sh"
 need_env() {
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "skipped: /dev/kvm not available"; exit 77; }
+	test_require_kvm
 	[ -e /dev/fuse ] || { echo "skipped: /dev/fuse not available"; exit 77; }
 	[ "$(id -u)" -eq 0 ] || { echo "skipped: mounting the device files needs root"; exit 77; }
 }
