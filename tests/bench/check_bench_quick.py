@@ -4,9 +4,11 @@
 # No timing assertions: a loaded machine may be slow, but a figure that is missing, zero or
 # negative means a workload did not really run.
 # Exits 77 (skipped) when the benchmark reports that /dev/kvm is missing.
-import json
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iktest import bench_json  # noqa: E402
 
 LEVELS = ["vm", "process", "inproc"]
 CALLS = ["null ioctl", "read 64 B", "write 64 B", "read 4 KiB", "write 4 KiB", "read 64 KiB",
@@ -18,19 +20,7 @@ FILE_TARGET = "device file via VM <= 1.2 x in-process"
 RAW = ["shm ping-pong (2 threads)", "eventfd round trip", "host<->guest ping-pong",
        "ioeventfd round trip", "MMIO exit + ping-pong"]
 
-proc = subprocess.run([sys.argv[1], "bench", "quick", "--json"], stdout=subprocess.PIPE,
-                      stderr=subprocess.PIPE, text=True, timeout=900)
-if proc.returncode == 77:
-    print(proc.stderr, end="")
-    sys.exit(77)
-if proc.returncode != 0:
-    print(f"bench exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
-    sys.exit(1)
-try:
-    result = json.loads(proc.stdout)
-except json.JSONDecodeError as e:
-    print(f"bench output is not JSON ({e}):\n{proc.stdout}")
-    sys.exit(1)
+result = bench_json(sys.argv[1], ["quick"], timeout=900)
 
 rows = {(r["workload"], r["level"], r["notify"]): r for r in result["rows"]}
 problems = []

@@ -2,8 +2,11 @@
 # Smoke test of `ikernel bench null`: a short run must print one JSON object with every figure
 # present and positive. Exits 77 (skipped) when the benchmark reports that /dev/kvm is missing.
 import json
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from iktest import bench_json  # noqa: E402
 
 FIELDS = [
     "spin_p50_ns", "spin_p99_ns", "raw_pingpong_p50_ns", "raw_pingpong_p99_ns",
@@ -11,21 +14,9 @@ FIELDS = [
     "boot_ms", "spin_ratio", "block_ratio",
 ]
 
-proc = subprocess.run([sys.argv[1], "bench", "null", "--iterations", "200", "--json"],
-                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=280)
-if proc.returncode == 77:
-    print(proc.stderr, end="")
-    sys.exit(77)
-if proc.returncode != 0:
-    print(f"bench exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
-    sys.exit(1)
-try:
-    result = json.loads(proc.stdout)
-except json.JSONDecodeError as e:
-    print(f"bench output is not JSON ({e}):\n{proc.stdout}")
-    sys.exit(1)
+result = bench_json(sys.argv[1], ["null", "--iterations", "200"], timeout=280)
 bad = [f for f in FIELDS if not isinstance(result.get(f), (int, float)) or result[f] <= 0]
 if bad:
-    print(f"missing or non-positive fields {bad} in:\n{proc.stdout}")
+    print(f"missing or non-positive fields {bad} in:\n{json.dumps(result, indent=1)}")
     sys.exit(1)
 print(json.dumps(result, indent=1))

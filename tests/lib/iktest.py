@@ -127,3 +127,21 @@ class Supervisor:
             self.dump_logs()
         subprocess.run(["umount", "-l", self.dev], capture_output=True)
         subprocess.run(["rm", "-rf", self.rt, self.mdir])
+
+
+def bench_json(ikernel, args, timeout):
+    """`ikernel bench ARGS --json`'s object; exits 77 when the benchmark says /dev/kvm is
+    missing, 1 (with its output) when it fails or prints no JSON."""
+    proc = subprocess.run([ikernel, "bench", *args, "--json"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=timeout)
+    if proc.returncode == 77:
+        print(proc.stderr, end="")
+        sys.exit(77)
+    if proc.returncode != 0:
+        print(f"bench exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+        sys.exit(1)
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError as e:
+        print(f"bench output is not JSON ({e}):\n{proc.stdout}")
+        sys.exit(1)
