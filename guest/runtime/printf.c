@@ -205,6 +205,19 @@ static const char *convert(struct out *o, const char *f, va_list *ap)
 		put_num(o, &s, arg_unsigned(&s, ap), false);
 		break;
 	case 'p':
+		if (f[1] == 'M' || f[1] == 'm') { /* %pM: a MAC address as Linux prints it */
+			const uint8_t *mac = va_arg(*ap, const uint8_t *);
+			static const char hex[] = "0123456789abcdef";
+
+			for (int i = 0; i < 6; i++) {
+				if (i && f[1] == 'M')
+					put(o, ':');
+				put(o, mac ? hex[mac[i] >> 4] : '?');
+				put(o, mac ? hex[mac[i] & 15] : '?');
+			}
+			f++;
+			break;
+		}
 		while ((f[1] >= 'a' && f[1] <= 'z') || (f[1] >= 'A' && f[1] <= 'Z') ||
 		       (f[1] >= '0' && f[1] <= '9'))
 			f++;

@@ -11,6 +11,8 @@
  * A data-port access moves one unit of the mode DCR.WTS selects (a byte, or a 16-bit word)
  * per byte of the access, at least one unit (a byte read in word mode moves a word and returns
  * its low byte, as the chip does); RSAR wraps from PSTOP to PSTART; RBCR reaching 0 sets RDC.
+ * CR: STP stops the chip, STA starts it, a write with neither keeps its state (lib8390 writes
+ * NODMA | PAGE0 while running); CR reads back STA or STP as the state is.
  * Transmit: CR.TXP with the chip started sends TBCR bytes from page TPSR to the wire (PTX), or
  * sets TXE/TSR.ABT when the frame is outside the buffer RAM or longer than 1,518 bytes; TCR
  * loopback modes keep the frame off the wire. Receive: frames from the wire pass the address
@@ -74,7 +76,8 @@ struct ne2000 {
 	uint8_t pstart, pstop, bnry, curr, tpsr;
 	uint16_t tbcr, rsar, rbcr;
 	uint8_t par[6], mar[8], cntr[3];
-	bool line; /* the interrupt line's level */
+	bool line;    /* the interrupt line's level */
+	bool running; /* started (STA) and not stopped (STP) */
 	unsigned irq;
 	uint8_t prom[NE_PROM_SIZE];
 	uint8_t ram[NE_RAM_END - NE_RAM_START];
@@ -132,6 +135,7 @@ static void count_missed(struct ne2000 *n)
 
 static void chip_reset(struct ne2000 *n)
 {
+	n->running = false;
 	n->cr = CR_STP | 0x20;
 	n->isr = ISR_RST;
 	n->imr = 0;
@@ -198,15 +202,19 @@ static void transmit(struct ne2000 *n)
 	n->isr |= ISR_PTX;
 }
 
+/* STP stops the chip, STA starts it; a write with neither (lib8390's NODMA | PAGE0) leaves it
+ * as it was, and CR reads back the state. */
 static void write_cr(struct ne2000 *n, uint8_t v)
 {
-	n->cr = v;
-	if (v & CR_STP) {
+	if (v & CR_STP)
+		n->running = false;
+	else if (v & CR_STA)
+		n->running = true;
+	n->cr = (uint8_t)((v & ~(CR_STP | CR_STA)) | (n->running ? CR_STA : CR_STP));
+	if (!n->running) {
 		n->isr |= ISR_RST;
 		return;
 	}
-	if (!(v & CR_STA))
-		return;
 	n->isr &= (uint8_t)~ISR_RST;
 	if ((v & CR_RD) && (v & CR_RD) < 0x20 && n->rbcr == 0)
 		n->isr |= ISR_RDC;
@@ -380,14 +388,16 @@ static void receive(struct ik_device *dev, struct ne2000 *n, const uint8_t *fram
 	unsigned first, end, curr, bnry, pages, need, free, next, addr;
 	size_t stored = len < NE_FRAME_MIN ? NE_FRAME_MIN : len;
 
-	if ((n->cr & CR_STP) || !(n->cr & CR_STA) || len < 14 || !address_accepted(n, frame))
+	if (!n->running || len < 14 || !address_accepted(n, frame))
 		return;
 	if ((n->rcr & RCR_MON) || !ring_pages(n, &first, &end))
 		return;
 	pages = end - first;
 	curr = ring_clamp(n->curr, first, end);
 	bnry = ring_clamp(n->bnry, first, end);
-	need = (unsigned)((stored + 4 + 255) >> 8);
+	/* the chip's pages: the header, the frame, and the 4-byte CRC it would store after it
+	 * (not counted in the header's byte count); lib8390 checks `next` against this */
+	need = (unsigned)((4 + stored + 4 + 255) >> 8);
 	free = (bnry + pages - curr) % pages;
 	if (free == 0)
 		free = pages; /* CURR == BNRY: an empty ring */

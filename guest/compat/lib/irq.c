@@ -16,6 +16,7 @@ struct irq_action {
 struct irq_line {
 	struct irq_action *actions;
 	unsigned int disable_depth;
+	bool pending; /* raised while disabled: delivered by enable_irq (Linux's IRQS_PENDING) */
 };
 
 static struct irq_line irq_lines[NR_IRQS];
@@ -25,8 +26,12 @@ static int irq_dispatch(unsigned line, void *ctx)
 	struct irq_line *l = ctx;
 	int handled = 0;
 
-	if (l->disable_depth)
-		return 0;
+	if (l->disable_depth) {
+		/* An ISA line is an edge: dropped here, the device would never raise it again
+		 * while its condition stays set, so keep it for enable_irq. */
+		l->pending = true;
+		return 1;
+	}
 	for (struct irq_action *a = l->actions; a; a = a->next)
 		if (a->handler((int)line, a->dev_id) != IRQ_NONE)
 			handled = 1;
@@ -98,8 +103,10 @@ const void *free_irq(unsigned int irq, void *dev_id)
 		*pp = a->next;
 		name = a->name;
 		kfree(a);
-		if (!irq_lines[irq].actions)
+		if (!irq_lines[irq].actions) {
 			ik_irq_unregister(irq);
+			irq_lines[irq].pending = false;
+		}
 		return name;
 	}
 	WARN(1, "free_irq: no handler for irq %u with dev_id %p\n", irq, dev_id);
@@ -119,6 +126,13 @@ void disable_irq_nosync(unsigned int irq)
 
 void enable_irq(unsigned int irq)
 {
-	if (irq < NR_IRQS && !WARN_ON(irq_lines[irq].disable_depth == 0))
-		irq_lines[irq].disable_depth--;
+	struct irq_line *l;
+
+	if (irq >= NR_IRQS || WARN_ON(irq_lines[irq].disable_depth == 0))
+		return;
+	l = &irq_lines[irq];
+	if (--l->disable_depth == 0 && l->pending) {
+		l->pending = false;
+		irq_dispatch(irq, l);
+	}
 }

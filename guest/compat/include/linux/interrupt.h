@@ -9,6 +9,7 @@
 #include <linux/irqreturn.h>
 #include <linux/irqflags.h>
 #include <linux/errno.h>
+#include <asm/irq.h> /* probe_irq_on/off, as Linux's <linux/interrupt.h> declares them */
 
 typedef irqreturn_t (*irq_handler_t)(int irq, void *dev_id);
 
