@@ -26,7 +26,7 @@ build() {
 	status)    srcs="src/super/monitor_status.c" ; libs="" ;;
 	hypercall|devices|proc) srcs="$monitor_srcs" ; libs="-lseccomp -lpthread" ;;
 	manifest)  # the parser checks device grants and recovery specs with the real code
-	           srcs="src/super/manifest.c $monitor_srcs $(ls src/lib/recovery_spec.c 2>/dev/null || true)"
+	           srcs="src/super/manifest.c src/super/grants.c $monitor_srcs $(ls src/lib/recovery_spec.c 2>/dev/null || true)"
 	           libs="-linih -lseccomp -lpthread" ;;
 	*) echo "unknown fuzz target $1" >&2; return 1 ;;
 	esac
