@@ -115,6 +115,7 @@ static int open_pcap(struct ik_netwire *w, const char *file, char *err, size_t e
 		snprintf(err, errlen, "wire pcap:%s: cannot write the header", file);
 		return -EIO;
 	}
+	w->pcap_room = IK_NETWIRE_PCAP_MAX - sizeof(hdr);
 	return 0;
 }
 
@@ -163,6 +164,11 @@ static void pcap_record(struct ik_netwire *w, const uint8_t *frame, size_t len)
 	struct timespec ts;
 	uint32_t rec[4];
 
+	if (sizeof(rec) + len > w->pcap_room) { /* the capture is full (IK_NETWIRE_PCAP_MAX) */
+		w->dropped++;
+		return;
+	}
+	w->pcap_room -= sizeof(rec) + len;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	rec[0] = (uint32_t)ts.tv_sec;
 	rec[1] = (uint32_t)(ts.tv_nsec / 1000);

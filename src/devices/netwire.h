@@ -32,7 +32,12 @@ struct ik_netwire {
 	int listen_fd; /* socket wire, listening end: accepts the peer; -1 otherwise */
 	char path[IK_NETWIRE_SPEC_MAX]; /* socket wire we listen on: removed at close */
 	uint64_t sent, dropped;         /* frames handed to the wire / lost on it */
+	uint64_t pcap_room;             /* pcap: bytes the capture may still grow by */
 };
+
+/* A capture stops growing here (its frames are then dropped and counted): what the driver
+ * sends, the host writes to disk, so it is bounded like the driver's log (budget.h). */
+#define IK_NETWIRE_PCAP_MAX (64ull << 20)
 
 /* Open the wire `spec` ("none", "tap:NAME", "socket:PATH", "pcap:FILE"). On failure err says
  * why (naming the wire) and the wire is closed (safe to close again). */

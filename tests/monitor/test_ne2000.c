@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include <cmocka.h>
 
 #include "devmodel.h"
+#include "netwire.h"
 
 #define BASE 0x300u
 #define IRQ  5u
@@ -560,6 +562,33 @@ static void test_pcap_wire_and_options(void **state)
 	}
 }
 
+/* A capture is bounded (IK_NETWIRE_PCAP_MAX, lowered here): frames past it are dropped and
+ * counted, the file stops growing. */
+static void test_pcap_is_bounded(void **state)
+{
+	struct ik_netwire w;
+	char err[256] = "", path[128];
+	uint8_t f[100] = {0};
+	struct stat st;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "pcap:%s/cap.pcap", dir);
+	if (ik_netwire_open(&w, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_true(w.pcap_room == IK_NETWIRE_PCAP_MAX - 24);
+	w.pcap_room = 8 * (16 + sizeof(f)) + 50;
+	for (unsigned i = 0; i < 10; i++)
+		ik_netwire_send(&w, f, sizeof(f));
+	ik_netwire_close(&w);
+	assert_int_equal(w.sent, 8);
+	assert_int_equal(w.dropped, 2);
+	assert_int_equal(stat(path + 5, &st), 0);
+	assert_int_equal(st.st_size, 24 + 8 * (16 + sizeof(f)));
+	unlink(path + 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +599,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ring_wraps_and_overflows, setup_socket, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_values, setup_socket, teardown),
 		cmocka_unit_test_teardown(test_pcap_wire_and_options, teardown),
+		cmocka_unit_test_teardown(test_pcap_is_bounded, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
