@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -63,6 +64,19 @@ static int unix_address(struct sockaddr_un *sa, const char *path, char *err, siz
 	return 0;
 }
 
+/* The other end of a cable is another card of ours: a socket of our own user (or root's).
+ * Whoever else can reach PATH (a permissive umask or directory, a squatted listener) would
+ * otherwise read every frame the driver sends and write any frame into its ring. */
+static bool peer_is_ours(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred))
+		return false;
+	return cred.uid == geteuid() || cred.uid == 0;
+}
+
 /* Connect to the card listening on PATH, or become the listener when nobody is there yet. */
 static int open_socket(struct ik_netwire *w, const char *path, char *err, size_t errlen)
 {
@@ -78,6 +92,12 @@ static int open_socket(struct ik_netwire *w, const char *path, char *err, size_t
 		return r;
 	}
 	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		if (!peer_is_ours(s)) {
+			close(s);
+			snprintf(err, errlen, "wire socket:%s: the listener belongs to another user "
+				 "(uid %u may not be this card's cable)", path, (unsigned)geteuid());
+			return -EPERM;
+		}
 		w->fd = s;
 		return 0;
 	}
@@ -103,13 +123,20 @@ static int open_pcap(struct ik_netwire *w, const char *file, char *err, size_t e
 {
 	const uint32_t hdr[6] = {PCAP_MAGIC, 2u | 4u << 16, 0, 0, IK_NETWIRE_FRAME_MAX,
 				 PCAP_LINKTYPE_ETH};
+	struct stat st;
 	int r;
 
-	w->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* O_NONBLOCK: a FIFO put at FILE (with no reader) must not hang the monitor in open();
+	 * anything but a regular file (a FIFO, a device) is refused. */
+	w->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
 		r = -errno;
 		snprintf(err, errlen, "wire pcap:%s: cannot create: %s", file, strerror(-r));
 		return r;
+	}
+	if (fstat(w->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "wire pcap:%s: not a regular file", file);
+		return -EINVAL;
 	}
 	if (write(w->fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
 		snprintf(err, errlen, "wire pcap:%s: cannot write the header", file);
@@ -209,13 +236,18 @@ int ik_netwire_poll_fd(const struct ik_netwire *w)
 	return w->fd >= 0 ? w->fd : w->listen_fd;
 }
 
-/* The listener's peer arrived: it becomes the cable (one peer at a time). */
+/* The listener's peer arrived: it becomes the cable (one peer at a time), if it is ours. */
 static ssize_t accept_peer(struct ik_netwire *w)
 {
 	int s = accept4(w->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (s < 0)
 		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
+	if (!peer_is_ours(s)) { /* not a card of ours: hung up on, the cable stays free */
+		close(s);
+		w->refused++;
+		return 0;
+	}
 	w->fd = s;
 	return 0;
 }

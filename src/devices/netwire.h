@@ -9,8 +9,11 @@
  *   socket:PATH   a virtual cable between two cards: a Unix SOCK_SEQPACKET socket, one frame
  *                 per message; the first card listens on PATH (created, removed at the end),
  *                 the second connects to it. A listener whose peer hangs up accepts the next one.
+ *                 Both ends must run as the same user (or root): a peer of another user is
+ *                 hung up on, a listener of another user refused (SO_PEERCRED).
  *   pcap:FILE     frames sent are written to FILE (pcap, Ethernet link type), created 0600 and
- *                 truncated, never followed through a symbolic link; nothing arrives
+ *                 truncated, never followed through a symbolic link, only a regular file (a
+ *                 FIFO there is refused without waiting for a reader); nothing arrives
  * A wire loses frames as a cable does: a frame that finds the wire busy (a full socket or TAP
  * queue) or unplugged is dropped, never waited for. Frames are at most IK_NETWIRE_FRAME_MAX.
  */
@@ -32,6 +35,7 @@ struct ik_netwire {
 	int listen_fd; /* socket wire, listening end: accepts the peer; -1 otherwise */
 	char path[IK_NETWIRE_SPEC_MAX]; /* socket wire we listen on: removed at close */
 	uint64_t sent, dropped;         /* frames handed to the wire / lost on it */
+	uint64_t refused;               /* socket wire: peers of another user hung up on */
 	uint64_t pcap_room;             /* pcap: bytes the capture may still grow by */
 };
 

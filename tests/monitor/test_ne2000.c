@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -589,6 +591,143 @@ static void test_pcap_is_bounded(void **state)
 	unlink(path + 5);
 }
 
+/* A child as uid 65534 that connects to PATH and sends one frame: what the card received. */
+static pid_t stranger_sends(const char *path, const uint8_t *f, size_t len)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		int s;
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			perror("stranger: connect");
+			_exit(3);
+		}
+		/* refused: the card may have hung up already (EPIPE) */
+		if (send(s, f, len, MSG_NOSIGNAL) == (ssize_t)len)
+			sleep(1); /* stay connected while the card looks at us */
+		_exit(0);
+	}
+	return pid;
+}
+
+/* The listening end of a socket cable hangs up on a peer of another user (a socket whose path
+ * another user can reach): nothing it sends reaches the ring, and the cable stays free for a
+ * card of ours. */
+static void test_socket_wire_refuses_another_user(void **state)
+{
+	struct ik_netwire w;
+	char err[256] = "", spec[128];
+	uint8_t f[64], buf[IK_NETWIRE_FRAME_MAX];
+	int status;
+	ssize_t n = 0;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* needs another uid to connect */
+	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(sockpath, sizeof(sockpath), "%s/cable", dir);
+	snprintf(spec, sizeof(spec), "socket:%s", sockpath);
+	if (ik_netwire_open(&w, spec, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(chmod(sockpath, 0777), 0); /* as a permissive umask leaves it */
+	frame_to(f, mac, sizeof(f), 7);
+	pid_t pid = stranger_sends(sockpath, f, sizeof(f));
+	for (unsigned i = 0; i < 100 && n <= 0; i++) {
+		struct pollfd p = {.fd = ik_netwire_poll_fd(&w), .events = POLLIN};
+		if (poll(&p, 1, 20) > 0)
+			n = ik_netwire_recv(&w, buf);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(n, 0);
+	assert_true(w.fd < 0);
+	assert_int_equal(w.refused, 1);
+	ik_netwire_close(&w);
+	sockpath[0] = '\0';
+}
+
+/* A socket cable does not connect to a listener of another user (a squatter on PATH). */
+static void test_socket_wire_refuses_another_listener(void **state)
+{
+	struct ik_netwire w;
+	char err[256] = "", spec[128];
+	int ready[2], status;
+	char c;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0777), 0);
+	snprintf(sockpath, sizeof(sockpath), "%s/cable", dir);
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		int s;
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sockpath);
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1))
+			_exit(3);
+		chmod(sockpath, 0777);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(4);
+		sleep(2);
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	snprintf(spec, sizeof(spec), "socket:%s", sockpath);
+	int r = ik_netwire_open(&w, spec, err, sizeof(err));
+	if (r == 0)
+		ik_netwire_close(&w);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(r, -EPERM);
+	assert_non_null(strstr(err, "another user"));
+}
+
+/* A FIFO at a capture's path (put there by whoever can write its directory) is refused at
+ * once: the monitor must not hang in open() waiting for a reader. */
+static void test_pcap_refuses_a_fifo(void **state)
+{
+	char path[128];
+	int status;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/cap.pcap", dir);
+	assert_int_equal(mkfifo(path, 0666), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct ik_netwire w;
+		char spec[160], err[256] = "";
+
+		alarm(3);
+		snprintf(spec, sizeof(spec), "pcap:%s", path);
+		_exit(ik_netwire_open(&w, spec, err, sizeof(err)) < 0 && strstr(err, "cap.pcap") ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	if (WIFSIGNALED(status))
+		fail_msg("opening the capture hung (killed by signal %d)", WTERMSIG(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +739,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_values, setup_socket, teardown),
 		cmocka_unit_test_teardown(test_pcap_wire_and_options, teardown),
 		cmocka_unit_test_teardown(test_pcap_is_bounded, teardown),
+		cmocka_unit_test_teardown(test_socket_wire_refuses_another_user, teardown),
+		cmocka_unit_test_teardown(test_socket_wire_refuses_another_listener, teardown),
+		cmocka_unit_test_teardown(test_pcap_refuses_a_fifo, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
