@@ -437,7 +437,9 @@ static struct ik_device *find_grant(struct ik_devset *set, uint16_t port, unsign
 	return NULL;
 }
 
-/* count accesses of the model at register reg, under its lock; the first refusal stops them. */
+/* count accesses of the model at register reg, under its lock; the first refusal stops them,
+ * and so does the driver's end (its watchdog or a stop): a string of slow accesses (testdev's
+ * sleep register: up to 1 s each) must not hold the vCPU thread for minutes after it. */
 static int model_pio_string(struct ik_device *d, uint16_t reg, unsigned size, bool write,
 			    uint8_t *data, uint32_t count)
 {
@@ -445,6 +447,8 @@ static int model_pio_string(struct ik_device *d, uint16_t reg, unsigned size, bo
 
 	pthread_mutex_lock(&d->lock);
 	for (uint32_t i = 0; i < count && r == 0; i++, data += size) {
+		if (i > 0 && d->host->ended(d->host->ctx))
+			break;
 		uint32_t val = 0;
 
 		if (write) {

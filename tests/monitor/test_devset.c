@@ -164,6 +164,29 @@ static void test_failed_init_is_destroyable(void **state)
 	assert_int_equal(set.ndevices, 0);
 }
 
+/* A string of accesses stops at the driver's end (here: ended from the start, so only the first
+ * access is made): the old loop made all of them, which with testdev's sleep register held the
+ * vCPU thread up to 1 s per access after the watchdog had ended the driver. */
+static void test_string_stops_at_the_end(void **state)
+{
+	const char *specs[] = {"testdev@0x500"};
+	uint8_t vals[4] = {1, 2, 3, 4};
+	uint32_t v = 0;
+	char why[256] = "";
+
+	(void)state;
+	grant(specs, 1);
+	fake.ended = true;
+	assert_int_equal(ik_devset_pio_string(&set, "drv", 0x502, 1, true, vals, 4, why, sizeof(why)), 0);
+	fake.ended = false;
+	assert_int_equal(pio(0x502, 1, false, &v, why), 0);
+	assert_int_equal(v & 0xff, 1);
+	/* while the driver runs, every access is made */
+	assert_int_equal(ik_devset_pio_string(&set, "drv", 0x502, 1, true, vals, 4, why, sizeof(why)), 0);
+	assert_int_equal(pio(0x502, 1, false, &v, why), 0);
+	assert_int_equal(v & 0xff, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +195,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_model_refusal_is_a_violation, teardown),
 		cmocka_unit_test_teardown(test_port_grants_list_every_range, teardown),
 		cmocka_unit_test_teardown(test_failed_init_is_destroyable, teardown),
+		cmocka_unit_test_teardown(test_string_stops_at_the_end, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
