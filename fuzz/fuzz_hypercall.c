@@ -3,9 +3,11 @@
  * Fuzz target: the monitor's decoding of guest MMIO exits and hypercall arguments
  * (src/monitor/vm/mmio.c, hypercall.c) against a KVM-less VM (fakevm.h). Input:
  *   [u64 phys_addr selector][u8 len][u8 is_write][8 bytes data][rest: guest RAM from 1 MiB+64K]
- * so the argument structs and the strings/buffers they point to come from the fuzzer too.
+ * so the argument structs and the strings/buffers they point to come from the fuzzer too. An
+ * NE2000 is granted at 0x300-0x31f for IK_HC_PIO_STRING (seeds pio_string_in/out).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fakevm.h"
@@ -32,8 +34,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t raw;
 
 	if (!vm) {
+		/* a granted card, so that IK_HC_PIO_STRING reaches a model (ne2000 at 0x300) */
+		const char *list[] = {"ne2000"};
+		struct ik_vm_config cfg = {.devices = list, .ndevices = 1};
+		char err[512];
+
 		vm = fake_vm();
 		vm->run = &run;
+		if (ik_devices_init(vm, &cfg, err, sizeof(err)) != 0)
+			abort();
+		vm->dh.devs = &vm->devs;
 	}
 	if (size < hdr)
 		return 0;
