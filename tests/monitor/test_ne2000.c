@@ -640,7 +640,7 @@ static void test_socket_wire_refuses_another_user(void **state)
 	assert_int_equal(chmod(sockpath, 0777), 0); /* as a permissive umask leaves it */
 	frame_to(f, mac, sizeof(f), 7);
 	pid_t pid = stranger_sends(sockpath, f, sizeof(f));
-	for (unsigned i = 0; i < 100 && n <= 0; i++) {
+	for (unsigned i = 0; i < 250 && n <= 0 && !w.refused; i++) {
 		struct pollfd p = {.fd = ik_netwire_poll_fd(&w), .events = POLLIN};
 		if (poll(&p, 1, 20) > 0)
 			n = ik_netwire_recv(&w, buf);
