@@ -224,11 +224,27 @@ static void say_budget(struct ik_drvhost *dh, enum ik_budget_say say, uint64_t f
 	}
 }
 
-void ik_dh_out(struct ik_drvhost *dh, const char *fmt, ...)
+/* One line, charged to the output budget first: what is written is the line and its newline,
+ * and the supervisor's timestamp before it. */
+static void out_line(struct ik_drvhost *dh, const char *line, size_t len)
 {
-	char line[4 * IK_CONSOLE_MAX + IK_NAME_MAX + 8];
 	enum ik_budget_say say;
 	uint64_t flood;
+	bool ok = ik_budget_admit(&dh->out, len + 1 + IK_BUDGET_LINE_COST, ik_mono_ns(), &say, &flood);
+
+	say_budget(dh, say, flood);
+	if (ok)
+		ik_dh_log(dh, "%s", line);
+}
+
+/* The lines formatted here (device models' lines, report lines) are short; the console's long
+ * ones are formatted by ik_dh_console itself. Kept under a page: a larger frame is probed page
+ * by page (stack clash protection), and every driver thread would keep those pages resident. */
+#define IK_DH_OUT_LINE_MAX 2560u
+
+void ik_dh_out(struct ik_drvhost *dh, const char *fmt, ...)
+{
+	char line[IK_DH_OUT_LINE_MAX];
 	va_list ap;
 	int n;
 
@@ -237,25 +253,20 @@ void ik_dh_out(struct ik_drvhost *dh, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-	/* what is written: the line and its newline, and the supervisor's timestamp before it */
-	bool ok = ik_budget_admit(&dh->out, len + 1 + IK_BUDGET_LINE_COST, ik_mono_ns(), &say, &flood);
-
-	say_budget(dh, say, flood);
-	if (ok)
-		ik_dh_log(dh, "%s", line);
+	out_line(dh, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len)
 {
-	char line[4 * IK_CONSOLE_MAX + 1];
+	char line[4 * IK_CONSOLE_MAX + IK_NAME_MAX + 8]; /* "[name] " and the escaped text */
+	size_t prefix = (size_t)snprintf(line, sizeof(line), "[%s] ", dh->name);
 
 	while (len > 0) {
 		const char *nl = memchr(text, '\n', len);
 		size_t n = nl ? (size_t)(nl - text) : len;
 
-		ik_sanitize(line, sizeof(line), text, n);
-		ik_dh_out(dh, "[%s] %s", dh->name, line);
+		ik_sanitize(line + prefix, sizeof(line) - prefix, text, n);
+		out_line(dh, line, prefix + strlen(line + prefix));
 		if (!nl)
 			break;
 		len -= n + 1;

@@ -699,21 +699,17 @@ out:
 
 static void reply(struct ik_proc *p, const void *args, size_t len, const int *fds, unsigned nfds)
 {
-	/* Only what is sent is written: the header, and the payload only as far as it is used
-	 * (a 4 KiB zeroed payload per reply kept pages of every service thread's stack resident:
-	 * +25 KiB per idle driver in `ikernel bench`). */
-	struct ik_proc_reply r;
+	struct ik_proc_reply *r = &p->rep; /* its payload is already in place (proc_store) */
 	size_t n = offsetof(struct ik_proc_reply, payload) + p->rep_len;
 	int err;
 
-	memset(&r, 0, offsetof(struct ik_proc_reply, payload));
-	r.nfds = nfds;
-	r.version = IK_PROC_ABI_VERSION;
-	r.features = IK_PROC_FEATURES;
-	memcpy(r.args, args, len);
-	memcpy(r.payload, p->rep_payload, p->rep_len);
+	memset(r, 0, offsetof(struct ik_proc_reply, payload));
+	r->nfds = nfds;
+	r->version = IK_PROC_ABI_VERSION;
+	r->features = IK_PROC_FEATURES;
+	memcpy(r->args, args, len);
 	p->rep_len = 0;
-	if ((err = ik_send_fds(p->ctl_fd, &r, n, fds, nfds, 0)))
+	if ((err = ik_send_fds(p->ctl_fd, r, n, fds, nfds, 0)))
 		ik_proc_end(p, IK_END_CRASH, "driver '%s': reply failed: %s", p->dh.name, strerror(-err));
 }
 
@@ -741,9 +737,9 @@ static int proc_store(void *be, uint64_t gpa, const void *data, uint64_t len)
 	struct ik_proc *p = be;
 
 	(void)gpa;
-	if (len > sizeof(p->rep_payload))
+	if (len > sizeof(p->rep.payload))
 		return -EFAULT;
-	memcpy(p->rep_payload, data, len);
+	memcpy(p->rep.payload, data, len);
 	p->rep_len = (uint32_t)len;
 	return 0;
 }

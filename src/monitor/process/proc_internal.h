@@ -10,6 +10,7 @@
 #include "devmodel.h"
 #include "drvhost.h"
 #include "ikernel/abi.h"
+#include "ikernel/proc_abi.h"
 #include "proc.h"
 
 
@@ -52,8 +53,10 @@ struct ik_proc {
 	const char *req_payload;
 	uint32_t req_len, req_off;
 	_Atomic uint64_t requests; /* served: the cost figure in the result */
-	/* the reply's payload (ops->store), sent and emptied with the next reply */
-	uint8_t rep_payload[IK_PIO_STRING_MAX];
+	/* the reply being built: its payload (ops->store) is filled in place, sent and emptied
+	 * with the next reply (here, not on the stack: a 4 KiB frame is probed page by page and
+	 * stays resident in every service thread) */
+	struct ik_proc_reply rep;
 	uint32_t rep_len;
 	/* the hang watchdog (service thread): the heartbeat last seen, since when */
 	unsigned hang_ms;
