@@ -5,7 +5,7 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 DEB_PKGS   := gcc make meson ninja-build pkg-config libcmocka-dev libinih-dev libseccomp-dev \
               libfuse3-dev libjansson-dev python3 xz-utils gnuplot-nox clang libclang-rt-14-dev \
-              pandoc
+              pandoc iputils-ping iproute2
 # make install: where (meson's prefix of $(BUILD)) and under which staging root.
 PREFIX     ?= /usr/local
 DESTDIR    ?=
