@@ -30,7 +30,7 @@ struct bench_opts {
 	bool progress; /* a line on stderr as each row starts and ends */
 	long iterations;
 	char image_dir[PATH_MAX];
-	char what[32]; /* null | all | quick | file */
+	char what[32]; /* null | all | quick | file | net */
 	char samples_dir[PATH_MAX]; /* "" or where to write latency samples (for plots) */
 };
 
@@ -45,6 +45,7 @@ struct bench_row {
 	char unit[12];   /* "" (latency) or ms, KiB, ... */
 	int clients;
 	uint32_t size;
+	char note[96]; /* why a row has no figure ("skipped: ..."), or a remark on it */
 };
 
 extern const struct bench_opts *bench_o;
@@ -61,6 +62,7 @@ FILE *bench_quiet_log(void);
 void bench_latency(struct bench_row *row, uint64_t *s, long n);
 struct bench_row *bench_add_row(const char *workload, enum bench_level lvl, enum bench_notify nt);
 struct bench_row *bench_add_raw(const char *workload);
+struct bench_row *bench_add_level(const char *workload, const char *level); /* any level name */
 /* --progress: a row is announced when added (its end: when the next one starts, or at
  * bench_progress_end); a workload whose row is added only once measured announces itself
  * first with bench_progress_begin (level "raw" or bench_level_name()). */
@@ -113,6 +115,7 @@ extern const size_t bench_nworkloads;
 int bench_raw(void);        /* bench_raw.c */
 int bench_calls(bool quick_null_only);  /* bench_calls.c */
 int bench_concurrency(void);            /* bench_calls.c */
+int bench_net(void);         /* bench_net.c: ping, TCP, frames/s between two namespaces */
 int bench_files(void);       /* bench_file.c: the call workloads through the FUSE device files */
 extern char bench_file_note[160]; /* why the device-file rows were skipped ("" if they ran) */
 int bench_life(void);

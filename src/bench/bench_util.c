@@ -144,7 +144,9 @@ void bench_progress_end(void)
 		return;
 	prog.open = false;
 	const struct bench_row *r = prog.row >= 0 ? &rows[prog.row] : NULL;
-	if (r && r->unit[0])
+	if (r && r->note[0] && !r->p50_ns && !r->value)
+		snprintf(fig, sizeof(fig), "%s", r->note);
+	else if (r && r->unit[0])
 		snprintf(fig, sizeof(fig), "%.3f %s", r->value, r->unit);
 	else if (r && r->p50_ns)
 		snprintf(fig, sizeof(fig), "p50 %.3f us, p99 %.3f us", r->p50_ns / 1e3, r->p99_ns / 1e3);
@@ -203,6 +205,11 @@ struct bench_row *bench_add_row(const char *workload, enum bench_level lvl, enum
 struct bench_row *bench_add_raw(const char *workload)
 {
 	return new_row(workload, "raw", "");
+}
+
+struct bench_row *bench_add_level(const char *workload, const char *level)
+{
+	return new_row(workload, level, "");
 }
 
 struct bench_row *bench_rows(unsigned *n)

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ikernel bench net` (bench_net.h): one set of rows per topology joining the bench's two
+ * namespaces A and B, measured by bench_netmeasure.c the same way for each:
+ *   raw      TAP "ikbnta" in A, TAP "ikbntb" in B, this file's copier between them (a thread:
+ *            poll both, read a frame, write it to the other): no driver, the limit
+ *   vm, process, inproc
+ *            TAP "ikbnwire" in B is the NE2000 card's wire; `ikernel up` runs in B (a forked
+ *            child enters B, then execs this binary) with the NE2000 manifest whose host
+ *            interface `netdev = ikbnhost` goes to A (`netns = A`); A's address goes on it.
+ *            A level `ikernel up --check` refuses (the host interface not built yet, or no
+ *            such isolation level) is a row that says why instead of a figure.
+ * Exits per frame: the monitor counts none it could report yet: "n/a".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "bench_net.h"
+
+#define NET_TCP_BYTES   (16u << 20)
+#define NET_FRAME_MS    1000
+#define NET_HOST_IF     "ikbnhost"
+#define NET_WIRE_TAP    "ikbnwire"
+#define NET_LINK_SECS   30 /* boot, probe, carrier, ARP on a loaded machine */
+#define NET_FRAME_BYTES 65536
+
+struct net_topo {
+	struct net_pair pair;
+	const char *level; /* raw, vm, process, inproc */
+	/* raw: the copier */
+	int fd[2], stop_fd[2];
+	pthread_t copier;
+	bool copying;
+	/* a driver: the supervisor's runtime directory */
+	char rt[64];
+	bool up;
+};
+
+/* Interrupted (^C, a test's timeout): the namespaces must not outlive the bench. Only
+ * async-signal-safe calls: the supervisor is told to stop (it takes its drivers down), the
+ * namespaces' mounts are detached and removed (what still runs inside dies with the supervisor
+ * or keeps an unnamed namespace no one can reach). */
+static struct net_topo *volatile current;
+static volatile pid_t current_super;
+
+static void on_signal(int sig)
+{
+	struct net_topo *t = current;
+	char path[64];
+
+	if (current_super > 0)
+		kill(current_super, SIGTERM);
+	for (int i = 0; t && i < 2; i++) {
+		const char *ns = i ? t->pair.b : t->pair.a;
+		if (!(i ? t->pair.made_b : t->pair.made_a))
+			continue;
+		strcpy(path, "/run/netns/");
+		strncat(path, ns, sizeof(path) - strlen(path) - 1);
+		umount2(path, MNT_DETACH);
+		unlink(path);
+	}
+	_exit(128 + sig);
+}
+
+static void read_super_pid(const struct net_topo *t)
+{
+	char path[96];
+	FILE *f;
+	int pid;
+
+	snprintf(path, sizeof(path), "%s/supervisor.pid", t->rt);
+	if ((f = fopen(path, "r"))) {
+		if (fscanf(f, "%d", &pid) == 1 && pid > 1)
+			current_super = pid;
+		fclose(f);
+	}
+}
+
+/* ---- raw: the TAP-to-TAP copier ----------------------------------------------------------- */
+
+static void *copier(void *arg)
+{
+	struct net_topo *t = arg;
+	struct pollfd pfd[3] = {{t->fd[0], POLLIN, 0}, {t->fd[1], POLLIN, 0}, {t->stop_fd[0], POLLIN, 0}};
+	static _Thread_local char frame[NET_FRAME_BYTES];
+
+	while (poll(pfd, 3, -1) >= 0 && !pfd[2].revents) {
+		for (int i = 0; i < 2; i++) {
+			if (!pfd[i].revents)
+				continue;
+			ssize_t n;
+			while ((n = read(t->fd[i], frame, sizeof(frame))) > 0)
+				(void)!write(t->fd[!i], frame, (size_t)n); /* full queue: dropped, as a wire */
+		}
+	}
+	return NULL;
+}
+
+static int raw_start(struct net_topo *t, char *why, size_t len)
+{
+	if (net_tap_create(t->pair.a, "ikbnta", NET_IP_A) || net_tap_create(t->pair.b, "ikbntb", NET_IP_B)) {
+		snprintf(why, len, "cannot create the TAPs (ip tuntap)");
+		return -EIO;
+	}
+	t->fd[0] = net_tap_open(t->pair.a, "ikbnta");
+	t->fd[1] = net_tap_open(t->pair.b, "ikbntb");
+	if (t->fd[0] < 0 || t->fd[1] < 0 || pipe2(t->stop_fd, O_CLOEXEC)) {
+		snprintf(why, len, "cannot attach the TAPs: %s", strerror(t->fd[0] < 0 ? -t->fd[0] : -t->fd[1]));
+		return -EIO;
+	}
+	int r = -pthread_create(&t->copier, NULL, copier, t);
+	t->copying = !r;
+	return r;
+}
+
+static void raw_stop(struct net_topo *t)
+{
+	if (t->copying) {
+		(void)!write(t->stop_fd[1], "x", 1);
+		pthread_join(t->copier, NULL);
+		t->copying = false;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (t->fd[i] >= 0)
+			close(t->fd[i]);
+		if (t->stop_fd[i] >= 0)
+			close(t->stop_fd[i]);
+		t->fd[i] = t->stop_fd[i] = -1;
+	}
+}
+
+/* ---- a driver under `ikernel up` in B ------------------------------------------------------ */
+
+/* The NE2000 manifest (manifests/linux/net/ne2000.ini) with the image's path, the level, the
+ * host interface in A and the card's wire the TAP in B filled in. */
+static int write_manifest(const struct net_topo *t, const char *image, char *path, size_t len)
+{
+	snprintf(path, len, "%s/ne2000.ini", t->rt);
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "[driver]\nname = ne2000\nimage = %s\nmemory = 4M\nrestart = on-failure\n"
+		   "isolation = %s\nnetdev = %s\nnetns = %s\nparam = io=0x300\nparam = irq=9\n\n"
+		   "[device card]\nmodel = ne2000\nport = 0x300\nirq = 9\noptions = wire=tap:%s\n",
+		image, t->level, NET_HOST_IF, t->pair.a, NET_WIRE_TAP);
+	return fclose(f) ? -errno : 0;
+}
+
+/* Run this binary with args in B with our runtime directory; its exit status, stderr in err. */
+static int ikernel_in_b(const struct net_topo *t, const char *const *args, char *err, size_t len)
+{
+	int pipefd[2], status;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *argv[8] = {"ikernel"};
+		for (int i = 0; args[i] && i < 6; i++)
+			argv[i + 1] = args[i];
+		dup2(pipefd[1], STDERR_FILENO);
+		dup2(pipefd[1], STDOUT_FILENO);
+		setenv("IKERNEL_RUNTIME_DIR", t->rt, 1);
+		if (net_enter(t->pair.b) == 0)
+			execv("/proc/self/exe", (char *const *)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	size_t got = 0;
+	ssize_t n;
+	while (got + 1 < len && (n = read(pipefd[0], err + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	err[got] = '\0';
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -ECHILD;
+	for (char *p = err; *p; p++) /* one line for the row's note */
+		if (*p == '\n')
+			*p = *(p + 1) ? ' ' : '\0';
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int wait_host_if(const struct net_topo *t, int secs)
+{
+	for (int i = 0; i < secs * 10; i++) {
+		if (!net_ip(false, "-n", t->pair.a, "link", "show", NET_HOST_IF, NULL))
+			return 0;
+		usleep(100000);
+	}
+	return -ETIMEDOUT;
+}
+
+static int driver_start(struct net_topo *t, char *why, size_t len)
+{
+	char image[PATH_MAX], manifest[PATH_MAX], out[512], cidr[32];
+	int r;
+
+	snprintf(t->rt, sizeof(t->rt), "/tmp/ikernel-bench-net-XXXXXX");
+	if (!mkdtemp(t->rt) || chmod(t->rt, 0755))
+		return -errno;
+	if (!strcmp(t->level, "vm") && access("/dev/kvm", R_OK | W_OK)) {
+		snprintf(why, len, "skipped: /dev/kvm not available");
+		return -ENOTSUP;
+	}
+	if ((r = bench_find_image("drivers/linux", "ne2000.img", image, sizeof(image)))) {
+		snprintf(why, len, "skipped: ne2000.img not built (make linux-drivers)");
+		return r;
+	}
+	if ((r = write_manifest(t, image, manifest, sizeof(manifest))))
+		return r;
+	const char *check[] = {"up", "--check", manifest, NULL};
+	if (ikernel_in_b(t, check, out, sizeof(out))) {
+		/* "ikernel up: bad manifest: PATH:LINE: WHY (...)": WHY is the row's note */
+		char *w = strstr(out, ".ini:"), *paren;
+		w = w && (w = strstr(w + 5, ": ")) ? w + 2 : out;
+		if ((paren = strstr(w, " (")))
+			*paren = '\0';
+		if (strstr(w, "'netdev'") || strstr(w, "'netns'"))
+			snprintf(why, len, "skipped: host interface not available (%.60s)", w);
+		else
+			snprintf(why, len, "skipped: %.80s", w);
+		return -ENOTSUP;
+	}
+	if (net_tap_create(t->pair.b, NET_WIRE_TAP, NET_IP_B)) {
+		snprintf(why, len, "cannot create the wire TAP in %s", t->pair.b);
+		return -EIO;
+	}
+	const char *up[] = {"up", "--detach", manifest, NULL};
+	if (ikernel_in_b(t, up, out, sizeof(out))) {
+		snprintf(why, len, "ikernel up: %.180s", out);
+		return -EIO;
+	}
+	t->up = true;
+	read_super_pid(t);
+	snprintf(cidr, sizeof(cidr), "%s/%s", NET_IP_A, NET_PREFIX);
+	if (wait_host_if(t, NET_LINK_SECS) ||
+	    net_ip(true, "-n", t->pair.a, "addr", "add", cidr, "dev", NET_HOST_IF, NULL) ||
+	    net_ip(true, "-n", t->pair.a, "link", "set", NET_HOST_IF, "up", NULL)) {
+		snprintf(why, len, "the host interface %s did not appear in %s", NET_HOST_IF, t->pair.a);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void driver_stop(struct net_topo *t)
+{
+	char out[256];
+
+	if (t->up) {
+		const char *down[] = {"down", NULL};
+		ikernel_in_b(t, down, out, sizeof(out));
+		t->up = false;
+	}
+	if (t->rt[0]) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->rt); /* our own mkdtemp name */
+		(void)!system(cmd);
+	}
+}
+
+/* ---- the rows ----------------------------------------------------------------------------- */
+
+static void add_note(const char *workload, const char *level, const char *note)
+{
+	struct bench_row *r = bench_add_level(workload, level);
+
+	snprintf(r->note, sizeof(r->note), "%s", note);
+}
+
+static void topo_rows(struct net_topo *t, const char *why_not)
+{
+	static const char *const names[] = {"net: ping round trip", "net: TCP 16 MiB A->B",
+					    "net: frames/s (60 B UDP)", "net: exits per frame"};
+	long n = bench_o->iterations < 2000 ? bench_o->iterations : 2000;
+	char why[192] = "";
+
+	if (why_not) {
+		for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			add_note(names[i], t->level, why_not);
+		return;
+	}
+	if (net_wait_link(&t->pair, NET_LINK_SECS)) {
+		topo_rows(t, "no echo from B within 30 s: the path does not work");
+		return;
+	}
+	if (net_ping(&t->pair, n, bench_add_level(names[0], t->level), why, sizeof(why)))
+		add_note(names[0], t->level, why);
+	if (net_tcp(&t->pair, bench_o->quick ? NET_TCP_BYTES / 4 : NET_TCP_BYTES,
+		    bench_add_level(names[1], t->level), why, sizeof(why)))
+		add_note(names[1], t->level, why);
+	if (net_frames(&t->pair, bench_o->quick ? NET_FRAME_MS / 4 : NET_FRAME_MS,
+		       bench_add_level(names[2], t->level), why, sizeof(why)))
+		add_note(names[2], t->level, why);
+	add_note(names[3], t->level, strcmp(t->level, "raw") ? "n/a (the monitor reports no exit counts)"
+							      : "n/a (no driver)");
+}
+
+static int one_topology(const char *level)
+{
+	struct net_topo t = {.level = level, .fd = {-1, -1}, .stop_fd = {-1, -1}};
+	char why[256] = "";
+	int r;
+
+	current = &t;
+	if (net_pair_create(&t.pair)) {
+		fprintf(stderr, "ikernel bench net: cannot create the namespaces\n");
+		current = NULL;
+		return -EIO;
+	}
+	bench_progress_begin("net", level);
+	r = !strcmp(level, "raw") ? raw_start(&t, why, sizeof(why)) : driver_start(&t, why, sizeof(why));
+	if (!r)
+		topo_rows(&t, NULL);
+	else if (r == -ENOTSUP || r == -ENOENT)
+		topo_rows(&t, why); /* not available here: a row that says why */
+	else
+		fprintf(stderr, "ikernel bench net: %s: %s\n", level, why[0] ? why : strerror(-r));
+	raw_stop(&t);
+	driver_stop(&t);
+	current_super = 0;
+	net_pair_delete(&t.pair);
+	current = NULL;
+	return r == -ENOTSUP || r == -ENOENT ? 0 : r;
+}
+
+int bench_net(void)
+{
+	static const char *const levels[] = {"raw", "vm", "process", "inproc"};
+	const char *why = net_missing();
+	int failed = 0;
+
+	if (why) {
+		fprintf(stderr, "ikernel bench net: %s\n", why);
+		return 77;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	for (unsigned i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (one_topology(levels[i]))
+			failed = 1;
+	return failed;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ikernel bench net` (issue 12, item 9): the same measurements over different topologies that
+ * join two network namespaces of the bench's own, A (10.77.0.1) and B (10.77.0.2):
+ *   raw      a TAP in each namespace and a frame copier between them, no driver (the limit)
+ *   vm, process, inproc
+ *            the NE2000 driver (manifests/linux/net/ne2000.ini) under `ikernel up` started in
+ *            B: its host interface (`netdev`) in A, its card's wire a TAP in B
+ * Traffic goes only between A and B; both are removed at the end, also when a row fails.
+ */
+#ifndef IKERNEL_BENCH_NET_H
+#define IKERNEL_BENCH_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NET_IP_A   "10.77.0.1"
+#define NET_IP_B   "10.77.0.2"
+#define NET_PREFIX "24"
+
+/* The two namespaces, named with the pid (never a namespace the bench did not create). */
+struct net_pair {
+	char a[24], b[24];
+	bool made_a, made_b;
+};
+
+/* bench_netns.c */
+/* Run `ip ARGS...` (NULL-terminated), its output discarded; 0 or -1 (the command says why on
+ * stderr only when `loud`). */
+int net_ip(bool loud, ...);
+int net_pair_create(struct net_pair *p);
+/* Kill (by pid) what is still inside the namespaces, then delete them. Idempotent. */
+void net_pair_delete(struct net_pair *p);
+/* Move the calling thread into namespace `ns`: 0 or -errno. */
+int net_enter(const char *ns);
+/* A persistent TAP `name` in `ns`, up, with address `ip`/24 (ip may be NULL). */
+int net_tap_create(const char *ns, const char *name, const char *ip);
+/* Attach to TAP `name` inside `ns` (on a short-lived thread that enters it): the fd (O_NONBLOCK)
+ * or -errno. */
+int net_tap_open(const char *ns, const char *name);
+/* Why namespaces cannot be used here (not root, no `ip netns`, no /dev/net/tun), or NULL. */
+const char *net_missing(void);
+
+/* bench_netmeasure.c: from A to B, whatever joins them. Each fills its row, or returns -errno
+ * with the reason in `why`. */
+struct bench_row;
+int net_wait_link(const struct net_pair *p, int secs); /* until B answers a ping from A */
+int net_ping(const struct net_pair *p, long n, struct bench_row *row, char *why, size_t len);
+int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char *why, size_t len);
+int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char *why, size_t len);
+
+#endif

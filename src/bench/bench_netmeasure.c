@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `ikernel bench net`: what is measured from namespace A to namespace B, whatever joins them
+ * (bench_net.c's topologies). Each side is a thread that entered its namespace (setns on a
+ * thread moves only that thread), so no program is spawned per sample:
+ *   ping round trip  ICMP echo from A (raw socket) answered by B's kernel, one at a time
+ *   TCP              BYTES from a sender in A to a receiver in B: MB/s from connect to last byte
+ *   frames/s         minimum-size UDP datagrams from A as fast as it can send for a while: the
+ *                    frames B received per second (what the path delivers, not what was sent)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "bench_net.h"
+
+#define NET_TCP_PORT   5201
+#define NET_UDP_PORT   5202
+#define NET_PING_WAIT  1000 /* ms for one echo reply */
+#define NET_CHUNK      65536
+#define NET_TIMEOUT_MS 60000
+
+struct net_side {
+	const char *ns;
+	void *(*fn)(void *);
+	void *arg;
+	int err; /* entering the namespace */
+};
+
+static void *side_main(void *arg)
+{
+	struct net_side *s = arg;
+
+	if ((s->err = net_enter(s->ns)))
+		return NULL;
+	return s->fn(s->arg);
+}
+
+/* Run fn(arg) on a thread inside namespace ns. */
+static int side_start(pthread_t *t, struct net_side *s)
+{
+	return -pthread_create(t, NULL, side_main, s);
+}
+
+static struct sockaddr_in addr_of(const char *ip, int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	return a;
+}
+
+/* ---- ping --------------------------------------------------------------------------------- */
+
+struct ping_job {
+	long n, lost;
+	uint64_t *s;
+	int err;
+};
+
+static uint16_t icmp_sum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Wait for the echo reply (id, seq): 0, or -ETIMEDOUT. */
+static int ping_reply(int fd, uint16_t id, uint16_t seq)
+{
+	uint64_t give_up = bench_now_ns() + NET_PING_WAIT * 1000000ull;
+	uint8_t buf[1500];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	while (bench_now_ns() < give_up) {
+		if (poll(&pfd, 1, (int)((give_up - bench_now_ns()) / 1000000 + 1)) <= 0)
+			continue;
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < (ssize_t)sizeof(struct iphdr))
+			continue;
+		size_t hl = (size_t)(buf[0] & 0xf) * 4;
+		if ((size_t)n < hl + sizeof(struct icmphdr))
+			continue;
+		struct icmphdr ic;
+		memcpy(&ic, buf + hl, sizeof(ic));
+		if (ic.type == ICMP_ECHOREPLY && ntohs(ic.un.echo.id) == id && ntohs(ic.un.echo.sequence) == seq)
+			return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+static void *ping_a(void *arg)
+{
+	struct ping_job *j = arg;
+	struct sockaddr_in dst = addr_of(NET_IP_B, 0);
+	uint8_t pkt[sizeof(struct icmphdr) + 56] = {0};
+	uint16_t id = (uint16_t)getpid();
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	long done = 0;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+		j->err = -errno;
+		goto out;
+	}
+	for (uint16_t seq = 1; done < j->n && seq != 0; seq++) {
+		struct icmphdr ic = {.type = ICMP_ECHO};
+		ic.un.echo.id = htons(id);
+		ic.un.echo.sequence = htons(seq);
+		memcpy(pkt, &ic, sizeof(ic));
+		((struct icmphdr *)pkt)->checksum = 0;
+		uint16_t sum = icmp_sum(pkt, sizeof(pkt));
+		memcpy(pkt + offsetof(struct icmphdr, checksum), &sum, sizeof(sum));
+		uint64_t t0 = bench_now_ns();
+		if (send(fd, pkt, sizeof(pkt), 0) < 0 || ping_reply(fd, id, seq)) {
+			j->lost++;
+			if (j->lost > j->n / 10 + 3) { /* not a path that works */
+				j->err = -ETIMEDOUT;
+				break;
+			}
+			continue;
+		}
+		j->s[done++] = bench_now_ns() - t0;
+	}
+	j->n = done;
+out:
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+int net_ping(const struct net_pair *p, long n, struct bench_row *row, char *why, size_t len)
+{
+	struct ping_job j = {.n = n, .s = calloc((size_t)n, sizeof(uint64_t))};
+	struct net_side a = {p->a, ping_a, &j, 0};
+	pthread_t t;
+	int r;
+
+	if (!j.s)
+		return -ENOMEM;
+	if (!(r = side_start(&t, &a))) {
+		pthread_join(t, NULL);
+		r = a.err ? a.err : j.err;
+	}
+	if (!r && j.n > 0) {
+		bench_latency(row, j.s, j.n);
+		row->size = 56;
+		if (j.lost)
+			snprintf(row->note, sizeof(row->note), "%ld of %ld echoes lost", j.lost, j.n + j.lost);
+	} else {
+		snprintf(why, len, "ping %s -> %s: %s (%ld lost)", p->a, NET_IP_B, strerror(-r ? -r : EIO), j.lost);
+		r = r ? r : -EIO;
+	}
+	free(j.s);
+	return r;
+}
+
+int net_wait_link(const struct net_pair *p, int secs)
+{
+	struct bench_row scratch = {0};
+	char why[128];
+
+	for (int i = 0; i < secs; i++)
+		if (!net_ping(p, 1, &scratch, why, sizeof(why)))
+			return 0;
+	return -ETIMEDOUT;
+}
+
+/* ---- TCP ---------------------------------------------------------------------------------- */
+
+struct tcp_job {
+	size_t bytes, got;
+	int lfd;          /* B's listening socket, made before A connects */
+	uint64_t t0, t1; /* A connected, B has the last byte */
+	int err_a, err_b;
+};
+
+static void *tcp_b(void *arg)
+{
+	struct tcp_job *j = arg;
+	struct pollfd pfd = {.fd = j->lfd, .events = POLLIN};
+	char *buf = malloc(NET_CHUNK);
+	int c = -1;
+
+	if (!buf || poll(&pfd, 1, NET_TIMEOUT_MS) != 1 || (c = accept(j->lfd, NULL, NULL)) < 0) {
+		j->err_b = buf ? -ETIMEDOUT : -ENOMEM;
+		goto out;
+	}
+	pfd.fd = c;
+	while (j->got < j->bytes) {
+		if (poll(&pfd, 1, NET_TIMEOUT_MS) != 1) {
+			j->err_b = -ETIMEDOUT;
+			break;
+		}
+		ssize_t n = read(c, buf, NET_CHUNK);
+		if (n <= 0) {
+			j->err_b = n < 0 ? -errno : -EPIPE;
+			break;
+		}
+		j->got += (size_t)n;
+	}
+	j->t1 = bench_now_ns();
+out:
+	if (c >= 0)
+		close(c);
+	free(buf);
+	return NULL;
+}
+
+static void *tcp_a(void *arg)
+{
+	struct tcp_job *j = arg;
+	struct sockaddr_in dst = addr_of(NET_IP_B, NET_TCP_PORT);
+	char *buf = malloc(NET_CHUNK);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (!buf || fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+		j->err_a = !buf ? -ENOMEM : -errno;
+		goto out;
+	}
+	j->t0 = bench_now_ns();
+	for (size_t i = 0; i < NET_CHUNK; i++)
+		buf[i] = (char)(i * 131);
+	for (size_t sent = 0; sent < j->bytes;) {
+		size_t want = j->bytes - sent < NET_CHUNK ? j->bytes - sent : NET_CHUNK;
+		ssize_t n = send(fd, buf, want, MSG_NOSIGNAL);
+		if (n <= 0) {
+			j->err_a = n < 0 ? -errno : -EPIPE;
+			break;
+		}
+		sent += (size_t)n;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* B's listening socket, made on a thread inside B before A may connect. */
+static void *tcp_listen_b(void *arg)
+{
+	struct tcp_job *j = arg;
+	struct sockaddr_in me = addr_of(NET_IP_B, NET_TCP_PORT);
+	int one = 1;
+
+	j->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (j->lfd < 0 || setsockopt(j->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(j->lfd, (struct sockaddr *)&me, sizeof(me)) || listen(j->lfd, 1))
+		j->err_b = -errno;
+	return NULL;
+}
+
+int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char *why, size_t len)
+{
+	struct tcp_job j = {.bytes = bytes, .lfd = -1};
+	struct net_side l = {p->b, tcp_listen_b, &j, 0}, b = {p->b, tcp_b, &j, 0}, a = {p->a, tcp_a, &j, 0};
+	pthread_t tl, tb, ta;
+	int r;
+
+	if ((r = side_start(&tl, &l)))
+		return r;
+	pthread_join(tl, NULL);
+	if (l.err || j.err_b) {
+		snprintf(why, len, "TCP: listening in %s: %s", p->b, strerror(-(l.err ? l.err : j.err_b)));
+		goto out;
+	}
+	if ((r = side_start(&tb, &b)))
+		goto out;
+	if ((r = side_start(&ta, &a))) {
+		shutdown(j.lfd, SHUT_RDWR);
+		pthread_join(tb, NULL);
+		goto out;
+	}
+	pthread_join(ta, NULL);
+	if (a.err || j.err_a)
+		shutdown(j.lfd, SHUT_RDWR); /* B waits for a connection that will not come */
+	pthread_join(tb, NULL);
+	r = a.err ? a.err : j.err_a ? j.err_a : b.err ? b.err : j.err_b;
+	if (!r && j.got == bytes && j.t1 > j.t0) {
+		row->bytes_s = (double)bytes * 1e9 / (double)(j.t1 - j.t0);
+		row->value = row->bytes_s / 1e6;
+		snprintf(row->unit, sizeof(row->unit), "MB/s");
+		row->size = (uint32_t)bytes;
+	} else {
+		snprintf(why, len, "TCP %s -> %s: %s (%zu of %zu bytes)", p->a, p->b,
+			 strerror(r ? -r : EIO), j.got, bytes);
+		r = r ? r : -EIO;
+	}
+out:
+	if (j.lfd >= 0)
+		close(j.lfd);
+	return r ? r : (l.err || j.err_b) ? -EIO : 0;
+}
+
+/* ---- frames/s ----------------------------------------------------------------------------- */
+
+struct udp_job {
+	int msecs;
+	int rfd;
+	volatile int sending; /* A still sends */
+	uint64_t sent, got, first, last;
+	int err_a, err_b;
+};
+
+static void *udp_bind_b(void *arg)
+{
+	struct udp_job *j = arg;
+	struct sockaddr_in me = addr_of(NET_IP_B, NET_UDP_PORT);
+	int big = 4 << 20;
+
+	j->rfd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (j->rfd < 0 || bind(j->rfd, (struct sockaddr *)&me, sizeof(me)))
+		j->err_b = -errno;
+	else
+		setsockopt(j->rfd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	return NULL;
+}
+
+static void *udp_b(void *arg)
+{
+	struct udp_job *j = arg;
+	struct pollfd pfd = {.fd = j->rfd, .events = POLLIN};
+	char buf[64];
+
+	/* Until A is done and nothing more arrived for 200 ms. */
+	for (;;) {
+		int n = poll(&pfd, 1, 200);
+		if (n <= 0) {
+			if (!__atomic_load_n(&j->sending, __ATOMIC_ACQUIRE))
+				break;
+			continue;
+		}
+		while (recv(j->rfd, buf, sizeof(buf), MSG_DONTWAIT) > 0) {
+			j->last = bench_now_ns();
+			if (!j->got++)
+				j->first = j->last;
+		}
+	}
+	return NULL;
+}
+
+static void *udp_a(void *arg)
+{
+	struct udp_job *j = arg;
+	struct sockaddr_in dst = addr_of(NET_IP_B, NET_UDP_PORT);
+	char payload[18] = "ikernel-bench-net"; /* 14 + 20 + 8 + 18 = 60: a minimum frame */
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		j->err_a = -errno;
+		goto out;
+	}
+	uint64_t end = bench_now_ns() + (uint64_t)j->msecs * 1000000ull;
+	while (bench_now_ns() < end)
+		for (int i = 0; i < 64; i++)
+			if (send(fd, payload, sizeof(payload), MSG_DONTWAIT) > 0)
+				j->sent++;
+out:
+	__atomic_store_n(&j->sending, 0, __ATOMIC_RELEASE);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char *why, size_t len)
+{
+	struct udp_job j = {.msecs = msecs, .rfd = -1, .sending = 1};
+	struct net_side l = {p->b, udp_bind_b, &j, 0}, b = {p->b, udp_b, &j, 0}, a = {p->a, udp_a, &j, 0};
+	pthread_t tl, tb, ta;
+	int r;
+
+	if ((r = side_start(&tl, &l)))
+		return r;
+	pthread_join(tl, NULL);
+	if ((r = l.err ? l.err : j.err_b) || (r = side_start(&tb, &b)))
+		goto out;
+	if ((r = side_start(&ta, &a))) {
+		__atomic_store_n(&j.sending, 0, __ATOMIC_RELEASE);
+		pthread_join(tb, NULL);
+		goto out;
+	}
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	r = a.err ? a.err : j.err_a ? j.err_a : b.err;
+	if (!r && j.got > 1 && j.last > j.first) {
+		row->ops_s = (double)(j.got - 1) * 1e9 / (double)(j.last - j.first);
+		row->value = row->ops_s;
+		snprintf(row->unit, sizeof(row->unit), "frames/s");
+		row->size = 60;
+		snprintf(row->note, sizeof(row->note), "%llu of %llu sent delivered",
+			 (unsigned long long)j.got, (unsigned long long)j.sent);
+		r = 0;
+	} else {
+		r = r ? r : -EIO;
+	}
+out:
+	if (r)
+		snprintf(why, len, "UDP frames %s -> %s: %s (%llu received)", p->a, p->b, strerror(-r),
+			 (unsigned long long)j.got);
+	if (j.rfd >= 0)
+		close(j.rfd);
+	return r;
+}
