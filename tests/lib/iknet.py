@@ -24,6 +24,8 @@ Run as a program this file is its own helpers, started inside a namespace by Net
     iknet.py copy NS1 TAP1 NS2 TAP2   copy frames between two TAPs in two namespaces (no driver)
     iknet.py recv ADDR PORT NBYTES     accept one connection, read NBYTES: "BYTES SHA256"
     iknet.py send ADDR PORT NBYTES     connect (retrying), send NBYTES random bytes: "BYTES SHA256"
+    iknet.py watch DEV                 sample DEV's frame counters every ms until stdin closes:
+                                       "FRAMES LONGEST_GAP_MS GAP_START_S" (the outage)
 """
 import atexit
 import ctypes
@@ -225,6 +227,21 @@ class NetPair:
                      res["sent_sha"] == res["recv_sha"] != "")
         return res
 
+    def watch(self, ns, dev):
+        """Start watching the frames through dev in ns; the returned function stops it and
+        gives {'frames', 'gap_ms' (the longest time without a frame), 'gap_at_s' (when it began,
+        from the start)}."""
+        p = self.spawn(ns, sys.executable, os.path.abspath(__file__), "watch", dev,
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if p.stdout.readline().strip() != "watching":
+            raise RuntimeError(f"cannot watch {dev} in {ns}")
+
+        def stop():
+            out, _ = p.communicate(input="", timeout=10)
+            f = out.split()
+            return {"frames": int(f[0]), "gap_ms": float(f[1]), "gap_at_s": float(f[2])}
+        return stop
+
     def kill_inside(self):
         """Kill (by pid) every process still inside our namespaces: a namespace with a process
         in it outlives `ip netns del`."""
@@ -343,6 +360,30 @@ def _send(addr, port, nbytes):
     print(sent, h.hexdigest(), flush=True)
 
 
+def _watch(dev):
+    stats = [f"/sys/class/net/{dev}/statistics/{d}_packets" for d in ("rx", "tx")]
+
+    def frames():
+        return sum(int(open(f).read()) for f in stats)
+
+    import threading
+    done = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    t0 = last_t = time.monotonic()
+    first = last = frames()
+    gap, gap_at = 0.0, 0.0
+    print("watching", flush=True)
+    while not done.wait(0.001):
+        now, n = time.monotonic(), frames()
+        if n != last:
+            if first == last:  # the first frame: the time before it is no outage
+                last_t = now
+            if now - last_t > gap:
+                gap, gap_at = now - last_t, last_t - t0
+            last, last_t = n, now
+    print(last - first, f"{gap * 1000:.1f}", f"{gap_at:.3f}", flush=True)
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "copy" and len(args) == 4:
@@ -351,5 +392,7 @@ if __name__ == "__main__":
         _recv(args[0], int(args[1]), int(args[2]))
     elif cmd == "send" and len(args) == 3:
         _send(args[0], int(args[1]), int(args[2]))
+    elif cmd == "watch" and len(args) == 1:
+        _watch(args[0])
     else:
-        sys.exit(f"usage: {sys.argv[0]} copy NS1 TAP1 NS2 TAP2 | recv|send ADDR PORT NBYTES")
+        sys.exit(f"usage: {sys.argv[0]} copy NS1 TAP1 NS2 TAP2 | recv|send ADDR PORT NBYTES | watch DEV")

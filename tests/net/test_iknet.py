@@ -39,6 +39,11 @@ def main():
         check("ping -c 100 a -> b: 0 % loss", ping["sent"] == 100 and ping["loss"] == 0,
               ping["output"])
         print(f"     rtt avg {ping['rtt_avg_ms']} ms, max {ping['rtt_max_ms']} ms")
+        stop = net.watch(net.b, "ikntb")
+        t = net.transfer(net.a, net.b, net.ip_b, 1 << 20)
+        w = stop()
+        check("watch counts the frames of a 1 MiB transfer", t["ok"] and w["frames"] > 700, str(w))
+        print(f"     longest time without a frame: {w['gap_ms']} ms")
         for src, dst, ip in ((net.a, net.b, net.ip_b), (net.b, net.a, net.ip_a)):
             t = net.transfer(src, dst, ip, NBYTES)
             check(f"16 MiB {src} -> {dst}: same SHA-256 both ends", t["ok"], str(t))
