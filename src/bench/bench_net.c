@@ -229,6 +229,8 @@ static int driver_start(struct net_topo *t, char *why, size_t len)
 			*paren = '\0';
 		if (strstr(w, "'netdev'") || strstr(w, "'netns'"))
 			snprintf(why, len, "skipped: host interface not available (%.60s)", w);
+		else if (strstr(w, "bad isolation"))
+			snprintf(why, len, "skipped: no manifest level %s (%.60s)", t->level, w);
 		else
 			snprintf(why, len, "skipped: %.80s", w);
 		return -ENOTSUP;
