@@ -10,6 +10,15 @@
 
 #define IK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* dma.c: mapping reports still queued; sent before a device hears of them (every port or MMIO
+ * write calls this first). */
+extern unsigned ik_dma_queued;
+static inline void ik_dma_before_device_write(void)
+{
+	if (__builtin_expect(ik_dma_queued != 0, 0))
+		ik_dma_flush();
+}
+
 /* main.c */
 _Noreturn void ik_rt_main(void);
 

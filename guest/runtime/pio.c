@@ -26,15 +26,41 @@ uint32_t ik_inl(uint16_t port)
 
 void ik_outb(uint8_t v, uint16_t port)
 {
+	ik_dma_before_device_write();
 	*(volatile uint8_t *)PIO_ADDR(port) = v;
 }
 
 void ik_outw(uint16_t v, uint16_t port)
 {
+	ik_dma_before_device_write();
 	*(volatile uint16_t *)PIO_ADDR(port) = v;
 }
 
 void ik_outl(uint32_t v, uint16_t port)
 {
+	ik_dma_before_device_write();
 	*(volatile uint32_t *)PIO_ADDR(port) = v;
+}
+
+/* Device MMIO (readl/writel of the compat layer): one access of exactly that width in the
+ * device MMIO hole, i.e. one exit into the monitor's model. */
+uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
+{
+	switch (size) {
+	case 1: return *(const volatile uint8_t *)addr;
+	case 2: return *(const volatile uint16_t *)addr;
+	case 4: return *(const volatile uint32_t *)addr;
+	default: return *(const volatile uint64_t *)addr;
+	}
+}
+
+void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value)
+{
+	ik_dma_before_device_write();
+	switch (size) {
+	case 1: *(volatile uint8_t *)addr = (uint8_t)value; break;
+	case 2: *(volatile uint16_t *)addr = (uint16_t)value; break;
+	case 4: *(volatile uint32_t *)addr = (uint32_t)value; break;
+	default: *(volatile uint64_t *)addr = value; break;
+	}
 }

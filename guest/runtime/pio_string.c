@@ -44,6 +44,8 @@ void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned
 
 	if (size != 1 && size != 2 && size != 4)
 		return;
+	if (write)
+		ik_dma_before_device_write();
 	while (count) {
 		unsigned long n = count < IK_PIO_STRING_MAX / size ? count : IK_PIO_STRING_MAX / size;
 

@@ -10,6 +10,8 @@
  *              IK_HC_WAIT(0) when the monitor-lite raised `attention`, as in the VM
  *   doorbell   write() on the channel's done eventfd
  *   port I/O   the IK_PROC_HC_PIO pseudo hypercall
+ *   MMIO       the IK_PROC_HC_MMIO pseudo hypercall (readl/writel of a device window)
+ *   RAM        the boot memfd's RAM part, MAP_SHARED: the monitor-lite's devices DMA into it
  * The jail is the monitor-lite's, not ours: it installs the seccomp filter (read, write, close,
  * sendmsg, recvmsg, ppoll, munmap, mmap and mprotect without PROT_EXEC, exit) before it execs
  * us, so it binds every instruction of this executable, whether it was built from this runtime
@@ -155,7 +157,9 @@ static uint32_t args_size(unsigned nr)
 	case IK_HC_READY: return sizeof(struct ik_hc_ready);
 	case IK_HC_CHAN_RELEASED: return sizeof(struct ik_hc_chan);
 	case IK_HC_PIO_STRING: return sizeof(struct ik_hc_pio_string);
+	case IK_HC_DMA_MAP: return sizeof(struct ik_hc_dma_map);
 	case IK_PROC_HC_PIO: return sizeof(struct ik_proc_pio);
+	case IK_PROC_HC_MMIO: return sizeof(struct ik_proc_mmio);
 	default: return 0;
 	}
 }
@@ -186,6 +190,10 @@ static uint32_t marshal(unsigned nr, const void *args)
 		const struct ik_hc_pio_string *s = args;
 		if (s->write)
 			n = put_payload(0, (const char *)(uintptr_t)s->buf, (uint64_t)s->count * s->size);
+	} else if (nr == IK_HC_DMA_MAP) {
+		const struct ik_hc_dma_map *d = args;
+		n = put_payload(0, (const char *)(uintptr_t)d->ranges,
+				(uint64_t)d->count * sizeof(struct ik_dma_range));
 	} else if (nr == IK_HC_REGISTER_NODE) {
 		const struct ik_hc_register_node *r = args;
 		const char *name = (const char *)(uintptr_t)r->name;
@@ -300,6 +308,8 @@ static uint32_t pio(uint16_t port, uint8_t size, bool write, uint32_t value)
 {
 	struct ik_proc_pio p = { .port = port, .size = size, .write = write, .value = value };
 
+	if (write)
+		ik_dma_before_device_write();
 	ik_hypercall(IK_PROC_HC_PIO, &p);
 	return p.value;
 }
@@ -311,14 +321,33 @@ void ik_outb(uint8_t v, uint16_t port) { pio(port, 1, true, v); }
 void ik_outw(uint16_t v, uint16_t port) { pio(port, 2, true, v); }
 void ik_outl(uint32_t v, uint16_t port) { pio(port, 4, true, v); }
 
+/* Device MMIO: the IK_PROC_HC_MMIO request, at the addresses a VM would use. */
+uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
+{
+	struct ik_proc_mmio m = { .addr = (uint64_t)(uintptr_t)addr, .size = (uint8_t)size };
+
+	ik_hypercall(IK_PROC_HC_MMIO, &m);
+	return m.value;
+}
+
+void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value)
+{
+	struct ik_proc_mmio m = { .addr = (uint64_t)(uintptr_t)addr, .value = value,
+				  .size = (uint8_t)size, .write = 1 };
+
+	ik_dma_before_device_write();
+	ik_hypercall(IK_PROC_HC_MMIO, &m);
+}
+
 /* ---- start ----------------------------------------------------------------------------------- */
 
 /* Map guest RAM with a guard page under every stack, like the VM's page tables. */
 static void map_ram(const struct ik_bootinfo *bi)
 {
+	/* The boot memfd's RAM part, shared with the monitor-lite: its devices' DMA lands here. */
 	if (bi->mem_size < IK_MEM_MIN || bi->mem_size > IK_MEM_MAX ||
 	    !map(IK_PROC_RAM_BASE, bi->mem_size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0))
+		 MAP_SHARED | MAP_FIXED_NOREPLACE, fd_boot, IK_PROC_RAM_OFFSET))
 		die(75);
 	for (unsigned i = 0; i < bi->stack_count; i++) {
 		uint64_t guard = bi->stack_base - IK_GUARD_SIZE + (uint64_t)i * IK_STACK_STRIDE;
@@ -338,11 +367,11 @@ static uint64_t setup(void)
 			     IK_PAGE_SIZE);
 	if (!bi || !ik_plat_events)
 		die(75);
-	sys3(SYS_close, fd_boot, 0, 0);
 	ik_plat_bootinfo = bi;
 	for (unsigned i = 0; i < IK_MAX_CHANNELS; i++)
 		done_fds[i] = -1;
 	map_ram(bi);
+	sys3(SYS_close, fd_boot, 0, 0);
 	return bi->stack_base + IK_STACK_SIZE;
 }
 

@@ -47,6 +47,13 @@
 /* IK_HC_PIO_STRING: ins/outs of up to IK_PIO_STRING_MAX bytes as one request (without it the
  * guest loops over single accesses). */
 #define IK_FEAT_PIO_STRING (1ull << 7)
+/* Some device granted to the driver checks its DMA against the driver's mappings (grant option
+ * dma=strict): the guest reports each dma_map/dma_alloc_coherent and unmap with IK_HC_DMA_MAP
+ * before the device may use it (docs/ABI.md "DMA"). Without the bit it reports nothing. */
+#define IK_FEAT_DMA_STRICT (1ull << 8)
+/* Ports 0xcf8-0xcff are a PCI bus 0 (configuration mechanism #1) holding the functions granted
+ * as MODEL@pci; without the bit the guest does not probe them (they are not granted). */
+#define IK_FEAT_PCI (1ull << 9)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -294,6 +301,7 @@ enum ik_hypercall {
 	IK_HC_READY = 6,         /* struct ik_hc_ready: init done, serve clients */
 	IK_HC_CHAN_RELEASED = 7, /* struct ik_hc_chan: the guest dropped every file of a channel */
 	IK_HC_PIO_STRING = 8,    /* struct ik_hc_pio_string: a string of port accesses (ins/outs) */
+	IK_HC_DMA_MAP = 9,       /* struct ik_hc_dma_map: DMA mappings made and dropped (strict) */
 	IK_HC__COUNT
 };
 
@@ -363,6 +371,24 @@ struct ik_hc_pio_string {
 	ik_gpa_t buf;    /* IN: count * size bytes (guest-writable for ins) */
 };
 
+/* The DMA mappings the driver made (map = 1) or dropped (map = 0) since its last report, in
+ * order (IK_FEAT_DMA_STRICT). A DMA address is guest-physical (at isolation=process: the
+ * driver's own address of its RAM); every range must lie in the driver's RAM. A page is
+ * mapped while more maps than unmaps cover it. */
+#define IK_DMA_MAP_MAX 128u
+
+struct ik_dma_range {
+	uint64_t addr; /* IN: DMA address */
+	uint32_t len;  /* IN: bytes, > 0 */
+	uint32_t map;  /* IN: 1 = mapped, 0 = unmapped */
+};
+
+struct ik_hc_dma_map {
+	ik_gpa_t ranges;   /* IN: struct ik_dma_range[count] */
+	uint32_t count;    /* IN: <= IK_DMA_MAP_MAX */
+	uint32_t reserved; /* IN: 0 */
+};
+
 /* ------------------------------------------------------------------------------------------ */
 /* Layout checks: any change here is an ABI change.                                            */
 /* ------------------------------------------------------------------------------------------ */
@@ -383,6 +409,8 @@ _Static_assert(sizeof(struct ik_hc_register_node) == 16, "hc register node");
 _Static_assert(sizeof(struct ik_hc_ready) == 8, "hc ready");
 _Static_assert(sizeof(struct ik_hc_chan) == 8, "hc chan");
 _Static_assert(sizeof(struct ik_hc_pio_string) == 16, "hc pio string");
+_Static_assert(sizeof(struct ik_dma_range) == 16, "dma range");
+_Static_assert(sizeof(struct ik_hc_dma_map) == 16, "hc dma map");
 _Static_assert(IK_MAX_CHANNELS * IK_CHAN_STRIDE <= IK_GPA_MMIO_BASE - IK_GPA_CHAN_BASE, "channels");
 _Static_assert(IK_MAX_CHANNELS <= 64 && IK_MAX_NODES <= 64, "event masks are 64 bits");
 _Static_assert(IK_MAX_NODES <= 16, "chan_read/chan_write are 16-bit node masks");

@@ -8,9 +8,12 @@
  *   IK_PROC_FD_CTL   SOCK_SEQPACKET: hypercall requests (struct ik_proc_msg) and replies
  *                    (struct ik_proc_reply, SCM_RIGHTS for new channels)
  *   IK_PROC_FD_KICK  the driver's kick eventfd (clients write it; the idle wait polls it)
- *   IK_PROC_FD_BOOT  memfd of 2 pages: the boot info (mapped read-only), then the event page
- * Guest RAM (heap and stacks) is anonymous memory the process maps at IK_PROC_RAM_BASE; the
- * boot info's heap/stack addresses point there. Channel c is its memfd mapped at
+ *   IK_PROC_FD_BOOT  memfd: the boot info page (mapped read-only), the event page, then guest
+ *                    RAM (boot info mem_size bytes from offset IK_PROC_RAM_OFFSET)
+ * Guest RAM (heap and stacks) is that memfd's part mapped MAP_SHARED at IK_PROC_RAM_BASE; the
+ * boot info's heap/stack addresses point there. The monitor-lite maps it too: the only way its
+ * device models reach the driver's memory (DMA, at the driver's own addresses, checked against
+ * [IK_PROC_RAM_BASE, + mem_size)); it never reads it otherwise. Channel c is its memfd mapped at
  * IK_GPA_CHAN_BASE + c * IK_CHAN_STRIDE, exactly as in the VM, so the runtime is unchanged.
  *
  * The monitor-lite treats every request as hostile, like hypercalls from a VM: sizes checked,
@@ -30,7 +33,9 @@
 
 #include "ikernel/abi.h"
 
-#define IK_PROC_ABI_VERSION 2u /* 2: replies may carry a payload (IK_HC_PIO_STRING) */
+/* 2: replies may carry a payload (IK_HC_PIO_STRING); 3: IK_PROC_HC_MMIO, guest RAM is the boot
+ * memfd's (shared with the monitor-lite for device DMA) */
+#define IK_PROC_ABI_VERSION 3u
 
 /* Feature bits of ik_proc_reply.features: none defined yet. */
 #define IK_PROC_FEATURES 0u
@@ -39,7 +44,8 @@
 #define IK_PROC_FD_KICK 4
 #define IK_PROC_FD_BOOT 5
 
-#define IK_PROC_RAM_BASE 0x20000000ull /* below the channels, above any image */
+#define IK_PROC_RAM_BASE   0x20000000ull /* below the channels, above any image */
+#define IK_PROC_RAM_OFFSET (2 * IK_PAGE_SIZE) /* of guest RAM in the IK_PROC_FD_BOOT memfd */
 
 /* Port I/O as a pseudo hypercall (no MMIO window in a process). */
 #define IK_PROC_HC_PIO 0x100u
@@ -49,6 +55,18 @@ struct ik_proc_pio {
 	uint8_t size;   /* IN: 1, 2 or 4 */
 	uint8_t write;  /* IN: 1 = out */
 	uint32_t value; /* IN for out: the value; OUT for in: the port's value */
+};
+
+/* Device MMIO as a pseudo hypercall: an access of the device MMIO hole (IK_GPA_DEVMMIO..
+ * IK_GPA_MMIO_END), at the addresses a VM would use (the process maps nothing there). */
+#define IK_PROC_HC_MMIO 0x101u
+
+struct ik_proc_mmio {
+	uint64_t addr;  /* IN: guest address in the device MMIO hole */
+	uint64_t value; /* IN for a write: the value; OUT for a read */
+	uint8_t size;   /* IN: 1, 2, 4 or 8 */
+	uint8_t write;  /* IN: 1 = write */
+	uint8_t reserved[6]; /* IN: 0 */
 };
 
 #define IK_PROC_ARGS_MAX    64u
@@ -91,5 +109,6 @@ _Static_assert(__builtin_offsetof(struct ik_proc_msg, payload) == 16 + IK_PROC_A
 _Static_assert(__builtin_offsetof(struct ik_proc_reply, payload) == 16 + IK_PROC_ARGS_MAX, "reply");
 _Static_assert(sizeof(struct ik_proc_pio) == 8, "port request");
 _Static_assert(sizeof(struct ik_proc_pio) <= IK_PROC_ARGS_MAX, "port request fits the arguments");
+_Static_assert(sizeof(struct ik_proc_mmio) == 24, "mmio request");
 
 #endif /* IK_PLATFORM_PROC_ABI_H */

@@ -5,7 +5,14 @@
  *   base+1 read   : number of writes to the device so far
  *   base+2        : scratch register, 1/2/4-byte accesses read back what was written
  *   base+3 write v: a slow device: the access takes v ms (v <= 1000) of the monitor's time
+ *   base+4 write  : 4-byte DMA address (guest-physical; the driver's own address in a process)
+ *   base+5 write v: DMA of 64 bytes at that address: 1 = the device writes bytes i ^ 0xa5,
+ *                   2 = the device reads them and keeps their sum in the scratch register
  *   other ports   : read 0, writes ignored (but counted)
+ * MMIO window (4 KiB): offset 0 an 8-byte scratch register (any width reads back what was
+ * written), offset 8 reads the number of MMIO accesses so far, the rest reads 0.
+ * As a PCI function (testdev@pci): 1b36:0005 (QEMU's PCI test device ids), class ff0000, BAR0
+ * the MMIO window, BAR1 the 8 ports.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,9 +20,14 @@
 
 #include "devmodel.h"
 
+#define TESTDEV_DMA_LEN 64u
+
 struct testdev {
 	uint32_t writes;
 	uint32_t scratch;
+	uint32_t dma_addr;
+	uint64_t mmio_scratch;
+	uint64_t mmio_accesses;
 };
 
 static int testdev_init(struct ik_device *dev)
@@ -48,6 +60,49 @@ static int testdev_read(struct ik_device *dev, uint16_t off, unsigned size, uint
 	return 0;
 }
 
+/* A refused DMA has ended the driver already (ik_dev_dma_*): nothing more to do here. */
+static int testdev_dma(struct ik_device *dev, struct testdev *t, uint32_t op)
+{
+	uint8_t buf[TESTDEV_DMA_LEN];
+	uint32_t sum = 0;
+
+	if (op == 1) {
+		for (unsigned i = 0; i < sizeof(buf); i++)
+			buf[i] = (uint8_t)(i ^ 0xa5u);
+		ik_dev_dma_write(dev, t->dma_addr, buf, sizeof(buf));
+	} else if (op == 2) {
+		if (ik_dev_dma_read(dev, t->dma_addr, buf, sizeof(buf)) == 0) {
+			for (unsigned i = 0; i < sizeof(buf); i++)
+				sum += buf[i];
+			t->scratch = sum;
+		}
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int testdev_mmio_read(struct ik_device *dev, uint32_t off, unsigned size, uint64_t *val)
+{
+	struct testdev *t = dev->state;
+	uint64_t v = off < 8 ? t->mmio_scratch >> (8 * off) : off == 8 ? t->mmio_accesses : 0;
+
+	t->mmio_accesses++;
+	*val = size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+	return 0;
+}
+
+static int testdev_mmio_write(struct ik_device *dev, uint32_t off, unsigned size, uint64_t val)
+{
+	struct testdev *t = dev->state;
+	uint64_t mask = size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+
+	t->mmio_accesses++;
+	if (off + size <= 8)
+		t->mmio_scratch = (t->mmio_scratch & ~(mask << (8 * off))) | (val & mask) << (8 * off);
+	return 0;
+}
+
 static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uint32_t val)
 {
 	struct testdev *t = dev->state;
@@ -59,6 +114,10 @@ static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uin
 		ik_dev_raise_irq(dev, val);
 	} else if (off == 2) {
 		t->scratch = val & size_mask(size);
+	} else if (off == 4 && size == 4) {
+		t->dma_addr = val;
+	} else if (off == 5) {
+		return testdev_dma(dev, t, val);
 	} else if (off == 3) {
 		struct timespec ts = {.tv_sec = val / 1000, .tv_nsec = (long)(val % 1000) * 1000000};
 
@@ -69,13 +128,22 @@ static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uin
 	return 0;
 }
 
+static const struct ik_pci_ident testdev_pci = {
+	.vendor = 0x1b36, .device = 0x0005, .subvendor = 0x1af4, .subdevice = 0x1100,
+	.class_code = 0xff0000, .revision = 1,
+};
+
 const struct ik_devmodel ik_dev_testdev = {
 	.name = "testdev",
-	.summary = "test device: irq trigger, write counter, scratch register, slow access",
+	.summary = "test device: irq trigger, write counter, scratch registers, slow access, DMA, MMIO, PCI",
 	.default_port = 0x500,
 	.nports = 8,
 	.init = testdev_init,
 	.destroy = testdev_destroy,
 	.pio_read = testdev_read,
 	.pio_write = testdev_write,
+	.mmio_size = 0x1000,
+	.mmio_read = testdev_mmio_read,
+	.mmio_write = testdev_mmio_write,
+	.pci = &testdev_pci,
 };

@@ -10,13 +10,14 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "devmodel.h"
 #include "ikernel/abi.h"
+#include "registry_internal.h"
 
 /*
  * The models, in the order messages and `ikernel run --help` list them. Adding one is its file
@@ -75,8 +76,14 @@ static unsigned model_ranges(const struct ik_devmodel *m, struct ik_port_range *
 	return m->nranges < IK_DEV_MAX_RANGES ? m->nranges : IK_DEV_MAX_RANGES;
 }
 
+/* Options the registry itself takes, for every model: dma=strict|ram (dma.c). */
+static const char *const registry_options[] = {"dma", NULL};
+
 static bool option_known(const struct ik_devmodel *m, const char *key, size_t klen)
 {
+	for (const char *const *o = registry_options; *o; o++)
+		if (strlen(*o) == klen && !strncmp(*o, key, klen))
+			return true;
 	for (const char *const *o = m->options; o && *o; o++)
 		if (strlen(*o) == klen && !strncmp(*o, key, klen))
 			return true;
@@ -89,9 +96,9 @@ static void option_list(const struct ik_devmodel *m, char *out, size_t outlen)
 
 	out[0] = '\0';
 	for (const char *const *o = m->options; o && *o && n < outlen; o++)
-		n += (size_t)snprintf(out + n, outlen - n, "%s%s", o == m->options ? "" : ", ", *o);
-	if (!out[0])
-		snprintf(out, outlen, "none");
+		n += (size_t)snprintf(out + n, outlen - n, "%s, ", *o);
+	if (n < outlen)
+		snprintf(out + n, outlen - n, "%s", registry_options[0]);
 }
 
 /* "KEY=VALUE,KEY=VALUE": every key known to the model, none twice, no empty key. */
@@ -188,9 +195,18 @@ static int parse_one(const char *spec, struct ik_device *dev, char *err, size_t 
 			return r;
 	}
 	dev->port = dev->model->default_port;
+	dev->on_pci = false;
 	if (!at)
 		return check_port_ranges(spec, dev, err, errlen);
 	snprintf(portstr, sizeof(portstr), "%.*s", (int)(head - mlen - 1), at + 1);
+	if (!strcmp(portstr, "pci")) {
+		if (!dev->model->pci) {
+			snprintf(err, errlen, "device '%s': model %s is not a PCI device", spec, model);
+			return -EINVAL;
+		}
+		dev->on_pci = true; /* its ports: ik_pci_assign() */
+		return 0;
+	}
 	errno = 0;
 	port = strtoul(portstr, &end, 0);
 	if (!portstr[0] || *end || errno || portstr[0] == '-' || head - mlen - 1 >= sizeof(portstr)) {
@@ -226,18 +242,52 @@ static long overlap(const struct ik_device *a, const struct ik_device *b)
 	return -1;
 }
 
+/* Each MMIO window at the next naturally aligned slot of the device MMIO hole, in grant order. */
+static int place_mmio(const char *const *specs, size_t n, struct ik_device *devs, char *err,
+		      size_t errlen)
+{
+	uint64_t next = IK_GPA_DEVMMIO;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t size = devs[i].model->mmio_size;
+
+		devs[i].mmio_base = 0;
+		if (!size)
+			continue;
+		if (size < IK_DEV_MMIO_MIN || size > IK_DEV_MMIO_MAX || (size & (size - 1)) ||
+		    !devs[i].model->mmio_read || !devs[i].model->mmio_write) {
+			snprintf(err, errlen, "device '%s': model %s has a bad MMIO size 0x%x", specs[i],
+				 devs[i].model->name, size);
+			return -EINVAL;
+		}
+		next = (next + size - 1) & ~((uint64_t)size - 1);
+		if (next + size > IK_GPA_MMIO_END) {
+			snprintf(err, errlen, "device '%s': its MMIO window (0x%x bytes) does not fit "
+				 "in the device MMIO area", specs[i], size);
+			return -ENOSPC;
+		}
+		devs[i].mmio_base = next;
+		next += size;
+	}
+	return 0;
+}
+
 int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs, char *err,
 		     size_t errlen)
 {
+	int r;
+
 	if (n > IK_MAX_DEVICES) {
 		snprintf(err, errlen, "too many devices (%zu, at most %u)", n, IK_MAX_DEVICES);
 		return -E2BIG;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int r = parse_one(specs[i], &devs[i], err, errlen);
-
-		if (r)
+	for (size_t i = 0; i < n; i++)
+		if ((r = parse_one(specs[i], &devs[i], err, errlen)))
 			return r;
+	if ((r = ik_pci_assign(specs, n, devs, err, errlen)) ||
+	    (r = place_mmio(specs, n, devs, err, errlen)))
+		return r;
+	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < i; j++) {
 			long port = overlap(&devs[i], &devs[j]);
 
@@ -328,6 +378,11 @@ static int device_sync_init(struct ik_device *d)
 	return 0;
 }
 
+static struct ik_devset *container_of_set(const struct ik_dev_host *host)
+{
+	return (struct ik_devset *)((char *)host - offsetof(struct ik_devset, host));
+}
+
 static int device_start(const struct ik_dev_host *host, struct ik_device *d, const char *spec,
 			char *err, size_t errlen)
 {
@@ -339,6 +394,10 @@ static int device_start(const struct ik_dev_host *host, struct ik_device *d, con
 	d->ticker_running = false;
 	if ((r = device_sync_init(d))) {
 		snprintf(err, errlen, "device '%s': cannot create its lock: %s", spec, strerror(-r));
+		return r;
+	}
+	if ((r = ik_dma_init(container_of_set(host), d)) < 0) {
+		snprintf(err, errlen, "device '%s': %s", spec, d->err[0] ? d->err : strerror(-r));
 		return r;
 	}
 	if (d->model->init && (r = d->model->init(d)) < 0) {
@@ -386,9 +445,11 @@ int ik_devset_init(struct ik_devset *set, const struct ik_dev_host *host, const 
 			return r;
 		}
 		set->ndevices = i + 1;
+		set->has_pci |= d->on_pci;
 		if ((r = device_start_ticker(d, specs[i], err, errlen)))
 			return r;
 	}
+	ik_devset_log_layout(set);
 	return 0;
 }
 
@@ -414,6 +475,7 @@ void ik_devset_destroy(struct ik_devset *set)
 		}
 	}
 	set->ndevices = 0;
+	ik_dma_destroy(set);
 }
 
 /* The device whose grant holds [port, port + size), and the register number of `port`. */
@@ -446,6 +508,12 @@ static int model_pio_string(struct ik_device *d, uint16_t reg, unsigned size, bo
 	int r = 0;
 
 	pthread_mutex_lock(&d->lock);
+	if (d->on_pci && !(d->pci_command & IK_PCI_CMD_IO)) { /* decoding off: nobody answers */
+		if (!write)
+			memset(data, 0xff, (size_t)count * size);
+		pthread_mutex_unlock(&d->lock);
+		return 0;
+	}
 	for (uint32_t i = 0; i < count && r == 0; i++, data += size) {
 		if (i > 0 && d->host->ended(d->host->ctx))
 			break;
@@ -468,18 +536,28 @@ int ik_devset_pio_string(struct ik_devset *set, const char *driver, uint16_t por
 			 size_t whylen)
 {
 	uint16_t reg = 0;
-	struct ik_device *d = find_grant(set, port, size, &reg);
+	struct ik_device *d;
 	const char *kind = write ? "write" : "read";
 	int r;
 
+	if (set->has_pci && port >= IK_PCI_PORT_FIRST && port < IK_PCI_PORT_END &&
+	    port + size <= IK_PCI_PORT_END) {
+		for (uint32_t i = 0; i < count; i++, data += size)
+			ik_pci_config_pio(set, port, size, write, data);
+		return 0;
+	}
+	d = find_grant(set, port, size, &reg);
 	if (!d) {
 		snprintf(why, whylen, "port 0x%x (%u-byte %s) is not granted to driver '%s'", port,
 			 size, kind, driver);
 		return -EPERM;
 	}
 	if ((r = model_pio_string(d, reg, size, write, data, count)) < 0) {
-		snprintf(why, whylen, "device %s@0x%x refused a %u-byte %s of port 0x%x: %s",
-			 d->model->name, d->port, size, kind, port, strerror(-r));
+		char name[64];
+
+		ik_dev_describe(d, name, sizeof(name));
+		snprintf(why, whylen, "device %s refused a %u-byte %s of port 0x%x: %s", name, size,
+			 kind, port, strerror(-r));
 		return -EPERM;
 	}
 	return 0;
@@ -489,6 +567,60 @@ int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsi
 		  bool write, uint8_t *data, char *why, size_t whylen)
 {
 	return ik_devset_pio_string(set, driver, port, size, write, data, 1, why, whylen);
+}
+
+/* The device whose MMIO window holds [gpa, gpa + size). */
+static struct ik_device *find_window(struct ik_devset *set, uint64_t gpa, unsigned size)
+{
+	for (size_t i = 0; i < set->ndevices; i++) {
+		struct ik_device *d = &set->devices[i];
+
+		if (d->mmio_base && gpa >= d->mmio_base &&
+		    gpa + size <= d->mmio_base + d->model->mmio_size)
+			return d;
+	}
+	return NULL;
+}
+
+int ik_devset_mmio(struct ik_devset *set, const char *driver, uint64_t gpa, unsigned size,
+		   bool write, uint64_t *val, char *why, size_t whylen)
+{
+	const char *kind = write ? "write" : "read";
+	struct ik_device *d = find_window(set, gpa, size);
+	char name[64];
+	int r = 0;
+
+	if (!d || (size != 1 && size != 2 && size != 4 && size != 8)) {
+		snprintf(why, whylen, "device MMIO 0x%llx (%u-byte %s) is not granted to driver '%s'",
+			 (unsigned long long)gpa, size, kind, driver);
+		return -EPERM;
+	}
+	pthread_mutex_lock(&d->lock);
+	if (d->on_pci && !(d->pci_command & IK_PCI_CMD_MEMORY)) { /* decoding off */
+		if (!write)
+			*val = size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+	} else if (write) {
+		r = d->model->mmio_write(d, (uint32_t)(gpa - d->mmio_base), size, *val);
+	} else {
+		*val = 0;
+		r = d->model->mmio_read(d, (uint32_t)(gpa - d->mmio_base), size, val);
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (r < 0) {
+		ik_dev_describe(d, name, sizeof(name));
+		snprintf(why, whylen, "device %s refused a %u-byte %s of MMIO 0x%llx: %s", name, size,
+			 kind, (unsigned long long)gpa, strerror(-r));
+		return -EPERM;
+	}
+	return 0;
+}
+
+void ik_dev_describe(const struct ik_device *dev, char *out, size_t outlen)
+{
+	if (dev->on_pci)
+		snprintf(out, outlen, "%s@pci 00:%02x.0", dev->model->name, dev->pci_slot);
+	else
+		snprintf(out, outlen, "%s@0x%x", dev->model->name, dev->port);
 }
 
 unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max)

@@ -9,7 +9,25 @@
  * scattered ports, e.g. 0x443 and 0x043); either way the callbacks see a register number
  * `offset` < nports (range.reg + port - range start) and `offset + size <= nports` within a range.
  *
- * Threads: pio_read/pio_write run on the vCPU thread (the monitor-lite's service thread at
+ * MMIO (optional, mmio_size != 0): the device has one MMIO window of mmio_size bytes, which the
+ * monitor places at a naturally aligned slot of the device MMIO hole (IK_GPA_DEVMMIO, in grant
+ * order; the log names it, and a PCI function's BAR0 says it). Every guest access to it is an
+ * exit (at isolation=process an IK_PROC_HC_MMIO request) that the registry routes to
+ * mmio_read/mmio_write with offset + size <= mmio_size; any other address of the hole ends the
+ * driver.
+ *
+ * PCI (optional, pci != NULL): the model may also be granted as "MODEL@pci": a function on the
+ * monitor's PCI bus 0 (config mechanism #1 at ports 0xcf8/0xcfc), whose slot, BARs (BAR0 the MMIO
+ * window if any, then an I/O BAR of nports rounded up to a power of two) and INTx line (dev->irq)
+ * the monitor assigns and logs. The command register gates the model: I/O and memory decoding
+ * off make reads all-ones and drop writes; bus mastering off refuses its DMA.
+ *
+ * DMA: a model reaches guest memory only through ik_dev_dma_read/ik_dev_dma_write, which check
+ * the range (the driver's RAM, with the driver's own read/write permission; with the grant
+ * option dma=strict also pages the driver mapped for DMA; bus mastering on for a PCI function)
+ * and end the driver with a violation naming the device and the address when refused.
+ *
+ * Threads: pio_read/pio_write/mmio_read/mmio_write run on the vCPU thread (the monitor-lite's service thread at
  * isolation=process), tick and poll_ready on the device's own timer thread; the registry serialises them with
  * dev->lock, so a model needs no locking of its own.
  *
@@ -42,6 +60,25 @@ struct ik_dev_host {
 	void (*log)(void *ctx, const char *line);
 	/* The driver has ended: timers stop calling tick(). */
 	bool (*ended)(void *ctx);
+	/* DMA: copy len bytes from the driver's memory at DMA address `gpa` (guest-physical in a
+	 * VM, the driver's own address at isolation=process) into buf, or from buf to it. 0, or
+	 * -EFAULT when the range is not the driver's RAM readable (writable) by the driver. Goes
+	 * through the monitor's one checked translator; ends nothing (ik_dev_dma_* does). */
+	int (*dma_read)(void *ctx, uint64_t gpa, void *buf, size_t len);
+	int (*dma_write)(void *ctx, uint64_t gpa, const void *buf, size_t len);
+	/* End the driver as a violation: "driver '<name>' violation: <why>". */
+	void (*violation)(void *ctx, const char *why);
+	/* The DMA addresses that can be RAM, [ram_base, ram_base + ram_size): dma=strict's page
+	 * table covers them. */
+	uint64_t ram_base, ram_size;
+};
+
+/* What a model is on the PCI bus (config space; docs/ARCHITECTURE.md "PCI and DMA"). */
+struct ik_pci_ident {
+	uint16_t vendor, device;
+	uint16_t subvendor, subdevice;
+	uint32_t class_code; /* base class << 16 | subclass << 8 | programming interface */
+	uint8_t revision;
 };
 
 /* One decoded port range: ports [PORT + delta, PORT + delta + count) are registers reg... */
@@ -75,7 +112,17 @@ struct ik_devmodel {
 	 * poll_ready() runs under the device lock. Both NULL, or both set. */
 	int (*poll_fd)(struct ik_device *dev);
 	void (*poll_ready)(struct ik_device *dev);
+	/* MMIO window: bytes (a power of two, IK_DEV_MMIO_MIN..IK_DEV_MMIO_MAX), 0 for none.
+	 * size is 1, 2, 4 or 8 and offset + size <= mmio_size. 0, or -errno to end the driver. */
+	uint32_t mmio_size;
+	int (*mmio_read)(struct ik_device *dev, uint32_t offset, unsigned size, uint64_t *val);
+	int (*mmio_write)(struct ik_device *dev, uint32_t offset, unsigned size, uint64_t val);
+	/* Non-NULL: the model may be granted as MODEL@pci, with this identity. */
+	const struct ik_pci_ident *pci;
 };
+
+#define IK_DEV_MMIO_MIN 0x1000u
+#define IK_DEV_MMIO_MAX 0x800000u
 
 /* One granted instance of a model. */
 struct ik_device {
@@ -86,6 +133,16 @@ struct ik_device {
 	void *state;    /* the model's own */
 	char opts[IK_DEV_OPTS_MAX]; /* "KEY=VALUE,KEY=VALUE" from the grant, keys checked */
 	char err[160];              /* why init failed (ik_dev_fail) */
+	uint64_t mmio_base;         /* guest address of its MMIO window; 0 for none */
+	/* PCI (granted MODEL@pci): slot on bus 0 (function 0) and the INTx line the monitor
+	 * assigned, which the model raises with ik_dev_raise_irq(dev, dev->irq) */
+	bool on_pci;
+	uint8_t pci_slot;
+	unsigned irq;
+	bool dma_strict; /* grant option dma=strict: DMA only to pages the driver mapped */
+	/* registry-owned PCI config state, under lock */
+	uint16_t pci_command;
+	uint8_t pci_sizing; /* bit n: BAR n was written all-ones (reads give its size mask) */
 	/* registry-owned */
 	pthread_mutex_t lock;
 	pthread_cond_t tick_cond;
@@ -101,6 +158,11 @@ struct ik_devset {
 	struct ik_dev_host host;
 	struct ik_device devices[IK_MAX_DEVICES];
 	size_t ndevices; /* initialised ones (destroy frees exactly these) */
+	bool has_pci;    /* a MODEL@pci grant: ports 0xcf8-0xcff are the PCI host's */
+	uint32_t pci_address; /* the CONFIG_ADDRESS latch (port 0xcf8), vCPU/service thread */
+	/* dma=strict: per RAM page, how many of the driver's DMA mappings hold it (NULL when no
+	 * grant is strict); IK_HC_DMA_MAP changes it, strict devices' DMA reads it */
+	_Atomic uint16_t *dma_pages;
 };
 
 /* Registry (devices.c lists the models: each is `const struct ik_devmodel ik_dev_NAME` in its
@@ -143,11 +205,33 @@ int ik_devset_pio(struct ik_devset *set, const char *driver, uint16_t port, unsi
 int ik_devset_pio_string(struct ik_devset *set, const char *driver, uint16_t port,
 			 unsigned size, bool write, uint8_t *data, uint32_t count, char *why,
 			 size_t whylen);
+/*
+ * An MMIO access of `size` (1, 2, 4 or 8) bytes at guest address gpa, inside the device MMIO
+ * hole (the caller checked). Routed to the device whose window holds [gpa, gpa + size);
+ * *val is the value written, or receives the value read. 0, or -EPERM with why (naming the
+ * address) when no window holds it or the model refused: the caller ends the driver.
+ */
+int ik_devset_mmio(struct ik_devset *set, const char *driver, uint64_t gpa, unsigned size,
+		   bool write, uint64_t *val, char *why, size_t whylen);
+/* IK_HC_DMA_MAP: n mapping changes the driver reported (hostile: each range checked against
+ * RAM). 0, or -EPERM with why. Any thread (the table's counts are atomic). */
+struct ik_dma_range;
+int ik_devset_dma_map(struct ik_devset *set, const struct ik_dma_range *r, unsigned n, char *why,
+		      size_t whylen);
+/* Some grant is dma=strict (the boot info's IK_FEAT_DMA_STRICT). */
+bool ik_devset_dma_strict(const struct ik_devset *set);
 /* Every port range of every grant as boot info port_grant[] entries (first | count << 16), in
  * grant order, at most max (the guest refuses the rest in request_region()); returns how many. */
 unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max);
 
 /* Services for models. */
+/* DMA by the device (see the top of this file): 0, or -EFAULT when refused, the driver then
+ * being ended as a violation naming the device, the direction and the address; the model
+ * must stop what it was doing. Called with the device's lock held (any model callback). */
+int ik_dev_dma_read(struct ik_device *dev, uint64_t gpa, void *buf, size_t len);
+int ik_dev_dma_write(struct ik_device *dev, uint64_t gpa, const void *buf, size_t len);
+/* "ne2000@pci 00:03.0", "testdev@0x500": the device in messages. */
+void ik_dev_describe(const struct ik_device *dev, char *out, size_t outlen);
 /* Raise interrupt line `line` (< 64; larger lines are ignored) of the driver. */
 void ik_dev_raise_irq(struct ik_device *dev, unsigned line);
 void ik_dev_log(struct ik_device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

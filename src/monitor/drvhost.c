@@ -525,6 +525,7 @@ static const struct {
 	[IK_HC_READY] = {"READY", sizeof(struct ik_hc_ready), hc_ready},
 	[IK_HC_CHAN_RELEASED] = {"CHAN_RELEASED", sizeof(struct ik_hc_chan), hc_chan_released},
 	[IK_HC_PIO_STRING] = {"PIO_STRING", sizeof(struct ik_hc_pio_string), ik_dh_pio_string},
+	[IK_HC_DMA_MAP] = {"DMA_MAP", sizeof(struct ik_hc_dma_map), ik_dh_dma_map},
 };
 
 size_t ik_dh_args_size(unsigned nr)
@@ -565,8 +566,13 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 	/* More ranges than fit is not an error: the driver then refuses the rest in
 	 * request_region(), the host allows them all. */
 	memset(bi->port_grant, 0, sizeof(bi->port_grant));
-	if (b->devs)
+	if (b->devs) {
 		ik_devset_port_grants(b->devs, bi->port_grant, IK_MAX_PORT_GRANTS);
+		if (ik_devset_dma_strict(b->devs))
+			bi->features |= IK_FEAT_DMA_STRICT;
+		if (b->devs->has_pci)
+			bi->features |= IK_FEAT_PCI;
+	}
 	memset(bi->chan_read, 0, sizeof(bi->chan_read)); /* no channel may open anything yet */
 	memset(bi->chan_write, 0, sizeof(bi->chan_write));
 }

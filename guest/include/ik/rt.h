@@ -158,6 +158,17 @@ void ik_outl(uint32_t v, uint16_t port);
  * `rep outs`/`rep ins`): one request per IK_PIO_STRING_MAX bytes (IK_FEAT_PIO_STRING). */
 void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned long count);
 
+/* ---- device MMIO and DMA ------------------------------------------------------------------- */
+
+/* One access of `size` (1, 2, 4, 8) bytes at addr in the device MMIO hole (IK_GPA_DEVMMIO..):
+ * an exit into the monitor's model in a VM, an IK_PROC_HC_MMIO request in a process. */
+uint64_t ik_mmio_read(const volatile void *addr, unsigned size);
+void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value);
+/* A DMA mapping made (map) or dropped, for a dma=strict device (IK_FEAT_DMA_STRICT; nothing
+ * otherwise): queued, sent before the next device write (or ik_dma_flush()). */
+void ik_dma_report(uint64_t addr, uint64_t len, bool map);
+void ik_dma_flush(void);
+
 /* ---- interrupts ---------------------------------------------------------------------------- */
 
 /* Handler for paravirtual line `line` (< 64); runs on the scheduler thread when the monitor

@@ -117,13 +117,20 @@ static int boot_page(struct ik_proc *p, const struct ik_proc_config *cfg, char *
 
 	if (ik_mem_size_check(mem, err, errlen))
 		return -EINVAL;
+	/* boot info, events, then guest RAM: the driver maps RAM from here, and so do we (device
+	 * DMA, proc_devices.c) */
 	p->boot_fd = memfd_create("ikernel-boot", MFD_CLOEXEC);
-	if (p->boot_fd < 0 || ftruncate(p->boot_fd, 2 * IK_PAGE_SIZE) < 0)
+	if (p->boot_fd < 0 || ftruncate(p->boot_fd, (off_t)(IK_PROC_RAM_OFFSET + mem)) < 0)
 		goto fail;
 	bi = mmap(NULL, 2 * IK_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, p->boot_fd, 0);
 	if (bi == MAP_FAILED)
 		goto fail;
 	p->bootinfo = bi;
+	p->ram = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_SHARED, p->boot_fd, IK_PROC_RAM_OFFSET);
+	if (p->ram == MAP_FAILED) {
+		p->ram = NULL;
+		goto fail;
+	}
 	p->events = (struct ik_events *)((char *)bi + IK_PAGE_SIZE);
 	p->mem_size = mem;
 	return 0;
@@ -841,6 +848,13 @@ static void dispatch(struct ik_proc *p, const struct ik_proc_msg *m)
 			reply(p, &io, sizeof(io), NULL, 0);
 		return;
 	}
+	if (m->nr == IK_PROC_HC_MMIO) {
+		struct ik_proc_mmio io;
+		memcpy(&io, m->args, sizeof(io));
+		if (ik_proc_mmio(p, &io) == 0)
+			reply(p, &io, sizeof(io), NULL, 0);
+		return;
+	}
 	if (!(size = ik_dh_args_size(m->nr))) {
 		ik_dh_unknown(&p->dh, m->nr);
 		return;
@@ -1166,6 +1180,8 @@ void ik_proc_destroy(struct ik_proc *p)
 	ik_proc_devices_destroy(p); /* their timers use the event page and the kick */
 	if (p->events)
 		munmap((char *)p->events - IK_PAGE_SIZE, 2 * IK_PAGE_SIZE);
+	if (p->ram)
+		munmap(p->ram, p->mem_size);
 	int fds[] = {p->ctl_fd, p->pid_fd, p->boot_fd, p->kick_fd, p->wake_fd, p->notify_fd};
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)

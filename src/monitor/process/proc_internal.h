@@ -39,6 +39,7 @@ struct ik_proc {
 	bool inproc_started;
 	int inproc_ctl, inproc_boot; /* the driver thread's descriptors */
 	uint64_t mem_size;
+	uint8_t *ram; /* our mapping of the driver's RAM (IK_PROC_RAM_BASE there): device DMA only */
 
 	/* device models (proc_devices.c); their timer threads raise interrupts too */
 	struct ik_devset devs;
@@ -93,6 +94,9 @@ void ik_proc_devices_destroy(struct ik_proc *p);
  * -EPERM when the request broke the rules and the driver is being ended (no reply). */
 struct ik_proc_pio;
 int ik_proc_pio(struct ik_proc *p, struct ik_proc_pio *io);
+/* The same for an IK_PROC_HC_MMIO request (a read's value into io->value). */
+struct ik_proc_mmio;
+int ik_proc_mmio(struct ik_proc *p, struct ik_proc_mmio *io);
 
 /* proc_server.c: `attention` in the event page, then the kick (it may sleep in ppoll). Any
  * thread. */

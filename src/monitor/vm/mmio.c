@@ -87,10 +87,8 @@ void ik_mmio_exit(struct ik_vm *vm)
 	} else if (addr >= IK_GPA_PIO && addr < IK_GPA_PIO + IK_PIO_PORTS) {
 		port_exit(vm, addr - IK_GPA_PIO, len, write, run->mmio.data);
 	} else if (addr >= IK_GPA_DEVMMIO && addr < IK_GPA_MMIO_END) {
-		/* No device model has an MMIO window yet. */
-		snprintf(what, sizeof(what), "device MMIO 0x%llx (%u-byte %s) is not granted to it",
-			 (unsigned long long)addr, len, access_kind(write));
-		violation(vm, what);
+		/* a granted model's window (sizes and bounds checked by the registry), else the end */
+		ik_devices_mmio(vm, addr, len, write, run->mmio.data);
 	} else if (addr >= IK_GPA_CHAN_BASE && addr < IK_GPA_CHAN_BASE + IK_MAX_CHANNELS * IK_CHAN_STRIDE) {
 		snprintf(what, sizeof(what), "%u-byte %s of channel %llu's area at 0x%llx, which has no client",
 			 len, access_kind(write),

@@ -220,5 +220,7 @@ int ik_devices_init(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err,
 void ik_devices_destroy(struct ik_vm *vm);
 /* Port access from the guest; ends the VM itself on a violation. */
 void ik_devices_pio(struct ik_vm *vm, uint16_t port, unsigned size, bool write, uint8_t *data);
+/* An access of the device MMIO hole: to the granted window that holds it, else the end. */
+void ik_devices_mmio(struct ik_vm *vm, uint64_t gpa, unsigned size, bool write, uint8_t *data);
 
 #endif /* IKMON_VM_INTERNAL_H */

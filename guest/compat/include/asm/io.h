@@ -6,8 +6,7 @@
  * MMIO exit into the monitor, which checks it against the ports granted to this driver and
  * forwards it to the device model); a string (insw, outsw, ...) is one IK_HC_PIO_STRING request
  * per 4 KiB instead. Linux argument order: outb(value, port).
- * Memory-mapped device registers are in the device MMIO window, identity mapped: ioremap()
- * returns the address itself and readX/writeX are volatile accesses.
+ * Memory-mapped device registers: see ioremap() below.
  */
 #ifndef _IK_ASM_IO_H
 #define _IK_ASM_IO_H
@@ -70,6 +69,11 @@ __IK_IO_STRING(b, u8)
 __IK_IO_STRING(w, u16)
 __IK_IO_STRING(l, u32)
 
+/* Device registers: the MMIO windows the monitor placed in the device MMIO hole (a PCI
+ * function's memory BAR says where), at the same addresses at both isolation levels. ioremap()
+ * returns the address itself; every readX/writeX is one ik_mmio_read/ik_mmio_write of the
+ * runtime, one exit in a VM, one IK_PROC_HC_MMIO request in a process: the same driver binary
+ * works at both. An access outside the driver's windows ends it. */
 static inline void __iomem *ioremap(resource_size_t offset, unsigned long size)
 {
 	(void)size;
@@ -86,11 +90,11 @@ static inline void iounmap(volatile void __iomem *addr)
 #define __IK_MMIO(bwl, type)                                                                       \
 	static inline type read##bwl(const volatile void __iomem *addr)                            \
 	{                                                                                          \
-		return *(const volatile type *)addr;                                               \
+		return (type)ik_mmio_read(addr, sizeof(type));                                     \
 	}                                                                                          \
 	static inline void write##bwl(type value, volatile void __iomem *addr)                     \
 	{                                                                                          \
-		*(volatile type *)addr = value;                                                    \
+		ik_mmio_write(addr, sizeof(type), value);                                          \
 	}
 
 __IK_MMIO(b, u8)
