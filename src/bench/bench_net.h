@@ -40,6 +40,8 @@ int net_tap_create(const char *ns, const char *name, const char *ip);
 /* Attach to TAP `name` inside `ns` (on a short-lived thread that enters it): the fd (O_NONBLOCK)
  * or -errno. */
 int net_tap_open(const char *ns, const char *name);
+/* The frames through interface `dev` in namespace `ns` so far (received + sent), or -errno. */
+int64_t net_frames_of(const char *ns, const char *dev);
 /* Why namespaces cannot be used here (not root, no `ip netns`, no /dev/net/tun), or NULL. */
 const char *net_missing(void);
 

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <linux/if_link.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,6 +162,47 @@ int net_tap_open(const char *ns, const char *name)
 		return -r;
 	pthread_join(th, NULL); /* the thread (and its namespace) ends; the fd stays bound */
 	return t.fd;
+}
+
+struct frames_of {
+	const char *ns, *dev;
+	int64_t n;
+};
+
+/* getifaddrs() asks the kernel over netlink: the calling thread's namespace answers. */
+static void *frames_in_ns(void *arg)
+{
+	struct frames_of *f = arg;
+	struct ifaddrs *all, *i;
+
+	if ((f->n = net_enter(f->ns)) < 0)
+		return NULL;
+	if (getifaddrs(&all)) {
+		f->n = -errno;
+		return NULL;
+	}
+	f->n = -ENODEV;
+	for (i = all; i; i = i->ifa_next) {
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET && i->ifa_data &&
+		    !strcmp(i->ifa_name, f->dev)) {
+			const struct rtnl_link_stats *s = i->ifa_data;
+			f->n = (int64_t)s->rx_packets + (int64_t)s->tx_packets;
+		}
+	}
+	freeifaddrs(all);
+	return NULL;
+}
+
+int64_t net_frames_of(const char *ns, const char *dev)
+{
+	struct frames_of f = {ns, dev, -EIO};
+	pthread_t th;
+	int r = pthread_create(&th, NULL, frames_in_ns, &f);
+
+	if (r)
+		return -r;
+	pthread_join(th, NULL);
+	return f.n;
 }
 
 const char *net_missing(void)
