@@ -32,11 +32,11 @@
 #include "bench_net.h"
 #include "ikjson.h"
 
-#define NET_TCP_BYTES   (16u << 20)
-#define NET_FRAME_MS    1000
-#define NET_HOST_IF     "ikbnhost"
-#define NET_WIRE_TAP    "ikbnwire"
-#define NET_LINK_SECS   30 /* boot, probe, carrier, ARP on a loaded machine */
+#define NET_TCP_BYTES (16u << 20)
+#define NET_FRAME_MS 1000
+#define NET_HOST_IF "ikbnhost"
+#define NET_WIRE_TAP "ikbnwire"
+#define NET_LINK_SECS 30 /* boot, probe, carrier, ARP on a loaded machine */
 #define NET_FRAME_BYTES 65536
 
 struct net_topo {
@@ -96,7 +96,8 @@ static void read_super_pid(const struct net_topo *t)
 static void *copier(void *arg)
 {
 	struct net_topo *t = arg;
-	struct pollfd pfd[3] = {{t->fd[0], POLLIN, 0}, {t->fd[1], POLLIN, 0}, {t->stop_fd[0], POLLIN, 0}};
+	struct pollfd pfd[3] = {
+	    {t->fd[0], POLLIN, 0}, {t->fd[1], POLLIN, 0}, {t->stop_fd[0], POLLIN, 0}};
 	static _Thread_local char frame[NET_FRAME_BYTES];
 
 	while (poll(pfd, 3, -1) >= 0 && !pfd[2].revents) {
@@ -105,7 +106,8 @@ static void *copier(void *arg)
 				continue;
 			ssize_t n;
 			while ((n = read(t->fd[i], frame, sizeof(frame))) > 0)
-				(void)!write(t->fd[!i], frame, (size_t)n); /* full queue: dropped, as a wire */
+				(void)!write(t->fd[!i], frame,
+					     (size_t)n); /* full queue: dropped, as a wire */
 		}
 	}
 	return NULL;
@@ -113,14 +115,16 @@ static void *copier(void *arg)
 
 static int raw_start(struct net_topo *t, char *why, size_t len)
 {
-	if (net_tap_create(t->pair.a, "ikbnta", NET_IP_A) || net_tap_create(t->pair.b, "ikbntb", NET_IP_B)) {
+	if (net_tap_create(t->pair.a, "ikbnta", NET_IP_A) ||
+	    net_tap_create(t->pair.b, "ikbntb", NET_IP_B)) {
 		snprintf(why, len, "cannot create the TAPs (ip tuntap)");
 		return -EIO;
 	}
 	t->fd[0] = net_tap_open(t->pair.a, "ikbnta");
 	t->fd[1] = net_tap_open(t->pair.b, "ikbntb");
 	if (t->fd[0] < 0 || t->fd[1] < 0 || pipe2(t->stop_fd, O_CLOEXEC)) {
-		snprintf(why, len, "cannot attach the TAPs: %s", strerror(t->fd[0] < 0 ? -t->fd[0] : -t->fd[1]));
+		snprintf(why, len, "cannot attach the TAPs: %s",
+			 strerror(t->fd[0] < 0 ? -t->fd[0] : -t->fd[1]));
 		return -EIO;
 	}
 	int r = -pthread_create(&t->copier, NULL, copier, t);
@@ -155,9 +159,10 @@ static int write_manifest(const struct net_topo *t, const char *image, char *pat
 
 	if (!f)
 		return -errno;
-	fprintf(f, "[driver]\nname = ne2000\nimage = %s\nmemory = 4M\nrestart = on-failure\n"
-		   "isolation = %s\nnetdev = %s\nnetns = %s\nparam = io=0x300\nparam = irq=9\n\n"
-		   "[device card]\nmodel = ne2000\nport = 0x300\nirq = 9\noptions = wire=tap:%s\n",
+	fprintf(f,
+		"[driver]\nname = ne2000\nimage = %s\nmemory = 4M\nrestart = on-failure\n"
+		"isolation = %s\nnetdev = %s\nnetns = %s\nparam = io=0x300\nparam = irq=9\n\n"
+		"[device card]\nmodel = ne2000\nport = 0x300\nirq = 9\noptions = wire=tap:%s\n",
 		image, t->level, NET_HOST_IF, t->pair.a, NET_WIRE_TAP);
 	return fclose(f) ? -errno : 0;
 }
@@ -257,7 +262,8 @@ static int driver_start(struct net_topo *t, char *why, size_t len)
 	if (wait_host_if(t, NET_LINK_SECS) ||
 	    net_ip(true, "-n", t->pair.a, "addr", "add", cidr, "dev", NET_HOST_IF, NULL) ||
 	    net_ip(true, "-n", t->pair.a, "link", "set", NET_HOST_IF, "up", NULL)) {
-		snprintf(why, len, "the host interface %s did not appear in %s", NET_HOST_IF, t->pair.a);
+		snprintf(why, len, "the host interface %s did not appear in %s", NET_HOST_IF,
+			 t->pair.a);
 		return -EIO;
 	}
 	return 0;
@@ -289,12 +295,15 @@ static int64_t driver_exits(const struct net_topo *t)
 	int64_t n = -ENOENT;
 	size_t i;
 
-	if (!t->up || ikernel_in_b(t, status, out, sizeof(out)) || !(root = json_loads(out, 0, NULL)))
+	if (!t->up || ikernel_in_b(t, status, out, sizeof(out)) ||
+	    !(root = json_loads(out, 0, NULL)))
 		return -EIO;
 	drivers = json_object_get(root, "drivers");
-	json_array_foreach(drivers, i, d) {
+	json_array_foreach(drivers, i, d)
+	{
 		const char *name = json_string_value(json_object_get(d, "name"));
-		if (name && !strcmp(name, "ne2000") && json_is_integer(e = json_object_get(d, "exits")))
+		if (name && !strcmp(name, "ne2000") &&
+		    json_is_integer(e = json_object_get(d, "exits")))
 			n = json_integer_value(e);
 	}
 	json_decref(root);
@@ -340,11 +349,14 @@ static void topo_rows(struct net_topo *t, const char *why_not)
 		struct bench_row *r = bench_add_level(names[3], t->level);
 		r->value = (double)(e1 - e0) / (double)(f1 - f0);
 		snprintf(r->unit, sizeof(r->unit), "exits");
-		snprintf(r->note, sizeof(r->note), "during the TCP row: %lld exits, %lld frames on the wire",
+		snprintf(r->note, sizeof(r->note),
+			 "during the TCP row: %lld exits, %lld frames on the wire",
 			 (long long)(e1 - e0), (long long)(f1 - f0));
 	} else {
-		add_note(names[3], t->level, !strcmp(t->level, "raw") ? "n/a (no driver)"
-				   : "n/a (ikernel status reports no exit count for the driver)");
+		add_note(names[3], t->level,
+			 !strcmp(t->level, "raw")
+			     ? "n/a (no driver)"
+			     : "n/a (ikernel status reports no exit count for the driver)");
 	}
 }
 
@@ -361,7 +373,8 @@ static int one_topology(const char *level)
 		return -EIO;
 	}
 	bench_progress_begin("net", level);
-	r = !strcmp(level, "raw") ? raw_start(&t, why, sizeof(why)) : driver_start(&t, why, sizeof(why));
+	r = !strcmp(level, "raw") ? raw_start(&t, why, sizeof(why))
+				  : driver_start(&t, why, sizeof(why));
 	if (!r)
 		topo_rows(&t, NULL);
 	else if (r == -ENOTSUP || r == -ENOENT)

@@ -13,11 +13,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#define NET_IP_A   "10.77.0.1"
-#define NET_IP_B   "10.77.0.2"
+#define NET_IP_A "10.77.0.1"
+#define NET_IP_B "10.77.0.2"
 #define NET_PREFIX "24"
 
 /* The two namespaces, named with the pid (never a namespace the bench did not create). */
@@ -35,6 +36,15 @@ int net_pair_create(struct net_pair *p);
 void net_pair_delete(struct net_pair *p);
 /* Move the calling thread into namespace `ns`: 0 or -errno. */
 int net_enter(const char *ns);
+/* fn(arg) on a thread inside namespace ns (setns moves only that thread); err: entering it. */
+struct net_side {
+	const char *ns;
+	void *(*fn)(void *);
+	void *arg;
+	int err;
+};
+int net_side_start(pthread_t *t, struct net_side *s); /* 0 or -errno; join it */
+int net_side_run(struct net_side *s);		      /* start, join: 0 or -errno */
 /* A persistent TAP `name` in `ns`, up, with address `ip`/24 (ip may be NULL). */
 int net_tap_create(const char *ns, const char *name, const char *ip);
 /* Attach to TAP `name` inside `ns` (on a short-lived thread that enters it): the fd (O_NONBLOCK)

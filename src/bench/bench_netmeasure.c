@@ -21,33 +21,11 @@
 #include "bench.h"
 #include "bench_net.h"
 
-#define NET_TCP_PORT   5201
-#define NET_UDP_PORT   5202
-#define NET_PING_WAIT  1000 /* ms for one echo reply */
-#define NET_CHUNK      65536
+#define NET_TCP_PORT 5201
+#define NET_UDP_PORT 5202
+#define NET_PING_WAIT 1000 /* ms for one echo reply */
+#define NET_CHUNK 65536
 #define NET_TIMEOUT_MS 60000
-
-struct net_side {
-	const char *ns;
-	void *(*fn)(void *);
-	void *arg;
-	int err; /* entering the namespace */
-};
-
-static void *side_main(void *arg)
-{
-	struct net_side *s = arg;
-
-	if ((s->err = net_enter(s->ns)))
-		return NULL;
-	return s->fn(s->arg);
-}
-
-/* Run fn(arg) on a thread inside namespace ns. */
-static int side_start(pthread_t *t, struct net_side *s)
-{
-	return -pthread_create(t, NULL, side_main, s);
-}
 
 static struct sockaddr_in addr_of(const char *ip, int port)
 {
@@ -97,7 +75,8 @@ static int ping_reply(int fd, uint16_t id, uint16_t seq)
 			continue;
 		struct icmphdr ic;
 		memcpy(&ic, buf + hl, sizeof(ic));
-		if (ic.type == ICMP_ECHOREPLY && ntohs(ic.un.echo.id) == id && ntohs(ic.un.echo.sequence) == seq)
+		if (ic.type == ICMP_ECHOREPLY && ntohs(ic.un.echo.id) == id &&
+		    ntohs(ic.un.echo.sequence) == seq)
 			return 0;
 	}
 	return -ETIMEDOUT;
@@ -146,22 +125,21 @@ int net_ping(const struct net_pair *p, long n, struct bench_row *row, char *why,
 {
 	struct ping_job j = {.n = n, .s = calloc((size_t)n, sizeof(uint64_t))};
 	struct net_side a = {p->a, ping_a, &j, 0};
-	pthread_t t;
 	int r;
 
 	if (!j.s)
 		return -ENOMEM;
-	if (!(r = side_start(&t, &a))) {
-		pthread_join(t, NULL);
-		r = a.err ? a.err : j.err;
-	}
+	if (!(r = net_side_run(&a)))
+		r = j.err;
 	if (!r && j.n > 0) {
 		bench_latency(row, j.s, j.n);
 		row->size = 56;
 		if (j.lost)
-			snprintf(row->note, sizeof(row->note), "%ld of %ld echoes lost", j.lost, j.n + j.lost);
+			snprintf(row->note, sizeof(row->note), "%ld of %ld echoes lost", j.lost,
+				 j.n + j.lost);
 	} else {
-		snprintf(why, len, "ping %s -> %s: %s (%ld lost)", p->a, NET_IP_B, strerror(-r ? -r : EIO), j.lost);
+		snprintf(why, len, "ping %s -> %s: %s (%ld lost)", p->a, NET_IP_B,
+			 strerror(-r ? -r : EIO), j.lost);
 		r = r ? r : -EIO;
 	}
 	free(j.s);
@@ -183,7 +161,7 @@ int net_wait_link(const struct net_pair *p, int secs)
 
 struct tcp_job {
 	size_t bytes, got;
-	int lfd;          /* B's listening socket, made before A connects */
+	int lfd;	 /* B's listening socket, made before A connects */
 	uint64_t t0, t1; /* A connected, B has the last byte */
 	int err_a, err_b;
 };
@@ -267,20 +245,21 @@ static void *tcp_listen_b(void *arg)
 int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char *why, size_t len)
 {
 	struct tcp_job j = {.bytes = bytes, .lfd = -1};
-	struct net_side l = {p->b, tcp_listen_b, &j, 0}, b = {p->b, tcp_b, &j, 0}, a = {p->a, tcp_a, &j, 0};
-	pthread_t tl, tb, ta;
+	struct net_side l = {p->b, tcp_listen_b, &j, 0}, b = {p->b, tcp_b, &j, 0},
+			a = {p->a, tcp_a, &j, 0};
+	pthread_t tb, ta;
 	int r;
 
-	if ((r = side_start(&tl, &l)))
+	if ((r = net_side_run(&l)) < 0 && !l.err)
 		return r;
-	pthread_join(tl, NULL);
 	if (l.err || j.err_b) {
-		snprintf(why, len, "TCP: listening in %s: %s", p->b, strerror(-(l.err ? l.err : j.err_b)));
+		snprintf(why, len, "TCP: listening in %s: %s", p->b,
+			 strerror(-(l.err ? l.err : j.err_b)));
 		goto out;
 	}
-	if ((r = side_start(&tb, &b)))
+	if ((r = net_side_start(&tb, &b)))
 		goto out;
-	if ((r = side_start(&ta, &a))) {
+	if ((r = net_side_start(&ta, &a))) {
 		shutdown(j.lfd, SHUT_RDWR);
 		pthread_join(tb, NULL);
 		goto out;
@@ -379,16 +358,16 @@ out:
 int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char *why, size_t len)
 {
 	struct udp_job j = {.msecs = msecs, .rfd = -1, .sending = 1};
-	struct net_side l = {p->b, udp_bind_b, &j, 0}, b = {p->b, udp_b, &j, 0}, a = {p->a, udp_a, &j, 0};
-	pthread_t tl, tb, ta;
+	struct net_side l = {p->b, udp_bind_b, &j, 0}, b = {p->b, udp_b, &j, 0},
+			a = {p->a, udp_a, &j, 0};
+	pthread_t tb, ta;
 	int r;
 
-	if ((r = side_start(&tl, &l)))
+	if ((r = net_side_run(&l)) < 0 && !l.err)
 		return r;
-	pthread_join(tl, NULL);
-	if ((r = l.err ? l.err : j.err_b) || (r = side_start(&tb, &b)))
+	if ((r = l.err ? l.err : j.err_b) || (r = net_side_start(&tb, &b)))
 		goto out;
-	if ((r = side_start(&ta, &a))) {
+	if ((r = net_side_start(&ta, &a))) {
 		__atomic_store_n(&j.sending, 0, __ATOMIC_RELEASE);
 		pthread_join(tb, NULL);
 		goto out;
@@ -409,8 +388,8 @@ int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char 
 	}
 out:
 	if (r)
-		snprintf(why, len, "UDP frames %s -> %s: %s (%llu received)", p->a, p->b, strerror(-r),
-			 (unsigned long long)j.got);
+		snprintf(why, len, "UDP frames %s -> %s: %s (%llu received)", p->a, p->b,
+			 strerror(-r), (unsigned long long)j.got);
 	if (j.rfd >= 0)
 		close(j.rfd);
 	return r;

@@ -125,19 +125,42 @@ int net_tap_create(const char *ns, const char *name, const char *ip)
 	return 0;
 }
 
+static void *side_main(void *arg)
+{
+	struct net_side *s = arg;
+
+	if ((s->err = net_enter(s->ns)))
+		return NULL;
+	return s->fn(s->arg);
+}
+
+int net_side_start(pthread_t *t, struct net_side *s)
+{
+	return -pthread_create(t, NULL, side_main, s);
+}
+
+int net_side_run(struct net_side *s)
+{
+	pthread_t t;
+	int r = net_side_start(&t, s);
+
+	if (r)
+		return r;
+	pthread_join(t, NULL);
+	return s->err;
+}
+
 struct tap_open {
-	const char *ns, *name;
+	const char *name;
 	int fd;
 };
 
-static void *tap_open_in_ns(void *arg)
+static void *tap_open_here(void *arg)
 {
 	struct tap_open *t = arg;
 	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI};
 	int fd;
 
-	if ((t->fd = net_enter(t->ns)) < 0)
-		return NULL;
 	if ((fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		t->fd = -errno;
 		return NULL;
@@ -154,29 +177,24 @@ static void *tap_open_in_ns(void *arg)
 
 int net_tap_open(const char *ns, const char *name)
 {
-	struct tap_open t = {ns, name, -EIO};
-	pthread_t th;
-	int r = pthread_create(&th, NULL, tap_open_in_ns, &t);
+	struct tap_open t = {name, -EIO};
+	struct net_side side = {ns, tap_open_here, &t, 0};
+	int r = net_side_run(&side); /* the thread leaves; the fd stays bound to the TAP */
 
-	if (r)
-		return -r;
-	pthread_join(th, NULL); /* the thread (and its namespace) ends; the fd stays bound */
-	return t.fd;
+	return r ? r : t.fd;
 }
 
 struct frames_of {
-	const char *ns, *dev;
+	const char *dev;
 	int64_t n;
 };
 
 /* getifaddrs() asks the kernel over netlink: the calling thread's namespace answers. */
-static void *frames_in_ns(void *arg)
+static void *frames_here(void *arg)
 {
 	struct frames_of *f = arg;
 	struct ifaddrs *all, *i;
 
-	if ((f->n = net_enter(f->ns)) < 0)
-		return NULL;
 	if (getifaddrs(&all)) {
 		f->n = -errno;
 		return NULL;
@@ -195,14 +213,11 @@ static void *frames_in_ns(void *arg)
 
 int64_t net_frames_of(const char *ns, const char *dev)
 {
-	struct frames_of f = {ns, dev, -EIO};
-	pthread_t th;
-	int r = pthread_create(&th, NULL, frames_in_ns, &f);
+	struct frames_of f = {dev, -EIO};
+	struct net_side side = {ns, frames_here, &f, 0};
+	int r = net_side_run(&side);
 
-	if (r)
-		return -r;
-	pthread_join(th, NULL);
-	return f.n;
+	return r ? r : f.n;
 }
 
 const char *net_missing(void)
