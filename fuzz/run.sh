@@ -13,7 +13,7 @@ secs=${1:-60}
 shift || true
 out=${FUZZ_OUT:-build/fuzz}
 cc=${FUZZ_CC:-clang}
-targets=${*:-loader cqe hypercall devices manifest proc status}
+targets=${*:-loader cqe hypercall devices e1000 manifest proc status}
 mkdir -p "$out"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
  -Iinclude -Isrc/monitor -Isrc/monitor/vm -Isrc/monitor/process -Isrc/devices -Isrc/lib -Isrc/super -Ifuzz -Wall -Wno-unused-function"
@@ -24,7 +24,7 @@ build() {
 	loader)    srcs="src/monitor/vm/loader.c" ; libs="" ;;
 	cqe)       srcs="src/lib/chan.c src/lib/cqe_check.c" ; libs="" ;;
 	status)    srcs="src/super/monitor_status.c" ; libs="" ;;
-	hypercall|devices|proc) srcs="$monitor_srcs" ; libs="-lseccomp -lpthread" ;;
+	hypercall|devices|e1000|proc) srcs="$monitor_srcs" ; libs="-lseccomp -lpthread" ;;
 	manifest)  # the parser checks device grants and recovery specs with the real code
 	           srcs="src/super/manifest.c src/super/grants.c $monitor_srcs $(ls src/lib/recovery_spec.c 2>/dev/null || true)"
 	           libs="-linih -lseccomp -lpthread" ;;

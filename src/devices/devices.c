@@ -33,7 +33,8 @@
 	X(sbc7240)                                                                              \
 	X(sbc_epx_c3)                                                                           \
 	X(wafer5823)                                                                            \
-	X(ne2000)
+	X(ne2000)                                                                               \
+	X(e1000)
 
 #define IK_DEVMODEL_DECLARE(n) extern const struct ik_devmodel ik_dev_##n;
 IK_DEVMODELS(IK_DEVMODEL_DECLARE)
