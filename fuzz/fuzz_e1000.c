@@ -41,6 +41,12 @@ static void no_log(void *ctx, const char *line)
 	(void)line;
 }
 
+static void no_violation(void *ctx, const char *why)
+{
+	(void)ctx;
+	(void)why;
+}
+
 static bool not_ended(void *ctx)
 {
 	(void)ctx;
@@ -72,8 +78,11 @@ static int ram_write(void *ctx, uint64_t gpa, const void *buf, size_t len)
 
 static const struct ik_dev_host host = {
 	.raise_irq = no_irq, .log = no_log, .ended = not_ended,
-	.dma_read = ram_read, .dma_write = ram_write,
+	.dma_read = ram_read, .dma_write = ram_write, .violation = no_violation,
+	.ram_base = FUZZ_RAM_GPA, .ram_size = FUZZ_RAM,
 };
+
+static struct ik_devset fset; /* the card's registry entry (ik_dev_dma_* find it there) */
 
 static int listen_fd = -1, peer_fd = -1;
 
@@ -98,8 +107,9 @@ static void card_up(struct ik_device *dev)
 	if (listen_fd < 0)
 		wire_listen(path, sizeof(path));
 	memset(dev, 0, sizeof(*dev));
+	fset.host = host;
 	dev->model = &ik_dev_e1000;
-	dev->host = &host;
+	dev->host = &fset.host;
 	snprintf(dev->opts, sizeof(dev->opts), "wire=socket:%s", path);
 	if (dev->model->init(dev))
 		abort();
@@ -118,12 +128,13 @@ static void card_down(struct ik_device *dev)
 static void one_record(struct ik_device *dev, const uint8_t *r)
 {
 	uint32_t off = (uint32_t)(r[2] | r[3] << 8) * 4u, val;
+	uint64_t wide;
 	size_t len;
 
 	memcpy(&val, r + 4, 4);
 	switch (r[0] % 5) {
-	case 0: dev->model->mmio_read(dev, off, 4, &val); break;
-	case 1: dev->model->mmio_write(dev, off, 4, val); break;
+	case 0: dev->model->mmio_read(dev, off % ik_dev_e1000.mmio_size, 4, &wide); break;
+	case 1: dev->model->mmio_write(dev, off % ik_dev_e1000.mmio_size, 4, val); break;
 	case 2:
 		len = val % (IK_NETWIRE_FRAME_MAX + 1);
 		if (len > FUZZ_RAM)
@@ -143,14 +154,14 @@ static void one_record(struct ik_device *dev, const uint8_t *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ik_device dev;
+	struct ik_device *dev = &fset.devices[0];
 	size_t n = size < FUZZ_RAM ? size : FUZZ_RAM;
 
 	memset(ram, 0, sizeof(ram));
 	memcpy(ram, data, n);
-	card_up(&dev);
+	card_up(dev);
 	for (size_t i = FUZZ_RAM; i + 8 <= size; i += 8)
-		one_record(&dev, data + i);
-	card_down(&dev);
+		one_record(dev, data + i);
+	card_down(dev);
 	return 0;
 }

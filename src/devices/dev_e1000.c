@@ -26,11 +26,14 @@
  * Hostile driver: every register is a 32-bit slot of the model's own array; every value is
  * masked where it is used (ring lengths to whole descriptors, indices into the ring, buffer
  * sizes from a table); one doorbell processes at most E1K_TX_BURST descriptors (the rest on the
- * next doorbell or tick); guest memory is reached only through the host's DMA accessor, and a
- * descriptor or buffer outside the driver's RAM halts the card: the access that found it, or
- * the next one, is refused with the register and address in the log (the host ends the driver).
- * Options: mac=XX:XX:XX:XX:XX:XX (default 02:49:4b:45:31:NN, NN the instance), irq=N (11),
- * wire=SPEC (netwire.h).
+ * next doorbell or tick); guest memory is reached only through ik_dev_dma_read/write, whose
+ * refusal (outside the driver's RAM, bus mastering off, dma=strict) ends the driver with a
+ * violation naming the address; the card halts at once (no further DMA) and logs which ring
+ * register led there.
+ * Granted as e1000@pci (the usual way: BAR0 the MMIO window, BAR1 the I/O window, the INTx line
+ * the monitor's) or at a port (its I/O window there, irq=N).
+ * Options: mac=XX:XX:XX:XX:XX:XX (default 02:49:4b:45:31:NN, NN the instance), irq=N (11; not
+ * on PCI), wire=SPEC (netwire.h), dma=strict|ram (devmodel.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -307,7 +310,7 @@ static void eeprom_fill(struct e1k_eeprom *ee, const uint8_t *mac)
 	for (unsigned i = 0; i < 3; i++)
 		ee->words[i] = (uint16_t)(mac[2 * i] | mac[2 * i + 1] << 8);
 	ee->words[0x0a] = 0x4008;  /* init control 1: 8254x signature bits */
-	ee->words[0x0b] = 0x0000;  /* subsystem id */
+	ee->words[0x0b] = 0x001e;  /* subsystem id */
 	ee->words[0x0c] = 0x8086;  /* subsystem vendor */
 	ee->words[0x0d] = 0x100e;  /* device id: 82540EM */
 	ee->words[0x0e] = 0x8086;  /* vendor */
@@ -872,7 +875,7 @@ static int reg_write(struct ik_device *dev, struct e1000 *e, uint32_t off, uint3
 	return 0;
 }
 
-static int e1000_mmio_read(struct ik_device *dev, uint32_t off, unsigned size, uint32_t *val)
+static int e1000_mmio_read(struct ik_device *dev, uint32_t off, unsigned size, uint64_t *val)
 {
 	struct e1000 *e = dev->state;
 
@@ -885,7 +888,7 @@ static int e1000_mmio_read(struct ik_device *dev, uint32_t off, unsigned size, u
 	return 0;
 }
 
-static int e1000_mmio_write(struct ik_device *dev, uint32_t off, unsigned size, uint32_t val)
+static int e1000_mmio_write(struct ik_device *dev, uint32_t off, unsigned size, uint64_t val)
 {
 	struct e1000 *e = dev->state;
 
@@ -893,13 +896,15 @@ static int e1000_mmio_write(struct ik_device *dev, uint32_t off, unsigned size, 
 		return -EFAULT; /* halt_why, logged when it halted, names the address */
 	if (size != 4 || (off & 3u) || off >= E1K_MMIO_SIZE)
 		return -EINVAL;
-	return reg_write(dev, e, off, val);
+	return reg_write(dev, e, off, (uint32_t)val);
 }
 
 /* The I/O window: IOADDR (+0) names a register, IODATA (+4) reads or writes it. */
 static int e1000_pio_read(struct ik_device *dev, uint16_t off, unsigned size, uint32_t *val)
 {
 	struct e1000 *e = dev->state;
+	uint64_t v = 0;
+	int r;
 
 	if (size != 4 || (off != 0 && off != 4))
 		return -EINVAL;
@@ -907,7 +912,9 @@ static int e1000_pio_read(struct ik_device *dev, uint16_t off, unsigned size, ui
 		*val = e->ioaddr;
 		return 0;
 	}
-	return e1000_mmio_read(dev, e->ioaddr, 4, val);
+	r = e1000_mmio_read(dev, e->ioaddr, 4, &v);
+	*val = (uint32_t)v;
+	return r;
 }
 
 static int e1000_pio_write(struct ik_device *dev, uint16_t off, unsigned size, uint32_t val)
@@ -985,6 +992,11 @@ static int e1000_options(struct ik_device *dev, uint8_t *mac, char *wire, size_t
 
 	if ((r = ik_dev_opt_uint(dev, "irq", 11, 63, irq)))
 		return r;
+	if (dev->on_pci) {
+		if (ik_dev_opt(dev, "irq", text, sizeof(text)) != -ENOENT)
+			return ik_dev_fail(dev, "option irq: on PCI the monitor assigns the line");
+		*irq = dev->irq;
+	}
 	memcpy(mac, def, 6);
 	mac[5] = (uint8_t)dev->index;
 	r = ik_dev_opt(dev, "mac", text, sizeof(text));
@@ -1038,6 +1050,16 @@ static void e1000_destroy(struct ik_device *dev)
 
 static const char *const e1000_options_list[] = {"irq", "mac", "wire", NULL};
 
+/* The 82540EM as Intel's PRO/1000 MT Desktop adapter. */
+static const struct ik_pci_ident e1000_pci = {
+	.vendor = 0x8086,
+	.device = 0x100e,
+	.subvendor = 0x8086,
+	.subdevice = 0x001e,
+	.class_code = 0x020000, /* network, Ethernet */
+	.revision = 0x03,
+};
+
 const struct ik_devmodel ik_dev_e1000 = {
 	.name = "e1000",
 	.summary = "Intel 82540EM Gigabit Ethernet (PCI 8086:100E; wire=none|tap:NAME|socket:PATH|pcap:FILE)",
@@ -1054,4 +1076,5 @@ const struct ik_devmodel ik_dev_e1000 = {
 	.tick = e1000_tick,
 	.poll_fd = e1000_poll_fd,
 	.poll_ready = e1000_poll_ready,
+	.pci = &e1000_pci,
 };

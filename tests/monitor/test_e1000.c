@@ -71,6 +71,7 @@ static const uint8_t peer[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
 static struct {
 	uint64_t irqs;
 	unsigned nirqs;
+	char violation[256];
 	uint8_t ram[RAM_SIZE];
 } fake;
 static struct ik_devset set;
@@ -88,6 +89,12 @@ static void fake_log(void *ctx, const char *line)
 {
 	(void)ctx;
 	(void)line;
+}
+
+static void fake_violation(void *ctx, const char *why)
+{
+	(void)ctx;
+	snprintf(fake.violation, sizeof(fake.violation), "%s", why);
 }
 
 static bool fake_ended(void *ctx)
@@ -132,11 +139,13 @@ static struct ik_device *card(void)
 static int mmio(bool write, uint32_t off, unsigned size, uint32_t *v)
 {
 	struct ik_device *d = card();
+	uint64_t val = *v;
 	int r;
 
 	pthread_mutex_lock(&d->lock);
-	r = write ? d->model->mmio_write(d, off, size, *v) : d->model->mmio_read(d, off, size, v);
+	r = write ? d->model->mmio_write(d, off, size, val) : d->model->mmio_read(d, off, size, &val);
 	pthread_mutex_unlock(&d->lock);
+	*v = (uint32_t)val;
 	return r;
 }
 
@@ -175,7 +184,8 @@ static int setup(void **state)
 {
 	const struct ik_dev_host host = {
 		.ctx = &fake, .raise_irq = fake_raise_irq, .log = fake_log, .ended = fake_ended,
-		.dma_read = fake_dma_read, .dma_write = fake_dma_write,
+		.dma_read = fake_dma_read, .dma_write = fake_dma_write, .violation = fake_violation,
+		.ram_base = RAM_BASE, .ram_size = RAM_SIZE,
 	};
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char spec[256], err[256] = "";
@@ -591,6 +601,7 @@ static void test_hostile_rings(void **state)
 	v = 1;
 	r = mmio(true, TDT, 4, &v);
 	assert_int_equal(r, -EFAULT);
+	assert_non_null(strstr(fake.violation, "0x7000")); /* the host ends the driver, naming it */
 	assert_int_equal(mmio(false, STATUS, 4, &v), -EFAULT); /* halted for good */
 }
 
@@ -611,6 +622,7 @@ static void test_receive_buffer_outside_ram_halts(void **state)
 		r = mmio(false, STATUS, 4, &v);
 	}
 	assert_int_equal(r, -EFAULT);
+	assert_non_null(strstr(fake.violation, "0xdead0000"));
 	assert_int_equal(ram(RX_RING)[12], 0);
 }
 
