@@ -970,23 +970,9 @@ static void e1000_tick(struct ik_device *dev, uint64_t now_ns)
 
 /* ---- options and life ------------------------------------------------------------------ */
 
-static int parse_mac(const char *s, uint8_t *mac)
+/* The interrupt line: the monitor's on PCI, else option irq=N. */
+static int e1000_irq(struct ik_device *dev, unsigned long *irq)
 {
-	unsigned v[6];
-	char tail;
-
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-				      &v[4], &v[5], &tail) != 6)
-		return -EINVAL;
-	for (unsigned i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return (mac[0] & 1) ? -EINVAL : 0;
-}
-
-static int e1000_options(struct ik_device *dev, uint8_t *mac, char *wire, size_t wirelen,
-			 unsigned long *irq)
-{
-	static const uint8_t def[6] = {0x02, 0x49, 0x4b, 0x45, 0x31, 0x00}; /* 02:"IKE1":NN */
 	char text[32];
 	int r;
 
@@ -997,37 +983,25 @@ static int e1000_options(struct ik_device *dev, uint8_t *mac, char *wire, size_t
 			return ik_dev_fail(dev, "option irq: on PCI the monitor assigns the line");
 		*irq = dev->irq;
 	}
-	memcpy(mac, def, 6);
-	mac[5] = (uint8_t)dev->index;
-	r = ik_dev_opt(dev, "mac", text, sizeof(text));
-	if (r == 0 && parse_mac(text, mac))
-		return ik_dev_fail(dev, "option mac=%s: expected a unicast XX:XX:XX:XX:XX:XX", text);
-	if (r && r != -ENOENT)
-		return ik_dev_fail(dev, "option mac: value too long");
-	r = ik_dev_opt(dev, "wire", wire, wirelen);
-	if (r == -ENOENT)
-		snprintf(wire, wirelen, "none");
-	else if (r)
-		return ik_dev_fail(dev, "option wire: value too long (at most %zu bytes)", wirelen - 1);
 	return 0;
 }
 
 static int e1000_init(struct ik_device *dev)
 {
-	char wire[IK_NETWIRE_SPEC_MAX + 8], err[160];
+	static const uint8_t def_mac[6] = {0x02, 0x49, 0x4b, 0x45, 0x31, 0x00}; /* 02:"IKE1":NN */
 	unsigned long irq;
 	uint8_t mac[6];
 	struct e1000 *e;
 	int r;
 
-	if ((r = e1000_options(dev, mac, wire, sizeof(wire), &irq)))
+	if ((r = e1000_irq(dev, &irq)))
 		return r;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	if ((r = ik_netwire_open(&e->wire, wire, err, sizeof(err)))) {
+	if ((r = ik_netwire_card_open(dev, &e->wire, def_mac, mac))) {
 		free(e);
-		return ik_dev_fail(dev, "%s", err);
+		return r;
 	}
 	e->irq = (unsigned)irq;
 	memcpy(e->mac, mac, 6);

@@ -454,59 +454,22 @@ static void ne2000_poll_ready(struct ik_device *dev)
 	}
 }
 
-static int parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned v[6];
-	char tail;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &tail) != 6 || strlen(s) != 17)
-		return -EINVAL;
-	for (unsigned i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return (mac[0] & 1) ? -EINVAL : 0; /* a station address is not multicast */
-}
-
-static int ne2000_options(struct ik_device *dev, uint8_t *mac, char *wire, size_t wirelen,
-			  unsigned long *irq)
-{
-	static const uint8_t def[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-	char text[32];
-	int r;
-
-	if ((r = ik_dev_opt_uint(dev, "irq", 9, 63, irq)))
-		return r;
-	memcpy(mac, def, 6);
-	mac[5] = (uint8_t)(mac[5] + dev->index);
-	r = ik_dev_opt(dev, "mac", text, sizeof(text));
-	if (r == 0 && parse_mac(text, mac))
-		return ik_dev_fail(dev, "option mac=%s: expected a unicast XX:XX:XX:XX:XX:XX", text);
-	if (r && r != -ENOENT)
-		return ik_dev_fail(dev, "option mac: value too long");
-	r = ik_dev_opt(dev, "wire", wire, wirelen);
-	if (r == -ENOENT)
-		snprintf(wire, wirelen, "none");
-	else if (r)
-		return ik_dev_fail(dev, "option wire: value too long (at most %zu bytes)", wirelen - 1);
-	return 0;
-}
-
 static int ne2000_init(struct ik_device *dev)
 {
-	char wire[IK_NETWIRE_SPEC_MAX + 8], err[160];
+	static const uint8_t def_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 	unsigned long irq;
 	uint8_t mac[6];
 	struct ne2000 *n;
 	int r;
 
-	if ((r = ne2000_options(dev, mac, wire, sizeof(wire), &irq)))
+	if ((r = ik_dev_opt_uint(dev, "irq", 9, 63, &irq)))
 		return r;
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	if ((r = ik_netwire_open(&n->wire, wire, err, sizeof(err)))) {
+	if ((r = ik_netwire_card_open(dev, &n->wire, def_mac, mac))) {
 		free(n);
-		return ik_dev_fail(dev, "%s", err);
+		return r;
 	}
 	n->irq = (unsigned)irq;
 	for (unsigned i = 0; i < 6; i++)

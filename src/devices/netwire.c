@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devmodel.h"
 #include "netwire.h"
 
 #define PCAP_MAGIC         0xa1b2c3d4u
@@ -278,4 +279,41 @@ ssize_t ik_netwire_recv(struct ik_netwire *w, uint8_t *buf)
 	}
 	memcpy(buf, big, (size_t)n);
 	return n;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned v[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+				      &v[4], &v[5], &tail) != 6)
+		return -EINVAL;
+	for (unsigned i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return (mac[0] & 1) ? -EINVAL : 0; /* a station address is not multicast */
+}
+
+int ik_netwire_card_open(struct ik_device *dev, struct ik_netwire *w, const uint8_t *def_mac,
+			 uint8_t *mac)
+{
+	char text[32], wire[IK_NETWIRE_SPEC_MAX + 8], err[160];
+	int r;
+
+	memcpy(mac, def_mac, 6);
+	mac[5] = (uint8_t)(mac[5] + dev->index);
+	r = ik_dev_opt(dev, "mac", text, sizeof(text));
+	if (r == 0 && parse_mac(text, mac))
+		return ik_dev_fail(dev, "option mac=%s: expected a unicast XX:XX:XX:XX:XX:XX", text);
+	if (r && r != -ENOENT)
+		return ik_dev_fail(dev, "option mac: value too long");
+	r = ik_dev_opt(dev, "wire", wire, sizeof(wire));
+	if (r == -ENOENT)
+		snprintf(wire, sizeof(wire), "none");
+	else if (r)
+		return ik_dev_fail(dev, "option wire: value too long (at most %zu bytes)",
+				   sizeof(wire) - 1);
+	if ((r = ik_netwire_open(w, wire, err, sizeof(err))))
+		return ik_dev_fail(dev, "%s", err);
+	return 0;
 }

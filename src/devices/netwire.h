@@ -57,4 +57,11 @@ int ik_netwire_poll_fd(const struct ik_netwire *w);
  * than IK_NETWIRE_FRAME_MAX are dropped (counted), never truncated. Never blocks. */
 ssize_t ik_netwire_recv(struct ik_netwire *w, uint8_t *buf);
 
+/* A card's options `mac=XX:XX:XX:XX:XX:XX` (a unicast address; default def_mac with the
+ * instance number added to its last byte) into mac, and `wire=SPEC` (default none) opened into
+ * w. 0, or -errno with ik_dev_fail() saying why. Both network card models use it. */
+struct ik_device;
+int ik_netwire_card_open(struct ik_device *dev, struct ik_netwire *w, const uint8_t *def_mac,
+			 uint8_t *mac);
+
 #endif /* IKMON_NETWIRE_H */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,4 +241,38 @@ void test_deadline(unsigned seconds)
 {
 	signal(SIGALRM, on_deadline);
 	alarm(seconds);
+}
+
+int iktest_cable_listen(const char *prefix, char *dir, size_t dirlen, char *path, size_t pathlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	snprintf(dir, dirlen, "/tmp/%s.XXXXXX", prefix);
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, pathlen, "%s/cable", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void iktest_cable_close(int *listen_fd, int *wire_fd, char *path, char *dir)
+{
+	if (*wire_fd >= 0)
+		close(*wire_fd);
+	if (*listen_fd >= 0)
+		close(*listen_fd);
+	*wire_fd = *listen_fd = -1;
+	if (path[0])
+		unlink(path);
+	if (dir[0])
+		rmdir(dir);
+	path[0] = dir[0] = '\0';
 }

@@ -36,6 +36,14 @@ void sleep_ms(int ms);
 /* The whole file, NUL-terminated (malloc'd; "" when it cannot be read). */
 char *read_file(const char *path);
 
+/* A network card's socket cable whose other end is the test: a fresh directory
+ * /tmp/PREFIX.XXXXXX (into dir) and a SOCK_SEQPACKET listener at DIR/cable (into path), the
+ * card's `wire=socket:PATH`. Returns the listening descriptor, -1 on failure. */
+int iktest_cable_listen(const char *prefix, char *dir, size_t dirlen, char *path, size_t pathlen);
+/* Close both ends (each >= 0, set to -1) and remove the socket and its directory (when set,
+ * emptied). */
+void iktest_cable_close(int *listen_fd, int *wire_fd, char *path, char *dir);
+
 struct monitor {
 	pid_t pid;
 	char rtdir[256];

@@ -18,13 +18,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "devmodel.h"
+#include "iktest.h"
 
 #define IRQ 11u
 /* registers */
@@ -187,20 +187,13 @@ static int setup(void **state)
 		.dma_read = fake_dma_read, .dma_write = fake_dma_write, .violation = fake_violation,
 		.ram_base = RAM_BASE, .ram_size = RAM_SIZE,
 	};
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char spec[256], err[256] = "";
 	const char *specs[] = {spec};
 
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
-	snprintf(dir, sizeof(dir), "/tmp/e1000-test.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(sockpath, sizeof(sockpath), "%s/cable", dir);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sockpath);
-	listen_fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	listen_fd = iktest_cable_listen("e1000-test", dir, sizeof(dir), sockpath, sizeof(sockpath));
 	assert_true(listen_fd >= 0);
-	assert_int_equal(bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(listen_fd, 1), 0);
 	snprintf(spec, sizeof(spec), "e1000,irq=%u,mac=02:11:22:33:44:55,wire=socket:%s", IRQ,
 		 sockpath);
 	if (ik_devset_init(&set, &host, specs, 1, err, sizeof(err)))
@@ -214,13 +207,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	ik_devset_destroy(&set);
-	if (wire_fd >= 0)
-		close(wire_fd);
-	if (listen_fd >= 0)
-		close(listen_fd);
-	wire_fd = listen_fd = -1;
-	unlink(sockpath);
-	rmdir(dir);
+	iktest_cable_close(&listen_fd, &wire_fd, sockpath, dir);
 	return 0;
 }
 

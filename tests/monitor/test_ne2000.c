@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "devmodel.h"
+#include "iktest.h"
 #include "netwire.h"
 
 #define BASE 0x300u
@@ -133,18 +134,11 @@ static void outb(uint8_t v, unsigned reg)
 /* A card on a socket cable whose other end is this test. */
 static int setup_socket(void **state)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char spec[256], err[256] = "";
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/ne2000-test.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	snprintf(sockpath, sizeof(sockpath), "%s/cable", dir);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sockpath);
-	listen_fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	listen_fd = iktest_cable_listen("ne2000-test", dir, sizeof(dir), sockpath, sizeof(sockpath));
 	assert_true(listen_fd >= 0);
-	assert_int_equal(bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(listen_fd, 1), 0);
 	snprintf(spec, sizeof(spec), "ne2000@0x%x,irq=%u,mac=02:11:22:33:44:55,wire=socket:%s",
 		 BASE, IRQ, sockpath);
 	if (grant_spec(spec, err))
@@ -158,16 +152,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	ik_devset_destroy(&set);
-	if (wire_fd >= 0)
-		close(wire_fd);
-	if (listen_fd >= 0)
-		close(listen_fd);
-	wire_fd = listen_fd = -1;
-	if (sockpath[0])
-		unlink(sockpath);
-	if (dir[0])
-		rmdir(dir);
-	sockpath[0] = dir[0] = '\0';
+	iktest_cable_close(&listen_fd, &wire_fd, sockpath, dir);
 	return 0;
 }
 
