@@ -104,6 +104,11 @@ static const struct attack attacks[] = {
 	{"port_outside_grant", ACT_READ, OUT_EIO, {"violation", "port 0x3f8 (1-byte write) is not granted"}, {"--device", "parport@0x378", NULL}},
 	{"port_bad_size", ACT_READ, OUT_EIO, {"violation", "bad port access", "8-byte write"}, {"--device", "parport@0x378", NULL}},
 	{"mmio_outside_grant", ACT_READ, OUT_EIO, {"violation", "device MMIO 0x61000100", "not granted"}, {0}},
+	{"mmio_past_window", ACT_READ, OUT_EIO, {"violation", "device MMIO 0x61001000 (4-byte write) is not granted"}, {"--device", "testdev@0x500", NULL}},
+	/* device DMA */
+	{"dma_outside_ram", ACT_READ, OUT_EIO, {"violation", "device testdev@0x500: DMA write of 64 bytes to 0x7ff00000 refused", "not the driver's writable RAM"}, {"--device", "testdev@0x500", NULL}},
+	{"dma_unmapped", ACT_READ, OUT_EIO, {"violation", "device testdev@0x500: DMA write of 64 bytes to 0x", "is not mapped for DMA by the driver"}, {"--device", "testdev@0x500,dma=strict", NULL}},
+	{"dma_no_master", ACT_READ, OUT_EIO, {"violation", "device testdev@pci 00:01.0: DMA write", "bus mastering is off"}, {"--device", "testdev@pci", NULL}},
 	/* stalling the vCPU */
 	{"stall_cli", ACT_READ, OUT_EIO, {"crashed", "general protection fault"}, {0}},
 	{"stall_spin", ACT_READ, OUT_EIO, {"hung", "no progress for 300 ms"}, {"--hang-ms", "300", NULL}},
