@@ -4,7 +4,10 @@
  * (src/monitor/vm/mmio.c, hypercall.c) against a KVM-less VM (fakevm.h). Input:
  *   [u64 phys_addr selector][u8 len][u8 is_write][8 bytes data][rest: guest RAM from 1 MiB+64K]
  * so the argument structs and the strings/buffers they point to come from the fuzzer too. An
- * NE2000 is granted at 0x300-0x31f for IK_HC_PIO_STRING (seeds pio_string_in/out).
+ * NE2000 is granted at 0x300-0x31f for IK_HC_PIO_STRING (seeds pio_string_in/out), a dma=strict
+ * testdev at 0x500 (MMIO window 0x61000000) for IK_HC_DMA_MAP and its DMA (seed dma_map), and
+ * a testdev@pci (window 0x61001000, I/O BAR 0xc000) for the PCI host and device MMIO (seed
+ * mmio): selector 5 picks an address of the device MMIO area.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +24,8 @@ static uint64_t pick_addr(uint64_t raw)
 		return IK_GPA_DOORBELL + ((raw >> 3) % 0x1000);
 	case 4:
 		return IK_GPA_PIO + ((raw >> 3) % (IK_PIO_PORTS + 8));
+	case 5:
+		return IK_GPA_DEVMMIO + ((raw >> 3) % 0x3000);
 	default:
 		return raw >> 3;
 	}
@@ -35,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!vm) {
 		/* a granted card, so that IK_HC_PIO_STRING reaches a model (ne2000 at 0x300) */
-		const char *list[] = {"ne2000"};
-		struct ik_vm_config cfg = {.devices = list, .ndevices = 1};
+		const char *list[] = {"ne2000", "testdev@0x500,dma=strict", "testdev@pci"};
+		struct ik_vm_config cfg = {.devices = list, .ndevices = 3};
 		char err[512];
 
 		vm = fake_vm();

@@ -24,7 +24,10 @@ static int peer_fd = -1;
 
 static void setup(void)
 {
-	static const char *const devices[] = {"cmos@0x70", "parport@0x378"};
+	/* a dma=strict testdev (MMIO window 0x61000000) and a PCI one (0x61001000, I/O 0xc000):
+	 * IK_PROC_HC_MMIO, IK_HC_DMA_MAP, device DMA into the shared RAM and the PCI host */
+	static const char *const devices[] = {"cmos@0x70", "parport@0x378",
+					      "testdev@0x500,dma=strict", "testdev@pci"};
 	char err[256];
 	int sv[2];
 
@@ -35,7 +38,7 @@ static void setup(void)
 				    .log = fopen("/dev/null", "w"),
 				    .cpu = -1,
 				    .devices = devices,
-				    .ndevices = 2,
+				    .ndevices = 4,
 			    },
 			    &proc, err, sizeof(err))) {
 		fprintf(stderr, "fuzz_proc: %s\n", err);
