@@ -54,6 +54,10 @@
 /* Ports 0xcf8-0xcff are a PCI bus 0 (configuration mechanism #1) holding the functions granted
  * as MODEL@pci; without the bit the guest does not probe them (they are not granted). */
 #define IK_FEAT_PCI (1ull << 9)
+/* ik_bootinfo.netif names the host interfaces of the driver's first IK_NETIF_MAX net_devices
+ * (in registration order): the guest registers a device node of that name for each, read and
+ * written by the monitor's host-interface relay in records of include/ikernel/netif.h. */
+#define IK_FEAT_NETIF (1ull << 12)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -208,6 +212,8 @@ struct ik_cqe {
 #define IK_NAME_MAX       32u
 #define IK_PARAMS_MAX     512u
 #define IK_MAX_PORT_GRANTS 16u
+#define IK_NETIF_MAX      2u  /* net_devices a driver may give the host */
+#define IK_IFNAME_MAX     16u /* IFNAMSIZ: an interface name and its NUL */
 
 struct ik_bootinfo {
 	uint32_t magic;          /* OUT: IK_BOOTINFO_MAGIC */
@@ -224,7 +230,10 @@ struct ik_bootinfo {
 	struct ik_chan_geometry chan; /* OUT: the geometry of every channel */
 	char name[IK_NAME_MAX];       /* OUT: driver name, NUL-terminated */
 	char params[IK_PARAMS_MAX];   /* OUT: "key=value key=value" module parameters */
-	uint64_t reserved[8];
+	/* OUT (IK_FEAT_NETIF; was reserved[0..3]): net_device n's host interface and node name,
+	 * NUL-terminated, "" = none */
+	char netif[IK_NETIF_MAX][IK_IFNAME_MAX];
+	uint64_t reserved[4];
 	/* OUT (IK_FEAT_PORT_GRANTS): the port ranges the operator granted, so request_region()
 	 * can refuse the others as Linux refuses a busy range (the monitor still ends the VM on
 	 * any access outside them). Entry: first port | count << 16; count 0 ends the list. */

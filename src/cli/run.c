@@ -63,6 +63,8 @@ static void vm_config(const struct ik_run_opts *o, struct ik_vm_config *cfg)
 		.nodes = o->nodes,
 		.nnodes = o->nnodes,
 		.node_mode = o->node_mode,
+		.netifs = o->netifs,
+		.nnetifs = o->nnetifs,
 	};
 }
 
@@ -111,6 +113,11 @@ int ik_cmd_run(int argc, char **argv)
 	if (r) {
 		ik_status_end(NULL, r == 1 ? 0 : r, r == 1 ? "" : "usage error (see the log)");
 		return r == 1 ? 0 : r;
+	}
+	if (ik_run_netdevs_open(&o, err, sizeof(err))) {
+		fprintf(stderr, "ikernel run: %s\n", err);
+		ik_status_end(NULL, 1, err);
+		return 1;
 	}
 	if (ik_run_level_resolve(&o) == IK_RUN_LEVEL_PROCESS) /* asked for, or no /dev/kvm */
 		r = ik_cmd_run_process(&o, &res, err, sizeof(err));

@@ -68,6 +68,8 @@ int ik_cmd_run_process(const struct ik_run_opts *o, struct ik_vm_result *res, ch
 		.nodes = o->nodes,
 		.nnodes = o->nnodes,
 		.node_mode = o->node_mode,
+		.netifs = o->netifs,
+		.nnetifs = o->nnetifs,
 		.devices = o->devices,
 		.ndevices = o->ndevices,
 		.log_budget = o->log_budget,

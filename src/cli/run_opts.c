@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include "devmodel.h"
 #include "ikernel/control.h" /* IK_INJECT_SPEC_MAX */
 #include "kvm_probe.h"
+#include "tap.h"
 #include "monitor.h" /* ik_parse_size */
 #include "proc.h"    /* IK_PROC_ISOLATION_LABEL */
 
@@ -56,6 +60,12 @@ void ik_run_usage(FILE *out)
 		"                        declared names; HOST is the name clients use; who may open it\n"
 		"                        (uid/gid default to ours, mode to 0600). `ikernel up` passes\n"
 		"                        each manifest's [node] sections so\n"
+		"  --netdev NAME[,fd=N][,netns=NS]\n"
+		"                        give the driver's next net_device the host interface NAME, a\n"
+		"                        TAP (repeatable, at most 2): descriptor N if given (`ikernel up`\n"
+		"                        passes one it holds across restarts), else created here (needs\n"
+		"                        CAP_NET_ADMIN) or attached (its owner), in network namespace NS\n"
+		"                        (/run/netns/NS) if given. Declares node NAME for the relay\n"
 		"  --node-mode MODE      without --node: any name, owned by our user, with MODE\n"
 		"                        (octal, default 0600; e.g. 0666 for every user)\n"
 		"  --isolation LEVEL     vm (default) or process: the same driver as a jailed Linux\n"
@@ -103,9 +113,94 @@ static int add_param(struct ik_run_opts *o, const char *val)
 	return 0;
 }
 
+/* "NAME[,fd=N][,netns=NS]" */
+static int add_netdev(struct ik_run_opts *o, const char *v)
+{
+	static char bufs[IK_NETIF_MAX][256];
+	struct ik_netif_cfg *n;
+	char *buf, *save = NULL, *tok;
+
+	if (o->nnetifs >= IK_NETIF_MAX)
+		return bad("too many --netdev at '%s' (at most %u)", v, IK_NETIF_MAX);
+	if (strlen(v) >= sizeof(bufs[0]))
+		return bad("--netdev '%.40s...' is too long", v);
+	buf = bufs[o->nnetifs];
+	snprintf(buf, sizeof(bufs[0]), "%s", v);
+	n = &o->netifs[o->nnetifs];
+	n->tap_fd = -1;
+	o->netns[o->nnetifs] = NULL;
+	tok = strtok_r(buf, ",", &save);
+	if (!tok || !ik_tap_name_valid(tok) || strlen(tok) >= sizeof(n->name))
+		return bad("--netdev '%s': expected an interface name of 1 to %u bytes of "
+			   "[A-Za-z0-9_.-] first", v, IK_IFNAME_MAX - 1);
+	snprintf(n->name, sizeof(n->name), "%s", tok);
+	for (size_t i = 0; i < o->nnetifs; i++)
+		if (!strcmp(o->netifs[i].name, n->name))
+			return bad("--netdev '%s' given twice", n->name);
+	while ((tok = strtok_r(NULL, ",", &save))) {
+		char *end;
+
+		if (!strncmp(tok, "fd=", 3)) {
+			long fd = strtol(tok + 3, &end, 10);
+
+			if (!tok[3] || *end || fd < 3 || fd > 65535)
+				return bad("--netdev '%s': bad fd '%s' (3..65535)", v, tok + 3);
+			n->tap_fd = (int)fd;
+		} else if (!strncmp(tok, "netns=", 6) && tok[6]) {
+			o->netns[o->nnetifs] = tok + 6;
+		} else {
+			return bad("--netdev '%s': unknown setting '%s' (fd=N, netns=NS)", v, tok);
+		}
+	}
+	if (n->tap_fd >= 0 && o->netns[o->nnetifs])
+		return bad("--netdev '%s': fd= and netns= exclude each other (a given TAP is where "
+			   "it is)", v);
+	o->nnetifs++;
+	return 0;
+}
+
+/* Is fd the TAP `name`? (TUNGETIFF names the interface a tun descriptor is attached to.) */
+static int check_tap_fd(int fd, const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr = {0};
+
+	if (fcntl(fd, F_GETFD) < 0) {
+		snprintf(err, errlen, "--netdev %s: descriptor %d is not open", name, fd);
+		return -EBADF;
+	}
+	if (ioctl(fd, TUNGETIFF, &ifr) < 0 || !(ifr.ifr_flags & IFF_TAP) ||
+	    strncmp(ifr.ifr_name, name, IFNAMSIZ)) {
+		snprintf(err, errlen, "--netdev %s: descriptor %d is not that TAP interface", name, fd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ik_run_netdevs_open(struct ik_run_opts *o, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < o->nnetifs; i++) {
+		struct ik_netif_cfg *n = &o->netifs[i];
+		char why[400];
+		int fd, r;
+
+		if (n->tap_fd >= 0) {
+			if ((r = check_tap_fd(n->tap_fd, n->name, err, errlen)))
+				return r;
+			continue;
+		}
+		fd = ik_tap_open(n->name, o->netns[i], why, sizeof(why));
+		if (fd < 0) {
+			snprintf(err, errlen, "--netdev %s: %s", n->name, why);
+			return fd;
+		}
+		n->tap_fd = fd;
+	}
+	return 0;
+}
+
 enum { OPT_MEM = 256, OPT_NAME, OPT_DEVICE, OPT_PARAM, OPT_SPIN, OPT_HANG, OPT_RECOVERY,
        OPT_RTDIR, OPT_USER, OPT_NOSANDBOX, OPT_ISOLATION, OPT_LOG_BUDGET, OPT_NODE,
-       OPT_NODE_MODE };
+       OPT_NODE_MODE, OPT_NETDEV };
 
 static const struct option longopts[] = {
 	{"mem", required_argument, NULL, OPT_MEM},
@@ -122,6 +217,7 @@ static const struct option longopts[] = {
 	{"log-budget", required_argument, NULL, OPT_LOG_BUDGET},
 	{"node", required_argument, NULL, OPT_NODE},
 	{"node-mode", required_argument, NULL, OPT_NODE_MODE},
+	{"netdev", required_argument, NULL, OPT_NETDEV},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -193,6 +289,8 @@ static int take_option(struct ik_run_opts *o, int c, const char *v)
 		o->node_mode = (unsigned)m;
 		return 0;
 	}
+	case OPT_NETDEV:
+		return add_netdev(o, v);
 	case OPT_NOSANDBOX:
 		o->no_sandbox = true;
 		return 0;

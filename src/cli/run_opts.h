@@ -11,6 +11,7 @@
 #include "ikernel/abi.h"
 #include "budget.h"
 #include "monitor.h" /* struct ik_node_decl */
+#include "netif_relay.h" /* struct ik_netif_cfg */
 
 #define IK_RUN_MAX_DEVICES 16u
 
@@ -38,6 +39,10 @@ struct ik_run_opts {
 	struct ik_node_decl nodes[IK_MAX_NODES]; /* --node */
 	size_t nnodes;
 	unsigned node_mode; /* --node-mode; 0 = IK_NODE_MODE_DEFAULT */
+	/* --netdev NAME[,fd=N][,netns=NS]: tap_fd -1 until ik_run_netdevs_open() opens it */
+	struct ik_netif_cfg netifs[IK_NETIF_MAX];
+	const char *netns[IK_NETIF_MAX];
+	size_t nnetifs;
 	char params_buf[IK_PARAMS_MAX];
 	char fallback_why[300]; /* ik_run_level_resolve: why KVM is not usable; "" when no fallback */
 };
@@ -48,6 +53,10 @@ struct ik_run_opts {
 int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv);
 
 void ik_run_usage(FILE *out);
+
+/* The TAP of every --netdev: the descriptor given (fd=N, checked to be that TAP) or the
+ * interface created or attached here. 0, or -errno with a message in err naming it. */
+int ik_run_netdevs_open(struct ik_run_opts *o, char *err, size_t errlen);
 
 /* The level to run at: the one asked for, else vm, or process (said on stderr, the reason
  * kept in o->fallback_why) without a usable /dev/kvm. */

@@ -19,34 +19,25 @@
 
 #include "devmodel.h"
 #include "netwire.h"
+#include "tap.h"
 
 #define PCAP_MAGIC         0xa1b2c3d4u
 #define PCAP_LINKTYPE_ETH  1u
 
 static int open_tap(struct ik_netwire *w, const char *name, char *err, size_t errlen)
 {
-	struct ifreq ifr = {0};
-	int r;
+	char why[320];
+	int fd = ik_tap_open(name, NULL, why, sizeof(why));
 
-	if (!name[0] || strlen(name) >= IFNAMSIZ || strchr(name, '/')) {
-		snprintf(err, errlen, "wire tap:%s: expected an interface name of 1 to %d bytes",
-			 name, IFNAMSIZ - 1);
-		return -EINVAL;
+	if (fd < 0) {
+		snprintf(err, errlen, "wire tap:%s: %s", name, why);
+		return fd;
 	}
-	w->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (w->fd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "wire tap:%s: cannot open /dev/net/tun: %s", name, strerror(-r));
-		return r;
-	}
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	memcpy(ifr.ifr_name, name, strlen(name));
-	if (ioctl(w->fd, TUNSETIFF, &ifr) < 0) {
-		r = -errno;
-		snprintf(err, errlen,
-			 "wire tap:%s: cannot attach the TAP interface: %s (create it first, owned by "
-			 "this user: ip tuntap add %s mode tap user UID)",
-			 name, strerror(-r), name);
+	w->fd = fd;
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+		int r = -errno;
+
+		snprintf(err, errlen, "wire tap:%s: %s", name, strerror(-r));
 		return r;
 	}
 	return 0;

@@ -2,6 +2,7 @@
 /* The public API (ikernel.h): each call turned into one or more ring requests. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "domain.h"
@@ -18,7 +19,9 @@ int ik_open(const char *name, int flags)
 	return ik_open_in(name, flags, 0);
 }
 
-int ik_open_in(const char *name, int flags, uint32_t domain)
+/* recovery: keep the file's recovery record (transparent recovery may reopen it) and tell
+ * ENXIO from ENOENT with the supervisor's published states. */
+static int open_node(const char *name, int flags, uint32_t domain, bool recovery)
 {
 	struct ik_conn *c;
 	uint16_t node;
@@ -26,7 +29,7 @@ int ik_open_in(const char *name, int flags, uint32_t domain)
 	if (!ik_node_name_valid(name))
 		return -EINVAL;
 	int err = ik_conn_get(name, domain, &c, &node);
-	if (err == -ENOENT) {
+	if (err == -ENOENT && recovery) {
 		/* No link (or the driver lacks the node): a node a live supervisor declares is only
 		 * without its driver right now (ENXIO, as the device file says), else unknown. */
 		struct ik_drvstate st;
@@ -43,8 +46,8 @@ int ik_open_in(const char *name, int flags, uint32_t domain)
 		return (int)fh;
 	}
 	/* Every open file keeps its recovery record: the policy may differ on a restarted driver. */
-	struct ik_rec *rec = ik_rec_new(name, flags);
-	int h = rec ? ik_handle_alloc(c, (uint32_t)fh, flags, rec) : -ENOMEM;
+	struct ik_rec *rec = recovery ? ik_rec_new(name, flags) : NULL;
+	int h = rec || !recovery ? ik_handle_alloc(c, (uint32_t)fh, flags, rec) : -ENOMEM;
 	if (h < 0) {
 		struct ik_call rel = {.op = IK_OP_RELEASE, .fh = (uint32_t)fh};
 		ik_call(c, &rel);
@@ -52,6 +55,16 @@ int ik_open_in(const char *name, int flags, uint32_t domain)
 		ik_rec_put(rec);
 	}
 	return h;
+}
+
+int ik_open_in(const char *name, int flags, uint32_t domain)
+{
+	return open_node(name, flags, domain, true);
+}
+
+int ik_open_plain(const char *name, int flags, uint32_t domain)
+{
+	return open_node(name, flags, domain, false);
 }
 
 int ik_close(int h)

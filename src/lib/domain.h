@@ -15,5 +15,10 @@
 
 /* ik_open on the connection of `domain` (connecting when it has none to that driver yet). */
 int ik_open_in(const char *name, int flags, uint32_t domain);
+/* ik_open_in without recovery: no recovery record (a dead driver's calls fail with -EIO at
+ * once, never waiting for a restart) and no look at the supervisor's published states. For a
+ * client inside a monitor (the host-interface relay, src/monitor/netif_relay.c): it touches
+ * no file but the node's socket, so the monitor's sandbox allows it. */
+int ik_open_plain(const char *name, int flags, uint32_t domain);
 
 #endif

@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "devmodel.h"
+#include "netif_relay.h"
+#include "tap.h"
 #include "ikernel/names.h"
 #include "ikernel/ring.h"
 #include "status_send.h"
@@ -64,7 +67,107 @@ static int take_decls(struct ik_drvhost *dh, const struct ik_dh_config *cfg, cha
 	return 0;
 }
 
+static int dh_init_steps(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err,
+			 size_t errlen);
+
+static void close_netif_fds(const struct ik_dh_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nnetifs; i++)
+		if (cfg->netifs[i].tap_fd >= 0)
+			close(cfg->netifs[i].tap_fd);
+}
+
+/* The host interfaces: valid and distinct names, each also the node the guest registers for
+ * its net_device, declared for the monitor's own user alone (the relay is its one client). */
+static int take_netifs(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->nnetifs > IK_NETIF_MAX) {
+		snprintf(err, errlen, "%zu host interfaces (at most %u)", cfg->nnetifs, IK_NETIF_MAX);
+		return -E2BIG;
+	}
+	if (cfg->nnetifs && !dh->serve) {
+		snprintf(err, errlen, "a host interface needs the driver served (its relay is a client)");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < cfg->nnetifs; i++) {
+		const char *name = cfg->netifs[i].name;
+		struct ik_node_decl *d;
+
+		if (!ik_tap_name_valid(name) || !ik_name_valid(name)) {
+			snprintf(err, errlen, "host interface %zu: '%.40s' is not an interface name "
+				 "(1 to %u bytes of [A-Za-z0-9_.-])", i, name, IK_IFNAME_MAX - 1);
+			return -EINVAL;
+		}
+		for (unsigned j = 0; j < dh->ndecls; j++) {
+			if (!strcmp(dh->decls[j].name, name) || !strcmp(dh->decls[j].host, name)) {
+				snprintf(err, errlen, "host interface %s: a node of that name is declared "
+					 "too", name);
+				return -EINVAL;
+			}
+		}
+		if (dh->ndecls >= IK_MAX_NODES) {
+			snprintf(err, errlen, "host interface %s: no room for its node (%u nodes at "
+				 "most)", name, IK_MAX_NODES);
+			return -E2BIG;
+		}
+		d = &dh->decls[dh->ndecls++];
+		*d = (struct ik_node_decl){.uid = (uint32_t)geteuid(), .gid = (uint32_t)getegid(),
+					   .mode = 0600};
+		ik_copy_str(d->name, sizeof(d->name), name);
+		ik_copy_str(d->host, sizeof(d->host), name);
+		ik_copy_str(dh->netif[i], sizeof(dh->netif[i]), name);
+	}
+	/* The relay finds the node as every client does, under $IKERNEL_RUNTIME_DIR: ours.
+	 * Set before its threads exist. */
+	const char *env = getenv(IK_RUNTIME_DIR_ENV);
+	if (cfg->nnetifs && (!env || strcmp(env, dh->runtime_dir)) &&
+	    setenv(IK_RUNTIME_DIR_ENV, dh->runtime_dir, 1) < 0) {
+		snprintf(err, errlen, "cannot set %s: %s", IK_RUNTIME_DIR_ENV, strerror(errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The relays' threads, before any sandbox: it forbids new threads. Each takes its TAP. */
+static int start_relays(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cfg->nnetifs; i++) {
+		int fd = cfg->netifs[i].tap_fd;
+
+		if (r)
+			close(fd);
+		else
+			r = ik_netif_relay_start(&dh->relays[i], dh, dh->netif[i], fd, err, errlen);
+	}
+	return r;
+}
+
 int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
+{
+	int r = dh_init_steps(dh, cfg, err, errlen);
+
+	if (r) {
+		close_netif_fds(cfg);
+		return r;
+	}
+	if ((r = start_relays(dh, cfg, err, errlen)))
+		return r;
+	ik_status_starting(dh->name, cfg->level);
+	ik_status_isolation(cfg->level, cfg->fallback_why);
+	return 0;
+}
+
+void ik_dh_release(struct ik_drvhost *dh)
+{
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++) {
+		ik_netif_relay_stop(dh->relays[i]);
+		dh->relays[i] = NULL;
+	}
+}
+
+static int dh_init_steps(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen)
 {
 	const char *dir = cfg->runtime_dir;
 	int r;
@@ -114,10 +217,10 @@ int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err,
 	snprintf(dh->runtime_dir, sizeof(dh->runtime_dir), "%s", dir);
 	if ((r = take_decls(dh, cfg, err, errlen)))
 		return r;
+	if ((r = take_netifs(dh, cfg, err, errlen)))
+		return r;
 	if (dh->serve && (r = ik_rdv_check_free(dh, err, errlen)))
 		return r;
-	ik_status_starting(dh->name, cfg->level);
-	ik_status_isolation(cfg->level, cfg->fallback_why);
 	return 0;
 }
 
@@ -481,6 +584,8 @@ static int hc_ready(struct ik_drvhost *dh, void *args)
 	}
 	if (dh->ops->serving)
 		dh->ops->serving(dh->be);
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++)
+		ik_netif_relay_go(dh->relays[i]);
 	if (dh->serve) {
 		ik_dh_log(dh, "ikernel: driver '%s' ready in %.3f ms, serving %s", dh->name,
 			  (double)dh->boot_ns / 1e6, dh->sock_path);
@@ -573,6 +678,9 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 		if (b->devs->has_pci)
 			bi->features |= IK_FEAT_PCI;
 	}
+	memcpy(bi->netif, dh->netif, sizeof(bi->netif));
+	if (dh->netif[0][0])
+		bi->features |= IK_FEAT_NETIF;
 	memset(bi->chan_read, 0, sizeof(bi->chan_read)); /* no channel may open anything yet */
 	memset(bi->chan_write, 0, sizeof(bi->chan_write));
 }
@@ -632,6 +740,7 @@ void ik_dh_finish(struct ik_drvhost *dh, const struct ik_vm_result *res)
 {
 	uint64_t lines, bytes;
 
+	ik_dh_release(dh); /* the relays say nothing after the end report */
 	if (!dh->serve)
 		return;
 	flockfile(dh->log); /* recursive: ik_dh_out and ik_dh_log take it too */

@@ -45,6 +45,8 @@
 #include "monitor.h"
 
 struct ik_devset;
+struct ik_netif_cfg;
+struct ik_netif_relay;
 
 #define IK_DH_SPIN_NS_DEFAULT 50000ull /* the driver's idle spin before it sleeps */
 #define IK_DH_HANG_MS_DEFAULT 1000u    /* busy with no pass of its scheduler this long: hung */
@@ -116,6 +118,11 @@ struct ik_dh_config {
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
 	struct ik_devset *devs; /* the granted device models (IK_HC_PIO_STRING), or NULL */
+	/* host interfaces (netif_relay.h), at most IK_NETIF_MAX: the core takes their TAP
+	 * descriptors (closed on failure too), declares each one's node (0600, the monitor's
+	 * user) and relays once the driver is ready. Needs `serve`. */
+	const struct ik_netif_cfg *netifs;
+	size_t nnetifs;
 };
 
 struct ik_drvhost {
@@ -153,6 +160,10 @@ struct ik_drvhost {
 
 	/* everything the driver makes us write: console, device models, crash report lines */
 	struct ik_budget out;
+
+	/* host interfaces: net_device n <-> TAP netif[n] ("" = none), relayed by relays[n] */
+	char netif[IK_NETIF_MAX][IK_IFNAME_MAX];
+	struct ik_netif_relay *relays[IK_NETIF_MAX];
 };
 
 /* text.c ------------------------------------------------------------------------------------ */
@@ -169,6 +180,10 @@ void ik_sanitize(char *out, size_t outlen, const char *in, size_t inlen);
  * recovery spec (< IK_INJECT_SPEC_MAX), and, when serving, that no live monitor serves that
  * name already. 0, or -EINVAL / -E2BIG / -EADDRINUSE / -ENAMETOOLONG with a message in err. */
 int ik_dh_init(struct ik_drvhost *dh, const struct ik_dh_config *cfg, char *err, size_t errlen);
+
+/* Let go of what ik_dh_init started (the host-interface relays) when the driver never ran or
+ * is over; ik_dh_finish does it too. Safe to call twice, and on a failed init. */
+void ik_dh_release(struct ik_drvhost *dh);
 
 /* One line in the host's log (the caller writes any "ikernel: " prefix). */
 void ik_dh_log(struct ik_drvhost *dh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -37,6 +37,8 @@ struct ik_node_decl {
  * 0, or -EINVAL with a message in err. */
 int ik_node_decl_parse(const char *spec, struct ik_node_decl *d, char *err, size_t errlen);
 
+struct ik_netif_cfg;
+
 struct ik_vm_config {
 	const char *image_path;   /* driver image (static ELF) */
 	const char *name;         /* driver name; default: image file name without extension */
@@ -58,6 +60,9 @@ struct ik_vm_config {
 	const struct ik_node_decl *nodes; /* the declared nodes, or NULL (any name, see above) */
 	size_t nnodes;
 	unsigned node_mode;       /* mode of undeclared nodes; 0 = IK_NODE_MODE_DEFAULT */
+	/* host interfaces (netif_relay.h): the monitor takes the TAP descriptors */
+	const struct ik_netif_cfg *netifs;
+	size_t nnetifs;
 };
 
 enum ik_vm_end {

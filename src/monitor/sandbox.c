@@ -22,7 +22,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
+#include <linux/sockios.h>
 #include <pwd.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -65,6 +67,7 @@ static const int allowed[] = {
 	SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(accept4), SCMP_SYS(connect), SCMP_SYS(sendmsg),
 	SCMP_SYS(sendto), SCMP_SYS(recvmsg), SCMP_SYS(recvfrom), SCMP_SYS(shutdown),
 	SCMP_SYS(getsockopt), /* SO_PEERCRED/SO_PEERGROUPS of a client (door.c, inject.c) */
+	SCMP_SYS(setsockopt), /* the host-interface relay's handshake timeout (a Unix socket) */
 	/* the rendezvous directory: socket file and node links, created at READY, removed at end */
 	SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(symlink),
 	SCMP_SYS(symlinkat), SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(chmod),
@@ -75,6 +78,9 @@ static const int allowed[] = {
 	/* a thread created just before the filter (control, device ticker) may still be starting:
 	 * glibc registers its rseq area and robust futex list first thing */
 	SCMP_SYS(rseq), SCMP_SYS(set_robust_list),
+	/* glibc's malloc seeds a thread's first arena with getrandom (the host-interface relay's
+	 * threads allocate after the filter): no side effect, nothing reachable */
+	SCMP_SYS(getrandom),
 	/* the end */
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
@@ -102,6 +108,8 @@ static const unsigned long allowed_ioctls[] = {
 	KVM_SET_USER_MEMORY_REGION, /* channel memslots come and go with clients */
 	KVM_IOEVENTFD,         /* channel doorbells come and go with clients */
 	TCGETS,                /* stdio asks whether the log is a terminal */
+	SIOCSIFHWADDR,         /* host interface: the TAP takes the card's MAC (netif_relay.c) */
+	TUNSETCARRIER,         /* host interface: the TAP's carrier follows the driver's */
 };
 
 static int close_inherited_fds(int keep, char *err, size_t errlen)

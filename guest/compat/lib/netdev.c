@@ -17,6 +17,24 @@ static LIST_HEAD(netdevs);
 static int next_ifindex = 1;
 static ik_netif_rx_hook_t rx_hook;
 static ik_netif_wake_hook_t wake_hook;
+static ik_netif_link_hook_t link_hook;
+
+void ik_netif_link_set_hook(ik_netif_link_hook_t hook)
+{
+	link_hook = hook;
+}
+
+void netif_carrier_on(struct net_device *dev)
+{
+	if (test_and_clear_bit(__LINK_STATE_NOCARRIER, &dev->state) && link_hook)
+		link_hook(dev);
+}
+
+void netif_carrier_off(struct net_device *dev)
+{
+	if (!test_and_set_bit(__LINK_STATE_NOCARRIER, &dev->state) && link_hook)
+		link_hook(dev);
+}
 
 void ik_netif_rx_set_hook(ik_netif_rx_hook_t hook)
 {
@@ -108,6 +126,13 @@ int register_netdev(struct net_device *dev)
 	dev->ifindex = next_ifindex++;
 	list_add_tail(&dev->ik_list, &netdevs);
 	dev->ik_registered = true;
+	if ((r = ik_netif_host_attach(dev))) {
+		list_del_init(&dev->ik_list);
+		dev->ik_registered = false;
+		if (dev->netdev_ops && dev->netdev_ops->ndo_uninit)
+			dev->netdev_ops->ndo_uninit(dev);
+		return r;
+	}
 	pr_info("%s: registered (%pM)\n", dev->name, dev->dev_addr);
 	return 0;
 }
@@ -116,6 +141,7 @@ void unregister_netdev(struct net_device *dev)
 {
 	if (!dev->ik_registered)
 		return;
+	ik_netif_host_detach(dev);
 	dev_close(dev);
 	if (dev->netdev_ops && dev->netdev_ops->ndo_uninit)
 		dev->netdev_ops->ndo_uninit(dev);

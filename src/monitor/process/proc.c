@@ -1054,6 +1054,8 @@ int ik_proc_prepare(const struct ik_proc_config *cfg, struct ik_proc **out, char
 		.decls = cfg->nodes,
 		.ndecls = cfg->nnodes,
 		.node_mode = cfg->node_mode,
+		.netifs = cfg->netifs,
+		.nnetifs = cfg->nnetifs,
 		.t_create_ns = t0,
 		.level = cfg->inproc_main ? IK_STATUS_LEVEL_INPROC : IK_STATUS_LEVEL_PROCESS,
 		.fallback_why = cfg->fallback_why,
@@ -1176,6 +1178,7 @@ void ik_proc_destroy(struct ik_proc *p)
 	}
 	if (p->inproc_started)
 		stop_inproc(p);
+	ik_dh_release(&p->dh);
 	ik_proc_server_close(p);
 	ik_proc_devices_destroy(p); /* their timers use the event page and the kick */
 	if (p->events)

@@ -23,6 +23,8 @@
 
 struct ik_proc;
 
+struct ik_netif_cfg;
+
 struct ik_proc_config {
 	const char *exe_path;    /* the driver executable (<name>.proc) */
 	const char *name;        /* driver name; default: file name without extension */
@@ -38,6 +40,9 @@ struct ik_proc_config {
 	const struct ik_node_decl *nodes; /* as struct ik_vm_config */
 	size_t nnodes;
 	unsigned node_mode;
+	/* host interfaces (netif_relay.h): the monitor-lite takes the TAP descriptors */
+	const struct ik_netif_cfg *netifs;
+	size_t nnetifs;
 	/* isolation=inproc: instead of starting exe_path, run this entry of a driver linked into
 	 * the caller (src/inproc) on a thread of ours: no isolation at all, the baseline. One at
 	 * a time per process (the runtime's state is global). */

@@ -42,6 +42,8 @@ static int init_core(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 		.decls = cfg->nodes,
 		.ndecls = cfg->nnodes,
 		.node_mode = cfg->node_mode,
+		.netifs = cfg->netifs,
+		.nnetifs = cfg->nnetifs,
 		.t_create_ns = vm->dh.t_create_ns,
 		.level = IK_STATUS_LEVEL_VM,
 		.ops = &ik_vm_dh_ops,
@@ -261,6 +263,7 @@ void ik_vm_destroy(struct ik_vm *vm)
 	if (!vm)
 		return;
 	ik_server_stop(vm);
+	ik_dh_release(&vm->dh);
 	ik_rdv_remove(&vm->dh);
 	ik_devices_destroy(vm);
 	if (vm->run)

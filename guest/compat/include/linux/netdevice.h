@@ -175,6 +175,14 @@ void ik_netif_rx_set_hook(ik_netif_rx_hook_t hook);
 typedef void (*ik_netif_wake_hook_t)(struct net_device *dev);
 void ik_netif_wake_set_hook(ik_netif_wake_hook_t hook);
 
+/* The carrier changed (netif_carrier_on/off): the host interface follows it. */
+typedef void (*ik_netif_link_hook_t)(struct net_device *dev);
+void ik_netif_link_set_hook(ik_netif_link_hook_t hook);
+/* netif_host.c: a registered device gets its host interface's node when the boot info names
+ * one for it (IK_FEAT_NETIF); 0 or -errno (the registration then fails). */
+int ik_netif_host_attach(struct net_device *dev);
+void ik_netif_host_detach(struct net_device *dev);
+
 /* Restart a stopped queue and tell the host interface (ik_netif_wake_set_hook). */
 void netif_wake_queue(struct net_device *dev);
 
@@ -212,14 +220,9 @@ static inline bool netif_carrier_ok(const struct net_device *dev)
 {
 	return !test_bit(__LINK_STATE_NOCARRIER, &dev->state);
 }
-static inline void netif_carrier_on(struct net_device *dev)
-{
-	clear_bit(__LINK_STATE_NOCARRIER, &dev->state);
-}
-static inline void netif_carrier_off(struct net_device *dev)
-{
-	set_bit(__LINK_STATE_NOCARRIER, &dev->state);
-}
+/* Carrier changes reach the host interface (ik_netif_link_set_hook). */
+void netif_carrier_on(struct net_device *dev);
+void netif_carrier_off(struct net_device *dev);
 static inline void netif_trans_update(struct net_device *dev)
 {
 	dev->trans_start = jiffies;

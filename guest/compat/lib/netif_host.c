@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host interface of a net_device (include/ikernel/netif.h): when the boot info names a host
+ * interface for the n-th registered net_device, that device gets a device node of the same
+ * name, through which the monitor's relay moves frames between the host's TAP and the driver.
+ * Written as a Linux character driver would be (misc device, wait queues, user copies), so it
+ * runs on the same guest stub, the same rings and the same access rules at every isolation
+ * level.
+ *
+ * Flow control: a frame the host wrote waits while the driver's queue is stopped
+ * (dev_queue_xmit() says NETDEV_TX_BUSY) and goes out when the driver wakes it; frames from the
+ * driver wait in a bounded queue for the host's read, and beyond it are dropped and counted
+ * (rx_dropped), as a Linux backlog drops them.
+ */
+#include <linux/errno.h>
+#include <linux/etherdevice.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <ik/rt.h>
+#include "ikernel/netif.h"
+
+#define NETIF_RX_QUEUE_MAX 256u     /* frames waiting for the host's read */
+#define NETIF_IO_MAX       65536u   /* bytes one read or write handles */
+#define NETIF_VLAN_HLEN    4u
+
+struct netif_host {
+	struct net_device *dev;
+	struct miscdevice misc;
+	char name[IK_IFNAME_MAX];
+	wait_queue_head_t rxq; /* the host's read: frames or a link record to give */
+	wait_queue_head_t txq; /* a write waiting for the driver's queue */
+	struct sk_buff *rx_head, *rx_tail;
+	unsigned int rx_count;
+	bool open;
+	bool link_pending; /* a link record is due (open, carrier change) */
+};
+
+static struct netif_host *hosts[IK_NETIF_MAX];
+
+static struct netif_host *host_of(const struct net_device *dev)
+{
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++)
+		if (hosts[i] && hosts[i]->dev == dev)
+			return hosts[i];
+	return NULL;
+}
+
+static void rx_flush(struct netif_host *h)
+{
+	while (h->rx_head) {
+		struct sk_buff *skb = h->rx_head;
+
+		h->rx_head = skb->next;
+		kfree_skb(skb);
+	}
+	h->rx_tail = NULL;
+	h->rx_count = 0;
+}
+
+/* netif_rx(): the frame waits for the host's read (the hook owns the skb). */
+static void host_rx(struct net_device *dev, struct sk_buff *skb)
+{
+	struct netif_host *h = host_of(dev);
+
+	if (!h || !h->open || h->rx_count >= NETIF_RX_QUEUE_MAX || skb->len > IK_NETIF_FRAME_MAX) {
+		dev->stats.rx_dropped++;
+		kfree_skb(skb);
+		return;
+	}
+	skb->next = NULL;
+	if (h->rx_tail)
+		h->rx_tail->next = skb;
+	else
+		h->rx_head = skb;
+	h->rx_tail = skb;
+	h->rx_count++;
+	wake_up_interruptible(&h->rxq);
+}
+
+static void host_wake(struct net_device *dev)
+{
+	struct netif_host *h = host_of(dev);
+
+	if (h)
+		wake_up_interruptible(&h->txq);
+}
+
+static void host_link(struct net_device *dev)
+{
+	struct netif_host *h = host_of(dev);
+
+	if (h && h->open) {
+		h->link_pending = true;
+		wake_up_interruptible(&h->rxq);
+	}
+}
+
+static bool rx_ready(const struct netif_host *h)
+{
+	return h->link_pending || h->rx_head;
+}
+
+static int host_open(struct inode *inode, struct file *file)
+{
+	struct netif_host *h = container_of(file->private_data, struct netif_host, misc);
+	int r;
+
+	(void)inode;
+	if (h->open)
+		return -EBUSY; /* one relay per interface */
+	r = dev_open(h->dev);
+	if (r)
+		return r;
+	h->open = true;
+	h->link_pending = true;
+	file->private_data = h;
+	return 0;
+}
+
+static int host_release(struct inode *inode, struct file *file)
+{
+	struct netif_host *h = file->private_data;
+
+	(void)inode;
+	h->open = false;
+	dev_close(h->dev);
+	rx_flush(h);
+	wake_up_interruptible(&h->txq);
+	return 0;
+}
+
+static size_t put_link(struct netif_host *h, u8 *out)
+{
+	struct ik_netif_rec rec = {.len = sizeof(struct ik_netif_link), .type = IK_NETIF_LINK};
+	struct ik_netif_link l = {0};
+
+	memcpy(l.mac, h->dev->dev_addr, ETH_ALEN);
+	l.mtu = (u16)h->dev->mtu;
+	l.carrier = netif_carrier_ok(h->dev);
+	l.up = netif_running(h->dev);
+	memcpy(out, &rec, sizeof(rec));
+	memcpy(out + sizeof(rec), &l, sizeof(l));
+	h->link_pending = false;
+	return ik_netif_rec_size(sizeof(l));
+}
+
+static size_t put_frame(const struct sk_buff *skb, u8 *out)
+{
+	struct ik_netif_rec rec = {.len = (u16)skb->len, .type = IK_NETIF_FRAME};
+	size_t size = ik_netif_rec_size(skb->len);
+
+	memcpy(out, &rec, sizeof(rec));
+	memcpy(out + sizeof(rec), skb->data, skb->len);
+	memset(out + sizeof(rec) + skb->len, 0, size - sizeof(rec) - skb->len);
+	return size;
+}
+
+/* As many whole records as fit in one read: the link first, then frames in arrival order. */
+static size_t fill_records(struct netif_host *h, u8 *buf, size_t room)
+{
+	size_t used = 0;
+
+	if (h->link_pending && room >= ik_netif_rec_size(sizeof(struct ik_netif_link)))
+		used += put_link(h, buf);
+	while (h->rx_head && used + ik_netif_rec_size(h->rx_head->len) <= room) {
+		struct sk_buff *skb = h->rx_head;
+
+		used += put_frame(skb, buf + used);
+		h->rx_head = skb->next;
+		if (!h->rx_head)
+			h->rx_tail = NULL;
+		h->rx_count--;
+		h->dev->stats.tx_packets++; /* to the host: the host's receive, our transmit */
+		consume_skb(skb);
+	}
+	return used;
+}
+
+static ssize_t host_read(struct file *file, char __user *ubuf, size_t count, loff_t *ppos)
+{
+	struct netif_host *h = file->private_data;
+	size_t room = min_t(size_t, count, NETIF_IO_MAX);
+	size_t used;
+	u8 *buf;
+	int r;
+
+	(void)ppos;
+	if (!rx_ready(h)) {
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		r = wait_event_interruptible(h->rxq, rx_ready(h));
+		if (r)
+			return r;
+	}
+	buf = kmalloc(room ? room : 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	used = fill_records(h, buf, room);
+	if (used == 0) {
+		kfree(buf);
+		return -EMSGSIZE; /* the next record does not fit the buffer */
+	}
+	r = copy_to_user(ubuf, buf, used) ? -EFAULT : 0;
+	kfree(buf);
+	return r ? r : (ssize_t)used;
+}
+
+/* One frame to the driver; waits while its queue is stopped. 0, or -ERESTARTSYS when the wait
+ * was interrupted (the frame is then not sent). */
+static int xmit_frame(struct netif_host *h, const u8 *frame, unsigned int len)
+{
+	struct net_device *dev = h->dev;
+	struct sk_buff *skb;
+
+	if (len < ETH_HLEN || len > dev->mtu + ETH_HLEN + NETIF_VLAN_HLEN) {
+		dev->stats.tx_dropped++;
+		return 0;
+	}
+	skb = netdev_alloc_skb(dev, len);
+	if (!skb) {
+		dev->stats.tx_dropped++;
+		return 0;
+	}
+	skb_put_data(skb, frame, len);
+	skb->dev = dev;
+	skb->protocol = ((const struct ethhdr *)frame)->h_proto;
+	for (;;) {
+		int r;
+
+		if (dev_queue_xmit(skb) == NETDEV_TX_OK)
+			return 0;
+		/* Busy: the queue is stopped until the driver wakes it (host_wake), or the driver
+		 * said busy with the queue running: try again after a tick. */
+		if (netif_queue_stopped(dev))
+			r = wait_event_interruptible(h->txq, !netif_queue_stopped(dev) || !h->open ||
+							      !netif_running(dev));
+		else
+			r = schedule_timeout_interruptible(1) ? -ERESTARTSYS : 0;
+		if (r || !h->open) {
+			kfree_skb(skb);
+			return r ? r : -EIO;
+		}
+	}
+}
+
+static ssize_t host_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)
+{
+	struct netif_host *h = file->private_data;
+	size_t len = min_t(size_t, count, NETIF_IO_MAX);
+	size_t off = 0;
+	ssize_t ret;
+	u8 *buf;
+
+	(void)ppos;
+	buf = kmalloc(len ? len : 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, ubuf, len)) {
+		kfree(buf);
+		return -EFAULT;
+	}
+	ret = 0;
+	while (off + sizeof(struct ik_netif_rec) <= len) {
+		struct ik_netif_rec rec;
+		uint32_t size;
+		int r;
+
+		memcpy(&rec, buf + off, sizeof(rec));
+		size = ik_netif_rec_size(rec.len);
+		if (rec.type != IK_NETIF_FRAME || rec.flags || size > len - off) {
+			ret = -EINVAL;
+			break;
+		}
+		r = xmit_frame(h, buf + off + sizeof(rec), rec.len);
+		if (r) {
+			ret = r;
+			break;
+		}
+		off += size;
+	}
+	kfree(buf);
+	if (off)
+		return (ssize_t)off; /* the records taken; the caller sees what was left */
+	return ret ? ret : -EINVAL;
+}
+
+static __poll_t host_poll(struct file *file, poll_table *wait)
+{
+	struct netif_host *h = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &h->rxq, wait);
+	poll_wait(file, &h->txq, wait);
+	if (rx_ready(h))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (!netif_queue_stopped(h->dev))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static const struct file_operations host_fops = {
+	.owner = THIS_MODULE,
+	.open = host_open,
+	.release = host_release,
+	.read = host_read,
+	.write = host_write,
+	.poll = host_poll,
+	.llseek = no_llseek,
+};
+
+int ik_netif_host_attach(struct net_device *dev)
+{
+	const struct ik_bootinfo *bi = ik_bootinfo();
+	unsigned int n = (unsigned int)dev->ifindex - 1; /* registration order */
+	struct netif_host *h;
+	int r;
+
+	if (!(bi->features & IK_FEAT_NETIF) || n >= IK_NETIF_MAX || !bi->netif[n][0])
+		return 0;
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	memcpy(h->name, bi->netif[n], sizeof(h->name));
+	h->name[sizeof(h->name) - 1] = '\0';
+	h->dev = dev;
+	init_waitqueue_head(&h->rxq);
+	init_waitqueue_head(&h->txq);
+	h->misc.minor = MISC_DYNAMIC_MINOR;
+	h->misc.name = h->name;
+	h->misc.fops = &host_fops;
+	r = misc_register(&h->misc);
+	if (r) {
+		pr_err("%s: cannot register host interface node %s: error %d\n", dev->name, h->name, r);
+		kfree(h);
+		return r;
+	}
+	hosts[n] = h;
+	ik_netif_rx_set_hook(host_rx);
+	ik_netif_wake_set_hook(host_wake);
+	ik_netif_link_set_hook(host_link);
+	pr_info("%s: host interface %s\n", dev->name, h->name);
+	return 0;
+}
+
+void ik_netif_host_detach(struct net_device *dev)
+{
+	struct netif_host *h = host_of(dev);
+
+	if (!h)
+		return;
+	misc_deregister(&h->misc);
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++)
+		if (hosts[i] == h)
+			hosts[i] = NULL;
+	rx_flush(h);
+	kfree(h);
+}

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/* The host-interface relay: TAP <-> a driver's net_device node (netif_relay.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "drvhost.h"
+#include "ikernel/ikernel.h"
+#include "ikernel/netif.h"
+#include "netif_relay.h"
+
+#define RELAY_IO_MAX 65536u /* bytes per call: one ring data buffer */
+
+struct ik_netif_relay {
+	char name[IK_IFNAME_MAX];
+	char driver[IK_NAME_MAX];
+	int tap_fd;
+	int quit_fd; /* eventfd: the to-driver thread's poll ends with the relay */
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct ik_drvhost *dh; /* NULL once stopped: say nothing, touch no driver state */
+	bool go, opened, failed;
+	int h;    /* the node's libikernel handle, once opened */
+	int refs; /* the host's, and one per running thread */
+
+	struct ik_netif_link link; /* the last link applied to the TAP */
+	bool link_known;
+	atomic_uint_fast64_t to_driver, from_driver, dropped;
+};
+
+static void relay_put(struct ik_netif_relay *r)
+{
+	bool last;
+
+	pthread_mutex_lock(&r->lock);
+	last = --r->refs == 0;
+	pthread_mutex_unlock(&r->lock);
+	if (!last)
+		return;
+	if (r->opened)
+		ik_close(r->h);
+	close(r->tap_fd);
+	close(r->quit_fd);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+	free(r);
+}
+
+/* A line in the driver's log while the relay still belongs to a live driver. */
+static void relay_log(struct ik_netif_relay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void relay_log(struct ik_netif_relay *r, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&r->lock);
+	if (r->dh)
+		ik_dh_log(r->dh, "ikernel: driver '%s' host interface %s: %s", r->driver, r->name, line);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The driver broke the record format: it ends (as a violation), the relay with it. */
+static void relay_violation(struct ik_netif_relay *r, const char *what, unsigned long v)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->dh)
+		ik_dh_violation(r->dh, 0, "host interface %s: %s (%lu)", r->name, what, v);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Wait until the driver is ready (go) or the relay is stopped; true to carry on. */
+static bool wait_go(struct ik_netif_relay *r)
+{
+	bool go;
+
+	pthread_mutex_lock(&r->lock);
+	while (!r->go && r->dh)
+		pthread_cond_wait(&r->cond, &r->lock);
+	go = r->dh != NULL;
+	pthread_mutex_unlock(&r->lock);
+	return go;
+}
+
+static bool mac_usable(const uint8_t *m)
+{
+	static const uint8_t zero[6];
+
+	return memcmp(m, zero, 6) != 0 && !(m[0] & 1); /* not zero, not multicast */
+}
+
+/* The driver's link, applied to the TAP: its MAC address (so the host's stack addresses frames
+ * to the card) and its carrier. */
+static void apply_link(struct ik_netif_relay *r, const struct ik_netif_link *l)
+{
+	struct ifreq ifr = {0};
+	int carrier = l->carrier ? 1 : 0;
+
+	if (!r->link_known || memcmp(r->link.mac, l->mac, 6)) {
+		if (!mac_usable(l->mac)) {
+			relay_log(r, "the driver's MAC address %02x:%02x:%02x:%02x:%02x:%02x is not a "
+				  "unicast address; the interface keeps its own",
+				  l->mac[0], l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+		} else {
+			ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+			memcpy(ifr.ifr_hwaddr.sa_data, l->mac, 6);
+			if (ioctl(r->tap_fd, SIOCSIFHWADDR, &ifr) < 0)
+				relay_log(r, "cannot set the MAC address: %s", strerror(errno));
+		}
+	}
+	if ((!r->link_known || r->link.carrier != l->carrier) &&
+	    ioctl(r->tap_fd, TUNSETCARRIER, &carrier) < 0)
+		relay_log(r, "cannot set the carrier: %s", strerror(errno));
+	if (!r->link_known || memcmp(&r->link, l, sizeof(*l)))
+		relay_log(r, "MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, carrier %s",
+			  l->mac[0], l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->mtu,
+			  l->carrier ? "on" : "off");
+	r->link = *l;
+	r->link_known = true;
+}
+
+/* The records one read returned (hostile: every length checked against what is left). false
+ * when the driver broke the format. */
+static bool from_driver_records(struct ik_netif_relay *r, const uint8_t *buf, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		struct ik_netif_rec rec;
+		uint32_t size;
+
+		if (n - off < sizeof(rec)) {
+			relay_violation(r, "a record header cut short at byte", off);
+			return false;
+		}
+		memcpy(&rec, buf + off, sizeof(rec));
+		size = ik_netif_rec_size(rec.len);
+		if (size > n - off || rec.flags) {
+			relay_violation(r, "a record longer than the read, or with flags, at byte", off);
+			return false;
+		}
+		const uint8_t *payload = buf + off + sizeof(rec);
+		if (rec.type == IK_NETIF_FRAME && rec.len >= 14 && rec.len <= IK_NETIF_FRAME_MAX) {
+			/* A TAP that is down refuses frames (EIO): dropped, as a wire would. */
+			if (write(r->tap_fd, payload, rec.len) == (ssize_t)rec.len)
+				atomic_fetch_add(&r->from_driver, 1);
+			else
+				atomic_fetch_add(&r->dropped, 1);
+		} else if (rec.type == IK_NETIF_LINK && rec.len == sizeof(struct ik_netif_link)) {
+			struct ik_netif_link l;
+
+			memcpy(&l, payload, sizeof(l));
+			apply_link(r, &l);
+		} else {
+			relay_violation(r, "a record of unknown type or bad length, type", rec.type);
+			return false;
+		}
+		off += size;
+	}
+	return true;
+}
+
+static void *from_driver_main(void *arg)
+{
+	struct ik_netif_relay *r = arg;
+	uint8_t *buf = malloc(RELAY_IO_MAX);
+	int h;
+
+	if (buf && wait_go(r)) {
+		h = ik_open_plain(r->name, O_RDWR, 0);
+		pthread_mutex_lock(&r->lock);
+		r->opened = h >= 0;
+		r->failed = h < 0;
+		r->h = h;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		if (h < 0)
+			relay_log(r, "cannot open the driver's node: %s", strerror(-h));
+		for (ssize_t n; h >= 0 && (n = ik_read(h, buf, RELAY_IO_MAX)) != 0;) {
+			if (n < 0) {
+				if (n == -EINTR || n == -EAGAIN)
+					continue;
+				relay_log(r, "reading from the driver: %s", strerror((int)-n));
+				break;
+			}
+			if (!from_driver_records(r, buf, (size_t)n))
+				break;
+		}
+	}
+	free(buf);
+	relay_put(r);
+	return NULL;
+}
+
+/* Frames waiting on the TAP, as records in buf (without blocking); bytes used. */
+static size_t take_tap_frames(struct ik_netif_relay *r, uint8_t *buf, size_t room)
+{
+	size_t used = 0;
+	uint8_t frame[IK_NETIF_FRAME_MAX + 64];
+
+	while (room - used >= ik_netif_rec_size(IK_NETIF_FRAME_MAX)) {
+		ssize_t n = read(r->tap_fd, frame, sizeof(frame));
+
+		if (n <= 0)
+			break; /* EAGAIN: no more now */
+		if (n < 14 || n > (ssize_t)IK_NETIF_FRAME_MAX) {
+			atomic_fetch_add(&r->dropped, 1); /* larger than a card takes: as Linux drops it */
+			continue;
+		}
+		struct ik_netif_rec rec = {.len = (uint16_t)n, .type = IK_NETIF_FRAME};
+		uint32_t size = ik_netif_rec_size((uint32_t)n);
+
+		memcpy(buf + used, &rec, sizeof(rec));
+		memcpy(buf + used + sizeof(rec), frame, (size_t)n);
+		memset(buf + used + sizeof(rec) + n, 0, size - sizeof(rec) - (size_t)n);
+		used += size;
+		atomic_fetch_add(&r->to_driver, 1);
+	}
+	return used;
+}
+
+/* Write all of buf to the node (a write may take fewer records than given). false on an
+ * error of the driver's. */
+static bool write_all(struct ik_netif_relay *r, int h, const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = ik_write(h, buf + off, len - off);
+
+		if (n == -EINTR)
+			continue;
+		if (n <= 0 || (size_t)n > len - off) {
+			relay_log(r, "writing to the driver: %s", n < 0 ? strerror((int)-n) : "no progress");
+			return false;
+		}
+		off += (size_t)n;
+	}
+	return true;
+}
+
+static void *to_driver_main(void *arg)
+{
+	struct ik_netif_relay *r = arg;
+	uint8_t *buf = malloc(RELAY_IO_MAX);
+	int h = -1;
+
+	if (buf && wait_go(r)) {
+		pthread_mutex_lock(&r->lock);
+		while (!r->opened && !r->failed && r->dh)
+			pthread_cond_wait(&r->cond, &r->lock);
+		h = r->opened ? r->h : -1;
+		pthread_mutex_unlock(&r->lock);
+	}
+	while (h >= 0) {
+		struct pollfd p[2] = {{.fd = r->tap_fd, .events = POLLIN}, {.fd = r->quit_fd, .events = POLLIN}};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		size_t n = take_tap_frames(r, buf, RELAY_IO_MAX);
+		if (n && !write_all(r, h, buf, n))
+			break;
+	}
+	free(buf);
+	relay_put(r);
+	return NULL;
+}
+
+int ik_netif_relay_start(struct ik_netif_relay **out, struct ik_drvhost *dh, const char *name,
+			 int tap_fd, char *err, size_t errlen)
+{
+	struct ik_netif_relay *r = calloc(1, sizeof(*r));
+	pthread_t th[2];
+	int e;
+
+	*out = NULL;
+	if (!r) {
+		close(tap_fd);
+		snprintf(err, errlen, "host interface %s: out of memory", name);
+		return -ENOMEM;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(r->driver, sizeof(r->driver), "%s", dh->name);
+	r->tap_fd = tap_fd;
+	r->dh = dh;
+	r->h = -1;
+	r->refs = 1;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	r->quit_fd = eventfd(0, EFD_CLOEXEC);
+	/* Ours alone from now on: the sandbox closes inherited descriptors, and the to-driver
+	 * thread must never block in a read. */
+	if (r->quit_fd < 0 || fcntl(tap_fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    fcntl(tap_fd, F_SETFL, fcntl(tap_fd, F_GETFL) | O_NONBLOCK) < 0) {
+		e = errno;
+		snprintf(err, errlen, "host interface %s: descriptor %d: %s", name, tap_fd, strerror(e));
+		if (r->quit_fd < 0)
+			r->quit_fd = eventfd(0, EFD_CLOEXEC); /* relay_put closes one */
+		relay_put(r);
+		return -e;
+	}
+	for (int i = 0; i < 2; i++) {
+		r->refs++;
+		e = pthread_create(&th[i], NULL, i ? to_driver_main : from_driver_main, r);
+		if (e) {
+			r->refs--;
+			snprintf(err, errlen, "host interface %s: cannot start a thread: %s", name, strerror(e));
+			ik_netif_relay_stop(r);
+			return -e;
+		}
+		pthread_detach(th[i]);
+	}
+	*out = r;
+	return 0;
+}
+
+void ik_netif_relay_go(struct ik_netif_relay *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->go = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void ik_netif_relay_stop(struct ik_netif_relay *r)
+{
+	uint64_t one = 1;
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->dh = NULL;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	if (write(r->quit_fd, &one, sizeof(one)) < 0) {
+		/* an eventfd write fails only when its counter would overflow: already signalled */
+	}
+	relay_put(r);
+}
