@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "super.h"
+#include "tap.h"
 
 #define READY_TIMEOUT_MS 10000 /* a driver not ready by then is ended and counted a failure */
 #define STOP_GRACE_MS    5000  /* SIGTERM -> SIGKILL */
@@ -66,7 +67,7 @@ static void set_state(struct drv *d, enum drv_state s)
 
 /* ---- starting ---------------------------------------------------------------------------- */
 
-#define MAX_ARGS (20 + 2 * IKM_MAX_DEVICES + 2 * (int)IKM_MAX_NODES + 2 * IKM_MAX_PARAMS)
+#define MAX_ARGS (20 + 2 * (int)IK_NETIF_MAX + 2 * IKM_MAX_DEVICES + 2 * (int)IKM_MAX_NODES + 2 * IKM_MAX_PARAMS)
 
 static int build_argv(const struct drv *d, char **argv, char *store, size_t storelen)
 {
@@ -118,6 +119,11 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
 		ARGF("%s=%s,uid=%u,gid=%u,mode=0%o", nd->driver, nd->name, (unsigned)nd->uid,
 		     (unsigned)nd->gid, (unsigned)nd->mode);
 	}
+	/* Host interfaces: the TAPs we hold, as descriptors 5, 6 (child_exec) */
+	for (unsigned i = 0; i < m->nnetdevs; i++) {
+		ARG("--netdev");
+		ARGF("%s,fd=%u", m->netdev[i], (unsigned)IK_STATUS_FD + 1 + i);
+	}
 	/* params: "k=v k=v" -> --param k=v ... */
 	char params[IK_PARAMS_MAX];
 	snprintf(params, sizeof(params), "%s", m->params);
@@ -136,8 +142,10 @@ static int build_argv(const struct drv *d, char **argv, char *store, size_t stor
  * stops the monitors itself), die with the supervisor, default signals, output to the pipe,
  * the liveness page as descriptor 3 ($IKERNEL_HEARTBEAT_FD in envp), the status channel as
  * descriptor 4 ($IKERNEL_STATUS_FD; st_fd >= 5: placing the page cannot clobber it). */
-static void child_exec(int out_fd, int hb_fd, int st_fd, char **argv, char **envp, pid_t parent)
+static void child_exec(int out_fd, int hb_fd, int st_fd, const int *taps, char **argv,
+		       char **envp, pid_t parent)
 {
+	int tap_hi[IK_NETIF_MAX];
 	sigset_t none;
 
 	setpgid(0, 0);
@@ -156,7 +164,13 @@ static void child_exec(int out_fd, int hb_fd, int st_fd, char **argv, char **env
 		fcntl(3, F_SETFD, 0);
 	else if (hb_fd >= 0)
 		dup2(hb_fd, 3);
+	/* The TAPs as descriptors 5, 6 (--netdev NAME,fd=N): first out of the way of 3 and 4 */
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++)
+		tap_hi[i] = taps[i] >= 0 ? fcntl(taps[i], F_DUPFD_CLOEXEC, 64) : -1;
 	dup2(st_fd, IK_STATUS_FD);
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++)
+		if (tap_hi[i] >= 0)
+			dup2(tap_hi[i], IK_STATUS_FD + 1 + (int)i);
 	execve(argv[0], argv, envp);
 	dprintf(2, "ikernel up: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -251,14 +265,37 @@ static bool choose_isolation(struct drv *d)
  * this nested host); the child only makes system calls before execve (child_exec). A function
  * of its own: nothing of the caller's frame lives across the vfork. */
 static __attribute__((noinline)) pid_t spawn_monitor(int out_fd, int hb_fd, int st_fd,
-						      char **argv, char **envp)
+						      const int *taps, char **argv, char **envp)
 {
 	pid_t parent = getpid();
 	pid_t pid = vfork();
 
 	if (pid == 0)
-		child_exec(out_fd, hb_fd, st_fd, argv, envp, parent);
+		child_exec(out_fd, hb_fd, st_fd, taps, argv, envp, parent);
 	return pid;
+}
+
+/* The driver's host interfaces, created at its first start and held by us from then on: they
+ * keep their names, addresses and routes while the driver restarts. false (said in its log)
+ * when one cannot be made. */
+static bool open_netdevs(struct drv *d)
+{
+	for (unsigned i = 0; i < d->m.nnetdevs; i++) {
+		char why[400];
+		int fd;
+
+		if (d->tap_fd[i] >= 0)
+			continue;
+		fd = ik_tap_open(d->m.netdev[i], d->m.netns, why, sizeof(why));
+		if (fd < 0) {
+			drv_note(d, "cannot make host interface %s: %s", d->m.netdev[i], why);
+			return false;
+		}
+		d->tap_fd[i] = fd;
+		drv_note(d, "host interface %s%s%s: TAP created and held for the driver",
+			 d->m.netdev[i], d->m.netns[0] ? " in network namespace " : "", d->m.netns);
+	}
+	return true;
 }
 
 int drv_start(struct drv *d)
@@ -273,6 +310,11 @@ int drv_start(struct drv *d)
 		d->pid = 0;
 		set_state(d, DRV_FAILED);
 		return -ENOEXEC;
+	}
+	if (!open_netdevs(d)) {
+		d->pid = 0;
+		set_state(d, DRV_FAILED);
+		return -ENODEV;
 	}
 	if (build_argv(d, argv, store, sizeof(store)) < 0) {
 		drv_note(d, "cannot build the monitor's command line (too long)");
@@ -297,7 +339,7 @@ int drv_start(struct drv *d)
 	heartbeat_drop(d);
 	int hb_fd = heartbeat_new(d);
 	char **env = child_env(hb_fd >= 0);
-	pid_t pid = env ? spawn_monitor(pipefd[1], hb_fd, st_fd, argv, env) : -1;
+	pid_t pid = env ? spawn_monitor(pipefd[1], hb_fd, st_fd, d->tap_fd, argv, env) : -1;
 	if (pid < 0) {
 		int e = env ? errno : ENOMEM;
 		close(pipefd[0]);

@@ -2,6 +2,7 @@
 /* Manifest parsing (manifest.h) on libinih, with our own line reader so that every message,
  * including those about whole sections, names the line. */
 #include "manifest.h"
+#include "tap.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -376,6 +377,34 @@ static void recovery_key(struct parse *p, const char *k, const char *v)
 	p->recovery_line = p->line;
 }
 
+/* `netdev = NAME`: the driver's next net_device as host interface NAME (a TAP). */
+static void netdev_key(struct parse *p, const char *v)
+{
+	struct ik_manifest *m = p->m;
+
+	if (!ik_tap_name_valid(v) || strlen(v) >= IK_IFNAME_MAX) {
+		fail(p, p->line, "bad netdev '%s' (an interface name: 1 to %u bytes of [A-Za-z0-9_.-])",
+		     v, IK_IFNAME_MAX - 1);
+		return;
+	}
+	if (m->nnetdevs >= IK_NETIF_MAX) {
+		fail(p, p->line, "too many netdev keys (at most %u)", IK_NETIF_MAX);
+		return;
+	}
+	for (unsigned i = 0; i < m->nnetdevs; i++)
+		if (!strcmp(m->netdev[i], v)) {
+			fail(p, p->line, "netdev '%s' given twice", v);
+			return;
+		}
+	for (unsigned i = 0; i < m->nnodes; i++)
+		if (!strcmp(m->nodes[i].name, v) || !strcmp(m->nodes[i].driver, v)) {
+			fail(p, p->line, "netdev '%s' has the name of a [node] (the host interface's "
+				     "node is its own)", v);
+			return;
+		}
+	snprintf(m->netdev[m->nnetdevs++], IK_IFNAME_MAX, "%s", v);
+}
+
 static void driver_key(struct parse *p, const char *k, const char *v)
 {
 	struct ik_manifest *m = p->m;
@@ -440,13 +469,22 @@ static void driver_key(struct parse *p, const char *k, const char *v)
 			fail(p, p->line, "bad isolation '%s' (vm or process; inproc exists only in "
 					 "'ikernel bench')", v);
 		p->isolation_line = p->line;
+	} else if (!strcmp(k, "netdev")) {
+		netdev_key(p, v);
+	} else if (!strcmp(k, "netns")) {
+		if (!ik_tap_name_valid(v) || strlen(v) >= sizeof(m->netns))
+			fail(p, p->line, "bad netns '%s' (a name under /run/netns, as `ip netns add` "
+				     "makes: [A-Za-z0-9_.-], at most %zu bytes)", v, sizeof(m->netns) - 1);
+		else
+			snprintf(m->netns, sizeof(m->netns), "%s", v);
 	} else if (!strcmp(k, "restart_limit")) {
 		if (parse_u64(v, &n) || n > 1000000)
 			fail(p, p->line, "bad restart_limit '%s' (0 = unlimited, else a count)", v);
 		m->restart_limit = (unsigned)n;
 	} else {
 		fail(p, p->line, "unknown key '%s' in [driver] (name, image, memory, param, hang_ms, "
-			     "isolation, log_budget, restart, restart_delay, restart_delay_max, restart_limit)", k);
+			     "isolation, log_budget, netdev, netns, restart, restart_delay, restart_delay_max, "
+			     "restart_limit)", k);
 	}
 }
 
@@ -543,11 +581,11 @@ static bool duplicate(struct parse *p, const char *key)
 {
 	const struct ik_manifest *m = p->m;
 
-	if (p->sec == SEC_DRIVER && !strcmp(key, "param"))
+	if (p->sec == SEC_DRIVER && (!strcmp(key, "param") || !strcmp(key, "netdev")))
 		return false;
 	for (unsigned i = 0; i < p->nseen; i++)
 		if (!strcmp(p->seen[i].key, key)) {
-			fail(p, p->line, "duplicate key '%s' in [%s%s] (also line %d; only param may repeat)",
+			fail(p, p->line, "duplicate key '%s' in [%s%s] (also line %d; only param and netdev may repeat)",
 			     key, p->sec == SEC_DRIVER ? "driver" : p->sec == SEC_DEVICE ? "device " : "node ",
 			     p->sec == SEC_DEVICE ? m->devices[m->ndevices - 1].label :
 			     p->sec == SEC_NODE ? m->nodes[m->nnodes - 1].name : "", p->seen[i].line);
@@ -713,6 +751,24 @@ static void check_isolation(struct parse *p)
 		     strerror(errno));
 }
 
+/* Host interfaces: a netns is for them; a [node] declared after a netdev of its name. */
+static void check_netdevs(struct parse *p)
+{
+	struct ik_manifest *m = p->m;
+
+	if (m->netns[0] && !m->nnetdevs)
+		fail(p, p->driver_line, "netns = %s without a netdev (it says where the host "
+			 "interfaces are made)", m->netns);
+	for (unsigned i = 0; i < m->nnetdevs; i++)
+		for (unsigned j = 0; j < m->nnodes; j++)
+			if (!strcmp(m->nodes[j].name, m->netdev[i]) || !strcmp(m->nodes[j].driver, m->netdev[i]))
+				fail(p, m->nodes[j].line, "node '%s' has the name of netdev '%s' (the host "
+					 "interface's node is its own)", m->nodes[j].name, m->netdev[i]);
+	if (m->nnodes + m->nnetdevs > IKM_MAX_NODES)
+		fail(p, p->driver_line, "%u nodes and %u netdevs: at most %u together", m->nnodes,
+		     m->nnetdevs, IKM_MAX_NODES);
+}
+
 static void finish(struct parse *p)
 {
 	struct ik_manifest *m = p->m;
@@ -733,6 +789,7 @@ static void finish(struct parse *p)
 	resolve_image(p);
 	check_devices(p);
 	check_isolation(p);
+	check_netdevs(p);
 	struct ik_recovery_policy pol;
 	char why[300];
 	if (m->recovery[0] && ik_recovery_parse(m->recovery, &pol, why, sizeof(why)))
@@ -806,6 +863,28 @@ static void keep_first(void *ctx, const char *msg)
 	f->said = true;
 }
 
+/* A netdev of a's that b also uses, as a netdev or a node (both are nodes of the runtime
+ * directory, and interfaces of the host). */
+static bool netdev_clash(const struct ik_manifest *a, const struct ik_manifest *b, char *err,
+			 size_t errlen)
+{
+	for (unsigned i = 0; i < a->nnetdevs; i++) {
+		const char *name = a->netdev[i];
+		bool clash = false;
+
+		for (unsigned k = 0; k < b->nnetdevs; k++)
+			clash |= !strcmp(b->netdev[k], name);
+		for (unsigned k = 0; k < b->nnodes; k++)
+			clash |= !strcmp(b->nodes[k].name, name);
+		if (clash) {
+			snprintf(err, errlen, "%s: netdev '%s' is also a netdev or node of %s", a->source,
+				 name, b->source);
+			return true;
+		}
+	}
+	return false;
+}
+
 int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t errlen)
 {
 	struct first_msg first = {err, errlen, false};
@@ -826,6 +905,8 @@ int ikm_check_set(struct ik_manifest *const *ms, unsigned n, char *err, size_t e
 							 ms[j]->nodes[b].line);
 						return -EEXIST;
 					}
+			if (netdev_clash(ms[i], ms[j], err, errlen) || netdev_clash(ms[j], ms[i], err, errlen))
+				return -EEXIST;
 			if (ikm_grant_clashes(ms[i], ms[j], keep_first, &first))
 				return -EEXIST;
 		}

@@ -86,6 +86,11 @@ struct ik_manifest {
 	unsigned restart_limit;        /* consecutive failed runs before giving up; 0: never give up */
 	char recovery[256];            /* recovery spec for `ikernel run --recovery` ("" = none) */
 	unsigned ndevices, nnodes;
+	/* host interfaces (`netdev`, repeatable): the driver's net_devices as TAPs, created by
+	 * the supervisor in network namespace `netns` ("" = its own) and kept across restarts */
+	char netdev[IK_NETIF_MAX][IK_IFNAME_MAX];
+	unsigned nnetdevs;
+	char netns[64];
 	struct ikm_device devices[IKM_MAX_DEVICES];
 	struct ikm_node nodes[IKM_MAX_NODES];
 };

@@ -160,6 +160,8 @@ static struct drv *new_driver(void)
 	memset(d, 0, sizeof(*d));
 	d->index = (int)super.ndrivers;
 	d->out_fd = d->st_fd = -1;
+	for (unsigned i = 0; i < IK_NETIF_MAX; i++)
+		d->tap_fd[i] = -1;
 	return d;
 }
 

@@ -84,6 +84,7 @@ struct drv {
 	char last_crash[600];      /* why the last failed run ended ("" if none) */
 	uint64_t calls, errors;    /* atomic: device-file calls forwarded, and those that failed */
 	struct logbuf log;
+	int tap_fd[IK_NETIF_MAX];  /* the host interfaces (m.netdev), held across restarts; -1 */
 };
 
 struct super {
