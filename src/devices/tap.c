@@ -99,8 +99,8 @@ int ik_tap_open(const char *name, const char *netns, char *err, size_t errlen)
 	int r;
 
 	if (!ik_tap_name_valid(name)) {
-		snprintf(err, errlen, "'%.40s' is not an interface name (1 to %d bytes of "
-			 "[A-Za-z0-9_.-])", name ? name : "", IFNAMSIZ - 1);
+		snprintf(err, errlen, "expected an interface name of 1 to %d bytes of [A-Za-z0-9_.-], "
+			 "not '%.40s'", IFNAMSIZ - 1, name ? name : "");
 		return -EINVAL;
 	}
 	if (!netns || !*netns)
