@@ -59,14 +59,14 @@ static int unix_address(struct sockaddr_un *sa, const char *path, char *err, siz
 /* The other end of a cable is another card of ours: a socket of our own user (or root's).
  * Whoever else can reach PATH (a permissive umask or directory, a squatted listener) would
  * otherwise read every frame the driver sends and write any frame into its ring. */
-static bool peer_is_ours(int fd)
+static bool peer_is_ours(const struct ik_netwire *w, int fd)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred))
 		return false;
-	return cred.uid == geteuid() || cred.uid == 0;
+	return cred.uid == w->owner_uid || cred.uid == 0;
 }
 
 /* Connect to the card listening on PATH, or become the listener when nobody is there yet. */
@@ -77,6 +77,7 @@ static int open_socket(struct ik_netwire *w, const char *path, char *err, size_t
 
 	if ((r = unix_address(&sa, path, err, errlen)))
 		return r;
+	w->owner_uid = (uint32_t)geteuid();
 	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0) {
 		r = -errno;
@@ -84,7 +85,7 @@ static int open_socket(struct ik_netwire *w, const char *path, char *err, size_t
 		return r;
 	}
 	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		if (!peer_is_ours(s)) {
+		if (!peer_is_ours(w, s)) {
 			close(s);
 			snprintf(err, errlen, "wire socket:%s: the listener belongs to another user "
 				 "(uid %u may not be this card's cable)", path, (unsigned)geteuid());
@@ -235,7 +236,7 @@ static ssize_t accept_peer(struct ik_netwire *w)
 
 	if (s < 0)
 		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? 0 : -errno;
-	if (!peer_is_ours(s)) { /* not a card of ours: hung up on, the cable stays free */
+	if (!peer_is_ours(w, s)) { /* not a card of ours: hung up on, the cable stays free */
 		close(s);
 		w->refused++;
 		return 0;

@@ -33,6 +33,8 @@ struct ik_netwire {
 	enum ik_netwire_kind kind;
 	int fd;        /* frames both ways (tap, connected socket), the capture (pcap), or -1 */
 	int listen_fd; /* socket wire, listening end: accepts the peer; -1 otherwise */
+	uint32_t owner_uid; /* socket wire: our user when the wire opened (peers must match; the
+			     * sandbox forbids asking again, and may change user) */
 	char path[IK_NETWIRE_SPEC_MAX]; /* socket wire we listen on: removed at close */
 	uint64_t sent, dropped;         /* frames handed to the wire / lost on it */
 	uint64_t refused;               /* socket wire: peers of another user hung up on */
