@@ -25,12 +25,13 @@ void ik_heartbeat_attach(void)
 	__atomic_store_n(&page->magic, IK_HEARTBEAT_MAGIC, __ATOMIC_RELEASE);
 }
 
-void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns)
+void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns, uint64_t exits)
 {
 	struct ik_heartbeat *h = page;
 
 	if (!h)
 		return;
+	__atomic_store_n(&h->exits, exits, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->busy_since_ns, busy_since_ns, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->beats, h->beats + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->beat_ns, now_ns, __ATOMIC_RELEASE);

@@ -29,6 +29,8 @@ struct ik_heartbeat {
 	uint64_t beats;
 	int32_t pid;            /* the monitor's */
 	uint32_t pad;
+	uint64_t exits;         /* this run's cost count: VM exits (returns from KVM_RUN), or the
+				 * requests a driver process made (isolation=process) */
 };
 
 /* In `ikernel run`, before anything else (the sandbox closes inherited descriptors): map the
@@ -37,6 +39,6 @@ struct ik_heartbeat {
 void ik_heartbeat_attach(void);
 
 /* One beat (a single thread per process beats). */
-void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns);
+void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns, uint64_t exits);
 
 #endif

@@ -83,6 +83,13 @@ static void json(struct out *o, uint64_t now)
 		ikj_set(j, "pid", json_integer(d->pid));
 		ikj_set(j, "uptime_s", ikj_real(uptime_s(d, now), 3));
 		ikj_set(j, "restarts", json_integer(d->restarts));
+		/* this run's VM exits (isolation=process: the driver's requests), from its beat */
+		ikj_set(j, "exits", d->hb ? json_integer((json_int_t)__atomic_load_n(&d->hb->exits,
+								__ATOMIC_RELAXED)) : json_null());
+		json_t *nd = json_array();
+		for (unsigned n = 0; n < d->m.nnetdevs; n++)
+			json_array_append_new(nd, ikj_string(d->m.netdev[n]));
+		ikj_set(j, "netdevs", nd);
 		ikj_set(j, "calls", json_integer((json_int_t)__atomic_load_n(&d->calls, __ATOMIC_RELAXED)));
 		ikj_set(j, "errors", json_integer((json_int_t)__atomic_load_n(&d->errors, __ATOMIC_RELAXED)));
 		ikj_set(j, "restart", json_string(ikm_restart_name(d->m.restart)));

@@ -991,7 +991,7 @@ static void *service(void *arg)
 			break;
 		watchdog_tick(p);
 		if (!p->inproc_main)
-			ik_heartbeat_beat(ik_mono_ns(), 0); /* alive: for the supervisor (heartbeat.h) */
+			ik_heartbeat_beat(ik_mono_ns(), 0, atomic_load_explicit(&p->requests, memory_order_relaxed)); /* alive: for the supervisor (heartbeat.h) */
 		if (atomic_load(&p->stop_requested))
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->dh.name);
 		if (fds[3].revents && !p->ended)

@@ -92,7 +92,7 @@ static void run_loop(struct ik_vm *vm)
 		atomic_store(&vm->in_guest, true);
 		r = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		atomic_store(&vm->in_guest, false);
-		vm->exits++;
+		__atomic_store_n(&vm->exits, vm->exits + 1, __ATOMIC_RELAXED); /* read by the watchdog */
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
