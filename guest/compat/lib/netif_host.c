@@ -122,6 +122,9 @@ static int host_open(struct inode *inode, struct file *file)
 	r = dev_open(h->dev);
 	if (r)
 		return r;
+	/* The host's stack joins multicast groups (IPv6 neighbour discovery) on its TAP, which
+	 * we do not see: the card takes all multicast, the host's stack filters it. */
+	dev_set_rx_flags(h->dev, h->dev->flags | IFF_ALLMULTI);
 	h->open = true;
 	h->link_pending = true;
 	file->private_data = h;

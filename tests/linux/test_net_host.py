@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""linux-net-host-LEVEL: the unmodified Linux NE2000 driver gives the host a network interface
+(issue 12, items 5-8), at isolation LEVEL (vm or process), under the supervisor.
+
+    namespace A: iknh0, the driver's host interface (manifest `netdev`, `netns = A`), 10.77.0.1
+        |  A's stack -> TAP -> relay -> the driver's ndo_start_xmit -> NE2000 model -> wire
+    namespace B: iknw0, the card's wire (`wire=tap:`), 10.77.0.2; the supervisor runs here
+
+Both namespaces are the test's own and are removed at the end (tests/lib/iknet.py). Checks: the
+interface takes the card's MAC and carrier; ARP and ping (also MTU-size frames, and nothing
+larger than the MTU); IPv6 neighbour discovery, which needs the card's multicast filter;
+1 MiB over TCP each way with the same SHA-256 on both ends; link down and up on the host;
+the monitor killed mid-transfer: the supervisor restarts the driver, the interface keeps its
+index and address, and the transfer completes with the right bytes.
+
+usage: test_net_host.py LEVEL IKERNEL IMAGE
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from iknet import NetPair, skip_unless_netns  # noqa: E402
+
+HOST_IF, WIRE = "iknh0", "iknw0"
+MAC = "02:00:00:4e:45:30"
+NBYTES = 1 << 20
+failures = []
+
+
+def check(what, ok, detail=""):
+    print(f"{'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail and not ok else ""),
+          flush=True)
+    if not ok:
+        failures.append(what)
+    return ok
+
+
+def wait(fn, secs):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if fn():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class Supervisor:
+    """`ikernel up` in namespace B with a private runtime directory."""
+
+    def __init__(self, ik, net):
+        self.ik, self.net = ik, net
+        self.rt = tempfile.mkdtemp(prefix="iknethost.", dir="/tmp")
+        os.chmod(self.rt, 0o755)
+
+    def run(self, *args, ns=None, timeout=60):
+        pre = ["nsenter", f"--net=/run/netns/{ns}"] if ns else []
+        env = dict(os.environ, IKERNEL_RUNTIME_DIR=self.rt)
+        return subprocess.run(pre + [self.ik, *args], capture_output=True, text=True, env=env,
+                              timeout=timeout)
+
+    def status(self):
+        r = self.run("status", "--json")
+        try:
+            return [d for d in json.loads(r.stdout)["drivers"] if d["name"] == "ne2000"][0]
+        except (ValueError, KeyError, IndexError):
+            return {}
+
+    def down(self):
+        self.run("down", timeout=120)
+        subprocess.run(["umount", "-l", f"{self.rt}/dev"], capture_output=True)
+        subprocess.run(["rm", "-rf", self.rt])
+
+
+def manifest(level, image, netns):
+    return f"""[driver]
+name = ne2000
+image = {image}
+memory = 4M
+isolation = {level}
+restart = on-failure
+param = io=0x300
+param = irq=9
+netdev = {HOST_IF}
+netns = {netns}
+
+[device card]
+model = ne2000
+port = 0x300
+irq = 9
+options = wire=tap:{WIRE},mac={MAC}
+"""
+
+
+def link(net, ns, dev):
+    r = net.run(ns, "ip", "-o", "link", "show", dev)
+    return r.stdout if r.returncode == 0 else ""
+
+
+def ifindex(net):
+    m = re.match(r"(\d+):", link(net, net.a, HOST_IF))
+    return int(m.group(1)) if m else -1
+
+
+def ipv6_link_local(net, ns, dev):
+    r = net.run(ns, "ip", "-6", "-o", "addr", "show", "dev", dev, "scope", "link")
+    m = re.search(r"inet6 (fe80::[0-9a-f:]+)/64 scope link (?!tentative)", r.stdout)
+    return m.group(1) if m else None
+
+
+def test_traffic(net):
+    p = net.ping(net.a, net.ip_b, count=50, interval=0.02)
+    check("ARP and ping -c 50 A -> B: 0 % loss", p["sent"] == 50 and p["loss"] == 0, p["output"])
+    r = net.run(net.a, "ping", "-n", "-q", "-c", "20", "-i", "0.02", "-s", "1472", "-M", "do",
+                "-W", "2", net.ip_b)
+    check("MTU-size frames (1,514 bytes) both ways: 0 % loss", " 0% packet loss" in r.stdout,
+          r.stdout + r.stderr)
+    r = net.run(net.a, "ping", "-n", "-c", "1", "-s", "1473", "-M", "do", "-W", "1", net.ip_b)
+    check("a frame larger than the MTU is refused on the host", r.returncode != 0, r.stdout)
+    # IPv6 neighbour discovery: solicitations go to a solicited-node multicast address, which
+    # the card receives only through its multicast filter (the relay opens it for the host).
+    have = wait(lambda: ipv6_link_local(net, net.b, WIRE) and ipv6_link_local(net, net.a, HOST_IF), 10)
+    dst = ipv6_link_local(net, net.b, WIRE)
+    r = net.run(net.a, "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "2", f"{dst}%{HOST_IF}") \
+        if have else None
+    check("IPv6 neighbour discovery (multicast) and ping6", bool(r) and r.returncode == 0,
+          r.stdout + r.stderr if r else "no link-local addresses")
+    for src, dst_ns, ip, what in ((net.a, net.b, net.ip_b, "A -> B (the driver transmits)"),
+                                  (net.b, net.a, net.ip_a, "B -> A (the driver receives)")):
+        t = net.transfer(src, dst_ns, ip, NBYTES, timeout=120)
+        check(f"1 MiB over TCP {what}: the same SHA-256 both ends", t["ok"], str(t))
+        if t["ok"]:
+            print(f"     {t['mb_s']:.2f} MB/s", flush=True)
+
+
+def test_link_down_up(net):
+    net.run(net.a, "ip", "link", "set", HOST_IF, "down", check=True)
+    r = net.run(net.a, "ping", "-n", "-c", "1", "-W", "1", net.ip_b)
+    check("host interface down: no traffic", r.returncode != 0, r.stdout)
+    net.run(net.a, "ip", "link", "set", HOST_IF, "up", check=True)
+    ok = wait(lambda: net.ping(net.a, net.ip_b, count=1)["received"] == 1, 15)
+    check("host interface up again: traffic again", ok)
+
+
+def test_crash_mid_transfer(net, sup):
+    before = sup.status()
+    index = ifindex(net)
+    killed = {}
+
+    def crash():
+        time.sleep(0.3)
+        killed["pid"] = sup.status().get("pid", 0)
+        if killed["pid"] > 0:
+            os.kill(killed["pid"], 9)
+        killed["back"] = wait(lambda: sup.status().get("restarts", 0) > before.get("restarts", 0)
+                              and sup.status().get("state") == "running", 20)
+
+    t = net.transfer(net.a, net.b, net.ip_b, NBYTES, port=5202, during=crash, timeout=150)
+    check("the driver's monitor was killed mid-transfer and restarted",
+          killed.get("pid", 0) > 0 and killed.get("back"), str(killed))
+    check("1 MiB across the crash: the same SHA-256 both ends", t["ok"], str(t))
+    check("the host interface kept its index across the restart", ifindex(net) == index,
+          f"{index} -> {ifindex(net)}")
+    r = net.run(net.a, "ip", "-o", "-4", "addr", "show", "dev", HOST_IF)
+    check("...and its address", f"{net.ip_a}/24" in r.stdout, r.stdout)
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    level, ik, image = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+    skip_unless_netns()
+    if level == "vm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        print("SKIP: no /dev/kvm")
+        sys.exit(77)
+    with NetPair("h") as net:
+        sup = Supervisor(ik, net)
+        try:
+            path = os.path.join(sup.rt, "ne2000.ini")
+            with open(path, "w") as f:
+                f.write(manifest(level, image, net.a))
+            net.tap(net.b, WIRE)
+            net.addr(net.b, WIRE, net.ip_b)
+            up = sup.run("up", "--detach", path, ns=net.b, timeout=120)
+            if not check("ikernel up with netdev in A and the wire in B", up.returncode == 0,
+                         up.stdout + up.stderr):
+                return 1
+            if not check("the host interface appears in A", wait(lambda: link(net, net.a, HOST_IF), 20)):
+                return 1
+            net.addr(net.a, HOST_IF, net.ip_a)
+            ok = wait(lambda: MAC in link(net, net.a, HOST_IF), 10)
+            check("it takes the card's MAC address", ok, link(net, net.a, HOST_IF))
+            check("and its carrier", "NO-CARRIER" not in link(net, net.a, HOST_IF),
+                  link(net, net.a, HOST_IF))
+            wait(lambda: net.ping(net.a, net.ip_b, count=1)["received"] == 1, 20)
+            test_traffic(net)
+            test_link_down_up(net)
+            test_crash_mid_transfer(net, sup)
+            st = sup.status()
+            check("status --json lists the netdev", st.get("netdevs") == [HOST_IF], str(st))
+        finally:
+            sup.down()
+    print("FAILED: " + ", ".join(failures) if failures else "all checks passed", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
