@@ -76,11 +76,18 @@ static void relay_log(struct ik_netif_relay *r, const char *fmt, ...)
 }
 
 /* The driver broke the record format: it ends (as a violation), the relay with it. */
-static void relay_violation(struct ik_netif_relay *r, const char *what, unsigned long v)
+static void relay_violation(struct ik_netif_relay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void relay_violation(struct ik_netif_relay *r, const char *fmt, ...)
 {
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	pthread_mutex_lock(&r->lock);
 	if (r->dh)
-		ik_dh_violation(r->dh, 0, "host interface %s: %s (%lu)", r->name, what, v);
+		ik_dh_violation(r->dh, 0, "host interface %s: %s", r->name, what);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -134,43 +141,62 @@ static void apply_link(struct ik_netif_relay *r, const struct ik_netif_link *l)
 	r->link_known = true;
 }
 
-/* The records one read returned (hostile: every length checked against what is left). false
- * when the driver broke the format. */
+/* Why record `rec` at byte `off` of a read of n bytes is not one the driver may send, or NULL. */
+static const char *bad_record(const struct ik_netif_rec *rec, size_t off, size_t n, char *why,
+			      size_t whylen)
+{
+	if (rec->flags)
+		snprintf(why, whylen, "record at byte %zu: reserved flags 0x%x set", off, rec->flags);
+	else if (ik_netif_rec_size(rec->len) > n - off)
+		snprintf(why, whylen, "record at byte %zu: %u bytes run past the read (%zu left)", off,
+			 ik_netif_rec_size(rec->len), n - off);
+	else if (rec->type == IK_NETIF_FRAME && (rec->len < 14 || rec->len > IK_NETIF_FRAME_MAX))
+		snprintf(why, whylen, "record at byte %zu: a frame of %u bytes (14 to %u)", off,
+			 rec->len, IK_NETIF_FRAME_MAX);
+	else if (rec->type == IK_NETIF_LINK && rec->len != sizeof(struct ik_netif_link))
+		snprintf(why, whylen, "record at byte %zu: a link record of %u bytes (%zu)", off,
+			 rec->len, sizeof(struct ik_netif_link));
+	else if (rec->type != IK_NETIF_FRAME && rec->type != IK_NETIF_LINK)
+		snprintf(why, whylen, "record at byte %zu: unknown type %u", off, rec->type);
+	else
+		return NULL;
+	return why;
+}
+
+/* The records one read returned (hostile: each checked against what is left before use).
+ * false when the driver broke the format (it is being ended). */
 static bool from_driver_records(struct ik_netif_relay *r, const uint8_t *buf, size_t n)
 {
 	size_t off = 0;
 
 	while (off < n) {
 		struct ik_netif_rec rec;
-		uint32_t size;
+		char why[160];
 
 		if (n - off < sizeof(rec)) {
-			relay_violation(r, "a record header cut short at byte", off);
+			relay_violation(r, "record at byte %zu: a header cut short (%zu bytes left)", off,
+					n - off);
 			return false;
 		}
 		memcpy(&rec, buf + off, sizeof(rec));
-		size = ik_netif_rec_size(rec.len);
-		if (size > n - off || rec.flags) {
-			relay_violation(r, "a record longer than the read, or with flags, at byte", off);
+		if (bad_record(&rec, off, n, why, sizeof(why))) {
+			relay_violation(r, "%s", why);
 			return false;
 		}
 		const uint8_t *payload = buf + off + sizeof(rec);
-		if (rec.type == IK_NETIF_FRAME && rec.len >= 14 && rec.len <= IK_NETIF_FRAME_MAX) {
+		if (rec.type == IK_NETIF_FRAME) {
 			/* A TAP that is down refuses frames (EIO): dropped, as a wire would. */
 			if (write(r->tap_fd, payload, rec.len) == (ssize_t)rec.len)
 				atomic_fetch_add(&r->from_driver, 1);
 			else
 				atomic_fetch_add(&r->dropped, 1);
-		} else if (rec.type == IK_NETIF_LINK && rec.len == sizeof(struct ik_netif_link)) {
+		} else {
 			struct ik_netif_link l;
 
 			memcpy(&l, payload, sizeof(l));
 			apply_link(r, &l);
-		} else {
-			relay_violation(r, "a record of unknown type or bad length, type", rec.type);
-			return false;
 		}
-		off += size;
+		off += ik_netif_rec_size(rec.len);
 	}
 	return true;
 }
