@@ -86,10 +86,12 @@ static void test_skb(void)
 	GUEST_ASSERT_EQ(skb->data[59], 0);
 	GUEST_ASSERT_EQ(skb->data[0], 0xab);
 	kfree_skb(skb);
-	/* no room to pad: freed and refused, as Linux's skb_padto */
+	/* no room to pad: freed and refused, as Linux's skb_padto (alloc_skb's room is its size
+	 * rounded up to SKB_DATA_ALIGN, as in Linux) */
 	skb = alloc_skb(10, GFP_KERNEL);
 	skb_put(skb, 10);
-	GUEST_ASSERT_EQ(skb_padto(skb, 60), -ENOMEM);
+	GUEST_ASSERT_EQ(skb_tailroom(skb), SKB_DATA_ALIGN(10) - 10);
+	GUEST_ASSERT_EQ(skb_padto(skb, 100), -ENOMEM);
 	GUEST_ASSERT(alloc_skb(1u << 20, GFP_KERNEL) == NULL);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* printk and the kernel's snprintf family, on the runtime's formatter and console. */
+#include <ik/rt.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -128,3 +129,58 @@ char *kasprintf(gfp_t gfp, const char *fmt, ...)
 }
 
 unsigned long loops_per_jiffy = 1000000;
+
+/* Linux's layout: groups of groupsize bytes (1, 2, 4 or 8, little-endian values) in rows of
+ * rowsize (16 or 32) bytes. */
+void print_hex_dump(const char *level, const char *prefix_str, int prefix_type, int rowsize,
+		    int groupsize, const void *buf, size_t len, bool ascii)
+{
+	const unsigned char *p = buf;
+	char line[200];
+
+	if (rowsize != 16 && rowsize != 32)
+		rowsize = 16;
+	if (groupsize != 1 && groupsize != 2 && groupsize != 4 && groupsize != 8)
+		groupsize = 1;
+	for (size_t row = 0; row < len; row += (size_t)rowsize) {
+		size_t n = len - row < (size_t)rowsize ? len - row : (size_t)rowsize, at = 0;
+
+		for (size_t g = 0; g + (size_t)groupsize <= n; g += (size_t)groupsize) {
+			unsigned long long v = 0;
+
+			for (int b = groupsize - 1; b >= 0; b--)
+				v = v << 8 | p[row + g + (size_t)b];
+			at += (size_t)scnprintf(line + at, sizeof(line) - at, "%s%0*llx", g ? " " : "",
+						2 * groupsize, v);
+		}
+		if (ascii) {
+			at += (size_t)scnprintf(line + at, sizeof(line) - at, "  ");
+			for (size_t i = 0; i < n; i++) {
+				unsigned char c = p[row + i];
+
+				at += (size_t)scnprintf(line + at, sizeof(line) - at, "%c",
+							c >= 0x20 && c < 0x7f ? c : '.');
+			}
+		}
+		if (prefix_type == DUMP_PREFIX_ADDRESS)
+			printk("%s%s%px: %s\n", level, prefix_str, (const void *)(p + row), line);
+		else if (prefix_type == DUMP_PREFIX_OFFSET)
+			printk("%s%s%.8zx: %s\n", level, prefix_str, row, line);
+		else
+			printk("%s%s%s\n", level, prefix_str, line);
+	}
+}
+
+/* <linux/netdevice.h> */
+bool net_ratelimit(void)
+{
+	static uint64_t window_start;
+	static unsigned int printed;
+	uint64_t now = ik_now_ns();
+
+	if (now - window_start >= 5000000000ull) {
+		window_start = now;
+		printed = 0;
+	}
+	return printed++ < 10;
+}

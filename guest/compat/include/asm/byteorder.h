@@ -22,6 +22,8 @@
 #define be64_to_cpu(x) ((u64)__builtin_bswap64((u64)(x)))
 #define le16_to_cpus(p) ((void)(p))
 #define le32_to_cpus(p) ((void)(p))
+#define cpu_to_le16s(p) ((void)(p))
+#define cpu_to_le32s(p) ((void)(p))
 
 #define htons(x) cpu_to_be16(x)
 #define ntohs(x) be16_to_cpu(x)

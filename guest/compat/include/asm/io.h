@@ -115,4 +115,21 @@ __IK_MMIO(q, u64)
 #define iowrite16 writew
 #define iowrite32 writel
 
+/* Repeated accesses to one MMIO register (a FIFO): each is its own access, in order. */
+static inline void ioread16_rep(const volatile void __iomem *addr, void *buf, unsigned long count)
+{
+	u16 *p = buf;
+
+	while (count--)
+		*p++ = ioread16(addr);
+}
+
+static inline void iowrite16_rep(volatile void __iomem *addr, const void *buf, unsigned long count)
+{
+	const u16 *p = buf;
+
+	while (count--)
+		iowrite16(*p++, addr);
+}
+
 #endif

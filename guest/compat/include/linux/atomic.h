@@ -97,6 +97,10 @@ __IK_ATOMIC_OPS(atomic64, atomic64_t, s64)
 #define mb() smp_mb()
 #define rmb() smp_rmb()
 #define wmb() smp_wmb()
+/* Descriptor memory shared with a device model: ordered as the CPU's own accesses (the model
+ * reads and writes guest memory only while the vCPU is stopped in an exit, or atomically). */
+#define dma_rmb() rmb()
+#define dma_wmb() wmb()
 #define smp_mb__before_atomic() smp_mb()
 #define smp_mb__after_atomic() smp_mb()
 #define smp_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)

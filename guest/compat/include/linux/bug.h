@@ -45,5 +45,7 @@ void ik_compat_warn(const char *file, unsigned line, const char *cond);
 		unlikely(__ik_warn_c);                                                             \
 	})
 #define WARN_ONCE(cond, fmt...) WARN(cond, fmt)
+#define netdev_WARN_ONCE(dev, fmt, args...) WARN_ONCE(1, "%s: " fmt, (dev)->name, ##args)
+#define netdev_WARN(dev, fmt, args...) WARN(1, "%s: " fmt, (dev)->name, ##args)
 
 #endif

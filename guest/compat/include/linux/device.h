@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <linux/kernel.h>
+#include <linux/pm.h>
 
 struct device {
 	struct device *parent;

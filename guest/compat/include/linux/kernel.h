@@ -51,6 +51,14 @@ __printf(2, 3) char *kasprintf(gfp_t gfp, const char *fmt, ...);
 /* The delay loop calibration some old drivers read; udelay() does not use it. */
 extern unsigned long loops_per_jiffy;
 
+/* A driver VM is running from its first instruction to its end: it is never halted, powered
+ * off or suspended under a driver (there is no system to shut down). */
+enum system_states {
+	SYSTEM_BOOTING, SYSTEM_SCHEDULING, SYSTEM_FREEING_INITMEM, SYSTEM_RUNNING, SYSTEM_HALT,
+	SYSTEM_POWER_OFF, SYSTEM_RESTART, SYSTEM_SUSPEND,
+};
+#define system_state SYSTEM_RUNNING
+
 #define TAINT_WARN 9
 #define add_taint(flag, lockdep) do { } while (0)
 

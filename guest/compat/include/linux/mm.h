@@ -36,4 +36,17 @@ void free_pages(unsigned long addr, unsigned int order);
 #define __get_free_page(gfp_mask) __get_free_pages((gfp_mask), 0)
 #define free_page(addr) free_pages((addr), 0)
 
+/* Whole pages as struct page (their address): one owner each, no reference counting beyond
+ * it (nothing here shares a page, so there is no get_page). */
+#define alloc_pages(gfp, order) ((struct page *)__get_free_pages((gfp), (order)))
+#define alloc_page(gfp) alloc_pages((gfp), 0)
+#define __free_pages(page, order) free_pages((unsigned long)(page), (order))
+#define __free_page(page) __free_pages((page), 0)
+#define put_page(page) __free_page(page)
+#define page_to_phys(page) ((phys_addr_t)(unsigned long)(page))
+#define kmap_atomic(page) page_address(page)
+#define kunmap_atomic(addr) ((void)(addr))
+#define kmap(page) page_address(page)
+#define kunmap(page) ((void)(page))
+
 #endif

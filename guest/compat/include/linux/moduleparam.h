@@ -107,4 +107,7 @@ struct ik_module_param {
 /* Apply every module parameter found in the boot parameters (called from ik_compat_init). */
 void ik_module_params_apply(void);
 
+/* A number's text in a parameter's description ("default " __MODULE_STRING(256)). */
+#define __MODULE_STRING(x) __stringify(x)
+
 #endif

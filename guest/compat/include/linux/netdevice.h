@@ -19,13 +19,15 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/netdev_features.h>
 #include <linux/printk.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
-#define IFNAMSIZ     16
+#include <linux/if.h> /* IFNAMSIZ, struct ifreq */
 #define MAX_ADDR_LEN 32
 
 /* dev->flags (uapi <linux/if.h> values) */
@@ -43,6 +45,8 @@
 /* dev->priv_flags */
 #define IFF_LIVE_ADDR_CHANGE (1u << 20)
 #define IFF_TX_SKB_SHARING   (1u << 16)
+#define IFF_UNICAST_FLT      (1u << 17)
+#define IFF_SUPP_NOFCS       (1u << 19)
 
 #define ARPHRD_ETHER 1
 #define NET_NAME_UNKNOWN 0
@@ -92,6 +96,15 @@ struct net_device_ops {
 	void (*ndo_tx_timeout)(struct net_device *dev, unsigned int txqueue);
 	struct net_device_stats *(*ndo_get_stats)(struct net_device *dev);
 	void (*ndo_poll_controller)(struct net_device *dev);
+	int (*ndo_vlan_rx_add_vid)(struct net_device *dev, __be16 proto, u16 vid);
+	int (*ndo_vlan_rx_kill_vid)(struct net_device *dev, __be16 proto, u16 vid);
+	netdev_features_t (*ndo_fix_features)(struct net_device *dev, netdev_features_t features);
+	int (*ndo_set_features)(struct net_device *dev, netdev_features_t features);
+};
+
+/* The one transmit queue of a device (drivers ask for it by index 0). */
+struct netdev_queue {
+	struct net_device *dev;
 };
 
 /* dev->state bits */
@@ -121,7 +134,10 @@ struct net_device {
 	int watchdog_timeo;         /* jiffies without TX progress before ndo_tx_timeout */
 	unsigned long trans_start;  /* jiffies of the last transmit */
 	u64 features, hw_features;
+	netdev_features_t vlan_features;
 	struct netdev_hw_addr_list mc;
+	struct netdev_hw_addr_list uc; /* secondary unicast addresses: none are added here */
+	struct netdev_queue ik_txq;
 	struct device dev;
 	int ifindex;
 	/* the compat core's (netdev.c) */
@@ -237,6 +253,9 @@ static inline int netdev_boot_setup_check(struct net_device *dev)
 	return 0; /* no kernel command line in a driver VM: parameters are module parameters */
 }
 
+#define netdev_uc_count(dev) ((dev)->uc.count)
+#define netdev_uc_empty(dev) (netdev_uc_count(dev) == 0)
+#define netdev_for_each_uc_addr(ha, dev) list_for_each_entry(ha, &(dev)->uc.list, list)
 #define netdev_mc_count(dev) ((dev)->mc.count)
 #define netdev_mc_empty(dev) (netdev_mc_count(dev) == 0)
 #define netdev_for_each_mc_addr(ha, dev) list_for_each_entry(ha, &(dev)->mc.list, list)
@@ -298,5 +317,106 @@ static inline u32 netif_msg_init(int debug_value, int default_msg_enable_bits)
 #define enable_irq_lockdep(irq) enable_irq(irq)
 #define enable_irq_lockdep_irqrestore(irq, flags) \
 	do { (void)(flags); enable_irq(irq); } while (0)
+
+/* A driver's per-frame messages: at most 10 every 5 seconds (then silence until the window
+ * ends), as Linux's net_ratelimit(). */
+bool net_ratelimit(void);
+
+/* ---- the transmit queue as multi-queue drivers name it --------------------------------- */
+
+static inline struct netdev_queue *netdev_get_tx_queue(struct net_device *dev, unsigned int i)
+{
+	(void)i; /* one queue */
+	dev->ik_txq.dev = dev;
+	return &dev->ik_txq;
+}
+
+static inline bool netif_xmit_stopped(const struct netdev_queue *txq)
+{
+	return netif_queue_stopped(txq->dev);
+}
+
+static inline void netif_tx_disable(struct net_device *dev)
+{
+	netif_stop_queue(dev);
+}
+
+/* No byte queue limits: the host side queues, so these accounting hooks have nothing to do. */
+static inline void netdev_sent_queue(struct net_device *dev, unsigned int bytes)
+{
+	(void)dev;
+	(void)bytes;
+}
+static inline void netdev_completed_queue(struct net_device *dev, unsigned int pkts,
+					  unsigned int bytes)
+{
+	(void)dev;
+	(void)pkts;
+	(void)bytes;
+}
+static inline void netdev_reset_queue(struct net_device *dev)
+{
+	(void)dev;
+}
+/* Frames are handed over one at a time: never "more to come". */
+static inline bool netdev_xmit_more(void)
+{
+	return false;
+}
+
+/* ---- NAPI (napi.c): polled receive with a budget, on a thread of its own ---------------- */
+
+#define NAPI_POLL_WEIGHT 64
+
+enum {
+	NAPI_STATE_SCHED,   /* scheduled, or being polled, or held by napi_disable */
+	NAPI_STATE_DISABLE, /* napi_disable is waiting: no new schedule */
+};
+
+struct napi_struct {
+	struct list_head poll_list;
+	unsigned long state;
+	int weight;
+	int (*poll)(struct napi_struct *napi, int budget);
+	struct net_device *dev;
+	struct sk_buff *skb; /* napi_get_frags */
+	struct work_struct ik_work;
+};
+
+void netif_napi_add_weight(struct net_device *dev, struct napi_struct *napi,
+			   int (*poll)(struct napi_struct *, int), int weight);
+static inline void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+				  int (*poll)(struct napi_struct *, int))
+{
+	netif_napi_add_weight(dev, napi, poll, NAPI_POLL_WEIGHT);
+}
+void netif_napi_del(struct napi_struct *napi);
+void napi_enable(struct napi_struct *napi);
+void napi_disable(struct napi_struct *napi);
+bool napi_schedule_prep(struct napi_struct *napi);
+void __napi_schedule(struct napi_struct *napi);
+static inline bool napi_schedule(struct napi_struct *napi)
+{
+	if (!napi_schedule_prep(napi))
+		return false;
+	__napi_schedule(napi);
+	return true;
+}
+#define __napi_schedule_irqoff __napi_schedule
+bool napi_complete_done(struct napi_struct *napi, int work_done);
+static inline bool napi_complete(struct napi_struct *napi)
+{
+	return napi_complete_done(napi, 0);
+}
+
+#define GRO_NORMAL 0
+#define GRO_DROP 1
+typedef int gro_result_t;
+gro_result_t napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
+struct sk_buff *napi_alloc_skb(struct napi_struct *napi, unsigned int len);
+void napi_consume_skb(struct sk_buff *skb, int budget);
+struct sk_buff *napi_get_frags(struct napi_struct *napi);
+gro_result_t napi_gro_frags(struct napi_struct *napi);
+void napi_free_frags(struct napi_struct *napi);
 
 #endif

@@ -43,6 +43,11 @@ __printf(1, 0) int vprintk(const char *fmt, va_list args);
 		0;                                                                                 \
 	})
 
+/* Memory as lines of hex bytes (and ASCII), each behind prefix_str and its offset or address. */
+enum { DUMP_PREFIX_NONE, DUMP_PREFIX_ADDRESS, DUMP_PREFIX_OFFSET };
+void print_hex_dump(const char *level, const char *prefix_str, int prefix_type, int rowsize,
+		    int groupsize, const void *buf, size_t len, bool ascii);
+
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt
 #endif
