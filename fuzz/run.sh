@@ -25,6 +25,7 @@ build() {
 	loader)    srcs="src/monitor/vm/loader.c" ; libs="" ;;
 	cqe)       srcs="src/lib/chan.c src/lib/cqe_check.c" ; libs="" ;;
 	status)    srcs="src/super/monitor_status.c" ; libs="" ;;
+	netif)     srcs="$monitor_srcs" ; libs="-lseccomp -lpthread" ;;
 	hypercall|devices|e1000|proc) srcs="$monitor_srcs" ; libs="-lseccomp -lpthread" ;;
 	manifest)  # the parser checks device grants and recovery specs with the real code
 	           srcs="src/super/manifest.c src/super/grants.c $monitor_srcs"

@@ -163,26 +163,39 @@ static const char *bad_record(const struct ik_netif_rec *rec, size_t off, size_t
 	return why;
 }
 
-/* The records one read returned (hostile: each checked against what is left before use).
- * false when the driver broke the format (it is being ended). */
-static bool from_driver_records(struct ik_netif_relay *r, const uint8_t *buf, size_t n)
+int ik_netif_records_check(const uint8_t *buf, size_t n, char *why, size_t whylen)
 {
-	size_t off = 0;
-
-	while (off < n) {
+	for (size_t off = 0; off < n;) {
 		struct ik_netif_rec rec;
-		char why[160];
 
 		if (n - off < sizeof(rec)) {
-			relay_violation(r, "record at byte %zu: a header cut short (%zu bytes left)", off,
-					n - off);
-			return false;
+			snprintf(why, whylen, "record at byte %zu: a header cut short (%zu bytes left)",
+				 off, n - off);
+			return -EPROTO;
 		}
 		memcpy(&rec, buf + off, sizeof(rec));
-		if (bad_record(&rec, off, n, why, sizeof(why))) {
-			relay_violation(r, "%s", why);
-			return false;
-		}
+		if (bad_record(&rec, off, n, why, whylen))
+			return -EPROTO;
+		off += ik_netif_rec_size(rec.len);
+	}
+	return 0;
+}
+
+/* The records one read returned: all checked first (hostile: nothing of a read that breaks
+ * the format reaches the TAP), then the frames written and the link applied. false when the
+ * driver broke the format (it is being ended). */
+static bool from_driver_records(struct ik_netif_relay *r, const uint8_t *buf, size_t n)
+{
+	char why[160];
+
+	if (ik_netif_records_check(buf, n, why, sizeof(why))) {
+		relay_violation(r, "%s", why);
+		return false;
+	}
+	for (size_t off = 0; off < n;) {
+		struct ik_netif_rec rec;
+
+		memcpy(&rec, buf + off, sizeof(rec));
 		const uint8_t *payload = buf + off + sizeof(rec);
 		if (rec.type == IK_NETIF_FRAME) {
 			/* A TAP that is down refuses frames (EIO): dropped, as a wire would. */

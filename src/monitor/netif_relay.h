@@ -23,6 +23,7 @@
 #define IKMON_NETIF_RELAY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ikernel/abi.h"
 
@@ -44,5 +45,10 @@ void ik_netif_relay_go(struct ik_netif_relay *r);
 /* The driver is over: the relay says nothing more and ends with its calls (its last thread
  * frees it and closes the TAP descriptor). NULL is ignored. */
 void ik_netif_relay_stop(struct ik_netif_relay *r);
+
+/* Are the n bytes one read of the node returned whole, well-formed records (netif.h: each
+ * header inside the read, flags 0, a known type, frames of 14..IK_NETIF_FRAME_MAX bytes, link
+ * records of their size, no record past the end)? 0, or -EPROTO with why (naming the byte). */
+int ik_netif_records_check(const uint8_t *buf, size_t n, char *why, size_t whylen);
 
 #endif /* IKMON_NETIF_RELAY_H */
