@@ -13,7 +13,7 @@ secs=${1:-60}
 shift || true
 out=${FUZZ_OUT:-build/fuzz}
 cc=${FUZZ_CC:-clang}
-targets=${*:-loader cqe hypercall devices e1000 manifest proc status}
+targets=${*:-loader cqe hypercall devices e1000 manifest proc status netif}
 mkdir -p "$out"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
  -Iinclude -Isrc/monitor -Isrc/monitor/vm -Isrc/monitor/process -Isrc/devices -Isrc/lib -Isrc/super -Ifuzz -Wall -Wno-unused-function"
