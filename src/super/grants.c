@@ -6,6 +6,8 @@
  * manifest the monitor's own grant parser refuses overlaps (manifest.c); across manifests this
  * file does, for `up` (ikm_check_set) and `up --check` (check.c) alike.
  * MMIO windows cannot be granted yet (manifest.c refuses them), so there are none to compare.
+ * A PCI function (bus = pci) is on its driver's own bus, its ports and line assigned by that
+ * driver's monitor: it shares nothing across drivers.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +21,7 @@ static unsigned dev_ranges(const struct ikm_device *dev, unsigned lo[], unsigned
 	const struct ik_devmodel *dm = ik_devmodel_find(dev->model);
 	unsigned n = 0;
 
-	if (!dm)
+	if (!dm || dev->pci)
 		return 0;
 	if (!dm->ranges || !dm->nranges) {
 		lo[0] = dev->port;

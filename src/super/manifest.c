@@ -541,6 +541,12 @@ static void device_key(struct parse *p, const char *k, const char *v)
 		} else {
 			fail(p, p->line, "bad backing '%s' (none, pty or file:PATH)", v);
 		}
+	} else if (!strcmp(k, "bus")) {
+		if (!strcmp(v, "pci") || !strcmp(v, "isa"))
+			d->pci = !strcmp(v, "pci");
+		else
+			fail(p, p->line, "bad bus '%s' (isa, or pci: a function on the driver's own PCI "
+				     "bus, its slot, BARs and IRQ assigned by the monitor)", v);
 	} else if (!strcmp(k, "options")) {
 		if (strlen(v) >= sizeof(d->options))
 			fail(p, p->line, "options are too long (at most %zu bytes)", sizeof(d->options) - 1);
@@ -548,7 +554,7 @@ static void device_key(struct parse *p, const char *k, const char *v)
 			snprintf(d->options, sizeof(d->options), "%s", v);
 	} else {
 		fail(p, p->line,
-		     "unknown key '%s' in [device %s] (model, port, irq, mmio, backing, options)", k,
+		     "unknown key '%s' in [device %s] (model, bus, port, irq, mmio, backing, options)", k,
 		     d->label);
 	}
 }
@@ -681,7 +687,13 @@ static void check_device(struct parse *p, struct ikm_device *d)
 	}
 	if (!d->has_port)
 		d->port = dm->default_port;
-	if (d->irq >= 0 && !model_takes(dm, "irq"))
+	if (d->pci && !dm->pci)
+		fail(p, d->line, "[device %s]: model %s is not a PCI device; use bus = isa", d->label,
+		     d->model);
+	else if (d->pci && (d->has_port || d->irq >= 0))
+		fail(p, d->line, "[device %s]: bus = pci takes no port or irq (the monitor assigns the "
+			      "function's BARs and INTx line)", d->label);
+	else if (d->irq >= 0 && !model_takes(dm, "irq"))
 		fail(p, d->line, "[device %s]: irq = %d cannot be granted: model %s raises no IRQ line of "
 			      "an operator's choosing; use irq = none", d->label, d->irq, d->model);
 	else if (d->mmio_size)
@@ -704,7 +716,12 @@ static void check_device(struct parse *p, struct ikm_device *d)
 		snprintf(irq, sizeof(irq), ",irq=%d", d->irq);
 	/* a local first: the sources are members of the same struct as the destination */
 	char grant[sizeof(d->grant)];
-	int n = snprintf(grant, sizeof(grant), "%.31s@0x%x%s%s%s%s%s", d->model, d->port, irq,
+	char at[16];
+	if (d->pci)
+		snprintf(at, sizeof(at), "pci");
+	else
+		snprintf(at, sizeof(at), "0x%x", d->port);
+	int n = snprintf(grant, sizeof(grant), "%.31s@%s%s%s%s%s%s", d->model, at, irq,
 			 d->backing == IKM_BACKING_FILE ? ",file=" : "",
 			 d->backing == IKM_BACKING_FILE ? d->backing_path : "", d->options[0] ? "," : "",
 			 d->options);

@@ -52,13 +52,14 @@ struct ikm_device {
 	char label[32];
 	char model[32];
 	bool has_port;
+	bool pci;                 /* bus = pci: granted MODEL@pci (no port, no irq of its own) */
 	uint32_t port;
 	int irq;                  /* -1: none */
 	uint64_t mmio_base, mmio_size; /* size 0: none */
 	enum ikm_backing backing;
 	char backing_path[PATH_MAX];
 	char options[256];        /* model options "KEY=VALUE,..." (docs/DRIVERS.md), or "" */
-	char grant[512];          /* "MODEL@0xPORT[,KEY=VALUE...]" for `ikernel run --device` */
+	char grant[512];          /* "MODEL@0xPORT|pci[,KEY=VALUE...]" for `ikernel run --device` */
 	int line;                 /* of the section header */
 };
 

@@ -91,6 +91,14 @@ printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = parport\nport = 0x37
 	"$img" >"$dir/overlap.ini"
 expect_refused overlap "overlap.ini:7: device 'parport@0x379' (ports 0x379-0x37b) overlaps"
 
+# bus = pci: only a model with a PCI identity, and the monitor assigns its ports and line.
+printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = parport\nbus = pci\n' "$img" >"$dir/pci_model.ini"
+expect_refused pci_model "pci_model.ini:4: [device a]: model parport is not a PCI device; use bus = isa"
+printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = testdev\nbus = pci\nport = 0x500\n' "$img" >"$dir/pci_port.ini"
+expect_refused pci_port "pci_port.ini:4: [device a]: bus = pci takes no port or irq"
+printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = testdev\nbus = usb\n' "$img" >"$dir/pci_bus.ini"
+expect_refused pci_bus "pci_bus.ini:6: bad bus 'usb' (isa, or pci"
+
 printf '[driver]\nname = x\nimage = %s\n[device a]\nmodel = floppy\n' "$img" >"$dir/model.ini"
 expect_refused model "model.ini:4: [device a]: unknown device model 'floppy'"
 

@@ -66,6 +66,13 @@ mkdir "$dir/grants2"
 printf '[driver]\nname = w1\nimage = %s\n'"$P"'\n[device w]\nmodel = wafer5823\nport = 0x443\n' "$img" >"$dir/grants2/w1.ini"
 printf '[driver]\nname = w2\nimage = %s\n'"$P"'\n[device pp]\nmodel = parport\nport = 0x842\n' "$img" >"$dir/grants2/w2.ini"
 check_out grants2 2 "w2.ini:5: [device pp] (driver 'w2', parport@0x842) and $dir/grants2/w1.ini:5 [device w] (driver 'w1', wafer5823@0x443) are both granted ports 0x843-0x843"
+# PCI functions (bus = pci) are each on their own driver's bus: two drivers' testdev@pci (the
+# same I/O BAR ports and INTx line inside each VM) share nothing.
+mkdir "$dir/grants3"
+for n in p1 p2; do
+	printf '[driver]\nname = %s\nimage = %s\n'"$P"'\n[device t]\nmodel = testdev\nbus = pci\n' "$n" "$img" >"$dir/grants3/$n.ini"
+done
+check_out grants3 0
 # `up` refuses the set before starting anything (no runtime directory is even needed).
 out=$(IKERNEL_RUNTIME_DIR="$dir/rt-grants" timeout 10 "$ik" up "$dir/grants" 2>&1); rc=$?
 check "up with overlapping grants: exit 2" test "$rc" -eq 2

@@ -108,12 +108,46 @@ __IK_MMIO(q, u64)
 #define writeb_relaxed writeb
 #define writew_relaxed writew
 #define writel_relaxed writel
-#define ioread8 readb
-#define ioread16 readw
-#define ioread32 readl
-#define iowrite8 writeb
-#define iowrite16 writew
-#define iowrite32 writel
+/* ioreadX/iowriteX take either a register of an MMIO window or a port "cookie" from
+ * ioport_map() or pci_iomap() of an I/O BAR: IK_PIO_COOKIE + port, as Linux's lib/iomap.c
+ * (PIO_OFFSET). The cookie range [0x10000, 0x20000) is low guest RAM that holds no device
+ * registers, and no driver maps it. */
+#define IK_PIO_COOKIE 0x10000ul
+
+static inline bool __ik_iomap_is_port(const volatile void __iomem *addr)
+{
+	return (unsigned long)addr - IK_PIO_COOKIE < 0x10000ul;
+}
+
+static inline void __iomem *ioport_map(unsigned long port, unsigned int nr)
+{
+	(void)nr;
+	return (void __iomem *)(IK_PIO_COOKIE + (port & 0xffffu));
+}
+
+static inline void ioport_unmap(void __iomem *addr)
+{
+	(void)addr;
+}
+
+#define __IK_IOMAP(bwl, n, type)                                                                   \
+	static inline type ioread##n(const volatile void __iomem *addr)                            \
+	{                                                                                          \
+		if (__ik_iomap_is_port(addr))                                                      \
+			return in##bwl((unsigned long)addr - IK_PIO_COOKIE);                       \
+		return read##bwl(addr);                                                            \
+	}                                                                                          \
+	static inline void iowrite##n(type value, volatile void __iomem *addr)                     \
+	{                                                                                          \
+		if (__ik_iomap_is_port(addr))                                                      \
+			out##bwl(value, (unsigned long)addr - IK_PIO_COOKIE);                      \
+		else                                                                               \
+			write##bwl(value, addr);                                                   \
+	}
+
+__IK_IOMAP(b, 8, u8)
+__IK_IOMAP(w, 16, u16)
+__IK_IOMAP(l, 32, u32)
 
 /* Repeated accesses to one MMIO register (a FIFO): each is its own access, in order. */
 static inline void ioread16_rep(const volatile void __iomem *addr, void *buf, unsigned long count)

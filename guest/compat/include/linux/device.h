@@ -7,6 +7,13 @@
 #include <linux/kernel.h>
 #include <linux/pm.h>
 
+/* What a bus driver (platform, PCI) embeds: its name and power-management callbacks (which a
+ * driver VM, never suspended, does not call). */
+struct device_driver {
+	const char *name;
+	const struct dev_pm_ops *pm;
+};
+
 struct device {
 	struct device *parent;
 	const char *init_name;

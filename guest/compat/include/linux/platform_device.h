@@ -10,15 +10,8 @@
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/ioport.h>
+#include <linux/pm.h>
 #include <linux/types.h>
-
-typedef struct pm_message {
-	int event;
-} pm_message_t;
-
-struct device_driver {
-	const char *name;
-};
 
 struct platform_device {
 	const char *name;

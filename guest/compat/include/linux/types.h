@@ -63,6 +63,7 @@ typedef unsigned long ulong;
 typedef u64 phys_addr_t;
 typedef u64 dma_addr_t;
 typedef phys_addr_t resource_size_t;
+typedef unsigned long kernel_ulong_t;
 typedef unsigned long irq_hw_number_t;
 
 typedef unsigned int gfp_t;
