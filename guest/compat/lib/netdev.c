@@ -62,6 +62,7 @@ struct net_device *alloc_netdev_mqs(int sizeof_priv, const char *name,
 	dev->ik_priv_size = (size_t)sizeof_priv;
 	strscpy(dev->name, name, sizeof(dev->name));
 	INIT_LIST_HEAD(&dev->mc.list);
+	INIT_LIST_HEAD(&dev->uc.list);
 	INIT_LIST_HEAD(&dev->ik_list);
 	set_bit(__LINK_STATE_PRESENT, &dev->state);
 	dev->watchdog_timeo = 5 * HZ;
