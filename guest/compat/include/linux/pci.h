@@ -58,6 +58,7 @@
 #define PCI_VENDOR_ID_REDHAT_QUMRANET 0x1af4
 #define PCI_VENDOR_ID_REALTEK 0x10ec
 #define PCI_VENDOR_ID_INTEL 0x8086
+#define PCI_VENDOR_ID_VMWARE 0x15ad
 #define PCI_CLASS_NETWORK_ETHERNET 0x0200
 
 #define PCI_STD_NUM_BARS 6
@@ -200,6 +201,29 @@ static inline int pci_is_enabled(struct pci_dev *dev)
 }
 void pci_set_master(struct pci_dev *dev);
 void pci_clear_master(struct pci_dev *dev);
+/* Memory-write-and-invalidate needs the cache line size register, which the monitor's functions
+ * do not keep: refused as Linux refuses it when the size does not stick. */
+static inline int pci_set_mwi(struct pci_dev *dev)
+{
+	(void)dev;
+	return -EINVAL;
+}
+static inline void pci_clear_mwi(struct pci_dev *dev)
+{
+	(void)dev;
+}
+/* The bus is conventional PCI: no function has a PCI-X capability (Linux: -EINVAL then). */
+static inline int pcix_get_mmrbc(struct pci_dev *dev)
+{
+	(void)dev;
+	return -EINVAL;
+}
+static inline int pcix_set_mmrbc(struct pci_dev *dev, int mmrbc)
+{
+	(void)dev;
+	(void)mmrbc;
+	return -EINVAL;
+}
 int pci_select_bars(struct pci_dev *dev, unsigned long flags);
 int pci_request_region(struct pci_dev *dev, int bar, const char *name);
 void pci_release_region(struct pci_dev *dev, int bar);
