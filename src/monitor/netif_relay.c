@@ -313,8 +313,16 @@ static void *to_driver_main(void *arg)
 			break;
 		if (p[1].revents)
 			break;
-		if (!(p[0].revents & POLLIN))
+		if (!(p[0].revents & POLLIN)) {
+			if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				/* The interface was removed under us (its namespace deleted): nothing
+				 * will come; the frames from the driver are dropped from now on. */
+				relay_log(r, "the TAP is gone (poll: 0x%x); no more frames to the driver",
+					  (unsigned)p[0].revents);
+				break;
+			}
 			continue;
+		}
 		size_t n = take_tap_frames(r, buf, RELAY_IO_MAX);
 		if (n && !write_all(r, h, buf, n))
 			break;
