@@ -42,8 +42,9 @@ list_dump() { # LIST -> "name<TAB>key<TAB>value" lines
 
 list_names() { awk '/^\[[A-Za-z0-9_]+\][ \t]*$/ { gsub(/[][ \t]/, ""); print }' "$1"; }
 
-list_get() { # LIST NAME KEY
-	list_dump "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k { print $3; exit }'
+list_get() { # LIST NAME KEY (awk reads to the end: an early exit would SIGPIPE list_dump, which
+	# pipefail turns into a failed lookup under load)
+	list_dump "$1" | awk -F'\t' -v n="$2" -v k="$3" '$1 == n && $2 == k && !found { print $3; found = 1 }'
 }
 
 # Every tree path the list needs (sources, private headers, include/uapi/...) with the SHA-256 it

@@ -53,7 +53,9 @@ def read_manifest(path):
     m = {'path': path, 'name': cp.get('driver', 'name', fallback=''), 'devices': [], 'nodes': []}
     for sec in cp.sections():
         if sec.startswith('device '):
-            m['devices'].append((cp.get(sec, 'model'), cp.get(sec, 'port', fallback=None)))
+            # a PCI function's ports are the monitor's to assign: 'pci' stands for them
+            pci = cp.get(sec, 'bus', fallback='isa') == 'pci'
+            m['devices'].append((cp.get(sec, 'model'), 'pci' if pci else cp.get(sec, 'port', fallback=None)))
         elif sec.startswith('node '):
             m['nodes'].append(sec[5:].strip())
     m['comment'] = open(path, encoding='utf-8').read()
@@ -63,6 +65,8 @@ def read_manifest(path):
 def ports_of(m, reg):
     out = set()
     for model, port in m['devices']:
+        if port == 'pci':
+            continue  # assigned by the monitor per driver: no two drivers share them
         base, rs = reg[model]
         p = int(port, 0) if port else base
         for a, b in rs:
@@ -94,9 +98,11 @@ def main():
             problems.append(f'drivers.list driver {name!r} has no manifest in manifests/linux/ '
                             f'(docs/DRIVERS.md, bringing in a new driver)')
             continue
-        want = sorted((g.split('@')[0], int(re.split(r'[,]', g.split('@')[1])[0], 0))
+        def at(text):
+            return text if text == 'pci' else int(text, 0)
+        want = sorted((g.split('@')[0], at(re.split(r'[,]', g.split('@')[1])[0]))
                       for g in d.get('device', '').split())
-        got = sorted((model, int(port, 0) if port else reg[model][0]) for model, port in m['devices'])
+        got = sorted((model, at(port) if port else reg[model][0]) for model, port in m['devices'])
         if want != got:
             problems.append(f'{m["path"]}: grants {got}, drivers.list says {want}')
         if sorted(d.get('nodes', '').split()) != sorted(m['nodes']):
