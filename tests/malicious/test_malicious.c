@@ -109,6 +109,8 @@ static const struct attack attacks[] = {
 	{"dma_outside_ram", ACT_READ, OUT_EIO, {"violation", "device testdev@0x500: DMA write of 64 bytes to 0x7ff00000 refused", "not the driver's writable RAM"}, {"--device", "testdev@0x500", NULL}},
 	{"dma_unmapped", ACT_READ, OUT_EIO, {"violation", "device testdev@0x500: DMA write of 64 bytes to 0x", "is not mapped for DMA by the driver"}, {"--device", "testdev@0x500,dma=strict", NULL}},
 	{"dma_no_master", ACT_READ, OUT_EIO, {"violation", "device testdev@pci 00:01.0: DMA write", "bus mastering is off"}, {"--device", "testdev@pci", NULL}},
+	{"e1000_ring_outside_ram", ACT_READ, OUT_EIO, {"violation", "device e1000@pci 00:01.0: DMA read of 16 bytes from 0x7ff00000 refused", "not the driver's readable RAM"}, {"--device", "e1000@pci", NULL}},
+	{"e1000_ring_unmapped", ACT_READ, OUT_EIO, {"violation", "device e1000@pci 00:01.0: DMA read of 16 bytes from 0x", "is not mapped for DMA by the driver"}, {"--device", "e1000@pci,dma=strict", NULL}},
 	/* stalling the vCPU */
 	{"stall_cli", ACT_READ, OUT_EIO, {"crashed", "general protection fault"}, {0}},
 	{"stall_spin", ACT_READ, OUT_EIO, {"hung", "no progress for 300 ms"}, {"--hang-ms", "300", NULL}},
