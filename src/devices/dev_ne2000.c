@@ -24,6 +24,8 @@
  * where they are used, every length is bounded and every card-memory access goes through
  * mem_read/mem_write, so no value reaches outside the model's own arrays.
  * Options: irq=N (9), mac=XX:XX:XX:XX:XX:XX (52:54:00:12:34:56 + instance), wire=SPEC (netwire.h).
+ * Granted ne2000@pci it is a RealTek RTL8029 (10ec:8029, what ne2k-pci.c drives): its 32 ports
+ * are the I/O BAR and its line the INTx line the monitor assigned (no irq= then).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -464,6 +466,14 @@ static int ne2000_init(struct ik_device *dev)
 
 	if ((r = ik_dev_opt_uint(dev, "irq", 9, 63, &irq)))
 		return r;
+	if (dev->on_pci) { /* a PCI function's INTx line is the monitor's to assign */
+		char given[8];
+
+		if (ik_dev_opt(dev, "irq", given, sizeof(given)) != -ENOENT)
+			return ik_dev_fail(dev, "irq= is not an option of ne2000@pci (the monitor "
+					   "assigns its INTx line: IRQ %u)", dev->irq);
+		irq = dev->irq;
+	}
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
@@ -493,9 +503,16 @@ static void ne2000_destroy(struct ik_device *dev)
 
 static const char *const ne2000_options_list[] = {"irq", "mac", "wire", NULL};
 
+/* As a PCI function (ne2000@pci): a RealTek RTL8029, the PCI NE2000 clone Linux's ne2k-pci.c
+ * drives, its 32 ports the I/O BAR. */
+static const struct ik_pci_ident rtl8029_pci = {
+	.vendor = 0x10ec, .device = 0x8029, .subvendor = 0x10ec, .subdevice = 0x8029,
+	.class_code = 0x020000, .revision = 0,
+};
+
 const struct ik_devmodel ik_dev_ne2000 = {
 	.name = "ne2000",
-	.summary = "NE2000 ISA Ethernet card (DP8390; wire=none|tap:NAME|socket:PATH|pcap:FILE)",
+	.summary = "NE2000 Ethernet card (DP8390; ISA, or @pci as an RTL8029; wire=none|tap:NAME|socket:PATH|pcap:FILE)",
 	.default_port = 0x300,
 	.nports = NE_NPORTS,
 	.init = ne2000_init,
@@ -505,4 +522,5 @@ const struct ik_devmodel ik_dev_ne2000 = {
 	.options = ne2000_options_list,
 	.poll_fd = ne2000_poll_fd,
 	.poll_ready = ne2000_poll_ready,
+	.pci = &rtl8029_pci,
 };

@@ -2,7 +2,10 @@
 /*
  * Linked into build/drivers/linux/ne2000-test.img with ne.c + 8390p.c (untouched) and run after
  * their module init: two NE2000 cards on one virtual cable (run_guest_net.sh grants them: eth0
- * at 0x300 irq 9, eth1 at 0x320 irq 10, a socket wire between them). The driver probed both
+ * at 0x300 irq 9, eth1 at 0x320 irq 10, a socket wire between them). Linked the same way into
+ * ne2k_pci-test.img with ne2k-pci.c + 8390.c: the cards are then RTL8029 PCI functions
+ * (ne2000@pci) the driver found by PCI enumeration, at the I/O BARs and INTx lines the monitor
+ * assigned (slots 1 and 2: 0xc000 line 16, 0xc100 line 17). The driver probed both
  * (PROM MACs, IRQs); frames sent through eth0's ndo_start_xmit cross the wire and reach eth1's
  * netif_rx intact, and back; the address filter follows the driver's rx mode (broadcast,
  * another station, a multicast group joined, promiscuous); a burst respects flow control.
@@ -32,10 +35,17 @@ int ik_guest_test(void)
 	GUEST_ASSERT(a && b && !ik_netdev_at(2));
 	GUEST_ASSERT_STR(a->name, "eth0");
 	GUEST_ASSERT_STR(b->name, "eth1");
-	GUEST_ASSERT_EQ(a->base_addr, 0x300);
-	GUEST_ASSERT_EQ(b->base_addr, 0x320);
-	GUEST_ASSERT_EQ(a->irq, 9);
-	GUEST_ASSERT_EQ(b->irq, 10);
+	if (strstr(ik_bootinfo()->name, "pci")) { /* ne2k_pci-test: found on the PCI bus */
+		GUEST_ASSERT_EQ(a->base_addr, 0xc000);
+		GUEST_ASSERT_EQ(b->base_addr, 0xc100);
+		GUEST_ASSERT_EQ(a->irq, 16);
+		GUEST_ASSERT_EQ(b->irq, 17);
+	} else {
+		GUEST_ASSERT_EQ(a->base_addr, 0x300);
+		GUEST_ASSERT_EQ(b->base_addr, 0x320);
+		GUEST_ASSERT_EQ(a->irq, 9);
+		GUEST_ASSERT_EQ(b->irq, 10);
+	}
 	GUEST_ASSERT(ether_addr_equal(a->dev_addr, mac_a));
 	GUEST_ASSERT(ether_addr_equal(b->dev_addr, mac_b));
 
@@ -95,7 +105,8 @@ int ik_guest_test(void)
 	dev_close(a);
 	dev_close(b);
 	GUEST_ASSERT(!netif_running(a));
-	pr_info("net: eth0 -> eth1 and back through ne.c: %lu frames sent, %lu received\n",
+	pr_info("net: eth0 -> eth1 and back through %s: %lu frames sent, %lu received\n",
+		strstr(ik_bootinfo()->name, "pci") ? "ne2k-pci.c" : "ne.c",
 		a->stats.tx_packets + b->stats.tx_packets, a->stats.rx_packets + b->stats.rx_packets);
 	return 0;
 }
