@@ -19,6 +19,23 @@ static inline void ik_dma_before_device_write(void)
 		ik_dma_flush();
 }
 
+/* pio_post.c: posted port writes (IK_FEAT_PIO_BATCH). */
+extern unsigned ik_pio_posted; /* writes held */
+void ik_pio_flush_slow(void);
+/* Send the held writes now (ik_pio_flush() of rt.h, inline for the runtime's hot paths). */
+static inline void ik_pio_flush_pending(void)
+{
+	if (__builtin_expect(ik_pio_posted != 0, 0))
+		ik_pio_flush_slow();
+}
+/* Hold a write to a granted port (sent later, in order); false when it must be done at once
+ * (not granted, or the monitor does not take batches): the caller flushes and does it. */
+bool ik_pio_post(uint16_t port, unsigned size, uint32_t value);
+/* With writes held: send them and then this access (a read: count 1) as one request; true
+ * when done. False when nothing is held, or when the held writes were sent alone (the access
+ * is outside the grant: the caller does it on its own, so a refusal's RIP is its own). */
+bool ik_pio_posted_then(uint16_t port, unsigned size, bool write, void *buf, uint32_t count);
+
 /* main.c */
 _Noreturn void ik_rt_main(void);
 

@@ -3,7 +3,8 @@
  * String port I/O (x86 `rep ins`/`rep outs`, Linux's insb/insw/insl/outsb/outsw/outsl): one
  * IK_HC_PIO_STRING request per IK_PIO_STRING_MAX bytes instead of one exit per element, at
  * both isolation levels. A monitor that does not offer it (no IK_FEAT_PIO_STRING) gets single
- * accesses, as before.
+ * accesses, as before. Posted port writes (pio_post.c) go in the same request as the first
+ * part of the string.
  */
 #include "internal.h"
 
@@ -49,7 +50,9 @@ void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned
 	while (count) {
 		unsigned long n = count < IK_PIO_STRING_MAX / size ? count : IK_PIO_STRING_MAX / size;
 
-		if (batched) {
+		if (batched && ik_pio_posted_then(port, size, write, p, (uint32_t)n)) {
+			/* sent with the posted writes before it, as one request */
+		} else if (batched) {
 			struct ik_hc_pio_string a = {.port = port, .size = (uint8_t)size,
 						     .write = write, .count = (uint32_t)n,
 						     .buf = (uintptr_t)p};

@@ -9,7 +9,8 @@
  *   idle wait  ppoll() on the kick eventfd ourselves (no round trip); events are fetched with
  *              IK_HC_WAIT(0) when the monitor-lite raised `attention`, as in the VM
  *   doorbell   write() on the channel's done eventfd
- *   port I/O   the IK_PROC_HC_PIO pseudo hypercall
+ *   port I/O   the IK_PROC_HC_PIO pseudo hypercall; writes to granted ports posted and sent
+ *              as IK_HC_PIO_BATCH (pio_post.c)
  *   MMIO       the IK_PROC_HC_MMIO pseudo hypercall (readl/writel of a device window)
  *   RAM        the boot memfd's RAM part, MAP_SHARED: the monitor-lite's devices DMA into it
  * The jail is the monitor-lite's, not ours: it installs the seccomp filter (read, write, close,
@@ -158,6 +159,7 @@ static uint32_t args_size(unsigned nr)
 	case IK_HC_CHAN_RELEASED: return sizeof(struct ik_hc_chan);
 	case IK_HC_PIO_STRING: return sizeof(struct ik_hc_pio_string);
 	case IK_HC_DMA_MAP: return sizeof(struct ik_hc_dma_map);
+	case IK_HC_PIO_BATCH: return sizeof(struct ik_hc_pio_batch);
 	case IK_PROC_HC_PIO: return sizeof(struct ik_proc_pio);
 	case IK_PROC_HC_MMIO: return sizeof(struct ik_proc_mmio);
 	default: return 0;
@@ -170,6 +172,25 @@ static uint32_t put_payload(uint32_t at, const char *s, uint64_t len)
 		len = IK_PROC_PAYLOAD_MAX - at;
 	memcpy(req.payload + at, s, len);
 	return at + (uint32_t)len;
+}
+
+/* An output string's bytes (outs); nothing for an input. */
+static uint32_t put_string_out(uint32_t at, const struct ik_hc_pio_string *s)
+{
+	return s->write ? put_payload(at, (const char *)(uintptr_t)s->buf, (uint64_t)s->count * s->size)
+			: at;
+}
+
+/* The bytes an input string (ins) read, from the reply's payload into its buffer. */
+static void take_string_in(const struct ik_hc_pio_string *s)
+{
+	uint64_t len = (uint64_t)s->count * s->size;
+
+	if (s->write || !len)
+		return;
+	if (len != rep_payload_len)
+		die(71); /* the monitor-lite answered an input with the wrong length */
+	memcpy((void *)(uintptr_t)s->buf, rep.payload, len);
 }
 
 /* Copy what the args' guest addresses point to into the payload. */
@@ -187,9 +208,12 @@ static uint32_t marshal(unsigned nr, const void *args)
 			n = put_payload(n, (const char *)(uintptr_t)p->file,
 					strnlen((const char *)(uintptr_t)p->file, 255) + 1);
 	} else if (nr == IK_HC_PIO_STRING) {
-		const struct ik_hc_pio_string *s = args;
-		if (s->write)
-			n = put_payload(0, (const char *)(uintptr_t)s->buf, (uint64_t)s->count * s->size);
+		n = put_string_out(0, args);
+	} else if (nr == IK_HC_PIO_BATCH) {
+		const struct ik_hc_pio_batch *b = args;
+		n = put_payload(0, (const char *)(uintptr_t)b->writes,
+				(uint64_t)b->count * sizeof(struct ik_pio_write));
+		n = put_string_out(n, &b->then);
 	} else if (nr == IK_HC_DMA_MAP) {
 		const struct ik_hc_dma_map *d = args;
 		n = put_payload(0, (const char *)(uintptr_t)d->ranges,
@@ -263,6 +287,8 @@ void ik_hypercall(unsigned nr, void *args)
 {
 	uint32_t asz = args_size(nr);
 
+	if (nr != IK_HC_PIO_BATCH)
+		ik_pio_flush_pending(); /* posted port writes first, as their own request */
 	if (nr == IK_HC_WAIT && ((struct ik_hc_wait *)args)->timeout_ns) {
 		struct ik_hc_wait *w = args;
 
@@ -282,14 +308,10 @@ void ik_hypercall(unsigned nr, void *args)
 	if (rep.status)
 		die(73);
 	memcpy(args, rep.args, asz);
-	if (nr == IK_HC_PIO_STRING && !((struct ik_hc_pio_string *)args)->write) {
-		const struct ik_hc_pio_string *s = args;
-		uint64_t len = (uint64_t)s->count * s->size;
-
-		if (len != rep_payload_len)
-			die(71); /* the monitor-lite answered an input with the wrong length */
-		memcpy((void *)(uintptr_t)s->buf, rep.payload, len);
-	}
+	if (nr == IK_HC_PIO_STRING)
+		take_string_in(args);
+	else if (nr == IK_HC_PIO_BATCH)
+		take_string_in(&((struct ik_hc_pio_batch *)args)->then);
 	if (nr == IK_HC_WAIT)
 		attach_channels(((struct ik_hc_wait *)args)->chan_opened);
 }
@@ -304,12 +326,20 @@ void ik_plat_doorbell(unsigned ch)
 
 /* ---- port I/O ------------------------------------------------------------------------------- */
 
+/* A write to a granted port is posted (pio_post.c); a read goes with the held writes. Any
+ * other access is its own request, after them (ik_hypercall sends them first). */
 static uint32_t pio(uint16_t port, uint8_t size, bool write, uint32_t value)
 {
 	struct ik_proc_pio p = { .port = port, .size = size, .write = write, .value = value };
+	uint32_t v = 0;
 
-	if (write)
+	if (write) {
 		ik_dma_before_device_write();
+		if (ik_pio_post(port, size, value))
+			return 0;
+	} else if (ik_pio_posted_then(port, size, false, &v, 1)) {
+		return v;
+	}
 	ik_hypercall(IK_PROC_HC_PIO, &p);
 	return p.value;
 }

@@ -70,6 +70,7 @@ _Noreturn void ik_sched_loop(void)
 	for (;;) {
 		unsigned work = 0;
 
+		ik_pio_flush_pending(); /* what timers and interrupt handlers posted (pio_post.c) */
 		ik_heartbeat();
 		work += ik_timers_run(ik_now_ns());
 		work += handle_attention();

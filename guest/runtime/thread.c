@@ -45,6 +45,14 @@ struct ik_thread {
 };
 
 void ik_switch(uint64_t *save_rsp, uint64_t new_rsp);
+
+/* Every switch: posted port writes go out first (pio_post.c), so the next thread, an interrupt
+ * handler or the idle wait never runs ahead of the device. */
+static void switch_to(uint64_t *save_rsp, uint64_t new_rsp)
+{
+	ik_pio_flush_pending();
+	ik_switch(save_rsp, new_rsp);
+}
 void ik_thread_trampoline(void);
 _Noreturn void ik_thread_main(void);
 
@@ -161,7 +169,7 @@ unsigned ik_sched_run_ready(void)
 			SCHED_BUG("run queue emptied before its tail %s ran", last->name);
 		t->state = T_RUNNING;
 		cur = t;
-		ik_switch(&sched->rsp, t->rsp);
+		switch_to(&sched->rsp, t->rsp);
 		cur = sched;
 		ran++;
 	} while (t != last);
@@ -185,7 +193,7 @@ static void to_scheduler(void)
 	if (t->rsp && (t->rsp < t->stack_lo || t->rsp > t->stack_hi))
 		ik_panic_at(IK_PANIC_BUG, __FILE__, __LINE__, "thread %s: stack pointer %#lx left its stack",
 			    t->name, (unsigned long)t->rsp);
-	ik_switch(&t->rsp, sched_thread()->rsp);
+	switch_to(&t->rsp, sched_thread()->rsp);
 }
 
 _Noreturn void ik_thread_main(void)
@@ -198,7 +206,7 @@ _Noreturn void ik_thread_main(void)
 	t->state = T_FREE;
 	t->fn = NULL;
 	t->data = NULL;
-	ik_switch(&t->rsp, sched_thread()->rsp);
+	switch_to(&t->rsp, sched_thread()->rsp);
 	__builtin_unreachable();
 }
 
@@ -254,7 +262,7 @@ void ik_thread_run_now(struct ik_thread *t)
 			  cur->name);
 	t->state = T_RUNNING;
 	cur = t;
-	ik_switch(&sched->rsp, t->rsp);
+	switch_to(&sched->rsp, t->rsp);
 	cur = sched;
 }
 

@@ -9,10 +9,13 @@ static uint64_t boot_tsc;
 static uint64_t ns_mult;  /* ns per tick, 32.32 fixed point */
 static uint64_t tsc_mult; /* ticks per ns, 32.32 fixed point */
 
+/* Reading the clock sends the posted port writes first (pio_post.c): the time a device takes
+ * for a write is observable by the clock after it, as on hardware. */
 uint64_t ik_rdtsc(void)
 {
 	uint32_t lo, hi;
 
+	ik_pio_flush_pending();
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
@@ -40,7 +43,7 @@ uint64_t ik_ns_to_tsc(uint64_t ns)
 
 void ik_delay_ns(uint64_t ns)
 {
-	uint64_t start = ik_rdtsc(), ticks = ik_ns_to_tsc(ns);
+	uint64_t start = ik_rdtsc(), ticks = ik_ns_to_tsc(ns); /* the clock: posted writes first */
 
 	/* Busy-wait on purpose (udelay): short hardware delays must not give up the CPU. It does
 	 * not bump the heartbeat either, so a driver stuck in a delay loop is still caught. */

@@ -58,6 +58,10 @@
  * (in registration order): the guest registers a device node of that name for each, read and
  * written by the monitor's host-interface relay in records of include/ikernel/netif.h. */
 #define IK_FEAT_NETIF (1ull << 12)
+/* IK_HC_PIO_BATCH: posted port writes. The guest may hold writes to its granted ports
+ * (port_grant) and send them, in order, as one request before anything could observe them
+ * (docs/ABI.md "Posted port writes"); without the bit every write is an access of its own. */
+#define IK_FEAT_PIO_BATCH (1ull << 13)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -311,6 +315,7 @@ enum ik_hypercall {
 	IK_HC_CHAN_RELEASED = 7, /* struct ik_hc_chan: the guest dropped every file of a channel */
 	IK_HC_PIO_STRING = 8,    /* struct ik_hc_pio_string: a string of port accesses (ins/outs) */
 	IK_HC_DMA_MAP = 9,       /* struct ik_hc_dma_map: DMA mappings made and dropped (strict) */
+	IK_HC_PIO_BATCH = 10,    /* struct ik_hc_pio_batch: posted port writes, then one access */
 	IK_HC__COUNT
 };
 
@@ -398,6 +403,28 @@ struct ik_hc_dma_map {
 	uint32_t reserved; /* IN: 0 */
 };
 
+/* Posted port writes (IK_FEAT_PIO_BATCH): `count` single writes done in order, each routed and
+ * checked exactly as a single access (the first refusal ends the driver), then `then`: one
+ * string or single access (a read is a string of count 1) as IK_HC_PIO_STRING, or nothing
+ * when `then` is all zero. The guest sends one before any point where the writes could be
+ * observed: a port read or string, MMIO, any other hypercall, a delay, a thread switch, a
+ * completion, a full buffer. */
+#define IK_PIO_BATCH_MAX 32u
+
+struct ik_pio_write {
+	uint16_t port;     /* IN */
+	uint8_t size;      /* IN: 1, 2 or 4 */
+	uint8_t reserved;  /* IN: 0 */
+	uint32_t value;    /* IN: the low `size` bytes are written */
+};
+
+struct ik_hc_pio_batch {
+	ik_gpa_t writes;   /* IN: struct ik_pio_write[count] */
+	uint32_t count;    /* IN: <= IK_PIO_BATCH_MAX */
+	uint32_t reserved; /* IN: 0 */
+	struct ik_hc_pio_string then; /* IN: after the writes; all zero = nothing */
+};
+
 /* ------------------------------------------------------------------------------------------ */
 /* Layout checks: any change here is an ABI change.                                            */
 /* ------------------------------------------------------------------------------------------ */
@@ -420,6 +447,8 @@ _Static_assert(sizeof(struct ik_hc_chan) == 8, "hc chan");
 _Static_assert(sizeof(struct ik_hc_pio_string) == 16, "hc pio string");
 _Static_assert(sizeof(struct ik_dma_range) == 16, "dma range");
 _Static_assert(sizeof(struct ik_hc_dma_map) == 16, "hc dma map");
+_Static_assert(sizeof(struct ik_pio_write) == 8, "pio write");
+_Static_assert(sizeof(struct ik_hc_pio_batch) == 32, "hc pio batch");
 _Static_assert(IK_MAX_CHANNELS * IK_CHAN_STRIDE <= IK_GPA_MMIO_BASE - IK_GPA_CHAN_BASE, "channels");
 _Static_assert(IK_MAX_CHANNELS <= 64 && IK_MAX_NODES <= 64, "event masks are 64 bits");
 _Static_assert(IK_MAX_NODES <= 16, "chan_read/chan_write are 16-bit node masks");

@@ -631,6 +631,7 @@ static const struct {
 	[IK_HC_CHAN_RELEASED] = {"CHAN_RELEASED", sizeof(struct ik_hc_chan), hc_chan_released},
 	[IK_HC_PIO_STRING] = {"PIO_STRING", sizeof(struct ik_hc_pio_string), ik_dh_pio_string},
 	[IK_HC_DMA_MAP] = {"DMA_MAP", sizeof(struct ik_hc_dma_map), ik_dh_dma_map},
+	[IK_HC_PIO_BATCH] = {"PIO_BATCH", sizeof(struct ik_hc_pio_batch), ik_dh_pio_batch},
 };
 
 size_t ik_dh_args_size(unsigned nr)
@@ -656,7 +657,8 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 {
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
-	bi->features = b->features | IK_FEAT_CHAN_ACCESS; /* both levels: the door's grants */
+	/* both levels: the door's grants; posted port writes (pio_batch.c) */
+	bi->features = b->features | IK_FEAT_CHAN_ACCESS | IK_FEAT_PIO_BATCH;
 	bi->mem_size = b->mem_size;
 	bi->heap_start = b->heap_start;
 	bi->heap_end = b->heap_end;

@@ -101,8 +101,10 @@ static void outflood(void)
 	end = ik_now_ns() + ms * NS_PER_MS;
 	for (unsigned i = 0; ik_now_ns() < end; i++) {
 		ik_hypercall(IK_HC_CONSOLE, &hc); /* raw: the runtime sends no empty lines */
-		for (unsigned j = 0; j < 64; j++)
+		for (unsigned j = 0; j < 64; j++) {
 			ik_outb((uint8_t)(i * 64 + j), 0x378);
+			ik_delay_ns(NS_PER_MS / 20); /* LED changes a person could see, not all at once */
+		}
 		ik_sleep_ns(NS_PER_MS / 4, false); /* a scheduler pass: busy, not hung */
 	}
 }

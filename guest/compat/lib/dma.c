@@ -59,6 +59,7 @@ void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 {
 	(void)dev;
 	(void)dir;
+	ik_pio_flush(); /* the buffer is the CPU's again: the device's DMA for posted writes first */
 	if (addr != DMA_MAPPING_ERROR && size)
 		ik_dma_report(addr, size, false);
 }

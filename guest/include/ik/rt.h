@@ -157,6 +157,10 @@ void ik_outl(uint32_t v, uint16_t port);
 /* `count` accesses of `size` (1, 2, 4) bytes to one port, values from/into buf in order (x86
  * `rep outs`/`rep ins`): one request per IK_PIO_STRING_MAX bytes (IK_FEAT_PIO_STRING). */
 void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned long count);
+/* Writes to granted ports are posted (IK_FEAT_PIO_BATCH): held and sent in order as one request
+ * before anything could observe them (reads, strings, MMIO, hypercalls, delays, cpu_relax, a
+ * thread switch, a completion). Send them now: for a wait the runtime does not know of. */
+void ik_pio_flush(void);
 
 /* ---- device MMIO and DMA ------------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <ik/rt.h>
 
 #define ATOMIC_INIT(i) {(i)}
 #define ATOMIC64_INIT(i) {(i)}
@@ -94,8 +95,10 @@ __IK_ATOMIC_OPS(atomic64, atomic64_t, s64)
 #define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#define mb() smp_mb()
-#define rmb() smp_rmb()
+/* Device barriers: what the device did for the posted port writes before them (its DMA) must
+ * be visible to the reads after them, so those writes go out first (ik_pio_flush, rt.h). */
+#define mb() (ik_pio_flush(), smp_mb())
+#define rmb() (ik_pio_flush(), smp_rmb())
 #define wmb() smp_wmb()
 /* Descriptor memory shared with a device model: ordered as the CPU's own accesses (the model
  * reads and writes guest memory only while the vCPU is stopped in an exit, or atomically). */

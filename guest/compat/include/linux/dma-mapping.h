@@ -50,11 +50,14 @@ static inline int dma_mapping_error(struct device *dev, dma_addr_t dma_addr)
 	return dma_addr == DMA_MAPPING_ERROR ? -ENOMEM : 0;
 }
 
-/* Memory is coherent here (the model copies at the moment of the DMA): syncs are no-ops. */
+/* Memory is coherent here (the model copies at the moment of the DMA): syncs for the device
+ * are no-ops; a sync for the CPU sends the posted port writes (ik_pio_flush), whose DMA the CPU
+ * is about to read. */
 static inline void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
 					   enum dma_data_direction dir)
 {
 	(void)dev, (void)addr, (void)size, (void)dir;
+	ik_pio_flush();
 }
 
 static inline void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
@@ -68,6 +71,7 @@ static inline void dma_sync_single_range_for_cpu(struct device *dev, dma_addr_t 
 						 enum dma_data_direction dir)
 {
 	(void)dev, (void)addr, (void)offset, (void)size, (void)dir;
+	ik_pio_flush();
 }
 
 static inline void dma_sync_single_range_for_device(struct device *dev, dma_addr_t addr,

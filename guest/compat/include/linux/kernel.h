@@ -36,7 +36,8 @@
 #define might_sleep() do { } while (0)
 #define might_sleep_if(c) do { } while (0)
 #define cond_resched() ({ ik_yield(); 0; })
-#define cpu_relax() __builtin_ia32_pause()
+/* A busy-wait: posted port writes go out first (the device may be what the loop waits for). */
+#define cpu_relax() (ik_pio_flush(), __builtin_ia32_pause())
 
 #define panic(fmt, ...) ik_panic_at(IK_PANIC_PANIC, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
 
