@@ -12,8 +12,12 @@ read the driver's log to see whether and how the VM ended, undo the fault if it 
 class and per driver.
 
   campaign.py BUILD_DIR --faults N [--report docs/RELIABILITY.md] [--plot P.png]
-              [--json out.json] [--seed S] [--drivers led,nulldev,nvram,wdt] [--clients N]
-              [--keep]
+              [--json out.json] [--seed S] [--drivers led,nulldev,nvram,wdt[,ne2000]]
+              [--nic-faults N] [--clients N] [--keep]
+
+With ne2000 in --drivers the NIC is covered too (campaign_nic.py: the unmodified Linux NE2000
+under TCP transfers between two network namespaces the campaign creates and removes; root).
+Its figures go to their own section of the report, so a NIC-only run leaves the others' alone.
 
 Exit status 0 when the criteria for fail-stop faults hold: 100 % host survival, 0 client hangs,
 the supervisor stops on `ikernel down`, no byte corrupted or lost by a fail-stop fault, and
@@ -39,6 +43,7 @@ import threading
 import time
 
 from iklog import LogTail, load_warning
+import campaign_nic
 import traceback
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -228,9 +233,12 @@ def inject(rtdir, name, spec, wait_s=20.0):
 
 # Monitor lines that are no detection: a driver up, a VM's name freed after its end (the end
 # itself has its own line), a stop the campaign asked for (`ikernel restart` after a fault that
-# did not end the VM).
-NOT_AN_END = re.compile(r"^ikernel: (driver '[^']*' (ready in |is gone \(status |stopped$)"
-                        r"|.*cannot be served)")
+# did not end the VM), a NIC's host interface (its carrier at a start; the relay's I/O error
+# when the VM ended, which has its own line), a wire TAP its previous monitor still held at a
+# restart (the supervisor tries again).
+NOT_AN_END = re.compile(r"^ikernel: (driver '[^']*' (ready in |is gone \(status |stopped$"
+                        r"|host interface )|.*cannot be served"
+                        r"|device '[^']*': cannot initialise: wire tap:.*busy)")
 
 
 def vm_end_reasons(lines):
@@ -629,6 +637,7 @@ class Tally:
         self.c = collections.defaultdict(collections.Counter)
         self.d = collections.defaultdict(lambda: collections.defaultdict(collections.Counter))
         self.reasons = collections.Counter()
+        self.recovery = collections.defaultdict(list)  # NIC: outage and recovery per detection
         self.lock = threading.Lock()
 
     def add(self, driver, cls, **kw):
@@ -658,20 +667,29 @@ def plan_fault(cls, insns, rng):
 def run_driver(ctx, drv, classes, count, tally, progress):
     name = drv.name
     rng = random.Random(ctx.seed ^ zlib.crc32(name.encode()))  # reproducible per driver
-    wl = Clients(drv, os.path.join(ctx.rtdir, "dev"), rng)
+    wl = campaign_nic.NicClients(drv.topology) if drv.topology else \
+        Clients(drv, os.path.join(ctx.rtdir, "dev"), rng)
     insns = code_targets(drv.image, drv.own)
     drv.targets = (len({x[4] for x in insns}), len(insns))
     log = LogTail(os.path.join(ctx.rtdir, "logs", name + ".log"), from_end=True)
     for i in range(count):
         cls = classes[i % len(classes)]
-        ans = inject(ctx.rtdir, name, plan_fault(cls, insns, rng))
+        e0, eio0, bad0 = wl.errors, wl.eio, wl.bad_bytes
+        spec = plan_fault(cls, insns, rng)
+        progress[name] = time.monotonic()  # the workload's calls in flight since (hang watch)
+        if getattr(wl, "fault_during_step", False):
+            # The NIC: the fault goes in during the checker's first transfer (a crash mid-TCP).
+            answer = []
+            wl.step(rounds=1, during=lambda: answer.append(inject(ctx.rtdir, name, spec)))
+            ans = answer[0] if answer else "error: not injected"
+        else:
+            ans = inject(ctx.rtdir, name, spec)
+            if ans.startswith("ok:"):
+                wl.step(rounds=2)
+        progress.pop(name, None)  # between calls, and once this driver is done, nothing to watch
         if not ans.startswith("ok:"):
             tally.add(name, cls, inject_failed=1)
             continue
-        e0, eio0, bad0 = wl.errors, wl.eio, wl.bad_bytes
-        progress[name] = time.monotonic()  # the workload's calls in flight since (hang watch)
-        wl.step(rounds=2)
-        progress.pop(name, None)  # between calls, and once this driver is done, nothing to watch
         lines = log.lines()
         ends = vm_end_reasons(lines)
         fired = any("fault injection:" in ln for ln in lines)
@@ -699,6 +717,8 @@ def run_driver(ctx, drv, classes, count, tally, progress):
         with tally.lock:
             for r in ends:
                 tally.reasons[reason_kind(r)] += 1
+            if detected and getattr(wl, "last", None):
+                tally.recovery[name].append(dict(wl.last, cls=cls))
         tally.add(name, cls, injected=1, activated=int(activated), detected=int(detected),
                   recovered=int(detected and errs == 0 and bad == 0),
                   eio=int(detected and eios > 0), errors=errs, bad_bytes=bad,
@@ -718,6 +738,7 @@ class Driver:
                  nodes=(), prefix=None, objdir=None, clients=1):
         self.name, self.image, self.origin, self.workload = name, image, origin, workload
         self.clients = clients  # concurrent checking clients (Clients)
+        self.topology = None    # the NIC's namespaces (campaign_nic.Topology)
         self.state, self.idem, self.params, self.device = state, idem, params, device
         self.nodes, self.prefix, self.objdir = nodes, prefix, objdir
 
@@ -729,6 +750,8 @@ class Driver:
         return func in self.functions
 
     def manifest(self):
+        if self.topology:
+            return campaign_nic.manifest(self.image, self.topology.net.a)
         return MANIFEST.format(
             name=self.name, image=self.image, state=self.state, idem=self.idem,
             params="".join("param = %s\n" % p for p in self.params), device=self.device,
@@ -765,7 +788,14 @@ def campaign_drivers(build):
                idem="read write ioctl:*", params=["io=0x240", "irq=11", "type=501"],
                device="[device board]\nmodel = wdt501\nport = 0x240\nirq = 11\n",
                nodes=["watchdog", "temperature"], clients=3),
+        # The NIC (campaign_nic.py): only when asked for (--drivers), since it needs root and
+        # network namespaces; its checker is TCP between two namespaces of the campaign's own.
+        Driver("ne2000", img("drivers/linux/ne2000.img"), LINUX, None,
+               objdir=img("drivers/linux/ne2000.img.p"), state="", idem=""),
     ]
+
+
+DEFAULT_DRIVERS = "led,nulldev,nvram,wdt"
 
 
 def write_manifests(drivers, d):
@@ -815,7 +845,11 @@ def main():
     ap.add_argument("--plot")
     ap.add_argument("--json")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--drivers", help="comma-separated subset (default: all)")
+    ap.add_argument("--drivers", default=DEFAULT_DRIVERS,
+                    help="comma-separated, of led,nulldev,nvram,wdt,ne2000 (default: %s; "
+                    "ne2000 needs root and network namespaces)" % DEFAULT_DRIVERS)
+    ap.add_argument("--nic-faults", type=int, help="faults for ne2000 on top of --faults "
+                    "(default: an even share of --faults); each is ~1-2 s of TCP transfers")
     ap.add_argument("--clients", type=int, help="concurrent checking clients per driver "
                     "(default: led 3, nulldev 4, nvram 2, wdt 3; 1: the writer alone)")
     ap.add_argument("--keep", action="store_true", help="keep the runtime dir (logs) afterwards")
@@ -828,8 +862,11 @@ def main():
     ctx.done = 0
     ctx.exe = os.path.abspath(os.path.join(a.build, "src/cli/ikernel"))
     drivers = campaign_drivers(a.build)
-    if a.drivers:
-        drivers = [d for d in drivers if d.name in a.drivers.split(",")]
+    unknown = set(a.drivers.split(",")) - {d.name for d in drivers}
+    if unknown:
+        print("campaign: unknown driver(s) %s" % ", ".join(sorted(unknown)))
+        return 2
+    drivers = [d for d in drivers if d.name in a.drivers.split(",")]
     for d in drivers:
         d.clients = a.clients or d.clients
     missing = [d.image for d in drivers if not os.path.exists(d.image)]
@@ -840,6 +877,30 @@ def main():
     warn = load_warning("campaign")
     if warn:
         print(warn, flush=True)
+    def on_signal(sig, frame):
+        raise KeyboardInterrupt()
+    # meson ends a test that runs out of time with SIGTERM: stop the supervisor all the same
+    # (a killed campaign left `ikernel up` and its drivers running).
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    nic = [d for d in drivers if d.name == "ne2000"]
+    ctx.topology = None
+    if nic:
+        try:
+            ctx.topology = nic[0].topology = campaign_nic.Topology()
+        except RuntimeError as e:
+            print("campaign: %s: skipped" % e)
+            return 77
+    try:
+        return run_campaign(a, ctx, drivers)
+    finally:
+        if ctx.topology:  # the namespaces go, whatever happened (also after a signal)
+            ctx.topology.cleanup()
+
+
+def run_campaign(a, ctx, drivers):
+    """The runtime directory and manifests, then the campaign; the supervisor stopped also on
+    a signal."""
     tmp = tempfile.mkdtemp(prefix="ikcampaign.")
     ctx.rtdir = os.path.join(tmp, "run")
     os.mkdir(ctx.rtdir)
@@ -847,12 +908,6 @@ def main():
     os.mkdir(mdir)
     write_manifests(drivers, mdir)
     ctx.env = dict(os.environ, IKERNEL_RUNTIME_DIR=ctx.rtdir)
-    def on_signal(sig, frame):
-        raise KeyboardInterrupt()
-    # meson ends a test that runs out of time with SIGTERM: stop the supervisor all the same
-    # (a killed campaign left `ikernel up` and its drivers running).
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     try:
         return campaign(a, ctx, drivers, tmp, mdir)
     except KeyboardInterrupt:
@@ -868,18 +923,33 @@ def main():
 
 def campaign(a, ctx, drivers, tmp, mdir):
     """Bring the drivers up, inject the faults, stop the supervisor, report."""
-    up = subprocess.run([ctx.exe, "up", "--detach", mdir], env=ctx.env, capture_output=True,
-                        text=True)
+    # With the NIC the supervisor runs in namespace B (its card's wire is a TAP there); the
+    # others do not mind which network namespace they are in.
+    pre = ctx.topology.prefix() if ctx.topology else []
+    up = subprocess.run(pre + [ctx.exe, "up", "--detach", mdir], env=ctx.env,
+                        capture_output=True, text=True)
     if up.returncode != 0:
         print("campaign: ikernel up failed:", up.stdout, up.stderr)
+        stop_supervisor(ctx, mdir)
         return 1
+    if ctx.topology:
+        try:
+            ctx.topology.start()
+        except RuntimeError as e:
+            print("campaign: ne2000: %s" % e)
+            stop_supervisor(ctx, mdir)
+            return 1
     tally = Tally()
     classes = CODE_CLASSES + GUEST_CLASSES
     progress, hangs, crashed = {}, [], []
     t0 = time.monotonic()
     # The faults are shared out evenly; every driver goes round robin over all the classes.
-    per = {d.name: a.faults // len(drivers) + (i < a.faults % len(drivers))
-           for i, d in enumerate(drivers)}
+    # With --nic-faults the NIC's come on top, the others share --faults.
+    shared = [d for d in drivers if a.nic_faults is None or not d.topology] or [None]
+    per = {d.name: a.faults // len(shared) + (i < a.faults % len(shared))
+           for i, d in enumerate(shared) if d}
+    per.update({d.name: a.nic_faults for d in drivers if d.name not in per})
+    ctx.total = a.total = sum(per.values())
     threads = []
     for drv in drivers:
         def body(drv=drv):
@@ -901,7 +971,7 @@ def campaign(a, ctx, drivers, tmp, mdir):
         if hangs:
             break
         if now - last_print > 10:
-            print("campaign: %d/%d faults, %.0f s" % (ctx.done, a.faults, now - t0), flush=True)
+            print("campaign: %d/%d faults, %.0f s" % (ctx.done, ctx.total, now - t0), flush=True)
             last_print = now
     elapsed = time.monotonic() - t0
     host_ok = supervisor_alive(ctx)
@@ -956,15 +1026,22 @@ def report(a, drivers, tally, hangs, host_ok, elapsed, stopped):
                                                class_rows(tally.d[d.name])})
                        for d in drivers},
     })
+    for d in drivers:
+        if d.topology:
+            summary["per_driver"][d.name]["recovery"] = campaign_nic.recovery_figures(
+                tally.recovery[d.name])
     tot = {"injected": summary["faults_injected"], "bad_bytes": summary["bytes_corrupted"]}
     rec_pct = summary["recovered_pct"]
     failstop_bad = summary["bytes_corrupted_failstop_classes"]
     failstop_rec_pct = summary["recovered_pct_failstop_classes"]
     # The full criteria (issue 6) and what holds for fail-stop faults (the guest classes but
     # SILENT): silent corruption by a fault that never crashes cannot be caught by isolation.
-    base = tot["injected"] >= a.faults * 0.99 and host_ok and stopped and not hangs
+    base = tot["injected"] >= a.total * 0.99 and host_ok and stopped and not hangs
+    # A NIC delivers no wrong byte whatever the fault: TCP's checksums catch corruption.
+    nic_bad = sum(summary["per_driver"][d.name]["bytes_corrupted"] for d in drivers
+                  if d.topology)
     summary["pass_all"] = base and tot["bad_bytes"] == 0 and rec_pct >= 99.9
-    summary["pass"] = base and failstop_bad == 0 and failstop_rec_pct >= 99.9
+    summary["pass"] = base and failstop_bad == 0 and failstop_rec_pct >= 99.9 and nic_bad == 0
     print(json.dumps({k: v for k, v in summary.items() if k not in ("per_class", "per_driver")},
                      indent=1))
     for d in drivers:
@@ -974,11 +1051,18 @@ def report(a, drivers, tally, hangs, host_ok, elapsed, stopped):
                   d.name, f["faults_injected"], f["activated"], f["detected"],
                   f["recovered_transparently"], f["failed_eio"], f["client_errors"],
                   f["bytes_corrupted"], f["bytes_corrupted_failstop_classes"]))
+        if "recovery" in f:
+            print("campaign: %-8s %s" % (d.name, campaign_nic.recovery_line(f["recovery"])))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(summary, f, indent=1)
     if a.report:
-        write_report(a, drivers, summary, rows)
+        nic = [d for d in drivers if d.topology]
+        if len(nic) < len(drivers):
+            write_report(a, drivers, summary, rows)
+        if nic:  # its own section, so that a NIC-only run leaves the others' figures alone
+            campaign_nic.write_section(a.report, nic[0].name, summary["per_driver"][nic[0].name],
+                                       " ".join(sys.argv[1:]))
     return summary
 
 
@@ -1074,7 +1158,7 @@ def write_report(a, drivers, s, rows):
     for k, v in sorted(s["detection_reasons"].items(), key=lambda kv: -kv[1]):
         L.append("| %s | %d |" % (k, v))
     L.append(METHOD)
-    tail = soak_section(a.report)
+    tail = campaign_nic.kept_section(a.report) + soak_section(a.report)
     with open(a.report, "w") as f:
         f.write("\n".join(L) + "\n" + tail)
 
@@ -1092,7 +1176,8 @@ def soak_section(path):
 METHOD = """
 ## Method
 
-* **Drivers**: four, each under the supervisor with a campaign manifest (`hang_ms = 100`,
+* **Drivers**: four (and the NIC with `--drivers ...,ne2000`, as `make campaign` runs it: its
+  own section, *The NIC driver*), each under the supervisor with a campaign manifest (`hang_ms = 100`,
   `request_timeout = 300ms`, `restart = always`, `restart_delay = 1ms`,
   `recovery = transparent`), the faults shared out evenly:
   * ours: `led` (parallel-port LEDs on the parport model; state: `LED_SET` and the last write)
