@@ -877,12 +877,6 @@ def main():
     warn = load_warning("campaign")
     if warn:
         print(warn, flush=True)
-    def on_signal(sig, frame):
-        raise KeyboardInterrupt()
-    # meson ends a test that runs out of time with SIGTERM: stop the supervisor all the same
-    # (a killed campaign left `ikernel up` and its drivers running).
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     nic = [d for d in drivers if d.name == "ne2000"]
     ctx.topology = None
     if nic:
@@ -891,6 +885,15 @@ def main():
         except RuntimeError as e:
             print("campaign: %s: skipped" % e)
             return 77
+
+    def on_signal(sig, frame):
+        raise KeyboardInterrupt()
+    # meson ends a test that runs out of time with SIGTERM: stop the supervisor all the same
+    # (a killed campaign left `ikernel up` and its drivers running), then remove the
+    # namespaces (installed after the Topology, whose NetPair has handlers of its own that
+    # would remove them with the supervisor still running).
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         return run_campaign(a, ctx, drivers)
     finally:
