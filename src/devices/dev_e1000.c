@@ -13,7 +13,7 @@
  *   - CTRL.RST (self-clearing) resets the registers; STATUS reports link up, 1000FD;
  *   - interrupts: ICR (clear on read, write 1 to clear), ICS, IMS, IMC; the line rises when
  *     ICR & IMS becomes non-zero, at most once per ITR interval (256 ns units): a rise inside
- *     the interval is delivered at the next device event past it (at the latest the next tick);
+ *     the interval is delivered when it ends (the device's timer, ik_dev_tick_at);
  *   - transmit ring (TDBAL/TDBAH/TDLEN/TDH/TDT): legacy descriptors, context and data
  *     descriptors (IP and TCP/UDP checksum insertion), VLAN tag insertion, frames assembled
  *     from descriptors up to EOP, RS -> DD written back, TXDW/TXQE; TSO is refused (the frame
@@ -205,7 +205,8 @@ static void update_irq(struct ik_device *dev, struct e1000 *e)
 	e->line = true;
 	now = ik_dev_now_ns();
 	if (e->last_irq_ns && now - e->last_irq_ns < itr_interval_ns(e)) {
-		e->irq_deferred = true;
+		e->irq_deferred = true; /* delivered by tick() when the interval is over */
+		ik_dev_tick_at(dev, e->last_irq_ns + itr_interval_ns(e));
 		return;
 	}
 	e->irq_deferred = false;

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ikernel/abi.h"
 #include "registry_internal.h"
@@ -311,20 +313,44 @@ int ik_devices_parse(const char *const *specs, size_t n, struct ik_device *devs,
 	return 0;
 }
 
-/* Wait on the model's input descriptor until `deadline_ns` (the next tick), without the device
- * lock; then, under the lock again, let the model take what arrived. */
+/* Wait on the model's input descriptor (and the wake eventfd) until `deadline_ns`, without the
+ * device lock; then, under the lock again, let the model take what arrived. */
 static void device_poll_input(struct ik_device *d, int fd, uint64_t deadline_ns)
 {
-	uint64_t now = ik_dev_now_ns();
-	int ms = deadline_ns > now ? (int)((deadline_ns - now + 999999u) / 1000000u) : 0;
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	uint64_t now = ik_dev_now_ns(), left = deadline_ns > now ? deadline_ns - now : 0, drain;
+	struct timespec ts = {.tv_sec = (time_t)(left / 1000000000u),
+			      .tv_nsec = (long)(left % 1000000000u)};
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = d->wake_fd, .events = POLLIN}};
 	int n;
 
 	pthread_mutex_unlock(&d->lock);
-	n = poll(&p, 1, ms);
+	n = ppoll(p, d->wake_fd >= 0 ? 2 : 1, &ts, NULL);
+	if (n > 0 && (p[1].revents & POLLIN) && read(d->wake_fd, &drain, sizeof(drain)) < 0)
+		drain = 0; /* nothing to drain: another wake took it */
 	pthread_mutex_lock(&d->lock);
-	if (n > 0 && !atomic_load(&d->ticker_quit) && !d->host->ended(d->host->ctx))
+	if (n > 0 && (p[0].revents & POLLIN) && !atomic_load(&d->ticker_quit) &&
+	    !d->host->ended(d->host->ctx))
 		d->model->poll_ready(d);
+}
+
+/* The earlier of the next regular tick and the model's own request. */
+static uint64_t device_deadline(const struct ik_device *d, uint64_t next)
+{
+	return d->tick_at && d->tick_at < next ? d->tick_at : next;
+}
+
+void ik_dev_tick_at(struct ik_device *dev, uint64_t deadline_ns)
+{
+	uint64_t one = 1;
+
+	if (dev->tick_at && dev->tick_at <= deadline_ns)
+		return;
+	dev->tick_at = deadline_ns;
+	if (!dev->lock_ready)
+		return; /* not the registry's (a harness's device): no timer thread to wake */
+	pthread_cond_signal(&dev->tick_cond);
+	if (dev->wake_fd >= 0 && write(dev->wake_fd, &one, sizeof(one)) < 0)
+		return; /* the counter is full: the thread is awake anyway */
 }
 
 static void device_wait(struct ik_device *d, uint64_t deadline_ns)
@@ -335,8 +361,8 @@ static void device_wait(struct ik_device *d, uint64_t deadline_ns)
 	pthread_cond_timedwait(&d->tick_cond, &d->lock, &ts);
 }
 
-/* The device timer thread: tick() every IK_DEV_TICK_MS, and the model's input in between,
- * under the device lock until destroy. */
+/* The device timer thread: tick() every IK_DEV_TICK_MS (and when the model asked for it with
+ * ik_dev_tick_at), and the model's input in between, under the device lock until destroy. */
 static void *device_ticker(void *arg)
 {
 	struct ik_device *d = arg;
@@ -345,13 +371,24 @@ static void *device_ticker(void *arg)
 	pthread_mutex_lock(&d->lock);
 	while (!atomic_load(&d->ticker_quit)) {
 		int fd = d->model->poll_fd ? d->model->poll_fd(d) : -1;
+		uint64_t now;
 
 		if (fd >= 0)
-			device_poll_input(d, fd, next);
+			device_poll_input(d, fd, device_deadline(d, next));
 		else
-			device_wait(d, next);
-		if (atomic_load(&d->ticker_quit) || ik_dev_now_ns() < next)
+			device_wait(d, device_deadline(d, next));
+		if (atomic_load(&d->ticker_quit))
 			continue;
+		now = ik_dev_now_ns();
+		if (d->tick_at && now >= d->tick_at && now < next) {
+			d->tick_at = 0; /* the model's own request, before the regular tick */
+			if (d->model->tick && !d->host->ended(d->host->ctx))
+				d->model->tick(d, now);
+			continue;
+		}
+		if (now < next)
+			continue;
+		d->tick_at = 0;
 		next = ik_dev_now_ns() + IK_DEV_TICK_MS * 1000000ull;
 		if (d->model->tick && !d->host->ended(d->host->ctx))
 			d->model->tick(d, ik_dev_now_ns());
@@ -375,8 +412,22 @@ static int device_sync_init(struct ik_device *d)
 		pthread_mutex_destroy(&d->lock);
 		return -r;
 	}
+	d->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	d->tick_at = 0;
 	d->lock_ready = true;
 	return 0;
+}
+
+static void device_sync_destroy(struct ik_device *d)
+{
+	if (!d->lock_ready)
+		return;
+	if (d->wake_fd >= 0)
+		close(d->wake_fd);
+	d->wake_fd = -1;
+	pthread_cond_destroy(&d->tick_cond);
+	pthread_mutex_destroy(&d->lock);
+	d->lock_ready = false;
 }
 
 static struct ik_devset *container_of_set(const struct ik_dev_host *host)
@@ -438,11 +489,7 @@ int ik_devset_init(struct ik_devset *set, const struct ik_dev_host *host, const 
 
 		r = device_start(&set->host, d, specs[i], err, errlen);
 		if (r) {
-			if (d->lock_ready) {
-				pthread_cond_destroy(&d->tick_cond);
-				pthread_mutex_destroy(&d->lock);
-				d->lock_ready = false;
-			}
+			device_sync_destroy(d);
 			return r;
 		}
 		set->ndevices = i + 1;
@@ -469,11 +516,7 @@ void ik_devset_destroy(struct ik_devset *set)
 		}
 		if (d->model->destroy)
 			d->model->destroy(d);
-		if (d->lock_ready) {
-			pthread_cond_destroy(&d->tick_cond);
-			pthread_mutex_destroy(&d->lock);
-			d->lock_ready = false;
-		}
+		device_sync_destroy(d);
 	}
 	set->ndevices = 0;
 	ik_dma_destroy(set);

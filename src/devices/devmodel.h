@@ -148,6 +148,8 @@ struct ik_device {
 	pthread_cond_t tick_cond;
 	pthread_t ticker;
 	bool lock_ready, ticker_running;
+	uint64_t tick_at; /* ik_dev_tick_at(): tick() due then (0: only the regular ticks) */
+	int wake_fd;      /* eventfd: wakes the timer thread out of its wait (tick_at moved) */
 	atomic_bool ticker_quit;
 };
 
@@ -232,6 +234,10 @@ int ik_dev_dma_read(struct ik_device *dev, uint64_t gpa, void *buf, size_t len);
 int ik_dev_dma_write(struct ik_device *dev, uint64_t gpa, const void *buf, size_t len);
 /* "ne2000@pci 00:03.0", "testdev@0x500": the device in messages. */
 void ik_dev_describe(const struct ik_device *dev, char *out, size_t outlen);
+/* Ask for tick() at deadline_ns (ik_dev_now_ns clock) when that is before the next regular
+ * tick: a model's own short timer (a throttled interrupt). The earliest request wins; it is
+ * forgotten once tick() ran. Under the device's lock (any model callback). */
+void ik_dev_tick_at(struct ik_device *dev, uint64_t deadline_ns);
 /* Raise interrupt line `line` (< 64; larger lines are ignored) of the driver. */
 void ik_dev_raise_irq(struct ik_device *dev, unsigned line);
 void ik_dev_log(struct ik_device *dev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
