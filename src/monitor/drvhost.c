@@ -289,6 +289,17 @@ int ik_dh_violation(struct ik_drvhost *dh, unsigned nr, const char *fmt, ...)
 	return -EPERM;
 }
 
+void ik_dh_hung(struct ik_drvhost *dh, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	end_driver(dh, IK_END_HANG, "driver '%s' hung: %s", dh->name, what);
+}
+
 int ik_dh_unknown(struct ik_drvhost *dh, unsigned nr)
 {
 	return ik_dh_violation(dh, 0, "unknown hypercall %u", nr);

@@ -202,6 +202,9 @@ int ik_dh_hypercall(struct ik_drvhost *dh, unsigned nr, void *args);
  * (nr 0: without "hypercall NAME: "). Always -EPERM. */
 int ik_dh_violation(struct ik_drvhost *dh, unsigned nr, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* End the driver as hung: "driver 'N' hung: what" (a deadline of the host's passed, e.g. the
+ * host-interface relay's). Any thread. */
+void ik_dh_hung(struct ik_drvhost *dh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An unknown hypercall number. Always -EPERM. */
 int ik_dh_unknown(struct ik_drvhost *dh, unsigned nr);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "domain.h"
@@ -22,6 +23,11 @@
 #include "netif_relay.h"
 
 #define RELAY_IO_MAX 65536u /* bytes per call: one ring data buffer */
+/* A write of frames the driver has not taken after this long is a hung transmit path: past
+ * Linux's own transmit watchdog (5 s, ndo_tx_timeout), which gets its chance first. A write
+ * waits only while the driver's queue is stopped with its carrier on (netif_host.c). */
+#define RELAY_TX_DEADLINE_MS 10000u
+#define RELAY_WATCH_MS 250u
 
 struct ik_netif_relay {
 	char name[IK_IFNAME_MAX];
@@ -36,6 +42,7 @@ struct ik_netif_relay {
 	int h;    /* the node's libikernel handle, once opened */
 	int refs; /* the host's, and one per running thread */
 
+	_Atomic uint64_t write_since_ns; /* a write to the driver outstanding since; 0: none */
 	struct ik_netif_link link; /* the last link applied to the TAP */
 	bool link_known;
 	atomic_uint_fast64_t to_driver, from_driver, dropped;
@@ -280,8 +287,10 @@ static bool write_all(struct ik_netif_relay *r, int h, const uint8_t *buf, size_
 	size_t off = 0;
 
 	while (off < len) {
+		atomic_store(&r->write_since_ns, ik_mono_ns());
 		ssize_t n = ik_write(h, buf + off, len - off);
 
+		atomic_store(&r->write_since_ns, 0);
 		if (n == -EINTR)
 			continue;
 		if (n <= 0 || (size_t)n > len - off) {
@@ -332,11 +341,37 @@ static void *to_driver_main(void *arg)
 	return NULL;
 }
 
+/* The transmit deadline: a write the driver leaves unanswered past RELAY_TX_DEADLINE_MS ends
+ * it as hung (the supervisor's policy restarts it), as a request the driver ignores would. */
+static void *watch_main(void *arg)
+{
+	struct ik_netif_relay *r = arg;
+	const struct timespec tick = {0, RELAY_WATCH_MS * 1000000l};
+
+	for (;;) {
+		nanosleep(&tick, NULL);
+		uint64_t since = atomic_load(&r->write_since_ns);
+		pthread_mutex_lock(&r->lock);
+		bool live = r->dh != NULL;
+		if (live && since && ik_mono_ns() - since > RELAY_TX_DEADLINE_MS * 1000000ull) {
+			ik_dh_hung(r->dh, "host interface %s: frames written to it not taken for %u ms "
+				   "(its transmit path does not move)", r->name, RELAY_TX_DEADLINE_MS);
+			live = false;
+		}
+		pthread_mutex_unlock(&r->lock);
+		if (!live)
+			break;
+	}
+	relay_put(r);
+	return NULL;
+}
+
 int ik_netif_relay_start(struct ik_netif_relay **out, struct ik_drvhost *dh, const char *name,
 			 int tap_fd, char *err, size_t errlen)
 {
 	struct ik_netif_relay *r = calloc(1, sizeof(*r));
-	pthread_t th[2];
+	void *(*const mains[])(void *) = {from_driver_main, to_driver_main, watch_main};
+	pthread_t th;
 	int e;
 
 	*out = NULL;
@@ -365,16 +400,16 @@ int ik_netif_relay_start(struct ik_netif_relay **out, struct ik_drvhost *dh, con
 		relay_put(r);
 		return -e;
 	}
-	for (int i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < sizeof(mains) / sizeof(mains[0]); i++) {
 		r->refs++;
-		e = pthread_create(&th[i], NULL, i ? to_driver_main : from_driver_main, r);
+		e = pthread_create(&th, NULL, mains[i], r);
 		if (e) {
 			r->refs--;
 			snprintf(err, errlen, "host interface %s: cannot start a thread: %s", name, strerror(e));
 			ik_netif_relay_stop(r);
 			return -e;
 		}
-		pthread_detach(th[i]);
+		pthread_detach(th);
 	}
 	*out = r;
 	return 0;

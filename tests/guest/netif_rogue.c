@@ -9,6 +9,8 @@
  *   giant     a frame record of 3,000 bytes (more than any Ethernet frame)
  *   link      a link record of the wrong size
  *   flags     a frame record with reserved flags set
+ *   stuck     a valid link record, then it never takes a frame the host writes (its write
+ *             never returns): the relay's transmit deadline must end it as hung
  * The relay must end the driver with a violation naming the interface for every attack, and
  * touch nothing else (test_netif_hostile.sh).
  */
@@ -47,7 +49,7 @@ static ssize_t rogue_read(struct file *f, char __user *ubuf, size_t count, loff_
 
 	(void)f;
 	(void)pos;
-	if (!attack || !strcmp(attack, "none")) {
+	if (!attack || !strcmp(attack, "none") || !strcmp(attack, "stuck")) {
 		if (link_sent) {
 			for (;;)
 				msleep(1000); /* nothing more to say */
@@ -71,6 +73,19 @@ static ssize_t rogue_read(struct file *f, char __user *ubuf, size_t count, loff_
 	return copy_to_user(ubuf, buf, n) ? -EFAULT : (ssize_t)n;
 }
 
+static ssize_t rogue_write(struct file *f, const char __user *ubuf, size_t count, loff_t *pos)
+{
+	const char *attack = ik_param("attack");
+
+	(void)f;
+	(void)ubuf;
+	(void)pos;
+	if (attack && !strcmp(attack, "stuck"))
+		for (;;)
+			msleep(1000); /* a transmit path that never moves */
+	return (ssize_t)count; /* frames taken (and dropped) */
+}
+
 static int rogue_open(struct inode *inode, struct file *f)
 {
 	(void)inode;
@@ -82,6 +97,7 @@ static const struct file_operations rogue_fops = {
 	.owner = THIS_MODULE,
 	.open = rogue_open,
 	.read = rogue_read,
+	.write = rogue_write,
 };
 
 static struct miscdevice rogue = {.minor = MISC_DYNAMIC_MINOR, .name = name, .fops = &rogue_fops};

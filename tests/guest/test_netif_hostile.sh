@@ -27,6 +27,20 @@ for attack in overrun type giant link flags; do
 		fail=1
 	fi
 done
+# A transmit path that never moves: the host's frames (IPv6 DAD and MLD once the TAP is up)
+# are written and never taken; the relay's deadline (10 s) ends the driver as hung.
+( sleep 2; ip -n "$ns" link set iknbad0 up ) &
+out=$(IKERNEL_RUNTIME_DIR=$rt timeout 60 "$ik" run "$img" $iso --netdev "iknbad0,netns=$ns" \
+	--param attack=stuck 2>&1)
+status=$?
+wait
+if [ $status -eq 1 ] && printf '%s\n' "$out" | grep -q "hung: host interface iknbad0: frames written to it not taken"; then
+	echo "ok   attack=stuck: $(printf '%s\n' "$out" | grep -o 'hung: host interface.*' | head -1)"
+else
+	printf '%s\n' "$out" | tail -5
+	echo "FAIL attack=stuck: expected the relay's transmit deadline to end it as hung (status $status)"
+	fail=1
+fi
 # The valid answer: the TAP takes the driver's MAC; no violation; stopped by us.
 IKERNEL_RUNTIME_DIR=$rt timeout -s INT 3 "$ik" run "$img" $iso --netdev "iknbad0,netns=$ns" \
 	--param attack=none > "$rt/none.log" 2>&1

@@ -103,6 +103,7 @@ static void host_link(struct net_device *dev)
 	if (h && h->open) {
 		h->link_pending = true;
 		wake_up_interruptible(&h->rxq);
+		wake_up_interruptible(&h->txq); /* a write waiting for a queue the link took away */
 	}
 }
 
@@ -244,10 +245,16 @@ static int xmit_frame(struct netif_host *h, const u8 *frame, unsigned int len)
 		if (dev_queue_xmit(skb) == NETDEV_TX_OK)
 			return 0;
 		/* Busy: the queue is stopped until the driver wakes it (host_wake), or the driver
-		 * said busy with the queue running: try again after a tick. */
+		 * said busy with the queue running: try again after a tick. Without a carrier the
+		 * frame is dropped, as a qdisc drops what no link takes. */
+		if (!netif_carrier_ok(dev) || !netif_running(dev)) {
+			dev->stats.tx_dropped++;
+			kfree_skb(skb);
+			return 0;
+		}
 		if (netif_queue_stopped(dev))
 			r = wait_event_interruptible(h->txq, !netif_queue_stopped(dev) || !h->open ||
-							      !netif_running(dev));
+							      !netif_running(dev) || !netif_carrier_ok(dev));
 		else
 			r = schedule_timeout_interruptible(1) ? -ERESTARTSYS : 0;
 		if (r || !h->open) {
