@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""linux-net-host-LEVEL: the unmodified Linux NE2000 driver gives the host a network interface
-(issue 12, items 5-8), at isolation LEVEL (vm or process), under the supervisor.
+"""linux-net-host-LEVEL, linux-e1000-host-LEVEL: an unmodified Linux NIC driver (NE2000 or e1000)
+gives the host a network interface (issues 12 and 13), at isolation LEVEL (vm or process),
+under the supervisor.
 
     namespace A: iknh0, the driver's host interface (manifest `netdev`, `netns = A`), 10.77.0.1
         |  A's stack -> TAP -> relay -> the driver's ndo_start_xmit -> NE2000 model -> wire
@@ -13,7 +14,7 @@ larger than the MTU); IPv6 neighbour discovery, which needs the card's multicast
 the monitor killed mid-transfer: the supervisor restarts the driver, the interface keeps its
 index and address, and the transfer completes with the right bytes.
 
-usage: test_net_host.py LEVEL IKERNEL IMAGE
+usage: test_net_host.py LEVEL IKERNEL IMAGE [NIC]   (NIC: ne2000, the default, or e1000)
 """
 import json
 import os
@@ -68,7 +69,7 @@ class Supervisor:
     def status(self):
         r = self.run("status", "--json")
         try:
-            return [d for d in json.loads(r.stdout)["drivers"] if d["name"] == "ne2000"][0]
+            return json.loads(r.stdout)["drivers"][0]
         except (ValueError, KeyError, IndexError):
             return {}
 
@@ -78,23 +79,27 @@ class Supervisor:
         subprocess.run(["rm", "-rf", self.rt])
 
 
-def manifest(level, image, netns):
+# What differs per card: [driver] lines and the card's grant (the NE2000 on ISA ports with
+# its io=/irq= parameters, the e1000 as a PCI function with strict DMA).
+NICS = {
+    "ne2000": ("memory = 4M\nparam = io=0x300\nparam = irq=9\n",
+               "model = ne2000\nport = 0x300\nirq = 9\n", ""),
+    "e1000": ("memory = 16M\n", "model = e1000\nbus = pci\n", "dma=strict,"),
+}
+
+
+def manifest(nic, level, image, netns):
+    driver, card, opts = NICS[nic]
     return f"""[driver]
-name = ne2000
+name = {nic}
 image = {image}
-memory = 4M
 isolation = {level}
 restart = on-failure
-param = io=0x300
-param = irq=9
-netdev = {HOST_IF}
+{driver}netdev = {HOST_IF}
 netns = {netns}
 
 [device card]
-model = ne2000
-port = 0x300
-irq = 9
-options = wire=tap:{WIRE},mac={MAC}
+{card}options = {opts}wire=tap:{WIRE},mac={MAC}
 """
 
 
@@ -177,9 +182,10 @@ def test_crash_mid_transfer(net, sup):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] not in NICS):
         sys.exit(__doc__)
     level, ik, image = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+    nic = sys.argv[4] if len(sys.argv) == 5 else "ne2000"
     skip_unless_netns()
     if level == "vm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
         print("SKIP: no /dev/kvm")
@@ -187,16 +193,16 @@ def main():
     with NetPair("h") as net:
         sup = Supervisor(ik, net)
         try:
-            path = os.path.join(sup.rt, "ne2000.ini")
+            path = os.path.join(sup.rt, nic + ".ini")
             with open(path, "w") as f:
-                f.write(manifest(level, image, net.a))
+                f.write(manifest(nic, level, image, net.a))
             net.tap(net.b, WIRE)
             net.addr(net.b, WIRE, net.ip_b)
             up = sup.run("up", "--detach", path, ns=net.b, timeout=120)
             if not check("ikernel up with netdev in A and the wire in B", up.returncode == 0,
                          up.stdout + up.stderr):
                 return 1
-            if not check("the host interface appears in A", wait(lambda: link(net, net.a, HOST_IF), 20)):
+            if not check("the host interface appears in A", wait(lambda: link(net, net.a, HOST_IF), 60)):
                 return 1
             net.addr(net.a, HOST_IF, net.ip_a)
             ok = wait(lambda: MAC in link(net, net.a, HOST_IF), 10)
