@@ -169,7 +169,7 @@ def run_demo(net, ik, rt, build, level):
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    build, level = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "vm"
+    build, level = os.path.abspath(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "vm"
     if level not in ("vm", "process"):
         sys.exit(f"net-demo: isolation '{level}': expected vm or process")
     why = missing_netns()
