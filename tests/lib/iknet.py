@@ -24,8 +24,9 @@ Run as a program this file is its own helpers, started inside a namespace by Net
     iknet.py copy NS1 TAP1 NS2 TAP2   copy frames between two TAPs in two namespaces (no driver)
     iknet.py recv ADDR PORT NBYTES     accept one connection, read NBYTES: "BYTES SHA256"
     iknet.py send ADDR PORT NBYTES     connect (retrying), send NBYTES random bytes: "BYTES SHA256"
-    iknet.py watch DEV                 sample DEV's frame counters every ms until stdin closes:
-                                       "FRAMES LONGEST_GAP_MS GAP_START_S" (the outage)
+    iknet.py watch DEV [rx|tx|rxtx]    sample DEV's frame counters every ms until stdin closes:
+                                       "FRAMES LONGEST_GAP_MS ITS_START", then "gap START END"
+                                       per pause >= 10 ms (time.monotonic(): the outage)
 """
 import atexit
 import ctypes
@@ -227,19 +228,23 @@ class NetPair:
                      res["sent_sha"] == res["recv_sha"] != "")
         return res
 
-    def watch(self, ns, dev):
-        """Start watching the frames through dev in ns; the returned function stops it and
-        gives {'frames', 'gap_ms' (the longest time without a frame), 'gap_at_s' (when it began,
-        from the start)}."""
-        p = self.spawn(ns, sys.executable, os.path.abspath(__file__), "watch", dev,
+    def watch(self, ns, dev, count="rxtx"):
+        """Start watching the frames through dev in ns (its counters: rx, tx or rxtx); the
+        returned function stops it and gives {'frames', 'gap_ms' (the longest time without a
+        frame), 'gap_at' (when it began), 'gaps' [(start, end), ...] (every pause of 10 ms or
+        more)}; times are time.monotonic() values, comparable with this process's.
+        """
+        p = self.spawn(ns, sys.executable, os.path.abspath(__file__), "watch", dev, count,
                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         if p.stdout.readline().strip() != "watching":
             raise RuntimeError(f"cannot watch {dev} in {ns}")
 
         def stop():
             out, _ = p.communicate(input="", timeout=10)
-            f = out.split()
-            return {"frames": int(f[0]), "gap_ms": float(f[1]), "gap_at_s": float(f[2])}
+            lines = out.splitlines()
+            f = lines[0].split()
+            gaps = [tuple(float(x) for x in l.split()[1:3]) for l in lines[1:] if l.startswith("gap ")]
+            return {"frames": int(f[0]), "gap_ms": float(f[1]), "gap_at": float(f[2]), "gaps": gaps}
         return stop
 
     def kill_inside(self):
@@ -360,8 +365,8 @@ def _send(addr, port, nbytes):
     print(sent, h.hexdigest(), flush=True)
 
 
-def _watch(dev):
-    stats = [f"/sys/class/net/{dev}/statistics/{d}_packets" for d in ("rx", "tx")]
+def _watch(dev, count):
+    stats = [f"/sys/class/net/{dev}/statistics/{d}_packets" for d in ("rx", "tx") if d in count]
 
     def frames():
         return sum(int(open(f).read()) for f in stats)
@@ -369,19 +374,20 @@ def _watch(dev):
     import threading
     done = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
-    t0 = last_t = time.monotonic()
     first = last = frames()
-    gap, gap_at = 0.0, 0.0
+    last_t, gaps = None, []  # the time before the first frame is no pause
     print("watching", flush=True)
     while not done.wait(0.001):
         now, n = time.monotonic(), frames()
         if n != last:
-            if first == last:  # the first frame: the time before it is no outage
-                last_t = now
-            if now - last_t > gap:
-                gap, gap_at = now - last_t, last_t - t0
+            if last_t is not None and now - last_t >= 0.010:
+                gaps.append((last_t, now))
             last, last_t = n, now
-    print(last - first, f"{gap * 1000:.1f}", f"{gap_at:.3f}", flush=True)
+    longest = max(gaps, key=lambda g: g[1] - g[0], default=(0.0, 0.0))
+    print(last - first, f"{(longest[1] - longest[0]) * 1000:.1f}", f"{longest[0]:.6f}")
+    for g in gaps:
+        print(f"gap {g[0]:.6f} {g[1]:.6f}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
@@ -392,7 +398,7 @@ if __name__ == "__main__":
         _recv(args[0], int(args[1]), int(args[2]))
     elif cmd == "send" and len(args) == 3:
         _send(args[0], int(args[1]), int(args[2]))
-    elif cmd == "watch" and len(args) == 1:
-        _watch(args[0])
+    elif cmd == "watch" and len(args) in (1, 2):
+        _watch(args[0], args[1] if len(args) == 2 else "rxtx")
     else:
-        sys.exit(f"usage: {sys.argv[0]} copy NS1 TAP1 NS2 TAP2 | recv|send ADDR PORT NBYTES | watch DEV")
+        sys.exit(f"usage: {sys.argv[0]} copy NS1 TAP1 NS2 TAP2 | recv|send ADDR PORT NBYTES | watch DEV [rx|tx|rxtx]")
