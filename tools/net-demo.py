@@ -104,7 +104,10 @@ def crash(ik, rt, before):
             return "ikernel inject ne2000 panic", t
         how = "ikernel inject ne2000 panic (did not fire within 5 s)"
     else:
-        how = f"ikernel inject refused ({r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode})"
+        why = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else str(r.returncode)
+        if wait(lambda: status(ik, rt).get("restarts", 0) > before, 2):
+            return f"ikernel inject ne2000 panic (it said: {why}; the driver crashed all the same)", t
+        how = f"ikernel inject refused ({why})"
     mon = status(ik, rt).get("pid", 0)
     kids = children(mon) if mon else []
     t = time.monotonic()
