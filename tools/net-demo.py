@@ -142,8 +142,11 @@ def crash_during_transfer(net, ik, rt):
 
     t = net.transfer(net.a, net.b, net.ip_b, NBYTES, port=5203, during=inject, timeout=300)
     w = stop()
-    after = status(ik, rt).get("restarts", 0)
+    st = status(ik, rt)
+    after = st.get("restarts", 0)
     print(f"net-demo:      crash: {done.get('how')}; restarts {before} -> {after}")
+    if after > before + 1:  # a restart that failed: say why
+        print(f"net-demo:      (one crash, {after - before} restarts; last failure: {st.get('last_crash')})")
     say("the driver restarted after the crash", after > before and done.get("back"),
         f"restarts {before} -> {after}")
     say("16 MiB across the crash: the same SHA-256 both ends", t["ok"], str(t))
