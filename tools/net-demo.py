@@ -13,7 +13,9 @@ panic`; at isolation process, where the monitor-lite refuses inject, SIGSEGV to 
 process) and restarted by the supervisor: the outage (the pause in the frames the card put on
 the wire, around the crash) and that the bytes still match.
 
-usage: net-demo.py BUILD [ISOLATION]   (vm, the default, or process)
+usage: net-demo.py BUILD [ISOLATION]   (vm, the default, or process; $IKERNEL_BIN: the ikernel
+binary, default BUILD/ikernel). Exit status 0 all checks passed, 1 one failed, 77 cannot run
+here (not root, no network namespaces, no /dev/kvm at vm).
 """
 import json
 import os
@@ -30,6 +32,7 @@ from iknet import NetPair, missing_netns  # noqa: E402
 MANIFEST = os.path.join(SRC, "manifests", "linux", "net", "ne2000.ini")
 HOST_IF, WIRE = "ikdhost", "ikdwire"
 NBYTES = 16 << 20
+TIMEOUT = 600  # s for one transfer: the VM driver moves 0.2-0.5 MB/s on a loaded nested host
 failed = []
 
 
@@ -118,14 +121,15 @@ def crash(ik, rt, before):
     return f"{how}; ikernel restart ne2000", t
 
 
-def outage(gaps, t_crash):
-    """The pause in the frames the driver sent that the crash caused: the first pause that
-    ends after the crash and began no earlier than 1 s before it (ms, and its start relative
-    to the crash), or None."""
-    for start, end in gaps:
-        if end > t_crash and start >= t_crash - 1.0:
-            return (end - start) * 1000, (start - t_crash) * 1000
-    return None
+def outage(gaps, t_crash, t_up):
+    """The pause in the frames the card sent that the crash caused: the longest pause that
+    ends after the crash and begins before the driver was running again (+1 s): (ms, its start
+    relative to the crash), or None."""
+    near = [g for g in gaps if g[1] > t_crash and g[0] < t_up + 1.0]
+    if not near:
+        return None
+    start, end = max(near, key=lambda g: g[1] - g[0])
+    return (end - start) * 1000, (start - t_crash) * 1000
 
 
 def crash_during_transfer(net, ik, rt):
@@ -140,7 +144,7 @@ def crash_during_transfer(net, ik, rt):
         done["back"] = wait(lambda: status(ik, rt).get("state") == "running", 20)
         done["t_up"] = time.monotonic()
 
-    t = net.transfer(net.a, net.b, net.ip_b, NBYTES, port=5203, during=inject, timeout=300)
+    t = net.transfer(net.a, net.b, net.ip_b, NBYTES, port=5203, during=inject, timeout=TIMEOUT)
     w = stop()
     st = status(ik, rt)
     after = st.get("restarts", 0)
@@ -150,7 +154,7 @@ def crash_during_transfer(net, ik, rt):
     say("the driver restarted after the crash", after > before and done.get("back"),
         f"restarts {before} -> {after}")
     say("16 MiB across the crash: the same SHA-256 both ends", t["ok"], str(t))
-    o = outage(w["gaps"], done.get("t", 0))
+    o = outage(w["gaps"], done.get("t", 0), done.get("t_up", 0))
     if o:
         print(f"net-demo:      outage: {o[0]:.0f} ms without a frame from the card (from "
               f"{o[1]:+.0f} ms after the crash; the driver was running again "
@@ -164,7 +168,7 @@ def crash_during_transfer(net, ik, rt):
 
 
 def demo(build, level):
-    ik = os.path.join(build, "ikernel")
+    ik = os.environ.get("IKERNEL_BIN") or os.path.join(build, "ikernel")
     rt = tempfile.mkdtemp(prefix="iknetdemo.", dir="/tmp")
     os.chmod(rt, 0o755)
     with NetPair("d") as net:
@@ -208,7 +212,7 @@ def run_demo(net, ik, rt, build, level):
     say("ping -c 100 A -> B: 0 % loss", p["sent"] == 100 and p["loss"] == 0, p["output"])
     for src, dst, ip, what in ((net.a, net.b, net.ip_b, "A -> B (host sends, driver transmits)"),
                                (net.b, net.a, net.ip_a, "B -> A (driver receives, host gets)")):
-        t = net.transfer(src, dst, ip, NBYTES)
+        t = net.transfer(src, dst, ip, NBYTES, timeout=TIMEOUT)
         say(f"16 MiB {what}: the same SHA-256 both ends", t["ok"], str(t))
         if t["ok"]:
             print(f"net-demo:      sha256 {t['sent_sha']}, {t['mb_s']:.2f} MB/s")
@@ -222,10 +226,11 @@ def main():
     if level not in ("vm", "process"):
         sys.exit(f"net-demo: isolation '{level}': expected vm or process")
     why = missing_netns()
-    if why:
-        fail(why)
-    if level == "vm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        fail("/dev/kvm not available (ISOLATION=process runs the driver as a jailed process)")
+    if not why and level == "vm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        why = "/dev/kvm not available (ISOLATION=process runs the driver as a jailed process)"
+    if why:  # exit 77: a test (tests/net) is skipped, not failed, on such a machine
+        print(f"net-demo: cannot run here: {why}", file=sys.stderr)
+        sys.exit(77)
     demo(build, level)
     print(f"net-demo: {'FAILED: ' + ', '.join(failed) if failed else 'all checks passed'}")
     return 1 if failed else 0

@@ -50,8 +50,6 @@ int net_tap_create(const char *ns, const char *name, const char *ip);
 /* Attach to TAP `name` inside `ns` (on a short-lived thread that enters it): the fd (O_NONBLOCK)
  * or -errno. */
 int net_tap_open(const char *ns, const char *name);
-/* The frames through interface `dev` in namespace `ns` so far (received + sent), or -errno. */
-int64_t net_frames_of(const char *ns, const char *dev);
 /* Why namespaces cannot be used here (not root, no `ip netns`, no /dev/net/tun), or NULL. */
 const char *net_missing(void);
 
@@ -59,7 +57,10 @@ const char *net_missing(void);
  * with the reason in `why`. */
 struct bench_row;
 int net_wait_link(const struct net_pair *p, int secs); /* until B answers a ping from A */
-int net_ping(const struct net_pair *p, long n, struct bench_row *row, char *why, size_t len);
+#define NET_PING_SMALL 56			       /* ping(8)'s payload */
+#define NET_PING_MTU 1472			       /* a 1,514-byte frame each way */
+int net_ping(const struct net_pair *p, long n, size_t payload, struct bench_row *row, char *why,
+	     size_t len);
 int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char *why, size_t len);
 int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char *why, size_t len);
 

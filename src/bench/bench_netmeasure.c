@@ -3,7 +3,8 @@
  * `ikernel bench net`: what is measured from namespace A to namespace B, whatever joins them
  * (bench_net.c's topologies). Each side is a thread that entered its namespace (setns on a
  * thread moves only that thread), so no program is spawned per sample:
- *   ping round trip  ICMP echo from A (raw socket) answered by B's kernel, one at a time
+ *   ping round trip  ICMP echo from A (raw socket) answered by B's kernel, one at a time (56
+ *                    bytes as ping(8); 1,472 for MTU-size frames both ways)
  *   TCP              BYTES from a sender in A to a receiver in B: MB/s from connect to last byte
  *   frames/s         minimum-size UDP datagrams from A as fast as it can send for a while: the
  *                    frames B received per second (what the path delivers, not what was sent)
@@ -24,6 +25,7 @@
 #define NET_TCP_PORT 5201
 #define NET_UDP_PORT 5202
 #define NET_PING_WAIT 1000 /* ms for one echo reply */
+#define NET_PING_MAX   NET_PING_MTU
 #define NET_CHUNK 65536
 #define NET_TIMEOUT_MS 60000
 
@@ -39,6 +41,7 @@ static struct sockaddr_in addr_of(const char *ip, int port)
 
 struct ping_job {
 	long n, lost;
+	size_t payload;
 	uint64_t *s;
 	int err;
 };
@@ -86,7 +89,8 @@ static void *ping_a(void *arg)
 {
 	struct ping_job *j = arg;
 	struct sockaddr_in dst = addr_of(NET_IP_B, 0);
-	uint8_t pkt[sizeof(struct icmphdr) + 56] = {0};
+	uint8_t pkt[sizeof(struct icmphdr) + NET_PING_MAX] = {0};
+	size_t len = sizeof(struct icmphdr) + j->payload;
 	uint16_t id = (uint16_t)getpid();
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
 	long done = 0;
@@ -101,10 +105,10 @@ static void *ping_a(void *arg)
 		ic.un.echo.sequence = htons(seq);
 		memcpy(pkt, &ic, sizeof(ic));
 		((struct icmphdr *)pkt)->checksum = 0;
-		uint16_t sum = icmp_sum(pkt, sizeof(pkt));
+		uint16_t sum = icmp_sum(pkt, len);
 		memcpy(pkt + offsetof(struct icmphdr, checksum), &sum, sizeof(sum));
 		uint64_t t0 = bench_now_ns();
-		if (send(fd, pkt, sizeof(pkt), 0) < 0 || ping_reply(fd, id, seq)) {
+		if (send(fd, pkt, len, 0) < 0 || ping_reply(fd, id, seq)) {
 			j->lost++;
 			if (j->lost > j->n / 10 + 3) { /* not a path that works */
 				j->err = -ETIMEDOUT;
@@ -121,9 +125,12 @@ out:
 	return NULL;
 }
 
-int net_ping(const struct net_pair *p, long n, struct bench_row *row, char *why, size_t len)
+int net_ping(const struct net_pair *p, long n, size_t payload, struct bench_row *row, char *why,
+	     size_t len)
 {
-	struct ping_job j = {.n = n, .s = calloc((size_t)n, sizeof(uint64_t))};
+	struct ping_job j = {.n = n,
+			     .payload = payload < NET_PING_MAX ? payload : NET_PING_MAX,
+			     .s = calloc((size_t)n, sizeof(uint64_t))};
 	struct net_side a = {p->a, ping_a, &j, 0};
 	int r;
 
@@ -133,7 +140,7 @@ int net_ping(const struct net_pair *p, long n, struct bench_row *row, char *why,
 		r = j.err;
 	if (!r && j.n > 0) {
 		bench_latency(row, j.s, j.n);
-		row->size = 56;
+		row->size = (uint32_t)j.payload;
 		if (j.lost)
 			snprintf(row->note, sizeof(row->note), "%ld of %ld echoes lost", j.lost,
 				 j.n + j.lost);
@@ -152,7 +159,7 @@ int net_wait_link(const struct net_pair *p, int secs)
 	char why[128];
 
 	for (int i = 0; i < secs; i++)
-		if (!net_ping(p, 1, &scratch, why, sizeof(why)))
+		if (!net_ping(p, 1, NET_PING_SMALL, &scratch, why, sizeof(why)))
 			return 0;
 	return -ETIMEDOUT;
 }

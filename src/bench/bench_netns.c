@@ -6,8 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <linux/if_link.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -18,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,16 +83,28 @@ static void kill_inside(const char *ns)
 	pclose(f);
 }
 
+/* `ip netns del`, again while the name stays: a process that is still exiting (the supervisor
+ * after `down`, one just killed) can hold the mount a moment longer (EBUSY). */
+static void delete_ns(const char *ns)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	for (int i = 0; i < 50; i++) {
+		kill_inside(ns);
+		if (!net_ip(false, "netns", "del", ns, NULL) || access(path, F_OK))
+			return;
+		usleep(100000);
+	}
+	net_ip(true, "netns", "del", ns, NULL); /* says why on stderr */
+}
+
 void net_pair_delete(struct net_pair *p)
 {
-	if (p->made_a) {
-		kill_inside(p->a);
-		net_ip(false, "netns", "del", p->a, NULL);
-	}
-	if (p->made_b) {
-		kill_inside(p->b);
-		net_ip(false, "netns", "del", p->b, NULL);
-	}
+	if (p->made_a)
+		delete_ns(p->a);
+	if (p->made_b)
+		delete_ns(p->b);
 	p->made_a = p->made_b = false;
 }
 
@@ -182,42 +191,6 @@ int net_tap_open(const char *ns, const char *name)
 	int r = net_side_run(&side); /* the thread leaves; the fd stays bound to the TAP */
 
 	return r ? r : t.fd;
-}
-
-struct frames_of {
-	const char *dev;
-	int64_t n;
-};
-
-/* getifaddrs() asks the kernel over netlink: the calling thread's namespace answers. */
-static void *frames_here(void *arg)
-{
-	struct frames_of *f = arg;
-	struct ifaddrs *all, *i;
-
-	if (getifaddrs(&all)) {
-		f->n = -errno;
-		return NULL;
-	}
-	f->n = -ENODEV;
-	for (i = all; i; i = i->ifa_next) {
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_PACKET && i->ifa_data &&
-		    !strcmp(i->ifa_name, f->dev)) {
-			const struct rtnl_link_stats *s = i->ifa_data;
-			f->n = (int64_t)s->rx_packets + (int64_t)s->tx_packets;
-		}
-	}
-	freeifaddrs(all);
-	return NULL;
-}
-
-int64_t net_frames_of(const char *ns, const char *dev)
-{
-	struct frames_of f = {dev, -EIO};
-	struct net_side side = {ns, frames_here, &f, 0};
-	int r = net_side_run(&side);
-
-	return r ? r : f.n;
 }
 
 const char *net_missing(void)

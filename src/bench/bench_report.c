@@ -69,7 +69,7 @@ static unsigned net_targets(struct target *t)
 	double in = value_of("net: TCP 16 MiB A->B", "inproc"), vm = value_of("net: TCP 16 MiB A->B", "vm");
 	double pr = value_of("net: TCP 16 MiB A->B", "process");
 	double worst = vm > 0 && pr > 0 ? (vm < pr ? vm : pr) : vm > 0 ? vm : pr;
-	const struct bench_row *e = bench_find("net: exits per frame", "vm", NULL);
+	const struct bench_row *e = bench_find("net: exits per MTU frame", "vm", NULL);
 	unsigned n = 0;
 
 	t[n] = (struct target){"NE2000 TCP (vm, process) >= 0.5 x inproc", in > 0 ? worst / in : 0, 0.5,

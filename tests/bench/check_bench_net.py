@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from iktest import bench_json, check, summary  # noqa: E402
 
 PING, TCP, FRAMES, EXITS = ("net: ping round trip", "net: TCP 16 MiB A->B",
-                            "net: frames/s (60 B UDP)", "net: exits per frame")
+                            "net: frames/s (60 B UDP)", "net: exits per MTU frame")
 
 
 def netns():

@@ -267,9 +267,13 @@ class NetPair:
 
     def cleanup(self):
         """Kill what runs inside, delete both namespaces (their TAPs go with them). Idempotent."""
-        self.kill_inside()
         for ns in self.created:
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+            for _ in range(50):  # a process still exiting can hold the mount a moment (EBUSY)
+                self.kill_inside()
+                if (subprocess.run(["ip", "netns", "del", ns], capture_output=True).returncode == 0
+                        or not os.path.exists(f"/run/netns/{ns}")):
+                    break
+                time.sleep(0.1)
         self.created = []
         if self in _live:
             _live.remove(self)
