@@ -41,8 +41,8 @@ linux-drivers: build build-asan
 	@for b in $(BUILD) $(BUILD_ASAN); do \
 		meson configure $$b | grep -Eq '^ *linux_drivers +true' || meson configure $$b -Dlinux_drivers=true || exit 1; \
 	done
-	ninja -C $(BUILD) linux-drivers
-	ninja -C $(BUILD_ASAN) linux-drivers
+	ninja -C $(BUILD) linux-drivers linux-inproc
+	ninja -C $(BUILD_ASAN) linux-drivers linux-inproc
 
 # Install (README, Install): ikernel, libikernel (shared, static, header, ikernel.pc), the driver
 # images in $(PREFIX)/lib/<arch>/ikernel (the Linux ones too if built), the manifests in
