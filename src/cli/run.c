@@ -119,7 +119,7 @@ int ik_cmd_run(int argc, char **argv)
 		ik_status_end(NULL, 1, err);
 		return 1;
 	}
-	if (ik_run_level_resolve(&o) == IK_RUN_LEVEL_PROCESS) /* asked for, or no /dev/kvm */
+	if (ik_run_level_resolve(&o) != IK_RUN_LEVEL_VM) /* asked for, or no /dev/kvm */
 		r = ik_cmd_run_process(&o, &res, err, sizeof(err));
 	else
 		r = run_vm(&o, &res, err, sizeof(err));

@@ -79,7 +79,10 @@ int ik_cmd_run_process(const struct ik_run_opts *o, struct ik_vm_result *res, ch
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if ((r = proc_path(o->image, exe, sizeof(exe)))) {
+	if (o->level == IK_RUN_LEVEL_INPROC) {
+		cfg.inproc_main = ik_run_builtin_inproc; /* the driver linked into this binary */
+		snprintf(exe, sizeof(exe), "%s", o->image); /* its name: the image's */
+	} else if ((r = proc_path(o->image, exe, sizeof(exe)))) {
 		snprintf(err, errlen, "no process build of %s (%s: %s)", o->image, exe, strerror(-r));
 		fprintf(stderr, "ikernel run: %s\n", err);
 		return 2;

@@ -72,7 +72,8 @@ void ik_run_usage(FILE *out)
 		"                        (octal, default 0600; e.g. 0666 for every user)\n"
 		"  --isolation LEVEL     vm (default) or process: the same driver as a jailed Linux\n"
 		"                        process (IMAGE.proc), WEAKER isolation; the fallback without\n"
-		"                        /dev/kvm\n"
+		"                        /dev/kvm; inproc only in build/src/cli/NAME.inproc (the driver\n"
+		"                        linked in, NO isolation: the baseline of `ikernel bench net`)\n"
 		"  -h, --help            this text\n\n"
 		"exit status: 0 clean stop or exit 0; 1 crash, panic, hang, violation or failure;\n"
 		"2 usage or image error\n", models);
@@ -301,9 +302,12 @@ static int take_option(struct ik_run_opts *o, int c, const char *v)
 			o->level = IK_RUN_LEVEL_VM;
 		else if (!strcmp(v, "process"))
 			o->level = IK_RUN_LEVEL_PROCESS;
+		else if (!strcmp(v, "inproc") && ik_run_builtin_inproc)
+			o->level = IK_RUN_LEVEL_INPROC; /* NAME.inproc: its driver, no isolation */
 		else if (!strcmp(v, "inproc"))
 			return bad("--isolation=inproc links the driver into its caller; only `ikernel "
-				   "bench` offers it");
+				   "bench` and the NAME.inproc builds of the Linux drivers (make "
+				   "linux-drivers: build/src/cli/NAME.inproc) offer it");
 		else
 			return bad("unknown isolation level '%s' (vm or process)", v);
 		return 0;
@@ -341,6 +345,8 @@ int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv)
 		return bad("no image given");
 	if (o->nnodes && o->node_mode)
 		return bad("--node-mode is for undeclared nodes: give each --node its mode=");
+	if (o->level == IK_RUN_LEVEL_INPROC && (o->user || o->no_sandbox))
+		return bad("--user and --no-sandbox are for isolation=vm");
 	if (o->level == IK_RUN_LEVEL_PROCESS && o->user)
 		return bad("--user is for isolation=vm: at isolation=process the driver always runs "
 			   "as uid 65534 and the monitor stays who started it");

@@ -19,6 +19,7 @@ enum ik_run_level {
 	IK_RUN_LEVEL_AUTO = 0, /* not asked: vm, or process when /dev/kvm cannot be opened */
 	IK_RUN_LEVEL_VM,
 	IK_RUN_LEVEL_PROCESS,
+	IK_RUN_LEVEL_INPROC, /* only in NAME.inproc, which has a driver linked in */
 };
 
 struct ik_run_opts {
@@ -53,6 +54,10 @@ struct ik_run_opts {
 int ik_run_opts_parse(struct ik_run_opts *o, int argc, char **argv);
 
 void ik_run_usage(FILE *out);
+
+/* The driver linked into this binary for --isolation=inproc (builtin_inproc.c, only in
+ * build/drivers/linux/NAME.inproc); NULL in the plain ikernel (a weak reference). */
+void ik_run_builtin_inproc(int ctl, int kick, int boot) __attribute__((weak));
 
 /* The TAP of every --netdev: the descriptor given (fd=N, checked to be that TAP) or the
  * interface created or attached here. 0, or -errno with a message in err naming it. */

@@ -38,7 +38,7 @@ expect 2 "--user is for isolation=vm" -- "$hello" --isolation=process --user nob
 expect 2 "--no-sandbox is for isolation=vm" -- "$hello" --isolation=process --no-sandbox
 expect 2 "option '--mem' needs a value" -- "$hello" --mem
 expect 2 "unknown isolation level 'container'" -- "$hello" --isolation=container
-expect 2 "only \`ikernel bench\` offers it" -- "$hello" --isolation=inproc
+expect 2 "NAME.inproc builds of the Linux drivers" -- "$hello" --isolation=inproc
 expect 2 "bad module parameter 'novalue'" -- "$hello" --param=novalue
 expect 2 "module parameters too long" -- "$hello" --isolation=process --param "k=$(printf 'v%.0s' $(seq 600))"
 expect 2 "module parameters too long" -- "$hello" --param "k=$(printf 'v%.0s' $(seq 600))"
