@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -50,6 +51,7 @@ struct net_topo {
 	/* a driver: the supervisor's runtime directory */
 	char rt[64];
 	bool up;
+	pid_t inproc; /* inproc: NAME.inproc run, in the foreground of a child in B */
 };
 
 /* Interrupted (^C, a test's timeout): the namespaces must not outlive the bench. Only
@@ -205,6 +207,9 @@ static int ikernel_in_b(const struct net_topo *t, const char *const *args, char 
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+static int host_if_up(struct net_topo *t, char *why, size_t len);
+static int inproc_start(struct net_topo *t, const char *image, char *why, size_t len);
+
 static int wait_host_if(const struct net_topo *t, int secs)
 {
 	for (int i = 0; i < secs * 10; i++) {
@@ -217,7 +222,7 @@ static int wait_host_if(const struct net_topo *t, int secs)
 
 static int driver_start(struct net_topo *t, char *why, size_t len)
 {
-	char image[PATH_MAX], manifest[PATH_MAX], out[512], cidr[32];
+	char image[PATH_MAX], manifest[PATH_MAX], out[512];
 	int r;
 
 	snprintf(t->rt, sizeof(t->rt), "/tmp/ikernel-bench-net-XXXXXX");
@@ -231,6 +236,8 @@ static int driver_start(struct net_topo *t, char *why, size_t len)
 		snprintf(why, len, "skipped: ne2000.img not built (make linux-drivers)");
 		return r;
 	}
+	if (!strcmp(t->level, "inproc"))
+		return inproc_start(t, image, why, len);
 	if ((r = write_manifest(t, image, manifest, sizeof(manifest))))
 		return r;
 	const char *check[] = {"up", "--check", manifest, NULL};
@@ -259,6 +266,80 @@ static int driver_start(struct net_topo *t, char *why, size_t len)
 	}
 	t->up = true;
 	read_super_pid(t);
+	return host_if_up(t, why, len);
+}
+
+/* inproc: no manifest level; the same driver linked into NAME.inproc (beside this binary,
+ * `make linux-drivers`), `run --isolation=inproc` with the manifest's grants and parameters,
+ * in the foreground of a child in B. */
+static int inproc_start(struct net_topo *t, const char *image, char *why, size_t len)
+{
+	char self[PATH_MAX], exe[PATH_MAX + 32], log[96], netdev[64];
+
+	if (!realpath("/proc/self/exe", self))
+		return -errno;
+	snprintf(exe, sizeof(exe), "%s/ne2000.inproc", dirname(self));
+	if (access(exe, X_OK)) {
+		snprintf(why, len, "skipped: ne2000.inproc not built (make linux-drivers)");
+		return -ENOTSUP;
+	}
+	if (net_tap_create(t->pair.b, NET_WIRE_TAP, NET_IP_B)) {
+		snprintf(why, len, "cannot create the wire TAP in %s", t->pair.b);
+		return -EIO;
+	}
+	snprintf(log, sizeof(log), "%s/inproc.log", t->rt);
+	snprintf(netdev, sizeof(netdev), "%s,netns=%s", NET_HOST_IF, t->pair.a);
+	const char *argv[] = {"ne2000.inproc",
+			      "run",
+			      image,
+			      "--isolation=inproc",
+			      "--device",
+			      "ne2000@0x300,irq=9,wire=tap:" NET_WIRE_TAP,
+			      "--param",
+			      "io=0x300",
+			      "--param",
+			      "irq=9",
+			      "--netdev",
+			      netdev,
+			      NULL};
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		setenv("IKERNEL_RUNTIME_DIR", t->rt, 1);
+		if (net_enter(t->pair.b) == 0)
+			execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	if (pid < 0)
+		return -errno;
+	t->inproc = current_super = pid;
+	return host_if_up(t, why, len);
+}
+
+static void inproc_stop(struct net_topo *t)
+{
+	int status;
+
+	if (t->inproc <= 0)
+		return;
+	kill(t->inproc, SIGTERM);
+	for (int i = 0; i < 100 && waitpid(t->inproc, &status, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (waitpid(t->inproc, &status, WNOHANG) == 0) {
+		kill(t->inproc, SIGKILL);
+		waitpid(t->inproc, &status, 0);
+	}
+	t->inproc = 0;
+}
+
+/* The driver's host interface appeared in A: A's address on it, up. */
+static int host_if_up(struct net_topo *t, char *why, size_t len)
+{
+	char cidr[32];
 	snprintf(cidr, sizeof(cidr), "%s/%s", NET_IP_A, NET_PREFIX);
 	if (wait_host_if(t, NET_LINK_SECS) ||
 	    net_ip(true, "-n", t->pair.a, "addr", "add", cidr, "dev", NET_HOST_IF, NULL) ||
@@ -274,6 +355,7 @@ static void driver_stop(struct net_topo *t)
 {
 	char out[256];
 
+	inproc_stop(t);
 	if (t->up) {
 		const char *down[] = {"down", NULL};
 		ikernel_in_b(t, down, out, sizeof(out));
@@ -330,8 +412,11 @@ static void exits_row(struct net_topo *t, const char *name, long n)
 	int64_t i0 = driver_exits(t), i1, e0, e1;
 	uint64_t t0 = bench_now_ns(), t1, t2;
 
-	if (!strcmp(t->level, "raw") || i0 < 0) {
-		add_note(name, t->level, !strcmp(t->level, "raw") ? "n/a (no driver)" : why);
+	if (!strcmp(t->level, "raw") || !strcmp(t->level, "inproc") || i0 < 0) {
+		add_note(name, t->level,
+			 !strcmp(t->level, "raw")      ? "n/a (no driver)"
+			 : !strcmp(t->level, "inproc") ? "n/a (in-process: no exits)"
+						       : why);
 		return;
 	}
 	usleep(1000000);
