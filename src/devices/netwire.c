@@ -24,11 +24,25 @@
 #define PCAP_MAGIC         0xa1b2c3d4u
 #define PCAP_LINKTYPE_ETH  1u
 
+/* A TAP has one holder: the card of a driver's previous run may still hold it for a moment
+ * while its monitor tears down (a supervisor starts the replacement as soon as the old driver
+ * is gone, before that monitor has exited). Busy is waited out that long, not failed. */
+#define TAP_BUSY_WAIT_MS 2000
+#define TAP_BUSY_STEP_MS 20
+
 static int open_tap(struct ik_netwire *w, const char *name, char *err, size_t errlen)
 {
+	const struct timespec step = {0, TAP_BUSY_STEP_MS * 1000000l};
 	char why[320];
 	int fd = ik_tap_open(name, NULL, why, sizeof(why));
 
+	for (int waited = 0; fd == -EBUSY && waited < TAP_BUSY_WAIT_MS; waited += TAP_BUSY_STEP_MS) {
+		nanosleep(&step, NULL);
+		fd = ik_tap_open(name, NULL, why, sizeof(why));
+	}
+	if (fd == -EBUSY)
+		snprintf(why, sizeof(why), "the TAP interface is held by another process (still after "
+			 "%d ms): one card per TAP", TAP_BUSY_WAIT_MS);
 	if (fd < 0) {
 		snprintf(err, errlen, "wire tap:%s: %s", name, why);
 		return fd;
