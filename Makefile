@@ -72,12 +72,14 @@ demo: build
 # (ISOLATION=process: a jailed process) gives a network namespace of the demo's own a real
 # interface: ping -c 100, 16 MiB over TCP each way with SHA-256, a driver crash mid-transfer and
 # its outage; everything it creates is removed. Builds the NE2000 image (fetches linux-source-6.1
-# once, as make linux-drivers does). Needs root.
+# once, as make linux-drivers does). Needs root. NIC=e1000: the same through Linux's e1000 on the
+# PCI 82540EM model.
 ISOLATION ?= vm
+NIC ?= ne2000
 net-demo: build
 	@meson configure $(BUILD) | grep -Eq '^ *linux_drivers +true' || meson configure $(BUILD) -Dlinux_drivers=true
-	ninja -C $(BUILD) drivers/linux/ne2000.img drivers/linux/ne2000.proc
-	@python3 tools/net-demo.py $(BUILD) $(ISOLATION)
+	ninja -C $(BUILD) drivers/linux/$(NIC).img drivers/linux/$(NIC).proc
+	@python3 tools/net-demo.py $(BUILD) $(ISOLATION) $(NIC)
 
 # The fault-injection campaign (tools/campaign.py): 10,000 faults over our led and nulldev and
 # the unmodified Linux nvram and wdt drivers with checking clients, and 140 (4 of each class)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""`make net-demo` (issue 12, item 8): the unmodified Linux NE2000 driver (ne.c + 8390p.c) in its
-own driver VM (ISOLATION=process: a jailed process) gives namespace A a real network interface.
+"""`make net-demo` (issue 12, item 8): the unmodified Linux NE2000 driver (ne.c + 8390p.c; with
+NIC=e1000 Linux's e1000 on the PCI 82540EM model, issue 13) in its own driver VM (ISOLATION=process: a jailed process) gives namespace A a real network interface.
 
     namespace A: ikdhost (the driver's host interface, `netdev`), 10.77.0.1/24
         |  A's stack -> host TAP -> the driver's ndo_start_xmit -> NE2000 model -> wire
@@ -29,7 +29,8 @@ SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
 from iknet import NetPair, missing_netns  # noqa: E402
 
-MANIFEST = os.path.join(SRC, "manifests", "linux", "net", "ne2000.ini")
+NICS = ("ne2000", "e1000")  # the shipped manifests/linux/net/NIC.ini
+NIC = "ne2000"              # main(): the NIC argument
 HOST_IF, WIRE = "ikdhost", "ikdwire"
 NBYTES = 16 << 20
 TIMEOUT = 600  # s for one transfer: the VM driver moves 0.2-0.5 MB/s on a loaded nested host
@@ -50,15 +51,20 @@ def fail(why):
 
 
 def manifest_for(build, level, net):
-    """The shipped ne2000.ini with the image's path, the level, the host interface in A and the
-    card's wire (the TAP in B) filled in."""
-    text = open(MANIFEST).read()
-    image = os.path.join(build, "drivers", "linux", "ne2000.img")
+    """The shipped NIC.ini with the image's path, the level, the host interface in A and the
+    card's wire (the TAP in B) filled in: added to the card's `options` line when it has one
+    (the e1000's dma=strict), else as one."""
+    text = open(os.path.join(SRC, "manifests", "linux", "net", NIC + ".ini")).read()
+    image = os.path.join(build, "drivers", "linux", NIC + ".img")
     text = re.sub(r"(?m)^image\s*=.*$", f"image = {image}", text)
     text = text.replace("[driver]\n", f"[driver]\nisolation = {level}\nnetdev = {HOST_IF}\n"
                                       f"netns = {net.a}\n", 1)
-    text = text.replace("[device card]\n", f"[device card]\noptions = wire=tap:{WIRE}\n", 1)
-    return text
+    card = text[text.index("[device card]"):]
+    if re.search(r"(?m)^options\s*=", card):
+        card = re.sub(r"(?m)^(options\s*=\s*[^;\n]*?)\s*(;.*)?$", rf"\1,wire=tap:{WIRE}", card, count=1)
+    else:
+        card = card.replace("[device card]\n", f"[device card]\noptions = wire=tap:{WIRE}\n", 1)
+    return text[:text.index("[device card]")] + card
 
 
 def ikernel(ik, rt, ns, *args, timeout=60):
@@ -73,7 +79,7 @@ def ikernel(ik, rt, ns, *args, timeout=60):
 def status(ik, rt):
     r = ikernel(ik, rt, None, "status", "--json")
     try:
-        return [d for d in json.loads(r.stdout)["drivers"] if d["name"] == "ne2000"][0]
+        return [d for d in json.loads(r.stdout)["drivers"] if d["name"] == NIC][0]
     except (ValueError, KeyError, IndexError):
         return {}
 
@@ -100,16 +106,16 @@ def crash(ik, rt, before):
     refused (the monitor-lite at isolation process), SIGSEGV to the driver process (a crash as
     the host sees it); if neither did, `ikernel restart ne2000`. What was done, and when."""
     t = time.monotonic()
-    r = ikernel(ik, rt, None, "inject", "ne2000", "panic")
+    r = ikernel(ik, rt, None, "inject", NIC, "panic")
     if r.returncode == 0:
         # A guest fault fires at the driver's next call: traffic is flowing, so at once.
         if wait(lambda: status(ik, rt).get("restarts", 0) > before, 5):
-            return "ikernel inject ne2000 panic", t
-        how = "ikernel inject ne2000 panic (did not fire within 5 s)"
+            return f"ikernel inject {NIC} panic", t
+        how = f"ikernel inject {NIC} panic (did not fire within 5 s)"
     else:
         why = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else str(r.returncode)
         if wait(lambda: status(ik, rt).get("restarts", 0) > before, 2):
-            return f"ikernel inject ne2000 panic (it said: {why}; the driver crashed all the same)", t
+            return f"ikernel inject {NIC} panic (it said: {why}; the driver crashed all the same)", t
         how = f"ikernel inject refused ({why})"
     mon = status(ik, rt).get("pid", 0)
     kids = children(mon) if mon else []
@@ -117,8 +123,8 @@ def crash(ik, rt, before):
     if kids and status(ik, rt).get("isolation", "").startswith("process"):
         os.kill(kids[0], 11)  # SIGSEGV: the driver process, by its pid
         return f"{how}; SIGSEGV to the driver process {kids[0]}", t
-    ikernel(ik, rt, None, "restart", "ne2000")
-    return f"{how}; ikernel restart ne2000", t
+    ikernel(ik, rt, None, "restart", NIC)
+    return f"{how}; ikernel restart {NIC}", t
 
 
 def outage(gaps, t_crash, t_up):
@@ -181,7 +187,7 @@ def demo(build, level):
 
 
 def run_demo(net, ik, rt, build, level):
-    path = os.path.join(rt, "ne2000.ini")
+    path = os.path.join(rt, NIC + ".ini")
     with open(path, "w") as f:
         f.write(manifest_for(build, level, net))
     check = ikernel(ik, rt, net.b, "up", "--check", path)
@@ -190,13 +196,13 @@ def run_demo(net, ik, rt, build, level):
         if any("netdev" in l or "netns" in l for l in msg):
             fail(f"host interface not available: this ikernel does not know the manifest key "
                  f"`netdev` (issue 12, item 5) — {msg[0]}")
-        fail(f"ikernel up --check refused the NE2000 manifest: {' '.join(msg)}")
+        fail(f"ikernel up --check refused the {NIC} manifest: {' '.join(msg)}")
     net.tap(net.b, WIRE)
     net.addr(net.b, WIRE, net.ip_b)
     up = ikernel(ik, rt, net.b, "up", "--detach", path, timeout=120)
     if up.returncode != 0:
         fail(f"ikernel up: {(up.stderr or up.stdout).strip()}")
-    print(f"net-demo: NE2000 driver up at isolation {level}; namespaces {net.a} (host interface "
+    print(f"net-demo: {NIC} driver up at isolation {level}; namespaces {net.a} (host interface "
           f"{HOST_IF}) and {net.b} (wire {WIRE})")
     if not wait(lambda: net.run(net.a, "ip", "link", "show", HOST_IF).returncode == 0, 30):
         fail(f"the host interface {HOST_IF} did not appear in {net.a}")
@@ -220,11 +226,15 @@ def run_demo(net, ik, rt, build, level):
 
 
 def main():
+    global NIC
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     build, level = os.path.abspath(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "vm"
+    NIC = sys.argv[3] if len(sys.argv) > 3 else "ne2000"
     if level not in ("vm", "process"):
         sys.exit(f"net-demo: isolation '{level}': expected vm or process")
+    if NIC not in NICS:
+        sys.exit(f"net-demo: NIC '{NIC}': expected one of {', '.join(NICS)}")
     why = missing_netns()
     if not why and level == "vm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
         why = "/dev/kvm not available (ISOLATION=process runs the driver as a jailed process)"
