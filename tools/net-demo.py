@@ -27,7 +27,7 @@ import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(SRC, "tests", "lib"))
-from iknet import NetPair, missing_netns  # noqa: E402
+from iknet import NetPair, missing_netns, wait  # noqa: E402
 
 NICS = ("ne2000", "e1000")  # the shipped manifests/linux/net/NIC.ini
 NIC = "ne2000"              # main(): the NIC argument
@@ -82,15 +82,6 @@ def status(ik, rt):
         return [d for d in json.loads(r.stdout)["drivers"] if d["name"] == NIC][0]
     except (ValueError, KeyError, IndexError):
         return {}
-
-
-def wait(fn, secs):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if fn():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def children(pid):

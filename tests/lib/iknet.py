@@ -118,6 +118,16 @@ def parse_ping(text):
     return res
 
 
+def wait(fn, secs, step=0.05):
+    """Poll fn until it is true or secs have passed; whether it became true (no check)."""
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if fn():
+            return True
+        time.sleep(step)
+    return False
+
+
 class NetPair:
     """Two fresh network namespaces, a (holds 10.77.0.1) and b (10.77.0.2), named with the pid
     and `tag` so that concurrent tests never share one; everything is removed by cleanup()."""

@@ -27,7 +27,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from iknet import NetPair, skip_unless_netns  # noqa: E402
+from iknet import NetPair, skip_unless_netns, wait  # noqa: E402
 
 HOST_IF, WIRE = "iknh0", "iknw0"
 MAC = "02:00:00:4e:45:30"
@@ -41,15 +41,6 @@ def check(what, ok, detail=""):
     if not ok:
         failures.append(what)
     return ok
-
-
-def wait(fn, secs):
-    end = time.monotonic() + secs
-    while time.monotonic() < end:
-        if fn():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 class Supervisor:
