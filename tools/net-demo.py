@@ -9,7 +9,7 @@ NIC=e1000 Linux's e1000 on the PCI 82540EM model, issue 13) in its own driver VM
 Both namespaces are this demo's own (named with its pid), no traffic leaves them, and they are
 removed at the end, also on failure or ^C. The demo: ping -c 100, 16 MiB over TCP each way with
 SHA-256 on both ends, then 16 MiB again while the NIC driver is crashed (`ikernel inject ne2000
-panic`; at isolation process, where the monitor-lite refuses inject, SIGSEGV to the driver
+panic`, at either level; if it does not fire, SIGSEGV to the driver
 process) and restarted by the supervisor: the outage (the pause in the frames the card put on
 the wire, around the crash) and that the bytes still match.
 

@@ -172,6 +172,24 @@ def test_crash_mid_transfer(net, sup):
     check("...and its address", f"{net.ip_a}/24" in r.stdout, r.stdout)
 
 
+def test_inject(net, sup, nic):
+    """`ikernel inject NIC panic` (a guest fault, at both levels): it fires at the driver's next
+    call (the relay's, as traffic flows), the driver is restarted once -- the card's wire TAP is
+    free for the replacement -- and traffic flows again."""
+    wait(lambda: sup.status().get("state") == "running", 20)
+    before = sup.status().get("restarts", 0)
+    r = sup.run("inject", nic, "panic")
+    check(f"ikernel inject {nic} panic is armed", r.returncode == 0 and "armed" in r.stdout + r.stderr,
+          r.stdout + r.stderr)
+    fired = wait(lambda: net.ping(net.a, net.ip_b, count=1)["received"] == 1 and
+                 sup.status().get("restarts", 0) > before and
+                 sup.status().get("state") == "running", 30)
+    check("...it fired on the next call, and traffic flows again", fired, str(sup.status()))
+    time.sleep(1)
+    check("...after exactly one restart (the wire TAP was free for the replacement)",
+          sup.status().get("restarts", 0) == before + 1, str(sup.status()))
+
+
 def main():
     if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] not in NICS):
         sys.exit(__doc__)
@@ -204,6 +222,7 @@ def main():
             test_traffic(net)
             test_link_down_up(net)
             test_crash_mid_transfer(net, sup)
+            test_inject(net, sup, nic)
             st = sup.status()
             check("status --json lists the netdev", st.get("netdevs") == [HOST_IF], str(st))
         finally:

@@ -67,6 +67,7 @@ struct ik_proc {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool ended;
+	uint64_t inject_rng; /* fault injection's (inject_spec.h), service thread */
 	atomic_bool stop_requested;
 	struct ik_vm_result result;
 };

@@ -17,6 +17,7 @@
 #include "ctl_send.h"
 #include "ikernel/control.h"
 #include "ikernel/ring.h"
+#include "inject_spec.h"
 #include "proc_internal.h"
 
 void ik_proc_unlisten(struct ik_proc *p)
@@ -126,17 +127,53 @@ void ik_proc_wake_driver(struct ik_proc *p)
 		one = 0; /* the counter is saturated: it is awake anyway */
 }
 
+/* A fault injection request (control.h): only from root or our own user, and only the guest
+ * fault classes (the event page is shared with the driver process; its code is not ours to
+ * patch). */
+static void handle_inject(struct ik_proc *p, int fd, uid_t uid, struct ik_ctl_inject *req)
+{
+	char out[sizeof(((struct ik_ctl_notice *)0)->reason)];
+	struct ik_inject_spec s;
+
+	req->spec[sizeof(req->spec) - 1] = '\0';
+	if (uid != 0 && uid != p->dh.door.owner_uid)
+		snprintf(out, sizeof(out), "refused: fault injection needs root or the monitor's user");
+	else if (p->ended || !p->dh.ready)
+		snprintf(out, sizeof(out), "refused: driver '%s' is not running", p->dh.name);
+	else if (ik_inject_parse(req->spec, &s, &p->inject_rng, out, sizeof(out)) == 0) {
+		unsigned cls = ik_inject_guest_class(s.cls);
+
+		if (cls) {
+			ik_inject_guest_arm(p->events, cls, &s, &p->inject_rng, out, sizeof(out));
+			ik_proc_wake_driver(p);
+			ik_dh_log(&p->dh, "ikernel-inject: driver '%s': %s", p->dh.name, out + 4);
+		} else if (!strcmp(s.cls, "flip") || !strcmp(s.cls, "nop") || !strcmp(s.cls, "revert")) {
+			snprintf(out, sizeof(out), "refused: code faults (%s) patch a VM's loaded image; at "
+				 "isolation=process only the guest fault classes", s.cls);
+		} else {
+			ik_inject_unknown(s.cls, out, sizeof(out));
+		}
+	}
+	ik_ctl_send_notice(fd, IK_NOTICE_INJECTED, out);
+	close(fd);
+}
+
 static void handle_hello(struct ik_proc *p, unsigned slot)
 {
 	int fd = p->dh.door.pending[slot].fd;
+	struct ik_ctl_inject req;
 	struct ik_ctl_hello hello;
-	ssize_t n = recv(fd, &hello, sizeof(hello), MSG_DONTWAIT);
+	ssize_t n = recv(fd, &req, sizeof(req), MSG_DONTWAIT);
 	unsigned ch = 0;
 	int r;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	uid_t uid = ik_door_take(&p->dh.door, slot).uid;
+	if (n == (ssize_t)sizeof(req) && req.hello.magic == IK_CTL_MAGIC &&
+	    req.hello.reserved[0] == IK_HELLO_INJECT)
+		return handle_inject(p, fd, uid, &req);
+	memcpy(&hello, &req, n > 0 && (size_t)n < sizeof(hello) ? (size_t)n : sizeof(hello));
 	if (n != (ssize_t)sizeof(hello) || hello.magic != IK_CTL_MAGIC) {
 		close(fd);
 		return;

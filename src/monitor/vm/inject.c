@@ -22,102 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject_spec.h"
 #include "vm_internal.h"
-
-static const char *const guest_classes[IK_FAULT__COUNT] = {
-	[IK_FAULT_PANIC] = "panic", [IK_FAULT_BUG] = "bug", [IK_FAULT_WARNING] = "warning",
-	[IK_FAULT_EXCEPTION] = "exception", [IK_FAULT_NULL] = "null", [IK_FAULT_LOOP] = "loop",
-	[IK_FAULT_SOFTLOCKUP] = "softlockup", [IK_FAULT_STACK_EXHAUST] = "stack-exhaust",
-	[IK_FAULT_STACK_CORRUPT] = "stack-corrupt", [IK_FAULT_STACK_FLIP] = "stack-flip",
-	[IK_FAULT_LIST_CORRUPT] = "list-corrupt", [IK_FAULT_UAF] = "uaf",
-	[IK_FAULT_DOUBLE_FREE] = "double-free", [IK_FAULT_EXEC_DATA] = "exec-data",
-	[IK_FAULT_EXEC_STACK] = "exec-stack", [IK_FAULT_EXEC_HEAP] = "exec-heap",
-	[IK_FAULT_WRITE_RO] = "write-ro", [IK_FAULT_WRITE_CODE] = "write-code",
-	[IK_FAULT_UNALIGNED] = "unaligned", [IK_FAULT_COPY_OVERRUN] = "copy-overrun",
-	[IK_FAULT_ALLOC_FAIL] = "alloc-fail", [IK_FAULT_LEAK] = "leak", [IK_FAULT_LOCK] = "lock",
-	[IK_FAULT_IRQ_DROP] = "irq-drop", [IK_FAULT_IRQ_SPURIOUS] = "irq-spurious",
-	[IK_FAULT_HANG_REQUEST] = "hang-request", [IK_FAULT_CONSOLE_FLOOD] = "console-flood",
-	[IK_FAULT_WILD_WRITE] = "wild-write",
-};
-
-struct inject_spec {
-	char cls[32];
-	char at[64], in[64];
-	long long len, bit, arg;
-	bool has_at, has_len, has_bit, has_arg;
-};
 
 static uint64_t rng_next(struct ik_vm *vm)
 {
-	/* xorshift64*: reproducible with seed=N, otherwise seeded from the clock. */
-	if (vm->inject_rng == 0)
-		vm->inject_rng = ik_mono_ns() | 1;
-	vm->inject_rng ^= vm->inject_rng >> 12;
-	vm->inject_rng ^= vm->inject_rng << 25;
-	vm->inject_rng ^= vm->inject_rng >> 27;
-	return vm->inject_rng * 2685821657736338717ull;
-}
-
-static int parse_num(const char *v, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(v, &end, 0);
-	return errno || !*v || *end ? -EINVAL : 0;
-}
-
-static int parse_spec(struct ik_vm *vm, const char *spec, struct inject_spec *s, char *out,
-		      size_t outlen)
-{
-	char buf[IK_INJECT_SPEC_MAX];
-
-	memset(s, 0, sizeof(*s));
-	ik_copy_str(buf, sizeof(buf), spec);
-	for (char *save = NULL, *it = strtok_r(buf, " ", &save); it; it = strtok_r(NULL, " ", &save)) {
-		char *v = strchr(it, '=');
-		long long n = 0;
-
-		if (!v) {
-			if (s->cls[0])
-				goto bad;
-			ik_copy_str(s->cls, sizeof(s->cls), it);
-			continue;
-		}
-		*v++ = '\0';
-		if (!strcmp(it, "at")) {
-			ik_copy_str(s->at, sizeof(s->at), v);
-			s->has_at = true;
-		} else if (!strcmp(it, "in")) {
-			ik_copy_str(s->in, sizeof(s->in), v);
-		} else if (parse_num(v, &n)) {
-			goto bad;
-		} else if (!strcmp(it, "len")) {
-			s->len = n;
-			s->has_len = true;
-		} else if (!strcmp(it, "bit")) {
-			s->bit = n;
-			s->has_bit = true;
-		} else if (!strcmp(it, "arg")) {
-			s->arg = n;
-			s->has_arg = true;
-		} else if (!strcmp(it, "seed")) {
-			vm->inject_rng = (uint64_t)n | 1;
-		} else {
-			goto bad;
-		}
-		continue;
-bad:;
-		char clean[128];
-		ik_sanitize(clean, sizeof(clean), it, strlen(it));
-		snprintf(out, outlen, "error: bad injection item '%s'", clean);
-		return -EINVAL;
-	}
-	if (!s->cls[0]) {
-		snprintf(out, outlen, "error: no fault class given");
-		return -EINVAL;
-	}
-	return 0;
+	return ik_inject_rng_next(&vm->inject_rng);
 }
 
 /* True when [gpa, gpa + len) lies in one executable segment of the image. */
@@ -141,11 +51,11 @@ static int resolve(const struct ik_vm *vm, const char *at, uint64_t *gpa)
 	const char *plus = strchr(at, '+');
 
 	if (at[0] >= '0' && at[0] <= '9')
-		return parse_num(at, &off) ? -EINVAL : (*gpa = (uint64_t)off, 0);
+		return ik_inject_parse_num(at, &off) ? -EINVAL : (*gpa = (uint64_t)off, 0);
 	ik_copy_str(name, sizeof(name), at);
 	if (plus) {
 		name[plus - at < (long)sizeof(name) ? plus - at : (long)sizeof(name) - 1] = '\0';
-		if (parse_num(plus + 1, &off) || off < 0)
+		if (ik_inject_parse_num(plus + 1, &off) || off < 0)
 			return -EINVAL;
 	}
 	uint64_t base = ik_image_symbol(&vm->image, name);
@@ -217,7 +127,7 @@ static int revert(struct ik_vm *vm, char *out, size_t outlen)
 	return 0;
 }
 
-static int code_flip(struct ik_vm *vm, const struct inject_spec *s, char *out, size_t outlen)
+static int code_flip(struct ik_vm *vm, const struct ik_inject_spec *s, char *out, size_t outlen)
 {
 	uint64_t gpa;
 	int err = s->has_at ? resolve(vm, s->at, &gpa) : pick_code_byte(vm, s->in, &gpa);
@@ -243,7 +153,7 @@ static int code_flip(struct ik_vm *vm, const struct inject_spec *s, char *out, s
 	return 0;
 }
 
-static int code_nop(struct ik_vm *vm, const struct inject_spec *s, char *out, size_t outlen)
+static int code_nop(struct ik_vm *vm, const struct ik_inject_spec *s, char *out, size_t outlen)
 {
 	uint64_t gpa;
 	char where[160];
@@ -263,23 +173,10 @@ static int code_nop(struct ik_vm *vm, const struct inject_spec *s, char *out, si
 	return 0;
 }
 
-static int guest_fault(struct ik_vm *vm, unsigned cls, const struct inject_spec *s, char *out,
-		       size_t outlen)
-{
-	uint64_t arg = s->has_arg ? (uint64_t)s->arg : rng_next(vm);
-
-	__atomic_store_n(&vm->events->fault_arg, arg, __ATOMIC_RELAXED);
-	__atomic_store_n(&vm->events->fault, (uint64_t)cls, __ATOMIC_RELEASE);
-	ik_vm_wake_guest(vm);
-	snprintf(out, outlen, "ok: armed guest fault '%s' (arg 0x%llx): fires at the next driver call",
-		 guest_classes[cls], (unsigned long long)arg);
-	return 0;
-}
-
 int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen)
 {
-	struct inject_spec s;
-	int err = parse_spec(vm, spec, &s, out, outlen);
+	struct ik_inject_spec s;
+	int err = ik_inject_parse(spec, &s, &vm->inject_rng, out, outlen);
 
 	if (err)
 		return err;
@@ -289,21 +186,12 @@ int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen)
 		err = code_nop(vm, &s, out, outlen);
 	else if (!strcmp(s.cls, "revert"))
 		err = revert(vm, out, outlen);
-	else {
-		unsigned cls = 0;
-
-		for (unsigned i = 1; i < IK_FAULT__COUNT; i++)
-			if (guest_classes[i] && !strcmp(guest_classes[i], s.cls))
-				cls = i;
-		if (!cls) {
-			char clean[128];
-
-			ik_sanitize(clean, sizeof(clean), s.cls, strlen(s.cls));
-			snprintf(out, outlen, "error: unknown fault class '%s' (flip, nop, panic, bug, "
-					      "null, loop, uaf, ...: docs/RELIABILITY.md)", clean);
-			return -EINVAL;
-		}
-		err = guest_fault(vm, cls, &s, out, outlen);
+	else if (ik_inject_guest_class(s.cls)) {
+		ik_inject_guest_arm(vm->events, ik_inject_guest_class(s.cls), &s, &vm->inject_rng, out,
+				    outlen);
+		ik_vm_wake_guest(vm);
+	} else {
+		err = ik_inject_unknown(s.cls, out, outlen);
 	}
 	if (!err) {
 		vm->injections++;
