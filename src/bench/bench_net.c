@@ -5,9 +5,10 @@
  *   raw      TAP "ikbnta" in A, TAP "ikbntb" in B, this file's copier between them (a thread:
  *            poll both, read a frame, write it to the other): no driver, the limit
  *   vm, process, inproc
- *            TAP "ikbnwire" in B is the NE2000 card's wire; `ikernel up` runs in B (a forked
- *            child enters B, then execs this binary) with the NE2000 manifest whose host
- *            interface `netdev = ikbnhost` goes to A (`netns = A`); A's address goes on it.
+ *            for each card in `cards` (NE2000, e1000): TAP "ikbnwire" in B is the card's wire;
+ *            `ikernel up` runs in B (a forked child enters B, then execs this binary) with the
+ *            card's manifest whose host interface `netdev = ikbnhost` goes to A (`netns = A`);
+ *            A's address goes on it. One code path: the cards differ only in their table row.
  *            A level `ikernel up --check` refuses (the host interface not built yet, or no
  *            such isolation level) is a row that says why instead of a figure.
  * Exits per MTU-size frame: the driver's `exits` in `ikernel status --json` (VM exits; a driver
@@ -41,8 +42,28 @@
 #define NET_LINK_SECS 30 /* boot, probe, carrier, ARP on a loaded machine */
 #define NET_FRAME_BYTES 65536
 
+/* What differs between the cards' manifests (manifests/linux/net/NAME.ini), and so between
+ * their rows: everything else is the same code path. */
+struct net_card {
+	const char *name;	   /* the driver: NAME.img, NAME.inproc, its name in status */
+	const char *rows;	   /* the rows' workload prefix */
+	const char *memory;	   /* [driver] memory */
+	const char *params[3];	   /* [driver] param = ... (and run --param), NULL-terminated */
+	const char *device;	   /* [device card] lines before `options` */
+	const char *options;	   /* `options` before the wire, "" or ending in ',' */
+	const char *run_device;	   /* run --device, before ",wire=..." */
+};
+
+static const struct net_card cards[] = {
+    {"ne2000", "net", "4M", {"io=0x300", "irq=9", NULL}, "model = ne2000\nport = 0x300\nirq = 9\n",
+     "", "ne2000@0x300,irq=9"},
+    {"e1000", "net e1000", "16M", {NULL}, "model = e1000\nbus = pci\n", "dma=strict,",
+     "e1000@pci,dma=strict"},
+};
+
 struct net_topo {
 	struct net_pair pair;
+	const struct net_card *card; /* NULL: raw */
 	const char *level; /* raw, vm, process, inproc */
 	/* raw: the copier */
 	int fd[2], stop_fd[2];
@@ -153,20 +174,26 @@ static void raw_stop(struct net_topo *t)
 
 /* ---- a driver under `ikernel up` in B ------------------------------------------------------ */
 
-/* The NE2000 manifest (manifests/linux/net/ne2000.ini) with the image's path, the level, the
- * host interface in A and the card's wire the TAP in B filled in. */
+/* The card's manifest (manifests/linux/net/NAME.ini) with the image's path, the level, the
+ * host interface in A and the card's wire the TAP in B filled in (the wire joins the one
+ * `options` line). */
 static int write_manifest(const struct net_topo *t, const char *image, char *path, size_t len)
 {
-	snprintf(path, len, "%s/ne2000.ini", t->rt);
+	const struct net_card *c = t->card;
+
+	snprintf(path, len, "%s/%s.ini", t->rt, c->name);
 	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -errno;
 	fprintf(f,
-		"[driver]\nname = ne2000\nimage = %s\nmemory = 4M\nrestart = on-failure\n"
-		"isolation = %s\nnetdev = %s\nnetns = %s\nparam = io=0x300\nparam = irq=9\n\n"
-		"[device card]\nmodel = ne2000\nport = 0x300\nirq = 9\noptions = wire=tap:%s\n",
-		image, t->level, NET_HOST_IF, t->pair.a, NET_WIRE_TAP);
+		"[driver]\nname = %s\nimage = %s\nmemory = %s\nrestart = on-failure\n"
+		"isolation = %s\nnetdev = %s\nnetns = %s\n",
+		c->name, image, c->memory, t->level, NET_HOST_IF, t->pair.a);
+	for (int i = 0; c->params[i]; i++)
+		fprintf(f, "param = %s\n", c->params[i]);
+	fprintf(f, "\n[device card]\n%soptions = %swire=tap:%s\n", c->device, c->options,
+		NET_WIRE_TAP);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -222,7 +249,7 @@ static int wait_host_if(const struct net_topo *t, int secs)
 
 static int driver_start(struct net_topo *t, char *why, size_t len)
 {
-	char image[PATH_MAX], manifest[PATH_MAX], out[512];
+	char image[PATH_MAX], manifest[PATH_MAX], out[512], file[32];
 	int r;
 
 	snprintf(t->rt, sizeof(t->rt), "/tmp/ikernel-bench-net-XXXXXX");
@@ -232,8 +259,9 @@ static int driver_start(struct net_topo *t, char *why, size_t len)
 		snprintf(why, len, "skipped: /dev/kvm not available");
 		return -ENOTSUP;
 	}
-	if ((r = bench_find_image("drivers/linux", "ne2000.img", image, sizeof(image)))) {
-		snprintf(why, len, "skipped: ne2000.img not built (make linux-drivers)");
+	snprintf(file, sizeof(file), "%s.img", t->card->name);
+	if ((r = bench_find_image("drivers/linux", file, image, sizeof(image)))) {
+		snprintf(why, len, "skipped: %s not built (make linux-drivers)", file);
 		return r;
 	}
 	if (!strcmp(t->level, "inproc"))
@@ -274,13 +302,17 @@ static int driver_start(struct net_topo *t, char *why, size_t len)
  * in the foreground of a child in B. */
 static int inproc_start(struct net_topo *t, const char *image, char *why, size_t len)
 {
-	char self[PATH_MAX], exe[PATH_MAX + 32], log[96], netdev[64];
+	const struct net_card *c = t->card;
+	char self[PATH_MAX], exe[PATH_MAX + 32], log[96], netdev[64], device[96];
+	const char *argv[16] = {"inproc", "run", image, "--isolation=inproc", "--device", device,
+				"--netdev", netdev};
+	int argc = 8;
 
 	if (!realpath("/proc/self/exe", self))
 		return -errno;
-	snprintf(exe, sizeof(exe), "%s/ne2000.inproc", dirname(self));
+	snprintf(exe, sizeof(exe), "%s/%s.inproc", dirname(self), c->name);
 	if (access(exe, X_OK)) {
-		snprintf(why, len, "skipped: ne2000.inproc not built (make linux-drivers)");
+		snprintf(why, len, "skipped: %s.inproc not built (make linux-drivers)", c->name);
 		return -ENOTSUP;
 	}
 	if (net_tap_create(t->pair.b, NET_WIRE_TAP, NET_IP_B)) {
@@ -289,19 +321,11 @@ static int inproc_start(struct net_topo *t, const char *image, char *why, size_t
 	}
 	snprintf(log, sizeof(log), "%s/inproc.log", t->rt);
 	snprintf(netdev, sizeof(netdev), "%s,netns=%s", NET_HOST_IF, t->pair.a);
-	const char *argv[] = {"ne2000.inproc",
-			      "run",
-			      image,
-			      "--isolation=inproc",
-			      "--device",
-			      "ne2000@0x300,irq=9,wire=tap:" NET_WIRE_TAP,
-			      "--param",
-			      "io=0x300",
-			      "--param",
-			      "irq=9",
-			      "--netdev",
-			      netdev,
-			      NULL};
+	snprintf(device, sizeof(device), "%s,wire=tap:%s", c->run_device, NET_WIRE_TAP);
+	for (int i = 0; c->params[i] && argc + 3 < (int)(sizeof(argv) / sizeof(argv[0])); i++) {
+		argv[argc++] = "--param";
+		argv[argc++] = c->params[i];
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -368,7 +392,7 @@ static void driver_stop(struct net_topo *t)
 	}
 }
 
-/* The driver's exit count in `ikernel status --json` ("exits" of driver ne2000), or -ENOENT
+/* The driver's exit count in `ikernel status --json` ("exits" of the card's driver), or -ENOENT
  * when the monitor reports none. */
 static int64_t driver_exits(const struct net_topo *t)
 {
@@ -385,7 +409,7 @@ static int64_t driver_exits(const struct net_topo *t)
 	json_array_foreach(drivers, i, d)
 	{
 		const char *name = json_string_value(json_object_get(d, "name"));
-		if (name && !strcmp(name, "ne2000") &&
+		if (name && !strcmp(name, t->card->name) &&
 		    json_is_integer(e = json_object_get(d, "exits")))
 			n = json_integer_value(e);
 	}
@@ -442,10 +466,14 @@ static void exits_row(struct net_topo *t, const char *name, long n)
 
 static void topo_rows(struct net_topo *t, const char *why_not)
 {
-	static const char *const names[] = {"net: ping round trip", "net: TCP 16 MiB A->B",
-					    "net: frames/s (60 B UDP)", "net: exits per MTU frame"};
+	static const char *const what[] = {"ping round trip", "TCP 16 MiB A->B",
+					   "frames/s (60 B UDP)", "exits per MTU frame"};
 	long n = bench_o->iterations < 2000 ? bench_o->iterations : 2000;
-	char why[192] = "";
+	char why[192] = "", names[4][48];
+
+	for (unsigned i = 0; i < 4; i++)
+		snprintf(names[i], sizeof(names[i]), "%s: %s", t->card ? t->card->rows : "net",
+			 what[i]);
 
 	if (why_not) {
 		for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -468,9 +496,9 @@ static void topo_rows(struct net_topo *t, const char *why_not)
 	exits_row(t, names[3], n < 200 ? n : 200);
 }
 
-static int one_topology(const char *level)
+static int one_topology(const char *level, const struct net_card *card)
 {
-	struct net_topo t = {.level = level, .fd = {-1, -1}, .stop_fd = {-1, -1}};
+	struct net_topo t = {.level = level, .card = card, .fd = {-1, -1}, .stop_fd = {-1, -1}};
 	char why[256] = "";
 	int r;
 
@@ -480,7 +508,7 @@ static int one_topology(const char *level)
 		current = NULL;
 		return -EIO;
 	}
-	bench_progress_begin("net", level);
+	bench_progress_begin(card ? card->rows : "net", level);
 	r = !strcmp(level, "raw") ? raw_start(&t, why, sizeof(why))
 				  : driver_start(&t, why, sizeof(why));
 	if (!r)
@@ -499,7 +527,7 @@ static int one_topology(const char *level)
 
 int bench_net(void)
 {
-	static const char *const levels[] = {"raw", "vm", "process", "inproc"};
+	static const char *const levels[] = {"vm", "process", "inproc"};
 	const char *why = net_missing();
 	int failed = 0;
 
@@ -511,8 +539,10 @@ int bench_net(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	for (unsigned i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-		if (one_topology(levels[i]))
-			failed = 1;
+	failed = one_topology("raw", NULL) != 0;
+	for (unsigned c = 0; c < sizeof(cards) / sizeof(cards[0]); c++)
+		for (unsigned i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+			if (one_topology(levels[i], &cards[c]))
+				failed = 1;
 	return failed;
 }
