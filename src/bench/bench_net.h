@@ -4,8 +4,9 @@
  * join two network namespaces of the bench's own, A (10.77.0.1) and B (10.77.0.2):
  *   raw      a TAP in each namespace and a frame copier between them, no driver (the limit)
  *   vm, process, inproc
- *            the NE2000 driver (manifests/linux/net/ne2000.ini) under `ikernel up` started in
- *            B: its host interface (`netdev`) in A, its card's wire a TAP in B
+ *            each card's driver, NE2000 and e1000 (manifests/linux/net/NAME.ini), under
+ *            `ikernel up` started in B: its host interface (`netdev`) in A, its card's wire a
+ *            TAP in B
  * Traffic goes only between A and B; both are removed at the end, also when a row fails.
  */
 #ifndef IKERNEL_BENCH_NET_H
