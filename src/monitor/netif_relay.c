@@ -432,6 +432,12 @@ void ik_netif_relay_stop(struct ik_netif_relay *r)
 	if (!r)
 		return;
 	pthread_mutex_lock(&r->lock);
+	if (r->dh && r->opened)
+		ik_dh_log(r->dh, "ikernel: driver '%s' host interface %s: %llu frames to the driver, "
+			  "%llu from it, %llu dropped (too long for a card, or the TAP down)", r->driver,
+			  r->name, (unsigned long long)atomic_load(&r->to_driver),
+			  (unsigned long long)atomic_load(&r->from_driver),
+			  (unsigned long long)atomic_load(&r->dropped));
 	r->dh = NULL;
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
