@@ -213,6 +213,18 @@ void dev_close(struct net_device *dev)
 	dev->flags &= ~IFF_UP;
 }
 
+bool ik_netdev_xmit_more;
+
+netdev_tx_t ik_dev_queue_xmit_more(struct sk_buff *skb, bool more)
+{
+	netdev_tx_t r;
+
+	ik_netdev_xmit_more = more;
+	r = dev_queue_xmit(skb);
+	ik_netdev_xmit_more = false;
+	return r;
+}
+
 netdev_tx_t dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;

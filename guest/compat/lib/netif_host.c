@@ -220,29 +220,39 @@ static ssize_t host_read(struct file *file, char __user *ubuf, size_t count, lof
 	return r ? r : (ssize_t)used;
 }
 
-/* One frame to the driver; waits while its queue is stopped. 0, or -ERESTARTSYS when the wait
- * was interrupted (the frame is then not sent). */
-static int xmit_frame(struct netif_host *h, const u8 *frame, unsigned int len)
+/* The frame as an skb for the driver, or NULL when it is not one a card takes (shorter than an
+ * Ethernet header, longer than the MTU allows) or memory ran out: dropped, counted. */
+static struct sk_buff *frame_skb(struct net_device *dev, const u8 *frame, unsigned int len)
 {
-	struct net_device *dev = h->dev;
 	struct sk_buff *skb;
 
 	if (len < ETH_HLEN || len > dev->mtu + ETH_HLEN + NETIF_VLAN_HLEN) {
 		dev->stats.tx_dropped++;
-		return 0;
+		return NULL;
 	}
 	skb = netdev_alloc_skb(dev, len);
 	if (!skb) {
 		dev->stats.tx_dropped++;
-		return 0;
+		return NULL;
 	}
 	skb_put_data(skb, frame, len);
 	skb->dev = dev;
 	skb->protocol = ((const struct ethhdr *)frame)->h_proto;
+	return skb;
+}
+
+/* One frame to the driver (it owns the skb from here); waits while its queue is stopped. more:
+ * another frame follows at once (netdev_xmit_more(): the driver may leave its doorbell for
+ * the last one, as Linux's qdisc lets it). 0, or -ERESTARTSYS when the wait was interrupted
+ * (the frame is then not sent). */
+static int xmit_skb(struct netif_host *h, struct sk_buff *skb, bool more)
+{
+	struct net_device *dev = h->dev;
+
 	for (;;) {
 		int r;
 
-		if (dev_queue_xmit(skb) == NETDEV_TX_OK)
+		if (ik_dev_queue_xmit_more(skb, more) == NETDEV_TX_OK)
 			return 0;
 		/* Busy: the queue is stopped until the driver wakes it (host_wake), or the driver
 		 * said busy with the queue running: try again after a tick. Without a carrier the
@@ -264,12 +274,33 @@ static int xmit_frame(struct netif_host *h, const u8 *frame, unsigned int len)
 	}
 }
 
+/* The record at buf + off (of len bytes) as a frame: its size (padding included) and, in
+ * *skb, the frame to send (NULL when it is dropped). 0 when it is not a frame record. */
+static uint32_t next_frame(struct netif_host *h, const u8 *buf, size_t off, size_t len,
+			   struct sk_buff **skb)
+{
+	struct ik_netif_rec rec;
+	uint32_t size;
+
+	*skb = NULL;
+	if (len - off < sizeof(rec))
+		return 0;
+	memcpy(&rec, buf + off, sizeof(rec));
+	size = ik_netif_rec_size(rec.len);
+	if (rec.type != IK_NETIF_FRAME || rec.flags || size > len - off)
+		return 0;
+	*skb = frame_skb(h->dev, buf + off + sizeof(rec), rec.len);
+	return size;
+}
+
 static ssize_t host_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)
 {
 	struct netif_host *h = file->private_data;
 	size_t len = min_t(size_t, count, NETIF_IO_MAX);
 	size_t off = 0;
-	ssize_t ret;
+	struct sk_buff *skb;
+	uint32_t size;
+	int r = 0;
 	u8 *buf;
 
 	(void)ppos;
@@ -280,29 +311,25 @@ static ssize_t host_write(struct file *file, const char __user *ubuf, size_t cou
 		kfree(buf);
 		return -EFAULT;
 	}
-	ret = 0;
-	while (off + sizeof(struct ik_netif_rec) <= len) {
-		struct ik_netif_rec rec;
-		uint32_t size;
-		int r;
+	/* Each frame's skb is made before the one ahead of it is sent, so "more follows" is
+	 * known, never promised for a frame that then cannot be sent. */
+	size = next_frame(h, buf, off, len, &skb);
+	while (size) {
+		struct sk_buff *nskb;
+		uint32_t nsize = next_frame(h, buf, off + size, len, &nskb);
 
-		memcpy(&rec, buf + off, sizeof(rec));
-		size = ik_netif_rec_size(rec.len);
-		if (rec.type != IK_NETIF_FRAME || rec.flags || size > len - off) {
-			ret = -EINVAL;
-			break;
-		}
-		r = xmit_frame(h, buf + off + sizeof(rec), rec.len);
-		if (r) {
-			ret = r;
+		if (skb && (r = xmit_skb(h, skb, nskb != NULL))) {
+			kfree_skb(nskb);
 			break;
 		}
 		off += size;
+		skb = nskb;
+		size = nsize;
 	}
 	kfree(buf);
 	if (off)
 		return (ssize_t)off; /* the records taken; the caller sees what was left */
-	return ret ? ret : -EINVAL;
+	return r ? r : -EINVAL;
 }
 
 static __poll_t host_poll(struct file *file, poll_table *wait)

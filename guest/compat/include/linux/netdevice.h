@@ -169,6 +169,9 @@ void dev_close(struct net_device *dev);
 /* Hand a frame to the device (the host's transmit path): NETDEV_TX_OK when the driver took it
  * (it owns the skb), NETDEV_TX_BUSY when its queue is stopped (the caller keeps the skb). */
 netdev_tx_t dev_queue_xmit(struct sk_buff *skb);
+/* dev_queue_xmit with Linux's xmit_more hint: more = another frame follows at once (the
+ * caller sends it, or the queue stops: a driver rings its doorbell then too). */
+netdev_tx_t ik_dev_queue_xmit_more(struct sk_buff *skb, bool more);
 int dev_set_mtu(struct net_device *dev, int mtu);
 void dev_set_rx_flags(struct net_device *dev, unsigned int flags); /* IFF_PROMISC/ALLMULTI */
 int dev_mc_add(struct net_device *dev, const unsigned char *addr);
@@ -358,10 +361,12 @@ static inline void netdev_reset_queue(struct net_device *dev)
 {
 	(void)dev;
 }
-/* Frames are handed over one at a time: never "more to come". */
+/* During ndo_start_xmit: another frame follows at once, so the driver may leave its doorbell
+ * (e1000: the TDT write) for the last one (ik_dev_queue_xmit_more). */
+extern bool ik_netdev_xmit_more;
 static inline bool netdev_xmit_more(void)
 {
-	return false;
+	return ik_netdev_xmit_more;
 }
 
 /* ---- NAPI (napi.c): polled receive with a budget, on a thread of its own ---------------- */
