@@ -105,15 +105,20 @@ unsigned ik_inject_guest_class(const char *name)
 	return 0;
 }
 
-void ik_inject_guest_arm(struct ik_events *ev, unsigned cls, const struct ik_inject_spec *s,
-			 uint64_t *rng, char *out, size_t outlen)
+uint64_t ik_inject_guest_prepare(unsigned cls, const struct ik_inject_spec *s, uint64_t *rng,
+				 char *out, size_t outlen)
 {
 	uint64_t arg = s->has_arg ? (uint64_t)s->arg : ik_inject_rng_next(rng);
 
-	__atomic_store_n(&ev->fault_arg, arg, __ATOMIC_RELAXED);
-	__atomic_store_n(&ev->fault, (uint64_t)cls, __ATOMIC_RELEASE);
 	snprintf(out, outlen, "ok: armed guest fault '%s' (arg 0x%llx): fires at the next driver call",
 		 guest_classes[cls], (unsigned long long)arg);
+	return arg;
+}
+
+void ik_inject_guest_fire(struct ik_events *ev, unsigned cls, uint64_t arg)
+{
+	__atomic_store_n(&ev->fault_arg, arg, __ATOMIC_RELAXED);
+	__atomic_store_n(&ev->fault, (uint64_t)cls, __ATOMIC_RELEASE);
 }
 
 int ik_inject_unknown(const char *cls, char *out, size_t outlen)

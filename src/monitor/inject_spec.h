@@ -31,10 +31,13 @@ int ik_inject_parse_num(const char *v, long long *out);
 uint64_t ik_inject_rng_next(uint64_t *rng);
 /* The guest fault class named `name`, 0 when there is none. */
 unsigned ik_inject_guest_class(const char *name);
-/* Arm guest fault `cls` (its argument: arg= or random) in the event page; "ok: ..." in out.
- * The caller wakes the driver. */
-void ik_inject_guest_arm(struct ik_events *ev, unsigned cls, const struct ik_inject_spec *s,
-			 uint64_t *rng, char *out, size_t outlen);
+/* Guest fault `cls`: its argument (arg= or random) and the "ok: armed ..." line in out. Say
+ * it (log) before ik_inject_guest_fire: a running driver can fire it at once, and its crash
+ * report must not come before the line that explains it. */
+uint64_t ik_inject_guest_prepare(unsigned cls, const struct ik_inject_spec *s, uint64_t *rng,
+				 char *out, size_t outlen);
+/* Arm it in the event page; the caller then wakes the driver. */
+void ik_inject_guest_fire(struct ik_events *ev, unsigned cls, uint64_t arg);
 /* "error: unknown fault class ..." in out; -EINVAL. */
 int ik_inject_unknown(const char *cls, char *out, size_t outlen);
 

@@ -144,9 +144,12 @@ static void handle_inject(struct ik_proc *p, int fd, uid_t uid, struct ik_ctl_in
 		unsigned cls = ik_inject_guest_class(s.cls);
 
 		if (cls) {
-			ik_inject_guest_arm(p->events, cls, &s, &p->inject_rng, out, sizeof(out));
-			ik_proc_wake_driver(p);
+			uint64_t arg = ik_inject_guest_prepare(cls, &s, &p->inject_rng, out, sizeof(out));
+
+			/* said before it is armed: the driver may fire it at once (inject_spec.h) */
 			ik_dh_log(&p->dh, "ikernel-inject: driver '%s': %s", p->dh.name, out + 4);
+			ik_inject_guest_fire(p->events, cls, arg);
+			ik_proc_wake_driver(p);
 		} else if (!strcmp(s.cls, "flip") || !strcmp(s.cls, "nop") || !strcmp(s.cls, "revert")) {
 			snprintf(out, sizeof(out), "refused: code faults (%s) patch a VM's loaded image; at "
 				 "isolation=process only the guest fault classes", s.cls);

@@ -187,9 +187,15 @@ int ik_inject(struct ik_vm *vm, const char *spec, char *out, size_t outlen)
 	else if (!strcmp(s.cls, "revert"))
 		err = revert(vm, out, outlen);
 	else if (ik_inject_guest_class(s.cls)) {
-		ik_inject_guest_arm(vm->events, ik_inject_guest_class(s.cls), &s, &vm->inject_rng, out,
-				    outlen);
+		unsigned cls = ik_inject_guest_class(s.cls);
+		uint64_t arg = ik_inject_guest_prepare(cls, &s, &vm->inject_rng, out, outlen);
+
+		/* said before it is armed: the driver may fire it at once (inject_spec.h) */
+		vm->injections++;
+		ik_log(vm, "ikernel-inject: driver '%s': %s", vm->dh.name, out + 4);
+		ik_inject_guest_fire(vm->events, cls, arg);
 		ik_vm_wake_guest(vm);
+		return 0;
 	} else {
 		err = ik_inject_unknown(s.cls, out, outlen);
 	}
