@@ -32,6 +32,10 @@ struct bench_opts {
 	char image_dir[PATH_MAX];
 	char what[32]; /* null | all | quick | file | net */
 	char samples_dir[PATH_MAX]; /* "" or where to write latency samples (for plots) */
+	/* net: TCP transfers per topology (the row is their median), and the cards and levels to
+	 * measure (bit i: bench_net_cards()/bench_net_levels() name i; 0 = all) */
+	int tcp_runs;
+	unsigned net_cards, net_levels;
 };
 
 /* One row of the result table. Unused numbers are 0. */
@@ -116,6 +120,10 @@ int bench_raw(void);        /* bench_raw.c */
 int bench_calls(bool quick_null_only);  /* bench_calls.c */
 int bench_concurrency(void);            /* bench_calls.c */
 int bench_net(void);         /* bench_net.c: ping, TCP, frames/s between two namespaces */
+/* bench_net.c: a comma-separated list of card (ne2000, e1000) or level (raw, vm, process,
+ * inproc) names as a mask, or -EINVAL (`valid` then lists the names). */
+int bench_net_cards(const char *list, unsigned *mask, char *valid, size_t len);
+int bench_net_levels(const char *list, unsigned *mask, char *valid, size_t len);
 int bench_files(void);       /* bench_file.c: the call workloads through the FUSE device files */
 extern char bench_file_note[160]; /* why the device-file rows were skipped ("" if they ran) */
 int bench_life(void);

@@ -62,7 +62,11 @@ int net_wait_link(const struct net_pair *p, int secs); /* until B answers a ping
 #define NET_PING_MTU 1472			       /* a 1,514-byte frame each way */
 int net_ping(const struct net_pair *p, long n, size_t payload, struct bench_row *row, char *why,
 	     size_t len);
-int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char *why, size_t len);
+/* `runs` transfers of `msecs` each (B reads for that long from accepting): the row's figure is
+ * their median MB/s, the note says how many and their range. */
+#define NET_TCP_RUNS_MAX 100
+int net_tcp(const struct net_pair *p, int msecs, int runs, struct bench_row *row, char *why,
+	    size_t len);
 int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char *why, size_t len);
 
 #endif

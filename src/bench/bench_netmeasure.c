@@ -5,7 +5,8 @@
  * thread moves only that thread), so no program is spawned per sample:
  *   ping round trip  ICMP echo from A (raw socket) answered by B's kernel, one at a time (56
  *                    bytes as ping(8); 1,472 for MTU-size frames both ways)
- *   TCP              BYTES from a sender in A to a receiver in B: MB/s from connect to last byte
+ *   TCP              a sender in A, a receiver in B reading for a fixed time from the
+ *                    connection: MB/s received; repeated, the median
  *   frames/s         minimum-size UDP datagrams from A as fast as it can send for a while: the
  *                    frames B received per second (what the path delivers, not what was sent)
  */
@@ -166,11 +167,19 @@ int net_wait_link(const struct net_pair *p, int secs)
 
 /* ---- TCP ---------------------------------------------------------------------------------- */
 
+/* One transfer: A sends as fast as it can; B reads for `msecs` from accepting the connection
+ * and counts what it got (slow start included, as an application sees it), then B stops and
+ * the main thread shuts A's socket down. Timed by the receiver, so a transfer lasts the same
+ * whatever the path's speed: a fixed size (16 MiB once) took 80 ms at the TAP limit, too short
+ * to average out a scheduler hiccup, and 20 s through the NE2000 in a VM. */
 struct tcp_job {
-	size_t bytes, got;
+	int msecs;
+	size_t got;
 	int lfd;	 /* B's listening socket, made before A connects */
-	uint64_t t0, t1; /* A connected, B has the last byte */
+	int afd;	 /* A's socket: shut down by the main thread when B is done */
+	uint64_t t0, t1; /* B accepted, B stopped reading */
 	int err_a, err_b;
+	int b_done; /* B stopped: A's error after this is the expected end */
 };
 
 static void *tcp_b(void *arg)
@@ -184,21 +193,28 @@ static void *tcp_b(void *arg)
 		j->err_b = buf ? -ETIMEDOUT : -ENOMEM;
 		goto out;
 	}
+	j->t0 = bench_now_ns();
+	uint64_t end = j->t0 + (uint64_t)j->msecs * 1000000ull;
 	pfd.fd = c;
-	while (j->got < j->bytes) {
-		if (poll(&pfd, 1, NET_TIMEOUT_MS) != 1) {
-			j->err_b = -ETIMEDOUT;
+	for (uint64_t now = j->t0; now < end; now = bench_now_ns()) {
+		int wait = (int)((end - now) / 1000000u) + 1;
+		int r = poll(&pfd, 1, wait);
+		if (r < 0) {
+			j->err_b = -errno;
 			break;
 		}
+		if (r == 0)
+			continue;
 		ssize_t n = read(c, buf, NET_CHUNK);
 		if (n <= 0) {
-			j->err_b = n < 0 ? -errno : -EPIPE;
+			j->err_b = n < 0 ? -errno : -EPIPE; /* A stopped before B's time was up */
 			break;
 		}
 		j->got += (size_t)n;
 	}
 	j->t1 = bench_now_ns();
 out:
+	__atomic_store_n(&j->b_done, 1, __ATOMIC_RELEASE);
 	if (c >= 0)
 		close(c);
 	free(buf);
@@ -212,27 +228,25 @@ static void *tcp_a(void *arg)
 	char *buf = malloc(NET_CHUNK);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
+	__atomic_store_n(&j->afd, fd, __ATOMIC_RELEASE);
 	if (!buf || fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
 		j->err_a = !buf ? -ENOMEM : -errno;
+		shutdown(j->lfd, SHUT_RDWR); /* B waits for a connection that will not come */
 		goto out;
 	}
-	j->t0 = bench_now_ns();
 	for (size_t i = 0; i < NET_CHUNK; i++)
 		buf[i] = (char)(i * 131);
-	for (size_t sent = 0; sent < j->bytes;) {
-		size_t want = j->bytes - sent < NET_CHUNK ? j->bytes - sent : NET_CHUNK;
-		ssize_t n = send(fd, buf, want, MSG_NOSIGNAL);
+	for (;;) {
+		ssize_t n = send(fd, buf, NET_CHUNK, MSG_NOSIGNAL);
 		if (n <= 0) {
-			j->err_a = n < 0 ? -errno : -EPIPE;
+			if (!__atomic_load_n(&j->b_done, __ATOMIC_ACQUIRE))
+				j->err_a = n < 0 ? -errno : -EPIPE;
 			break;
 		}
-		sent += (size_t)n;
 	}
 out:
-	if (fd >= 0)
-		close(fd);
 	free(buf);
-	return NULL;
+	return NULL; /* the main thread closes fd, after it shut it down */
 }
 
 /* B's listening socket, made on a thread inside B before A may connect. */
@@ -249,19 +263,20 @@ static void *tcp_listen_b(void *arg)
 	return NULL;
 }
 
-int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char *why, size_t len)
+/* One transfer of `msecs`: its MB/s in *mbs, or -errno with the reason in `why`. */
+static int tcp_once(const struct net_pair *p, int msecs, double *mbs, char *why, size_t len)
 {
-	struct tcp_job j = {.bytes = bytes, .lfd = -1};
+	struct tcp_job j = {.msecs = msecs, .lfd = -1, .afd = -1};
 	struct net_side l = {p->b, tcp_listen_b, &j, 0}, b = {p->b, tcp_b, &j, 0},
 			a = {p->a, tcp_a, &j, 0};
 	pthread_t tb, ta;
-	int r;
+	int r, afd;
 
 	if ((r = net_side_run(&l)) < 0 && !l.err)
 		return r;
 	if (l.err || j.err_b) {
-		snprintf(why, len, "TCP: listening in %s: %s", p->b,
-			 strerror(-(l.err ? l.err : j.err_b)));
+		r = l.err ? l.err : j.err_b;
+		snprintf(why, len, "TCP: listening in %s: %s", p->b, strerror(-r));
 		goto out;
 	}
 	if ((r = net_side_start(&tb, &b)))
@@ -271,25 +286,59 @@ int net_tcp(const struct net_pair *p, size_t bytes, struct bench_row *row, char 
 		pthread_join(tb, NULL);
 		goto out;
 	}
+	pthread_join(tb, NULL); /* B's time is up (or it failed) */
+	shutdown(j.lfd, SHUT_RDWR);
+	/* A may still be in connect or send: shutting its socket down ends either */
+	afd = __atomic_load_n(&j.afd, __ATOMIC_ACQUIRE);
+	if (afd >= 0)
+		shutdown(afd, SHUT_RDWR);
 	pthread_join(ta, NULL);
-	if (a.err || j.err_a)
-		shutdown(j.lfd, SHUT_RDWR); /* B waits for a connection that will not come */
-	pthread_join(tb, NULL);
+	if (j.afd >= 0)
+		close(j.afd);
 	r = a.err ? a.err : j.err_a ? j.err_a : b.err ? b.err : j.err_b;
-	if (!r && j.got == bytes && j.t1 > j.t0) {
-		row->bytes_s = (double)bytes * 1e9 / (double)(j.t1 - j.t0);
-		row->value = row->bytes_s / 1e6;
-		snprintf(row->unit, sizeof(row->unit), "MB/s");
-		row->size = (uint32_t)bytes;
+	if (!r && j.got > 0 && j.t1 > j.t0) {
+		*mbs = (double)j.got * 1e3 / (double)(j.t1 - j.t0);
 	} else {
-		snprintf(why, len, "TCP %s -> %s: %s (%zu of %zu bytes)", p->a, p->b,
-			 strerror(r ? -r : EIO), j.got, bytes);
+		snprintf(why, len, "TCP %s -> %s: %s (%zu bytes in %d ms)", p->a, p->b,
+			 strerror(r ? -r : EIO), j.got, msecs);
 		r = r ? r : -EIO;
 	}
 out:
 	if (j.lfd >= 0)
 		close(j.lfd);
-	return r ? r : (l.err || j.err_b) ? -EIO : 0;
+	return r;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int net_tcp(const struct net_pair *p, int msecs, int runs, struct bench_row *row, char *why,
+	    size_t len)
+{
+	double mbs[NET_TCP_RUNS_MAX], med;
+	int r;
+
+	if (runs < 1 || runs > NET_TCP_RUNS_MAX)
+		return -EINVAL;
+	for (int i = 0; i < runs; i++)
+		if ((r = tcp_once(p, msecs, &mbs[i], why, len)))
+			return r;
+	qsort(mbs, (size_t)runs, sizeof(mbs[0]), cmp_double);
+	med = runs % 2 ? mbs[runs / 2] : (mbs[runs / 2 - 1] + mbs[runs / 2]) / 2;
+	row->value = med;
+	row->bytes_s = med * 1e6;
+	snprintf(row->unit, sizeof(row->unit), "MB/s");
+	if (runs > 1)
+		snprintf(row->note, sizeof(row->note),
+			 "median of %d x %g s; min-max %.3f-%.3f MB/s", runs, msecs / 1e3, mbs[0],
+			 mbs[runs - 1]);
+	else
+		snprintf(row->note, sizeof(row->note), "one transfer of %g s", msecs / 1e3);
+	return 0;
 }
 
 /* ---- frames/s ----------------------------------------------------------------------------- */

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """`ikernel bench net --json` (suite 'net'): the raw row (two namespaces of the bench's own
-joined by its TAP-to-TAP copier) has real figures: ping p50 <= p99, TCP MB/s > 0, frames/s > 0;
-each NE2000 and e1000 row (vm, process, inproc) has figures or says why not ("skipped: ..."); no namespace
-of the bench is left behind. No timing assertions. Exit 77 without root or `ip netns`."""
+joined by its TAP-to-TAP copier) has real figures: ping p50 <= p99, TCP MB/s > 0 (the median of
+--repeat transfers, the note says how many and their range), frames/s > 0; each NE2000 and e1000
+row (vm, process, inproc) has figures or says why not ("skipped: ..."); a subset (--card
+e1000 --level inproc) measures only its rows; bad --card/--level/--repeat values are usage
+errors; no namespace of the bench is left behind. No timing assertions. Exit 77 without root or
+`ip netns`."""
 import os
+import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from iktest import bench_json, check, summary  # noqa: E402
 
-PING, TCP, FRAMES, EXITS = ("net: ping round trip", "net: TCP 16 MiB A->B",
+PING, TCP, FRAMES, EXITS = ("net: ping round trip", "net: TCP A->B",
                             "net: frames/s (60 B UDP)", "net: exits per MTU frame")
 
 
@@ -19,7 +23,15 @@ def netns():
 
 
 before = set(l.split()[0] for l in netns().splitlines() if l.startswith("ikbn"))
-result = bench_json(sys.argv[1], ["net", "--iterations", "200"], timeout=600)
+for bad in (["--card", "ne2000,rtl8139"], ["--level", "vm,kvm"], ["--level", ""],
+            ["--repeat", "0"], ["--repeat", "101"]):
+    p = subprocess.run([sys.argv[1], "bench", "net", *bad], capture_output=True, text=True)
+    check(f"bench net {' '.join(bad)}: usage error (2)", p.returncode == 2,
+          f"exit {p.returncode}: {p.stderr.strip()}")
+p = subprocess.run([sys.argv[1], "bench", "null", "--card", "e1000"], capture_output=True, text=True)
+check("--card outside mode net: usage error", p.returncode == 2, p.stderr.strip())
+
+result = bench_json(sys.argv[1], ["net", "--iterations", "200", "--repeat", "3"], timeout=600)
 rows = {(r["workload"], r["level"]): r for r in result["rows"]}
 
 
@@ -33,6 +45,10 @@ r = row(PING, "raw")
 check("raw ping: 0 < p50 <= p99", 0 < r.get("p50_ns", 0) <= r.get("p99_ns", 0), str(r))
 r = row(TCP, "raw")
 check("raw TCP: MB/s > 0", r.get("value", 0) > 0 and r.get("unit") == "MB/s", str(r))
+m = re.match(r"median of (\d+) x [\d.]+ s; min-max ([\d.]+)-([\d.]+) MB/s", r.get("note", ""))
+check("raw TCP: the median of 3 transfers, within their min-max",
+      m and m.group(1) == "3" and float(m.group(2)) <= r.get("value", -1) <= float(m.group(3)),
+      r.get("note", ""))
 r = row(FRAMES, "raw")
 check("raw frames/s > 0", r.get("value", 0) > 0 and r.get("unit") == "frames/s", str(r))
 CARDS = ("net", "net e1000")  # the rows' workload prefix of each card
@@ -46,6 +62,18 @@ for card in CARDS:
             check(f"{w} at {lvl}: a figure or why not", has or says, str(r))
             if says and w.endswith("ping round trip"):
                 print(f"     {card} {lvl}: {r['note']}")
+
+# A subset: the e1000 inproc rows only (no raw: no target of this subset needs it), one transfer.
+sub = bench_json(sys.argv[1], ["net", "--iterations", "50", "--card", "e1000", "--level", "inproc",
+                               "--quick"], timeout=300)
+got = sorted({(r["workload"].split(":")[0], r["level"]) for r in sub["rows"]})
+check("--card e1000 --level inproc: only the e1000's inproc rows", got == [("net e1000", "inproc")],
+      str(got))
+r = next((r for r in sub["rows"] if r["workload"] == "net e1000" + TCP[len("net"):]), {})
+check("--quick: one transfer", r.get("note", "").startswith(("one transfer", "skipped: ")), str(r))
+ratio = [t for t in sub["targets"] if t["target"].startswith("e1000 TCP (vm)")]
+check("targets of rows not measured say so", ratio and all(t["verdict"] == "not measured"
+                                                           for t in ratio), str(ratio))
 
 
 def running(name):
