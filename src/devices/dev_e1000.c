@@ -16,8 +16,14 @@
  *     the interval is delivered when it ends (the device's timer, ik_dev_tick_at);
  *   - transmit ring (TDBAL/TDBAH/TDLEN/TDH/TDT): legacy descriptors, context and data
  *     descriptors (IP and TCP/UDP checksum insertion), VLAN tag insertion, frames assembled
- *     from descriptors up to EOP, RS -> DD written back, TXDW/TXQE; TSO is refused (the frame
- *     is dropped and counted in TSCTFC);
+ *     from descriptors up to EOP, RS -> DD written back, TXDW/TXQE;
+ *   - TCP segmentation (TSO, e1000_offload.c): a context with TUCMD.TSE (HDRLEN, MSS, PAYLEN)
+ *     and data descriptors with DCMD.TSE carry one packet of up to 64 KiB payload; it leaves as
+ *     frames of HDRLEN + at most MSS bytes, each with its IP length, IPv4 identification, TCP
+ *     sequence number and flags, and checksums (POPTS.IXSM/TXSM); TSCTC counts the packets sent.
+ *     A context that does not fit (MSS below 32, HDRLEN + MSS past a frame, PAYLEN past 64 KiB,
+ *     offsets outside the header, UDP, descriptors carrying other than HDRLEN + PAYLEN bytes)
+ *     drops the packet, counted in TSCTFC, the first one logged with the field at fault;
  *   - receive ring (RDBAL/RDBAH/RDLEN/RDH/RDT): legacy descriptors, buffers of RCTL.BSIZE/BSEX,
  *     a frame spanning descriptors (EOP on the last), the CRC appended (RCTL.SECRC strips it),
  *     VLAN tag stripping (CTRL.VME) and filtering (RCTL.VFE, VFTA), RXT0/RXDMT0/RXO;
@@ -25,8 +31,9 @@
  *   - statistics (0x4000-0x40FC, 64 registers) that clear on read.
  * Hostile driver: every register is a 32-bit slot of the model's own array; every value is
  * masked where it is used (ring lengths to whole descriptors, indices into the ring, buffer
- * sizes from a table); one doorbell processes at most E1K_TX_BURST descriptors (the rest on the
- * next doorbell or tick); guest memory is reached only through ik_dev_dma_read/write, whose
+ * sizes from a table); one doorbell processes at most E1K_TX_BURST descriptors and, past
+ * E1K_TX_FRAME_BURST frames sent, ends after the descriptor at hand (the rest on the next
+ * doorbell or tick); guest memory is reached only through ik_dev_dma_read/write, whose
  * refusal (outside the driver's RAM, bus mastering off, dma=strict) ends the driver with a
  * violation naming the address; the card halts at once (no further DMA) and logs which ring
  * register led there.
@@ -36,11 +43,13 @@
  * on PCI), wire=SPEC (netwire.h), dma=strict|ram (devmodel.h).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devmodel.h"
+#include "e1000_offload.h"
 #include "netwire.h"
 
 #define E1K_MMIO_SIZE  0x20000u
@@ -49,6 +58,7 @@
 #define E1K_EE_WORDS   64u
 #define E1K_PHY_ADDR   1u
 #define E1K_TX_BURST   1024u /* descriptors per doorbell or tick */
+#define E1K_TX_FRAME_BURST 4096u /* frames per doorbell or tick (TSO: + one packet's) */
 #define E1K_RX_BURST   32u   /* frames taken from the wire per wake */
 #define E1K_TX_MAX     (IK_NETWIRE_FRAME_MAX + 4u) /* a frame we may assemble (+ a VLAN tag) */
 #define E1K_RX_MAX     (IK_NETWIRE_FRAME_MAX + 4u) /* + the CRC */
@@ -69,7 +79,8 @@ enum {
 enum {
 	MPC = 0x4010, PRC64 = 0x405c, GPRC = 0x4074, BPRC = 0x4078, MPRC = 0x407c, GPTC = 0x4080,
 	GORCL = 0x4088, GOTCL = 0x4090, RNBC = 0x40a0, TORL = 0x40c0, TOTL = 0x40c8, TPR = 0x40d0,
-	TPT = 0x40d4, PTC64 = 0x40d8, MPTC = 0x40f0, BPTC = 0x40f4, TSCTFC = 0x40fc,
+	TPT = 0x40d4, PTC64 = 0x40d8, MPTC = 0x40f0, BPTC = 0x40f4, TSCTC = 0x40f8,
+	TSCTFC = 0x40fc,
 };
 
 #define CTRL_RST     (1u << 26)
@@ -111,9 +122,7 @@ enum {
 #define TXD_RS       0x08u
 #define TXD_DEXT     0x20u
 #define TXD_VLE      0x40u
-#define TXD_TSE      0x04u /* data/context descriptor command */
-#define TXD_POPTS_IXSM 0x01u
-#define TXD_POPTS_TXSM 0x02u
+#define TXD_TSE      0x04u /* data descriptor command (the context's is E1K_TUCMD_TSE) */
 #define DESC_DD      0x01u
 #define RXD_EOP      0x02u
 #define RXD_IXSM     0x04u
@@ -142,12 +151,6 @@ struct e1k_eeprom {
 	bool dout;
 };
 
-/* The context a context descriptor sets for the data descriptors after it. */
-struct e1k_txctx {
-	uint8_t ipcss, ipcso, tucss, tucso;
-	uint16_t ipcse, tucse;
-};
-
 struct e1000 {
 	uint32_t reg[E1K_NREGS];
 	uint16_t phy[32];
@@ -159,12 +162,16 @@ struct e1000 {
 	uint64_t last_irq_ns;
 	bool halted;         /* a DMA outside the driver's RAM: the next access is refused */
 	char halt_why[160];
-	bool tso_said;
-	/* transmit: the frame being assembled */
+	bool tso_said;       /* a refused TSO packet was logged */
+	/* transmit: the frame (or TSO packet) being assembled */
 	struct e1k_txctx ctx;
-	uint8_t tx[E1K_TX_MAX];
-	size_t tx_len;
+	uint8_t tx[E1K_TSO_PACKET_MAX];
+	size_t tx_len, tx_cap; /* bytes kept, the most this frame may have */
+	size_t tx_seen;        /* bytes its descriptors carried (kept or not) */
 	bool tx_started, tx_drop, tx_legacy_ic;
+	bool tx_tso, tx_tso_refused;
+	unsigned tx_burst_frames; /* frames sent by this doorbell or tick */
+	uint8_t seg[E1K_TX_MAX];  /* one TSO segment */
 	uint8_t tx_popts;
 	uint8_t tx_cso, tx_css;
 	uint16_t tx_vlan;
@@ -466,49 +473,10 @@ static void mac_reset(struct e1000 *e)
 
 /* ---- transmit -------------------------------------------------------------------------- */
 
-static uint32_t sum16(const uint8_t *p, size_t len)
+/* A finished frame f[0, len) (room for E1K_TX_MAX bytes) onto the wire: its VLAN tag inserted,
+ * padded, counted. */
+static void tx_wire_out(struct e1000 *e, uint8_t *f, size_t len)
 {
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	return s;
-}
-
-/* The Internet checksum of frame[start, end] (end 0: to the frame's end) stored at `at`;
- * offsets outside the frame insert nothing. */
-static void insert_csum(uint8_t *f, size_t len, unsigned start, unsigned end, unsigned at)
-{
-	size_t stop = end ? (size_t)end + 1 : len;
-	uint32_t s;
-
-	if (stop > len)
-		stop = len;
-	if (start >= stop || (size_t)at + 2 > len)
-		return;
-	s = sum16(f + start, stop - start);
-	while (s >> 16)
-		s = (s & 0xffffu) + (s >> 16);
-	s = ~s & 0xffffu;
-	f[at] = (uint8_t)(s >> 8);
-	f[at + 1] = (uint8_t)s;
-}
-
-static void tx_send(struct ik_device *dev, struct e1000 *e)
-{
-	size_t len = e->tx_len;
-	uint8_t *f = e->tx;
-
-	if (e->tx_drop || len < 14)
-		return;
-	if (e->tx_legacy_ic)
-		insert_csum(f, len, e->tx_css, 0, e->tx_cso);
-	if (e->tx_popts & TXD_POPTS_IXSM)
-		insert_csum(f, len, e->ctx.ipcss, e->ctx.ipcse, e->ctx.ipcso);
-	if (e->tx_popts & TXD_POPTS_TXSM)
-		insert_csum(f, len, e->ctx.tucss, e->ctx.tucse, e->ctx.tucso);
 	if (e->tx_vle && (R(e, CTRL) & CTRL_VME) && len + 4 <= E1K_TX_MAX) {
 		memmove(f + 16, f + 12, len - 12);
 		f[12] = (uint8_t)(R(e, VET) >> 8);
@@ -525,15 +493,81 @@ static void tx_send(struct ik_device *dev, struct e1000 *e)
 		return;
 	ik_netwire_send(&e->wire, f, len);
 	stat_frame(e, false, f, len + 4);
-	(void)dev;
+	e->tx_burst_frames++;
 }
 
-/* Append one data buffer of the frame being assembled; a frame past E1K_TX_MAX is dropped. */
+/* A plain frame: the checksums its descriptors asked for, then the wire. */
+static void tx_send(struct e1000 *e)
+{
+	size_t len = e->tx_len;
+	uint8_t *f = e->tx;
+
+	if (e->tx_drop || len < 14)
+		return;
+	if (e->tx_legacy_ic)
+		e1k_csum_insert(f, len, e->tx_css, 0, e->tx_cso, 0);
+	if (e->tx_popts & E1K_POPTS_IXSM)
+		e1k_csum_insert(f, len, e->ctx.ipcss, e->ctx.ipcse, e->ctx.ipcso, 0);
+	if (e->tx_popts & E1K_POPTS_TXSM)
+		e1k_csum_insert(f, len, e->ctx.tucss, e->ctx.tucse, e->ctx.tucso, 0);
+	tx_wire_out(e, f, len);
+}
+
+/* A TSO packet the model will not cut: dropped, counted in TSCTFC, the first one logged. */
+static void tso_refuse(struct ik_device *dev, struct e1000 *e, const char *why)
+{
+	if (e->tx_tso_refused)
+		return;
+	e->tx_tso_refused = true;
+	e->tx_drop = true;
+	stat_add(e, TSCTFC, 1);
+	if (!e->tso_said)
+		ik_dev_log(dev, "e1000: TSO packet at transmit descriptor %u dropped: %s (further "
+				"refused TSO packets are only counted in TSCTFC)",
+			   (unsigned)R(e, TDH), why);
+	e->tso_said = true;
+}
+
+/* The first descriptor of a TSO packet: its context checked once, for all its segments. */
+static void tso_start(struct ik_device *dev, struct e1000 *e)
+{
+	char why[160];
+
+	if (e1k_tso_check(&e->ctx, e->tx_popts, IK_NETWIRE_FRAME_MAX, why, sizeof(why))) {
+		tso_refuse(dev, e, why);
+		return;
+	}
+	e->tx_cap = (size_t)e->ctx.hdrlen + e->ctx.paylen;
+}
+
+/* EOP of a TSO packet: exactly HDRLEN + PAYLEN bytes, cut into segments onto the wire. */
+static void tso_send(struct ik_device *dev, struct e1000 *e)
+{
+	size_t want = (size_t)e->ctx.hdrlen + e->ctx.paylen;
+	unsigned n;
+	char why[160];
+
+	if (e->tx_tso_refused)
+		return;
+	if (e->tx_seen != want) {
+		snprintf(why, sizeof(why), "its data descriptors carry %zu bytes, not HDRLEN %u + "
+			 "PAYLEN %u", e->tx_seen, e->ctx.hdrlen, e->ctx.paylen);
+		tso_refuse(dev, e, why);
+		return;
+	}
+	n = e1k_tso_segments(&e->ctx);
+	for (unsigned i = 0; i < n; i++)
+		tx_wire_out(e, e->seg, e1k_tso_segment(&e->ctx, e->tx_popts, e->tx, i, e->seg));
+	stat_add(e, TSCTC, 1);
+}
+
+/* Append one data buffer of the frame being assembled; past tx_cap it is dropped. */
 static int tx_append(struct ik_device *dev, struct e1000 *e, uint64_t addr, size_t len)
 {
+	e->tx_seen = len > SIZE_MAX - e->tx_seen ? SIZE_MAX : e->tx_seen + len; /* only compared */
 	if (e->tx_drop || len == 0)
 		return 0;
-	if (len > E1K_TX_MAX - e->tx_len) {
+	if (len > e->tx_cap - e->tx_len) {
 		e->tx_drop = true;
 		return 0;
 	}
@@ -543,36 +577,50 @@ static int tx_append(struct ik_device *dev, struct e1000 *e, uint64_t addr, size
 	return 0;
 }
 
-static void tx_frame_start(struct e1000 *e, bool legacy, uint8_t popts)
+/* The first descriptor of a frame: its options, and whether it is a TSO packet (DCMD.TSE). */
+static void tx_frame_start(struct ik_device *dev, struct e1000 *e, bool legacy, uint8_t cmd,
+			   uint8_t popts)
 {
 	if (e->tx_started)
 		return;
 	e->tx_started = true;
 	e->tx_len = 0;
+	e->tx_seen = 0;
+	e->tx_cap = E1K_TX_MAX;
 	e->tx_drop = false;
 	e->tx_legacy_ic = false;
 	e->tx_popts = legacy ? 0 : popts;
 	e->tx_vle = false;
+	e->tx_tso = !legacy && (cmd & TXD_TSE);
+	e->tx_tso_refused = false;
+	if (e->tx_tso)
+		tso_start(dev, e);
 }
 
 static void tx_frame_end(struct ik_device *dev, struct e1000 *e)
 {
-	tx_send(dev, e);
+	if (e->tx_tso)
+		tso_send(dev, e);
+	else
+		tx_send(e);
 	e->tx_started = false;
 	e->tx_len = 0;
 }
 
+/* A context descriptor, read once (d is the model's copy): the offsets and, for TSO, the
+ * segmentation; checked when a data descriptor uses them. */
 static void tx_context(struct e1000 *e, const uint8_t *d)
 {
-	uint8_t tucmd = d[11];
-
 	e->ctx.ipcss = d[0];
 	e->ctx.ipcso = d[1];
 	e->ctx.ipcse = le16(d + 2);
 	e->ctx.tucss = d[4];
 	e->ctx.tucso = d[5];
 	e->ctx.tucse = le16(d + 6);
-	(void)tucmd; /* TSE in a context only matters for the data descriptors that use it */
+	e->ctx.paylen = le32(d + 8) & 0xfffffu;
+	e->ctx.tucmd = d[11];
+	e->ctx.hdrlen = d[13];
+	e->ctx.mss = le16(d + 14);
 }
 
 /* One descriptor at ring index `i` (its 16 bytes in d): 0, or -EFAULT (halted). */
@@ -590,14 +638,7 @@ static int tx_descriptor(struct ik_device *dev, struct e1000 *e, uint8_t *d, uin
 		bool legacy = !ext;
 		size_t len = legacy ? (cmdlen & 0xffffu) : (cmdlen & 0xfffffu);
 
-		tx_frame_start(e, legacy, d[13]);
-		if (!legacy && (cmd & TXD_TSE) && !e->tx_drop) {
-			e->tx_drop = true; /* TSO is not offered: the frame is dropped, counted */
-			stat_add(e, TSCTFC, 1);
-			if (!e->tso_said)
-				ik_dev_log(dev, "e1000: TSO is not supported; such frames are dropped");
-			e->tso_said = true;
-		}
+		tx_frame_start(dev, e, legacy, cmd, d[13]);
 		if (tx_append(dev, e, le64(d), len))
 			return -EFAULT;
 		if (legacy && (cmd & TXD_IC)) {
@@ -641,7 +682,9 @@ static int tx_process(struct ik_device *dev, struct e1000 *e)
 	if (!(R(e, TCTL) & TCTL_EN) || n == 0 || head >= n || tail >= n || head == tail ||
 	    e->halted)
 		return 0;
-	for (unsigned k = 0; k < E1K_TX_BURST && head != tail; k++) {
+	e->tx_burst_frames = 0;
+	for (unsigned k = 0; k < E1K_TX_BURST && head != tail &&
+			     e->tx_burst_frames < E1K_TX_FRAME_BURST; k++) {
 		uint64_t at = base + (uint64_t)head * E1K_DESC;
 
 		if ((r = dma_read(dev, e, "a transmit descriptor (TDBAL/TDBAH)", at, d, sizeof(d))))

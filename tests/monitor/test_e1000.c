@@ -5,7 +5,9 @@
  * (checksum 0xBABA, the MAC), the PHY over MDIC, CTRL.RST, the interrupt registers and ITR,
  * transmit and receive rings in a fake guest RAM behind the host's DMA accessor, the receive
  * filter, clear-on-read statistics, and a hostile driver's rings (bounded work, DMA outside RAM
- * halts the card). The wire is a SOCK_SEQPACKET socket this test listens on.
+ * halts the card). TCP segmentation (TSO) is driven as e1000_tso() and e1000_tx_queue() set it
+ * up, IPv4 and IPv6, and every segment checked with this file's own checksum; hostile TSO
+ * contexts must be dropped and counted. The wire is a SOCK_SEQPACKET socket this test listens on.
  */
 #include <errno.h>
 #include <poll.h>
@@ -53,6 +55,7 @@
 #define MPC    0x4010
 #define GPRC   0x4074
 #define GPTC   0x4080
+#define TSCTC  0x40f8
 #define TSCTFC 0x40fc
 #define MTA    0x5200
 #define RAL0   0x5400
@@ -64,6 +67,7 @@
 #define RX_RING  (RAM_BASE + 0x1000)
 #define TX_BUF   (RAM_BASE + 0x2000)
 #define RX_BUF   (RAM_BASE + 0x10000)
+#define TSO_BUF  (RAM_BASE + 0x20000) /* a TSO packet: up to 128 KiB */
 
 static const uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
 static const uint8_t peer[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
@@ -72,6 +76,7 @@ static struct {
 	uint64_t irqs;
 	unsigned nirqs;
 	char violation[256];
+	unsigned tso_logs; /* log lines about TSO */
 	uint8_t ram[RAM_SIZE];
 } fake;
 static struct ik_devset set;
@@ -88,7 +93,8 @@ static void fake_raise_irq(void *ctx, unsigned line)
 static void fake_log(void *ctx, const char *line)
 {
 	(void)ctx;
-	(void)line;
+	if (strstr(line, "TSO"))
+		fake.tso_logs++;
 }
 
 static void fake_violation(void *ctx, const char *why)
@@ -460,7 +466,8 @@ static void test_transmit(void **state)
 	assert_int_equal(n, 80);
 	assert_int_equal(got[50], 0xed); /* ~(0x1200) = 0xedff */
 	assert_int_equal(got[51], 0xff);
-	/* TSO is refused: dropped and counted, the descriptor still completes */
+	/* a TSE data descriptor after a context without TSE: dropped and counted, the descriptor
+	 * still completes */
 	memcpy(ram(TX_BUF), f, 200);
 	tx_desc(5, TX_BUF, 200u | 1u << 20 | (0x20u | 0x0bu | 0x04u) << 24, 0, 0);
 	ew32(TDT, 6);
@@ -468,6 +475,311 @@ static void test_transmit(void **state)
 	assert_int_equal(er32(TSCTFC), 1);
 	assert_int_equal(ram(TX_RING + 16u * 5)[12] & 1u, 1u);
 	assert_int_equal(er32(TDH), 6);
+}
+
+/* ---- TCP segmentation (TSO) ------------------------------------------------------------ */
+
+#define TCP_FIN 0x01u
+#define TCP_PSH 0x08u
+#define TCP_ACK 0x10u
+#define TCP_CWR 0x80u
+#define TSO_SEQ 0xfffff000u /* wraps inside the packet */
+#define TSO_ID  0xfffeu     /* so does the IPv4 identification */
+
+/* What a TSO packet looks like: IPv4 or IPv6, the TCP header with 12 bytes of options. */
+struct tso_pkt {
+	bool v6;
+	unsigned ip_off, tcp_off, hdrlen;
+	uint32_t paylen;
+	uint16_t mss;
+	uint8_t flags;
+};
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) << 16 | get16(p + 2); }
+static void set16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+
+/* One's-complement sum of 16-bit big-endian words, folded (this test's own, not the model's). */
+static uint16_t ones_sum(uint32_t acc, const uint8_t *p, size_t len)
+{
+	uint64_t s = acc;
+
+	for (size_t i = 0; i < len; i++)
+		s += i & 1 ? p[i] : (uint32_t)p[i] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* The pseudo-header's sum: addresses and protocol, plus `len` (0: as the driver seeds it). */
+static uint16_t pseudo_sum(const struct tso_pkt *t, const uint8_t *f, uint32_t len)
+{
+	unsigned alen = t->v6 ? 16 : 4, at = t->ip_off + (t->v6 ? 8 : 12);
+
+	return ones_sum(6u + len, f + at, 2 * alen);
+}
+
+/* The packet as Linux's e1000_tso() leaves it in memory: IP length and checksum zero, the TCP
+ * checksum the pseudo-header sum without the length. */
+static void tso_build(struct tso_pkt *t, uint8_t *p)
+{
+	uint8_t *ip = p + 14, *th;
+
+	memset(p, 0, 14 + 40 + 32);
+	memcpy(p, peer, 6);
+	memcpy(p + 6, mac, 6);
+	p[12] = t->v6 ? 0x86 : 0x08;
+	p[13] = t->v6 ? 0xdd : 0x00;
+	t->ip_off = 14;
+	if (t->v6) {
+		ip[0] = 0x60;
+		ip[6] = 6;  /* next header: TCP */
+		ip[7] = 64; /* hop limit */
+		ip[8] = 0xfd;
+		ip[23] = 1;  /* fd00::1 */
+		ip[24] = 0xfd;
+		ip[39] = 2; /* fd00::2 */
+		t->tcp_off = 14 + 40;
+	} else {
+		ip[0] = 0x45;
+		set16(ip + 4, TSO_ID);
+		ip[6] = 0x40; /* DF */
+		ip[8] = 64;
+		ip[9] = 6;
+		memcpy(ip + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+		t->tcp_off = 14 + 20;
+	}
+	th = p + t->tcp_off;
+	set16(th, 40000);
+	set16(th + 2, 5001);
+	set16(th + 4, TSO_SEQ >> 16);
+	set16(th + 6, TSO_SEQ & 0xffff);
+	set16(th + 8, 0x1234);
+	th[12] = 8 << 4; /* 32 bytes: 12 of options */
+	th[13] = t->flags;
+	set16(th + 14, 502);
+	memcpy(th + 20, "\x01\x01\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02", 12); /* NOP NOP TS */
+	t->hdrlen = t->tcp_off + 32;
+	set16(th + 16, pseudo_sum(t, p, 0));
+	for (uint32_t i = 0; i < t->paylen; i++)
+		p[t->hdrlen + i] = (uint8_t)(i * 7 + i / 251);
+}
+
+/* A context descriptor as e1000_tso() writes it, at ring index i. */
+static void tso_context(unsigned i, const struct tso_pkt *t, uint8_t hdrlen, uint16_t mss,
+			uint32_t paylen, uint8_t tucmd)
+{
+	uint8_t *c = ram(TX_RING + 16u * i);
+	uint32_t cmdlen = (paylen & 0xfffffu) | (uint32_t)(tucmd | 0x20u) << 24;
+	unsigned ipcse = t->v6 ? 0 : t->tcp_off - 1;
+
+	memset(c, 0, 16);
+	c[0] = (uint8_t)t->ip_off;
+	c[1] = (uint8_t)(t->ip_off + 10);
+	c[2] = (uint8_t)ipcse;
+	c[4] = (uint8_t)t->tcp_off;
+	c[5] = (uint8_t)(t->tcp_off + 16);
+	memcpy(c + 8, &cmdlen, 4);
+	c[13] = hdrlen;
+	memcpy(c + 14, &mss, 2);
+}
+
+/* The TUCMD e1000_tso() gives: TSE, TCP, and IP for IPv4. */
+static uint8_t tso_tucmd(const struct tso_pkt *t)
+{
+	return (uint8_t)(0x04u | 0x01u | (t->v6 ? 0 : 0x02u));
+}
+
+/* Context + data descriptors from ring index `at` (the header alone, then the payload in
+ * `chunk`-byte buffers, EOP and RS on the last), as e1000_tx_map()/e1000_tx_queue() do.
+ * Returns the ring index after them. */
+static unsigned tso_queue(unsigned at, const struct tso_pkt *t, uint64_t buf, size_t total,
+			  size_t chunk)
+{
+	uint8_t popts = (uint8_t)(0x02u | (t->v6 ? 0 : 0x01u));
+	uint32_t cmd = 1u << 20 | (0x20u | 0x04u | 0x02u) << 24; /* DTYP D; DEXT, TSE, IFCS */
+	size_t done = 0, n = t->hdrlen;
+
+	tso_context(at++, t, (uint8_t)t->hdrlen, t->mss, t->paylen, tso_tucmd(t));
+	while (done < total) {
+		bool last = done + n >= total;
+
+		if (last)
+			n = total - done;
+		tx_desc(at++, buf + done, cmd | (uint32_t)n | (last ? 0x09u << 24 : 0), popts, 0);
+		done += n;
+		n = chunk;
+	}
+	return at;
+}
+
+/* Segment i of the packet p as it arrived (len bytes): every field the model rewrote. */
+static void tso_check_segment(const struct tso_pkt *t, const uint8_t *p, unsigned i,
+			      unsigned nseg, const uint8_t *f, size_t len)
+{
+	const uint8_t *ip = f + t->ip_off, *th = f + t->tcp_off;
+	uint32_t off = i * (uint32_t)t->mss, n = t->paylen - off < t->mss ? t->paylen - off : t->mss;
+	uint8_t want_flags = t->flags;
+
+	assert_int_equal(len, t->hdrlen + n);
+	assert_memory_equal(f, p, 14);
+	if (t->v6) {
+		assert_int_equal(get16(ip + 4), len - 14 - 40);
+		assert_memory_equal(ip + 6, p + 14 + 6, 34); /* next header, hops, addresses */
+	} else {
+		assert_int_equal(get16(ip + 2), len - 14);
+		assert_int_equal(get16(ip + 4), (uint16_t)(TSO_ID + i));
+		assert_int_equal(ones_sum(0, ip, 20), 0xffff); /* the header checksum is valid */
+		assert_memory_equal(ip + 12, p + 14 + 12, 8);
+	}
+	assert_int_equal(get32(th + 4), (uint32_t)(TSO_SEQ + off));
+	if (i + 1 < nseg)
+		want_flags &= (uint8_t)~(TCP_FIN | TCP_PSH);
+	if (i > 0)
+		want_flags &= (uint8_t)~TCP_CWR;
+	assert_int_equal(th[13], want_flags);
+	assert_memory_equal(th + 20, p + t->tcp_off + 20, 12); /* options as given */
+	assert_int_equal(ones_sum(pseudo_sum(t, f, (uint32_t)(len - t->tcp_off)), th,
+				  len - t->tcp_off), 0xffff); /* the TCP checksum is valid */
+	assert_memory_equal(f + t->hdrlen, p + t->hdrlen + off, n);
+}
+
+/* One packet through the ring; every segment taken off the wire and checked. */
+static void tso_run(struct tso_pkt *t, size_t chunk, unsigned *ring_at)
+{
+	static uint8_t p[0x20000];
+	uint8_t got[2048];
+	unsigned nseg = (t->paylen + t->mss - 1) / t->mss, at;
+
+	tso_build(t, p);
+	memcpy(ram(TSO_BUF), p, t->hdrlen + t->paylen);
+	at = tso_queue(*ring_at, t, TSO_BUF, t->hdrlen + t->paylen, chunk);
+	ew32(TDT, at);
+	for (unsigned i = 0; i < nseg; i++) {
+		ssize_t len = wire_take(got, sizeof(got), 1000);
+
+		if (len < 0)
+			fail_msg("segment %u of %u did not arrive", i, nseg);
+		tso_check_segment(t, p, i, nseg, got, (size_t)len);
+	}
+	assert_int_equal(wire_take(got, sizeof(got), 50), -1); /* no more */
+	assert_int_equal(er32(TDH), at);
+	assert_int_equal(ram(TX_RING + 16u * (at - 1))[12] & 1u, 1u); /* DD on the last */
+	assert_int_equal(er32(GPTC), nseg);
+	*ring_at = at;
+}
+
+static void test_tso(void **state)
+{
+	struct tso_pkt v4 = {.paylen = 10000, .mss = 1448,
+			     .flags = TCP_ACK | TCP_PSH | TCP_FIN | TCP_CWR};
+	struct tso_pkt v6 = {.v6 = true, .paylen = 3001, .mss = 1000, .flags = TCP_ACK | TCP_PSH};
+	struct tso_pkt full = {.paylen = 65536, .mss = 1448, .flags = TCP_ACK | TCP_PSH};
+	struct tso_pkt one = {.paylen = 100, .mss = 1448,
+			      .flags = TCP_ACK | TCP_PSH | TCP_FIN | TCP_CWR};
+	unsigned at = 0;
+
+	(void)state;
+	tx_ring_on(256);
+	tso_run(&v4, 4096, &at);  /* 7 segments, the last 1,312 bytes: 1,514-byte frames */
+	tso_run(&v6, 1500, &at);  /* 4 segments, the last 1 byte */
+	tso_run(&full, 65536, &at); /* 64 KiB in one buffer: 46 segments */
+	tso_run(&one, 4096, &at); /* shorter than MSS: one segment keeps FIN, PSH and CWR */
+	assert_int_equal(er32(TSCTC), 4);
+	assert_int_equal(er32(TSCTFC), 0);
+	assert_int_equal(fake.tso_logs, 0);
+}
+
+/* Hostile TSO contexts: each packet is dropped and counted, its descriptors complete, nothing
+ * reaches the wire, and a good packet after them still goes out whole. */
+static void test_tso_hostile(void **state)
+{
+	static uint8_t p[0x200];
+	struct tso_pkt t = {.paylen = 100, .mss = 1448, .flags = TCP_ACK};
+	struct {
+		uint8_t hdrlen, tucmd, tucss;
+		uint16_t mss;
+		uint32_t paylen;
+		size_t carried;
+	} bad[] = {
+		{66, 0x07, 34, 0, 100, 166},        /* MSS 0 */
+		{66, 0x07, 34, 31, 100, 166},       /* MSS below the minimum */
+		{200, 0x07, 34, 1300, 100, 166},    /* HDRLEN beyond what the buffers carry */
+		{66, 0x07, 34, 1448, 0xfffff, 166}, /* PAYLEN 1 MiB - 1 */
+		{255, 0x07, 34, 1448, 100, 355},    /* the header + MSS longer than a frame */
+		{66, 0x07, 34, 1460, 100, 166},     /* 66 + 1,460 > 1,518 */
+		{66, 0x07, 34, 1448, 0, 66},        /* no payload */
+		{66, 0x07, 60, 1448, 100, 166},     /* the TCP header runs past HDRLEN */
+		{66, 0x07, 20, 1448, 100, 166},     /* TUCSS inside the IP header */
+		{66, 0x06, 34, 1448, 100, 166},     /* UDP */
+		{66, 0x03, 34, 1448, 100, 166},     /* a context without TSE */
+		{66, 0x07, 34, 1448, 100, 300},     /* the buffers carry more than the packet */
+		{66, 0x07, 34, 1448, 100, 120},     /* ... or less */
+	};
+	unsigned n = sizeof(bad) / sizeof(bad[0]), at = 0;
+	uint32_t cmd = 1u << 20 | (0x20u | 0x04u | 0x02u) << 24;
+	uint8_t got[2048];
+
+	(void)state;
+	tso_build(&t, p);
+	memcpy(ram(TSO_BUF), p, sizeof(p));
+	tx_ring_on(256);
+	for (unsigned i = 0; i < n; i++) {
+		size_t first = bad[i].carried / 2;
+
+		tso_context(at, &t, bad[i].hdrlen, bad[i].mss, bad[i].paylen, bad[i].tucmd);
+		ram(TX_RING + 16u * at)[4] = bad[i].tucss;
+		ram(TX_RING + 16u * at)[5] = (uint8_t)(bad[i].tucss + 16);
+		tx_desc(at + 1, TSO_BUF, cmd | (uint32_t)first, 0x03, 0);
+		tx_desc(at + 2, TSO_BUF + first, cmd | (uint32_t)(bad[i].carried - first) | 0x09u << 24,
+			0x03, 0);
+		at += 3;
+		ew32(TDT, at);
+		assert_int_equal(er32(TDH), at);
+		assert_int_equal(ram(TX_RING + 16u * (at - 1))[12] & 1u, 1u);
+		assert_int_equal(er32(TSCTFC), 1);
+		assert_int_equal(wire_take(got, sizeof(got), 20), -1);
+	}
+	/* a 20-bit data length in one descriptor, PAYLEN to match: past 64 KiB, refused */
+	tso_context(at, &t, 66, 1448, 0xfffff - 66, 0x07);
+	tx_desc(at + 1, TSO_BUF, cmd | 0xfffffu | 0x09u << 24, 0x03, 0);
+	at += 2;
+	ew32(TDT, at);
+	assert_int_equal(er32(TSCTFC), 1);
+	assert_int_equal(fake.tso_logs, 1); /* one line, not one per packet */
+	assert_int_equal(er32(GPTC), 0);
+	assert_int_equal(er32(TSCTC), 0);
+	assert_string_equal(fake.violation, "");
+	tso_run(&t, 4096, &at); /* the card still works */
+	assert_int_equal(er32(TSCTC), 1);
+}
+
+/* A doorbell cuts at most E1K_TX_FRAME_BURST (4,096) frames, finishing the packet at hand;
+ * the rest go on the next doorbell or tick. 8 packets of 64 KiB at MSS 32: 2,048 frames each. */
+static void test_tso_bounded_work(void **state)
+{
+	static uint8_t p[0x10100];
+	struct tso_pkt t = {.paylen = 65536, .mss = 32, .flags = TCP_ACK};
+	struct ik_device *d = card();
+	unsigned at = 0;
+	uint64_t head = 0;
+
+	(void)state;
+	tso_build(&t, p);
+	memcpy(ram(TSO_BUF), p, t.hdrlen + t.paylen);
+	tx_ring_on(64);
+	for (unsigned i = 0; i < 8; i++)
+		at = tso_queue(at, &t, TSO_BUF, t.hdrlen + t.paylen, 65536 + 256);
+	assert_int_equal(at, 24);
+	pthread_mutex_lock(&d->lock); /* the doorbell and TDH under one lock: no tick between */
+	assert_int_equal(d->model->mmio_write(d, TDT, 4, at), 0);
+	assert_int_equal(d->model->mmio_read(d, TDH, 4, &head), 0);
+	pthread_mutex_unlock(&d->lock);
+	assert_int_equal(head, 6); /* two packets: 4,096 frames */
+	for (int i = 0; i < 200 && er32(TDH) != at; i++)
+		usleep(5000);
+	assert_int_equal(er32(TDH), at);
+	assert_int_equal(er32(TSCTC), 8);
 }
 
 /* ---- receive --------------------------------------------------------------------------- */
@@ -630,6 +942,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phy_status_and_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupts_and_throttling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transmit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tso, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tso_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tso_bounded_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_without_descriptors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_rings, setup, teardown),
