@@ -171,6 +171,7 @@ struct e1000 {
 	bool tx_started, tx_drop, tx_legacy_ic;
 	bool tx_tso, tx_tso_refused;
 	unsigned tx_burst_frames; /* frames sent by this doorbell or tick */
+	unsigned tx_at;           /* the ring index of the descriptor at hand (for the log) */
 	uint8_t seg[E1K_TX_MAX];  /* one TSO segment */
 	uint8_t tx_popts;
 	uint8_t tx_cso, tx_css;
@@ -524,7 +525,7 @@ static void tso_refuse(struct ik_device *dev, struct e1000 *e, const char *why)
 	if (!e->tso_said)
 		ik_dev_log(dev, "e1000: TSO packet at transmit descriptor %u dropped: %s (further "
 				"refused TSO packets are only counted in TSCTFC)",
-			   (unsigned)R(e, TDH), why);
+			   e->tx_at, why);
 	e->tso_said = true;
 }
 
@@ -689,6 +690,7 @@ static int tx_process(struct ik_device *dev, struct e1000 *e)
 
 		if ((r = dma_read(dev, e, "a transmit descriptor (TDBAL/TDBAH)", at, d, sizeof(d))))
 			break;
+		e->tx_at = head;
 		if ((r = tx_descriptor(dev, e, d, at)))
 			break;
 		head = (head + 1) % n;

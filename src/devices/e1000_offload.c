@@ -18,15 +18,25 @@
 #include <string.h>
 
 #define IPV4_HDR_MIN 20u
-#define IPV6_HDR     40u
-#define TCP_HDR_MIN  20u
-#define TCP_FIN      0x01u
-#define TCP_PSH      0x08u
-#define TCP_CWR      0x80u
+#define IPV6_HDR 40u
+#define TCP_HDR_MIN 20u
+#define TCP_FIN 0x01u
+#define TCP_PSH 0x08u
+#define TCP_CWR 0x80u
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t be32(const uint8_t *p) { return (uint32_t)be16(p) << 16 | be16(p + 2); }
-static void put_be16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)be16(p) << 16 | be16(p + 2);
+}
+static void put_be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -78,8 +88,8 @@ static int tso_check_offsets(const struct e1k_txctx *c, uint8_t popts, char *why
 		return -EINVAL;
 	}
 	if ((unsigned)c->tucss + TCP_HDR_MIN > c->hdrlen) {
-		snprintf(why, whylen, "TUCSS %u + the 20-byte TCP header passes HDRLEN %u", c->tucss,
-			 c->hdrlen);
+		snprintf(why, whylen, "TUCSS %u + the 20-byte TCP header passes HDRLEN %u",
+			 c->tucss, c->hdrlen);
 		return -EINVAL;
 	}
 	if ((popts & E1K_POPTS_TXSM) && (c->tucso < c->tucss || c->tucso + 2u > c->hdrlen)) {
@@ -90,7 +100,8 @@ static int tso_check_offsets(const struct e1k_txctx *c, uint8_t popts, char *why
 	if ((popts & E1K_POPTS_IXSM) &&
 	    (c->ipcso < c->ipcss || c->ipcso + 2u > c->tucss ||
 	     (c->ipcse && (c->ipcse < c->ipcso + 1u || c->ipcse >= c->tucss)))) {
-		snprintf(why, whylen, "IPCSO %u / IPCSE %u are not in the IP header (IPCSS %u, TUCSS %u)",
+		snprintf(why, whylen,
+			 "IPCSO %u / IPCSE %u are not in the IP header (IPCSS %u, TUCSS %u)",
 			 c->ipcso, c->ipcse, c->ipcss, c->tucss);
 		return -EINVAL;
 	}
@@ -159,7 +170,7 @@ static void tso_fix_tcp(const struct e1k_txctx *c, uint8_t popts, uint8_t *seg, 
 
 	put_be32(th + 4, be32(th + 4) + off);
 	if (!last)
-		th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+		th[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 	if (i > 0)
 		th[13] &= (uint8_t)~TCP_CWR;
 	if (popts & E1K_POPTS_TXSM)
@@ -169,7 +180,8 @@ static void tso_fix_tcp(const struct e1k_txctx *c, uint8_t popts, uint8_t *seg, 
 size_t e1k_tso_segment(const struct e1k_txctx *c, uint8_t popts, const uint8_t *pkt, unsigned i,
 		       uint8_t *seg)
 {
-	uint32_t off = i * (uint32_t)c->mss, n = c->paylen - off < c->mss ? c->paylen - off : c->mss;
+	uint32_t off = i * (uint32_t)c->mss,
+		 n = c->paylen - off < c->mss ? c->paylen - off : c->mss;
 	size_t len = (size_t)c->hdrlen + n;
 
 	memcpy(seg, pkt, c->hdrlen);

@@ -16,24 +16,24 @@
 
 /* TUCMD, the context descriptor's command byte */
 #define E1K_TUCMD_TCP 0x01u /* the transport is TCP (clear: UDP) */
-#define E1K_TUCMD_IP  0x02u /* IPv4 (clear: IPv6) */
+#define E1K_TUCMD_IP 0x02u  /* IPv4 (clear: IPv6) */
 #define E1K_TUCMD_TSE 0x04u /* a TCP segmentation context */
 /* POPTS, the data descriptor's packet options */
 #define E1K_POPTS_IXSM 0x01u /* insert the IP checksum */
 #define E1K_POPTS_TXSM 0x02u /* insert the TCP/UDP checksum */
 
-#define E1K_TSO_HDR_MAX     255u   /* HDRLEN is a byte */
+#define E1K_TSO_HDR_MAX 255u	   /* HDRLEN is a byte */
 #define E1K_TSO_PAYLOAD_MAX 65536u /* PAYLEN has 20 bits; a TSO packet carries at most 64 KiB */
-#define E1K_TSO_MSS_MIN     32u    /* at most 2,048 segments per packet */
-#define E1K_TSO_PACKET_MAX  (E1K_TSO_HDR_MAX + E1K_TSO_PAYLOAD_MAX)
+#define E1K_TSO_MSS_MIN 32u	   /* at most 2,048 segments per packet */
+#define E1K_TSO_PACKET_MAX (E1K_TSO_HDR_MAX + E1K_TSO_PAYLOAD_MAX)
 
 /* The context a context descriptor sets for the data descriptors after it. */
 struct e1k_txctx {
 	uint8_t ipcss, ipcso, tucss, tucso;
 	uint16_t ipcse, tucse; /* inclusive ends; 0: to the end of the frame */
-	uint8_t tucmd;         /* E1K_TUCMD_* */
-	uint8_t hdrlen;        /* TSO: header bytes copied in front of every segment */
-	uint16_t mss;          /* TSO: payload bytes per segment, at most */
+	uint8_t tucmd;	       /* E1K_TUCMD_* */
+	uint8_t hdrlen;	       /* TSO: header bytes copied in front of every segment */
+	uint16_t mss;	       /* TSO: payload bytes per segment, at most */
 	uint32_t paylen;       /* TSO: payload bytes after the header */
 };
 
