@@ -19,8 +19,8 @@ static inline void ik_dma_before_device_write(void)
 		ik_dma_flush();
 }
 
-/* pio_post.c: posted port writes (IK_FEAT_PIO_BATCH). */
-extern unsigned ik_pio_posted; /* writes held */
+/* pio_post.c: posted port and MMIO writes, one ordered queue (IK_FEAT_IO_BATCH). */
+extern unsigned ik_pio_posted; /* writes held (ports and MMIO) */
 void ik_pio_flush_slow(void);
 /* Send the held writes now (ik_pio_flush() of rt.h, inline for the runtime's hot paths). */
 static inline void ik_pio_flush_pending(void)
@@ -35,6 +35,11 @@ bool ik_pio_post(uint16_t port, unsigned size, uint32_t value);
  * when done. False when nothing is held, or when the held writes were sent alone (the access
  * is outside the grant: the caller does it on its own, so a refusal's RIP is its own). */
 bool ik_pio_posted_then(uint16_t port, unsigned size, bool write, void *buf, uint32_t count);
+/* The same for device MMIO: hold a write wholly inside a granted window (1, 2 or 4 bytes); and
+ * with writes held, send them and then this read as one request (true: *value is its value;
+ * false: nothing held, or the read is outside the windows and the held writes went alone). */
+bool ik_mmio_post(uint64_t addr, unsigned size, uint64_t value);
+bool ik_mmio_posted_read(uint64_t addr, unsigned size, uint64_t *value);
 
 /* main.c */
 _Noreturn void ik_rt_main(void);

@@ -67,10 +67,14 @@ void ik_outl(uint32_t v, uint16_t port)
 }
 
 /* Device MMIO (readl/writel of the compat layer): one access of exactly that width in the
- * device MMIO hole, i.e. one exit into the monitor's model. */
+ * device MMIO hole, i.e. one exit into the monitor's model. Writes inside the driver's windows
+ * are posted (pio_post.c); a read goes in the same request as the held writes. */
 uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
 {
-	ik_pio_flush_pending(); /* posted port writes first: the device may depend on them */
+	uint64_t v;
+
+	if (ik_mmio_posted_read((uintptr_t)addr, size, &v))
+		return v;
 	switch (size) {
 	case 1: return *(const volatile uint8_t *)addr;
 	case 2: return *(const volatile uint16_t *)addr;
@@ -82,7 +86,9 @@ uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
 void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value)
 {
 	ik_dma_before_device_write();
-	ik_pio_flush_pending();
+	if (ik_mmio_post((uintptr_t)addr, size, value))
+		return;
+	ik_pio_flush_pending(); /* outside the windows: after the held writes, at once (its RIP) */
 	switch (size) {
 	case 1: *(volatile uint8_t *)addr = (uint8_t)value; break;
 	case 2: *(volatile uint16_t *)addr = (uint16_t)value; break;

@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Posted port writes (IK_FEAT_PIO_BATCH), at both isolation levels. x86 port writes are not
- * posted on hardware; here a write to a port of the driver's grant (ik_bootinfo.port_grant) is
- * held in a small buffer and sent, in order, as one IK_HC_PIO_BATCH request at the next point
- * where any effect of it could be observed:
- *   - a port read or string (carried in the same request as its `then`),
+ * Posted writes (IK_FEAT_IO_BATCH), ports and device MMIO in one ordered queue, at both
+ * isolation levels. On PCI, memory writes are posted and a read of the device flushes them;
+ * x86 port writes are not posted on hardware, but nothing can tell until an effect of the write
+ * is observed. So a write to a port of the driver's grant (ik_bootinfo.port_grant) or wholly
+ * inside one of its device MMIO windows (ik_bootinfo.mmio_grant) is held in a small buffer, in
+ * program order, and sent as one IK_HC_IO_BATCH request at the next point where any effect of
+ * it could be observed. THE FLUSH POINTS (this list is the one place that says when):
+ *   - a read of a granted port or window, or a port string (carried in the same request, after
+ *     the writes: its `then` or its `read`),
  *   - any other hypercall (ik_hypercall flushes first: the idle wait, interrupts, console,
- *     panic, exit, DMA reports), MMIO, a write outside the grant,
- *   - a delay (ik_delay_ns, cpu_relax), a thread switch, each pass of the scheduler loop,
+ *     panic, exit, DMA reports), an access outside the grants (sent alone, first),
+ *   - a delay (ik_delay_ns, cpu_relax), a memory barrier (mb, rmb), a DMA sync for the CPU,
+ *     reading the clock, a thread switch, each pass of the scheduler loop,
  *   - a request's completion (before its CQE is posted),
- *   - a full buffer (IK_PIO_BATCH_MAX writes).
+ *   - a full buffer (IK_IO_BATCH_MAX writes).
  * The device models therefore see the same accesses in the same order as without posting.
- * A write outside the grant is never held: done at once, its violation report's RIP is the
+ * A write outside the grants is never held: done at once, its violation report's RIP is the
  * faulting write. The runtime is one vCPU of cooperative threads (no preemption, interrupt
  * handlers run from the scheduler), so the buffer needs no lock.
  */
 #include "internal.h"
 
-static struct ik_pio_write posted[IK_PIO_BATCH_MAX];
+static struct ik_io_write posted[IK_IO_BATCH_MAX];
 unsigned ik_pio_posted;
 
 /* [port, port + size) lies in one range the operator granted. */
@@ -34,28 +39,55 @@ static bool port_granted(const struct ik_bootinfo *bi, uint16_t port, unsigned s
 	return false;
 }
 
-static bool may_post(uint16_t port, unsigned size)
+/* [addr, addr + size) lies in one device MMIO window the monitor gave this driver. */
+static bool mmio_granted(const struct ik_bootinfo *bi, uint64_t addr, unsigned size)
 {
-	const struct ik_bootinfo *bi = ik_bootinfo();
-	const uint64_t need = IK_FEAT_PIO_BATCH | IK_FEAT_PORT_GRANTS;
+	if (!(bi->features & IK_FEAT_MMIO_GRANTS))
+		return false;
+	for (unsigned i = 0; i < IK_MAX_MMIO_GRANTS; i++) {
+		uint64_t g = bi->mmio_grant[i], base = g & 0xffffffffu, len = g >> 32;
 
-	return (bi->features & need) == need && port_granted(bi, port, size);
+		if (!len)
+			break;
+		if (addr >= base && addr - base <= len && size <= len - (addr - base))
+			return true;
+	}
+	return false;
 }
 
-/* The held writes, then `then` (NULL: nothing), as one request. */
-static void send_batch(const struct ik_hc_pio_string *then)
+static bool batches(const struct ik_bootinfo *bi)
 {
-	struct ik_hc_pio_batch a = {.writes = (uintptr_t)posted, .count = ik_pio_posted};
+	return bi->features & IK_FEAT_IO_BATCH;
+}
 
-	if (then)
-		a.then = *then;
+static bool may_post_port(uint16_t port, unsigned size)
+{
+	const struct ik_bootinfo *bi = ik_bootinfo();
+
+	return batches(bi) && (bi->features & IK_FEAT_PORT_GRANTS) && port_granted(bi, port, size);
+}
+
+static bool may_post_mmio(uint64_t addr, unsigned size)
+{
+	const struct ik_bootinfo *bi = ik_bootinfo();
+
+	return batches(bi) && mmio_granted(bi, addr, size);
+}
+
+/* The held writes, then `a`'s trailing access (none when a is all zero but for them). */
+static void send_batch(struct ik_hc_io_batch *a)
+{
+	a->writes = (uintptr_t)posted;
+	a->count = ik_pio_posted;
 	ik_pio_posted = 0; /* before the call: ik_hypercall must not flush them again */
-	ik_hypercall(IK_HC_PIO_BATCH, &a);
+	ik_hypercall(IK_HC_IO_BATCH, a);
 }
 
 void ik_pio_flush_slow(void)
 {
-	send_batch(NULL);
+	struct ik_hc_io_batch a = {0};
+
+	send_batch(&a);
 }
 
 void ik_pio_flush(void)
@@ -63,28 +95,57 @@ void ik_pio_flush(void)
 	ik_pio_flush_pending();
 }
 
+static void hold(struct ik_io_write w)
+{
+	posted[ik_pio_posted++] = w;
+	if (ik_pio_posted == IK_IO_BATCH_MAX)
+		ik_pio_flush_slow();
+}
+
 bool ik_pio_post(uint16_t port, unsigned size, uint32_t value)
 {
-	if (!may_post(port, size))
+	if (!may_post_port(port, size))
 		return false;
-	posted[ik_pio_posted++] = (struct ik_pio_write){.port = port, .size = (uint8_t)size,
-							.value = value};
-	if (ik_pio_posted == IK_PIO_BATCH_MAX)
-		send_batch(NULL);
+	hold((struct ik_io_write){.addr = port, .value = value, .size = (uint8_t)size,
+				  .space = IK_IO_PORT});
+	return true;
+}
+
+bool ik_mmio_post(uint64_t addr, unsigned size, uint64_t value)
+{
+	if (size > 4 || !may_post_mmio(addr, size)) /* an 8-byte write does not fit an entry */
+		return false;
+	hold((struct ik_io_write){.addr = addr, .value = (uint32_t)value, .size = (uint8_t)size,
+				  .space = IK_IO_MMIO});
 	return true;
 }
 
 bool ik_pio_posted_then(uint16_t port, unsigned size, bool write, void *buf, uint32_t count)
 {
-	struct ik_hc_pio_string then = {.port = port, .size = (uint8_t)size, .write = write,
-					.count = count, .buf = (uintptr_t)buf};
+	struct ik_hc_io_batch a = {.then = {.port = port, .size = (uint8_t)size, .write = write,
+					    .count = count, .buf = (uintptr_t)buf}};
 
 	if (!ik_pio_posted)
 		return false;
-	if (!may_post(port, size) || !(ik_bootinfo()->features & IK_FEAT_PIO_STRING)) {
-		send_batch(NULL); /* an access outside the grant faults on its own */
+	if (!may_post_port(port, size) || !(ik_bootinfo()->features & IK_FEAT_PIO_STRING)) {
+		ik_pio_flush_slow(); /* an access outside the grant faults on its own */
 		return false;
 	}
-	send_batch(&then);
+	send_batch(&a);
+	return true;
+}
+
+bool ik_mmio_posted_read(uint64_t addr, unsigned size, uint64_t *value)
+{
+	struct ik_hc_io_batch a = {.read = {.addr = addr, .size = (uint8_t)size}};
+
+	if (!ik_pio_posted)
+		return false;
+	if (!may_post_mmio(addr, size)) {
+		ik_pio_flush_slow(); /* a read outside the windows faults on its own */
+		return false;
+	}
+	send_batch(&a);
+	*value = a.read.value;
 	return true;
 }

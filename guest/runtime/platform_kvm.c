@@ -6,13 +6,13 @@
  * An 8-byte MMIO store of the args address; the store exits to the monitor, which reads the
  * args (and writes OUT fields back) before the vCPU resumes. The "memory" clobber keeps the
  * compiler from sinking stores to *args below the hypercall or hoisting loads of OUT fields
- * above it. Posted port writes (pio_post.c) go first, as their own request.
+ * above it. Posted writes (pio_post.c) go first, as their own request.
  */
 void ik_hypercall(unsigned nr, void *args)
 {
 	volatile uint64_t *reg = (volatile uint64_t *)(uintptr_t)(IK_GPA_HYPERCALL + 8ull * nr);
 
-	if (nr != IK_HC_PIO_BATCH)
-		ik_pio_flush_pending(); /* posted port writes before anything else the monitor hears */
+	if (nr != IK_HC_IO_BATCH)
+		ik_pio_flush_pending(); /* posted writes before anything else the monitor hears */
 	__asm__ volatile("movq %1, %0" : "=m"(*reg) : "r"((uint64_t)(uintptr_t)args) : "memory");
 }

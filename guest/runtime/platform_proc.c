@@ -10,8 +10,9 @@
  *              IK_HC_WAIT(0) when the monitor-lite raised `attention`, as in the VM
  *   doorbell   write() on the channel's done eventfd
  *   port I/O   the IK_PROC_HC_PIO pseudo hypercall; writes to granted ports posted and sent
- *              as IK_HC_PIO_BATCH (pio_post.c)
- *   MMIO       the IK_PROC_HC_MMIO pseudo hypercall (readl/writel of a device window)
+ *              as IK_HC_IO_BATCH (pio_post.c)
+ *   MMIO       the IK_PROC_HC_MMIO pseudo hypercall (readl/writel of a device window); writes
+ *              inside the driver's windows posted with the port writes (pio_post.c)
  *   RAM        the boot memfd's RAM part, MAP_SHARED: the monitor-lite's devices DMA into it
  * The jail is the monitor-lite's, not ours: it installs the seccomp filter (read, write, close,
  * sendmsg, recvmsg, ppoll, munmap, mmap and mprotect without PROT_EXEC, exit) before it execs
@@ -160,6 +161,7 @@ static uint32_t args_size(unsigned nr)
 	case IK_HC_PIO_STRING: return sizeof(struct ik_hc_pio_string);
 	case IK_HC_DMA_MAP: return sizeof(struct ik_hc_dma_map);
 	case IK_HC_PIO_BATCH: return sizeof(struct ik_hc_pio_batch);
+	case IK_HC_IO_BATCH: return sizeof(struct ik_hc_io_batch);
 	case IK_PROC_HC_PIO: return sizeof(struct ik_proc_pio);
 	case IK_PROC_HC_MMIO: return sizeof(struct ik_proc_mmio);
 	default: return 0;
@@ -213,6 +215,11 @@ static uint32_t marshal(unsigned nr, const void *args)
 		const struct ik_hc_pio_batch *b = args;
 		n = put_payload(0, (const char *)(uintptr_t)b->writes,
 				(uint64_t)b->count * sizeof(struct ik_pio_write));
+		n = put_string_out(n, &b->then);
+	} else if (nr == IK_HC_IO_BATCH) {
+		const struct ik_hc_io_batch *b = args;
+		n = put_payload(0, (const char *)(uintptr_t)b->writes,
+				(uint64_t)b->count * sizeof(struct ik_io_write));
 		n = put_string_out(n, &b->then);
 	} else if (nr == IK_HC_DMA_MAP) {
 		const struct ik_hc_dma_map *d = args;
@@ -287,8 +294,8 @@ void ik_hypercall(unsigned nr, void *args)
 {
 	uint32_t asz = args_size(nr);
 
-	if (nr != IK_HC_PIO_BATCH)
-		ik_pio_flush_pending(); /* posted port writes first, as their own request */
+	if (nr != IK_HC_IO_BATCH)
+		ik_pio_flush_pending(); /* posted writes first, as their own request */
 	if (nr == IK_HC_WAIT && ((struct ik_hc_wait *)args)->timeout_ns) {
 		struct ik_hc_wait *w = args;
 
@@ -312,6 +319,8 @@ void ik_hypercall(unsigned nr, void *args)
 		take_string_in(args);
 	else if (nr == IK_HC_PIO_BATCH)
 		take_string_in(&((struct ik_hc_pio_batch *)args)->then);
+	else if (nr == IK_HC_IO_BATCH)
+		take_string_in(&((struct ik_hc_io_batch *)args)->then);
 	if (nr == IK_HC_WAIT)
 		attach_channels(((struct ik_hc_wait *)args)->chan_opened);
 }
@@ -351,11 +360,16 @@ void ik_outb(uint8_t v, uint16_t port) { pio(port, 1, true, v); }
 void ik_outw(uint16_t v, uint16_t port) { pio(port, 2, true, v); }
 void ik_outl(uint32_t v, uint16_t port) { pio(port, 4, true, v); }
 
-/* Device MMIO: the IK_PROC_HC_MMIO request, at the addresses a VM would use. */
+/* Device MMIO: the IK_PROC_HC_MMIO request, at the addresses a VM would use. Writes inside the
+ * driver's windows are posted (pio_post.c); a read goes in the same request as the held
+ * writes. Any other access is its own request, after them. */
 uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
 {
 	struct ik_proc_mmio m = { .addr = (uint64_t)(uintptr_t)addr, .size = (uint8_t)size };
+	uint64_t v;
 
+	if (ik_mmio_posted_read(m.addr, size, &v))
+		return v;
 	ik_hypercall(IK_PROC_HC_MMIO, &m);
 	return m.value;
 }
@@ -366,6 +380,8 @@ void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value)
 				  .size = (uint8_t)size, .write = 1 };
 
 	ik_dma_before_device_write();
+	if (ik_mmio_post(m.addr, size, value))
+		return;
 	ik_hypercall(IK_PROC_HC_MMIO, &m);
 }
 

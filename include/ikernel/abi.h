@@ -62,6 +62,16 @@
  * (port_grant) and send them, in order, as one request before anything could observe them
  * (docs/ABI.md "Posted port writes"); without the bit every write is an access of its own. */
 #define IK_FEAT_PIO_BATCH (1ull << 13)
+/* ik_bootinfo.mmio_grant lists the device MMIO windows of the driver's grants (at most
+ * IK_MAX_MMIO_GRANTS; the monitor still ends the driver on any access outside its windows). */
+#define IK_FEAT_MMIO_GRANTS (1ull << 14)
+/* IK_HC_IO_BATCH: posted port AND MMIO writes in one ordered queue. The guest may hold writes
+ * to its granted ports (port_grant) and to its device MMIO windows (mmio_grant) and send them,
+ * in program order, as one request before anything could observe them, with the read that
+ * observes them (docs/ABI.md "Posted writes"). It supersedes IK_HC_PIO_BATCH, which the monitor
+ * still serves for images that know only that; without either bit every write is an access of
+ * its own. */
+#define IK_FEAT_IO_BATCH (1ull << 15)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -216,6 +226,7 @@ struct ik_cqe {
 #define IK_NAME_MAX       32u
 #define IK_PARAMS_MAX     512u
 #define IK_MAX_PORT_GRANTS 16u
+#define IK_MAX_MMIO_GRANTS 4u
 #define IK_NETIF_MAX      2u  /* net_devices a driver may give the host */
 #define IK_IFNAME_MAX     16u /* IFNAMSIZ: an interface name and its NUL */
 
@@ -237,7 +248,11 @@ struct ik_bootinfo {
 	/* OUT (IK_FEAT_NETIF; was reserved[0..3]): net_device n's host interface and node name,
 	 * NUL-terminated, "" = none */
 	char netif[IK_NETIF_MAX][IK_IFNAME_MAX];
-	uint64_t reserved[4];
+	/* OUT (IK_FEAT_MMIO_GRANTS; was reserved[4]): the device MMIO windows of the driver's
+	 * grants, so the guest knows which writes it may post (IK_HC_IO_BATCH). Entry: base |
+	 * size << 32 (both below 4 GiB: the windows lie in [IK_GPA_DEVMMIO, IK_GPA_MMIO_END));
+	 * size 0 ends the list. */
+	uint64_t mmio_grant[IK_MAX_MMIO_GRANTS];
 	/* OUT (IK_FEAT_PORT_GRANTS): the port ranges the operator granted, so request_region()
 	 * can refuse the others as Linux refuses a busy range (the monitor still ends the VM on
 	 * any access outside them). Entry: first port | count << 16; count 0 ends the list. */
@@ -316,6 +331,7 @@ enum ik_hypercall {
 	IK_HC_PIO_STRING = 8,    /* struct ik_hc_pio_string: a string of port accesses (ins/outs) */
 	IK_HC_DMA_MAP = 9,       /* struct ik_hc_dma_map: DMA mappings made and dropped (strict) */
 	IK_HC_PIO_BATCH = 10,    /* struct ik_hc_pio_batch: posted port writes, then one access */
+	IK_HC_IO_BATCH = 11,     /* struct ik_hc_io_batch: posted port and MMIO writes, then a read */
 	IK_HC__COUNT
 };
 
@@ -403,7 +419,9 @@ struct ik_hc_dma_map {
 	uint32_t reserved; /* IN: 0 */
 };
 
-/* Posted port writes (IK_FEAT_PIO_BATCH): `count` single writes done in order, each routed and
+/* Posted port writes (IK_FEAT_PIO_BATCH; superseded by IK_HC_IO_BATCH below, still served, as
+ * the same port writes of that, for images that know only this): `count` single writes done in
+ * order, each routed and
  * checked exactly as a single access (the first refusal ends the driver), then `then`: one
  * string or single access (a read is a string of count 1) as IK_HC_PIO_STRING, or nothing
  * when `then` is all zero. The guest sends one before any point where the writes could be
@@ -423,6 +441,43 @@ struct ik_hc_pio_batch {
 	uint32_t count;    /* IN: <= IK_PIO_BATCH_MAX */
 	uint32_t reserved; /* IN: 0 */
 	struct ik_hc_pio_string then; /* IN: after the writes; all zero = nothing */
+};
+
+/* Posted writes (IK_FEAT_IO_BATCH), ports and MMIO in one ordered queue: `count` writes done
+ * in order, each routed and checked exactly as the single access it stands for (the first
+ * refusal ends the driver, with the message that access gets), then at most one of: `then`, a
+ * port string or single port access as IK_HC_PIO_STRING, or `read`, an MMIO read whose value
+ * comes back in read.value. On PCI, memory writes are posted and a read of the device flushes
+ * them; the guest sends the queue before anything could observe a write (the list is in
+ * docs/ABI.md "Posted writes"), so a device model sees the same accesses in the same order. */
+#define IK_IO_BATCH_MAX 32u
+
+enum ik_io_space {
+	IK_IO_PORT = 0, /* addr is a port (< IK_PIO_PORTS) */
+	IK_IO_MMIO = 1, /* addr is a guest address in the device MMIO hole (a granted window) */
+};
+
+struct ik_io_write {
+	uint64_t addr;     /* IN: port or MMIO address (see space) */
+	uint32_t value;    /* IN: the low `size` bytes are written */
+	uint8_t size;      /* IN: 1, 2 or 4 (an 8-byte MMIO write is never posted) */
+	uint8_t space;     /* IN: enum ik_io_space */
+	uint16_t reserved; /* IN: 0 */
+};
+
+struct ik_io_read {
+	uint64_t addr;       /* IN: guest address in the device MMIO hole; 0 = no read */
+	uint64_t value;      /* OUT: what the read returned (zero-extended) */
+	uint8_t size;        /* IN: 1, 2, 4 or 8 */
+	uint8_t reserved[7]; /* IN: 0 */
+};
+
+struct ik_hc_io_batch {
+	ik_gpa_t writes;   /* IN: struct ik_io_write[count] */
+	uint32_t count;    /* IN: <= IK_IO_BATCH_MAX */
+	uint32_t reserved; /* IN: 0 */
+	struct ik_hc_pio_string then; /* IN: a port access after the writes; all zero = none */
+	struct ik_io_read read;       /* IN/OUT: an MMIO read after the writes (not with `then`) */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -449,6 +504,10 @@ _Static_assert(sizeof(struct ik_dma_range) == 16, "dma range");
 _Static_assert(sizeof(struct ik_hc_dma_map) == 16, "hc dma map");
 _Static_assert(sizeof(struct ik_pio_write) == 8, "pio write");
 _Static_assert(sizeof(struct ik_hc_pio_batch) == 32, "hc pio batch");
+_Static_assert(sizeof(struct ik_io_write) == 16, "io write");
+_Static_assert(sizeof(struct ik_io_read) == 24, "io read");
+_Static_assert(sizeof(struct ik_hc_io_batch) == 56, "hc io batch");
+_Static_assert(IK_GPA_MMIO_END <= 0x100000000ull, "mmio_grant bases fit 32 bits");
 _Static_assert(IK_MAX_CHANNELS * IK_CHAN_STRIDE <= IK_GPA_MMIO_BASE - IK_GPA_CHAN_BASE, "channels");
 _Static_assert(IK_MAX_CHANNELS <= 64 && IK_MAX_NODES <= 64, "event masks are 64 bits");
 _Static_assert(IK_MAX_NODES <= 16, "chan_read/chan_write are 16-bit node masks");

@@ -79,6 +79,8 @@ struct ik_proc_mmio {
  *   IK_HC_PANIC          the message (args.len bytes), then the file name and a NUL (if any)
  *   IK_HC_REGISTER_NODE  the name and a NUL
  *   IK_HC_PIO_STRING     for an output (outs): the count * size bytes to write
+ *   IK_HC_PIO_BATCH      the writes (count of them), then its `then`'s bytes as PIO_STRING's
+ *   IK_HC_IO_BATCH       the same with struct ik_io_write entries (an MMIO read: nothing)
  * Only the first (offsetof(payload) + payload_len) bytes are sent.
  */
 struct ik_proc_msg {
@@ -110,5 +112,8 @@ _Static_assert(__builtin_offsetof(struct ik_proc_reply, payload) == 16 + IK_PROC
 _Static_assert(sizeof(struct ik_proc_pio) == 8, "port request");
 _Static_assert(sizeof(struct ik_proc_pio) <= IK_PROC_ARGS_MAX, "port request fits the arguments");
 _Static_assert(sizeof(struct ik_proc_mmio) == 24, "mmio request");
+_Static_assert(sizeof(struct ik_hc_io_batch) <= IK_PROC_ARGS_MAX, "io batch fits the arguments");
+_Static_assert(IK_IO_BATCH_MAX * sizeof(struct ik_io_write) + IK_PIO_STRING_MAX <= IK_PROC_PAYLOAD_MAX,
+	       "a full io batch and its output string fit the payload");
 
 #endif /* IK_PLATFORM_PROC_ABI_H */

@@ -685,6 +685,19 @@ unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, uns
 	return n;
 }
 
+unsigned ik_devset_mmio_grants(const struct ik_devset *set, uint64_t *grant, unsigned max)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < set->ndevices && n < max; i++) {
+		const struct ik_device *d = &set->devices[i];
+
+		if (d->mmio_base && d->model->mmio_size)
+			grant[n++] = d->mmio_base | (uint64_t)d->model->mmio_size << 32;
+	}
+	return n;
+}
+
 void ik_dev_raise_irq(struct ik_device *dev, unsigned line)
 {
 	if (line < 64)

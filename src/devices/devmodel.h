@@ -225,6 +225,9 @@ bool ik_devset_dma_strict(const struct ik_devset *set);
 /* Every port range of every grant as boot info port_grant[] entries (first | count << 16), in
  * grant order, at most max (the guest refuses the rest in request_region()); returns how many. */
 unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, unsigned max);
+/* Every MMIO window of every grant as boot info mmio_grant[] entries (base | size << 32), in
+ * grant order, at most max (writes to the rest are not posted); returns how many. */
+unsigned ik_devset_mmio_grants(const struct ik_devset *set, uint64_t *grant, unsigned max);
 
 /* Services for models. */
 /* DMA by the device (see the top of this file): 0, or -EFAULT when refused, the driver then

@@ -643,6 +643,7 @@ static const struct {
 	[IK_HC_PIO_STRING] = {"PIO_STRING", sizeof(struct ik_hc_pio_string), ik_dh_pio_string},
 	[IK_HC_DMA_MAP] = {"DMA_MAP", sizeof(struct ik_hc_dma_map), ik_dh_dma_map},
 	[IK_HC_PIO_BATCH] = {"PIO_BATCH", sizeof(struct ik_hc_pio_batch), ik_dh_pio_batch},
+	[IK_HC_IO_BATCH] = {"IO_BATCH", sizeof(struct ik_hc_io_batch), ik_dh_io_batch},
 };
 
 size_t ik_dh_args_size(unsigned nr)
@@ -668,8 +669,10 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 {
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
-	/* both levels: the door's grants; posted port writes (pio_batch.c) */
-	bi->features = b->features | IK_FEAT_CHAN_ACCESS | IK_FEAT_PIO_BATCH;
+	/* both levels: the door's grants; posted writes (pio_batch.c) and the windows they may
+	 * go to */
+	bi->features = b->features | IK_FEAT_CHAN_ACCESS | IK_FEAT_PIO_BATCH | IK_FEAT_IO_BATCH |
+		       IK_FEAT_MMIO_GRANTS;
 	bi->mem_size = b->mem_size;
 	bi->heap_start = b->heap_start;
 	bi->heap_end = b->heap_end;
@@ -684,8 +687,10 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 	/* More ranges than fit is not an error: the driver then refuses the rest in
 	 * request_region(), the host allows them all. */
 	memset(bi->port_grant, 0, sizeof(bi->port_grant));
+	memset(bi->mmio_grant, 0, sizeof(bi->mmio_grant));
 	if (b->devs) {
 		ik_devset_port_grants(b->devs, bi->port_grant, IK_MAX_PORT_GRANTS);
+		ik_devset_mmio_grants(b->devs, bi->mmio_grant, IK_MAX_MMIO_GRANTS);
 		if (ik_devset_dma_strict(b->devs))
 			bi->features |= IK_FEAT_DMA_STRICT;
 		if (b->devs->has_pci)

@@ -220,8 +220,10 @@ void ik_dh_console(struct ik_drvhost *dh, const char *text, size_t len);
 
 /* pio_string.c: IK_HC_PIO_STRING, a string of port accesses as one request (both levels). */
 int ik_dh_pio_string(struct ik_drvhost *dh, void *args);
-/* pio_batch.c: IK_HC_PIO_BATCH, posted port writes then one access as one request (both
- * levels); each write checked as a single access. */
+/* pio_batch.c: posted writes then one access as one request (both levels), each write
+ * checked as a single access: IK_HC_IO_BATCH (ports and MMIO, then a port access or an MMIO
+ * read) and IK_HC_PIO_BATCH (ports only, then a port access). */
+int ik_dh_io_batch(struct ik_drvhost *dh, void *args);
 int ik_dh_pio_batch(struct ik_drvhost *dh, void *args);
 /* dma_map.c: IK_HC_DMA_MAP, the driver's DMA mappings for dma=strict devices (both levels). */
 int ik_dh_dma_map(struct ik_drvhost *dh, void *args);

@@ -1,65 +1,175 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IK_HC_PIO_BATCH: the driver's posted port writes (IK_FEAT_PIO_BATCH) as one request, at both
- * isolation levels. The request is read once and bounded (at most IK_PIO_BATCH_MAX writes, the
- * entries fetched once), each write is checked and routed to the granted device exactly as a
- * single access is (ik_devset_pio: same grant check, same violation message naming the port),
- * in order, the first refusal ending the driver; then the trailing access `then`, if any, is
- * served as IK_HC_PIO_STRING (a single read is a string of one access).
+ * Posted writes as one request, at both isolation levels: IK_HC_IO_BATCH (IK_FEAT_IO_BATCH:
+ * port and MMIO writes in one ordered queue, then a port access or an MMIO read) and the older
+ * IK_HC_PIO_BATCH (port writes only, then a port access), whose entries become the same port
+ * writes of the one loop below, so the rules are written once. The request is read once and
+ * bounded (at most IK_IO_BATCH_MAX writes, the entries fetched once), each write is checked
+ * and routed to the granted device exactly as the single access it stands for (ik_devset_pio,
+ * ik_devset_mmio: same grant check, same violation message naming the port or address), in
+ * order, the first refusal ending the driver; then the trailing access, if any: a port access
+ * served as IK_HC_PIO_STRING (a single read is a string of one access), or an MMIO read.
  */
 #include <string.h>
 
 #include "devmodel.h"
 #include "drvhost.h"
 
-static bool then_is_empty(const struct ik_hc_pio_string *t)
-{
-	static const struct ik_hc_pio_string zero;
+_Static_assert(IK_PIO_BATCH_MAX == IK_IO_BATCH_MAX, "one bound for both batch calls");
 
-	return memcmp(t, &zero, sizeof(zero)) == 0;
+static bool is_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
 }
 
-static int do_write(struct ik_drvhost *dh, const struct ik_pio_write *w, unsigned i, unsigned n)
+static bool access_size(unsigned size)
 {
-	uint8_t data[4];
+	return size == 1 || size == 2 || size == 4;
+}
+
+/* The entry's own fields, before any device hears of it. */
+static int check_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w,
+		       unsigned i, unsigned n)
+{
+	if (w->space == IK_IO_PORT) {
+		if (!access_size(w->size) || w->reserved || w->addr + w->size > IK_PIO_PORTS)
+			return ik_dh_violation(dh, nr,
+					       "write %u of %u is not a port write (port 0x%llx, size "
+					       "%u, reserved 0x%x)", i + 1, n,
+					       (unsigned long long)w->addr, w->size, w->reserved);
+		return 0;
+	}
+	if (w->space == IK_IO_MMIO) {
+		if (!access_size(w->size) || w->reserved || w->addr < IK_GPA_DEVMMIO ||
+		    w->addr >= IK_GPA_MMIO_END || w->size > IK_GPA_MMIO_END - w->addr)
+			return ik_dh_violation(dh, nr,
+					       "write %u of %u is not a device MMIO write (address "
+					       "0x%llx, size %u, reserved 0x%x)", i + 1, n,
+					       (unsigned long long)w->addr, w->size, w->reserved);
+		return 0;
+	}
+	return ik_dh_violation(dh, nr, "write %u of %u has no such address space (%u)", i + 1, n,
+			       w->space);
+}
+
+static int do_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w,
+		    unsigned i, unsigned n)
+{
+	char why[256];
+	int r;
+
+	if ((r = check_write(dh, nr, w, i, n)))
+		return r;
+	if (!dh->devs)
+		return ik_dh_violation(dh, 0, "device I/O without devices");
+	if (w->space == IK_IO_PORT) {
+		uint8_t data[4];
+
+		memcpy(data, &w->value, sizeof(data)); /* the low `size` bytes (x86 is little-endian) */
+		r = ik_devset_pio(dh->devs, dh->name, (uint16_t)w->addr, w->size, true, data, why,
+				  sizeof(why));
+	} else {
+		uint64_t val = w->value & ((1ull << (8 * w->size)) - 1); /* as a single write */
+
+		r = ik_devset_mmio(dh->devs, dh->name, w->addr, w->size, true, &val, why, sizeof(why));
+	}
+	return r ? ik_dh_violation(dh, 0, "%s", why) : 0;
+}
+
+/* The MMIO read after the writes: checked as a single read, its value into rd->value. */
+static int do_read(struct ik_drvhost *dh, struct ik_io_read *rd)
+{
+	const struct ik_io_read q = *rd;
+	uint64_t val = 0;
 	char why[256];
 
-	if ((w->size != 1 && w->size != 2 && w->size != 4) || w->reserved ||
-	    (uint32_t)w->port + w->size > IK_PIO_PORTS)
-		return ik_dh_violation(dh, IK_HC_PIO_BATCH,
-				       "write %u of %u is not a port write (port 0x%x, size %u, "
-				       "reserved 0x%x)", i + 1, n, w->port, w->size, w->reserved);
-	memcpy(data, &w->value, sizeof(data)); /* the low `size` bytes (x86 is little-endian) */
+	if ((!access_size(q.size) && q.size != 8) || !is_zero(q.reserved, sizeof(q.reserved)) ||
+	    q.addr < IK_GPA_DEVMMIO || q.addr >= IK_GPA_MMIO_END || q.size > IK_GPA_MMIO_END - q.addr)
+		return ik_dh_violation(dh, IK_HC_IO_BATCH,
+				       "the read after the writes is not a device MMIO read "
+				       "(address 0x%llx, size %u)", (unsigned long long)q.addr, q.size);
 	if (!dh->devs)
-		return ik_dh_violation(dh, 0, "port I/O without devices");
-	if (ik_devset_pio(dh->devs, dh->name, w->port, w->size, true, data, why, sizeof(why)))
+		return ik_dh_violation(dh, 0, "device I/O without devices");
+	if (ik_devset_mmio(dh->devs, dh->name, q.addr, q.size, false, &val, why, sizeof(why)))
 		return ik_dh_violation(dh, 0, "%s", why);
+	rd->value = val;
+	return 0;
+}
+
+/* The writes in order, then the trailing port access (`then`, all zero = none). */
+static int serve(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w, unsigned n,
+		 struct ik_hc_pio_string *then)
+{
+	int r;
+
+	for (unsigned i = 0; i < n; i++)
+		if ((r = do_write(dh, nr, &w[i], i, n)))
+			return r;
+	if (is_zero(then, sizeof(*then)))
+		return 0;
+	/* IK_HC_PIO_STRING hands an input back through ops->store, never through its args. */
+	return ik_dh_pio_string(dh, then);
+}
+
+/* count and reserved of a batch request, then its entries fetched once into out. */
+static int fetch_writes(struct ik_drvhost *dh, unsigned nr, ik_gpa_t gpa, uint32_t count,
+			uint32_t reserved, void *out, size_t entry)
+{
+	if (count > IK_IO_BATCH_MAX || reserved)
+		return ik_dh_violation(dh, nr, "bad request (%u writes: at most %u; reserved 0x%x)",
+				       count, IK_IO_BATCH_MAX, reserved);
+	if (count && dh->ops->fetch(dh->be, gpa, out, (uint64_t)count * entry))
+		return ik_dh_violation(dh, nr, "writes [0x%llx, +%zu) are not readable guest memory",
+				       (unsigned long long)gpa, count * entry);
+	return 0;
+}
+
+int ik_dh_io_batch(struct ik_drvhost *dh, void *args)
+{
+	struct ik_hc_io_batch *out = args;
+	const struct ik_hc_io_batch a = *out; /* read once */
+	struct ik_io_write w[IK_IO_BATCH_MAX];
+	struct ik_hc_pio_string then = a.then;
+	struct ik_io_read rd = a.read;
+	bool has_read;
+	int r;
+
+	rd.value = 0; /* OUT: whatever the guest left there means nothing */
+	has_read = !is_zero(&rd, sizeof(rd));
+	if ((r = fetch_writes(dh, IK_HC_IO_BATCH, a.writes, a.count, a.reserved, w, sizeof(w[0]))))
+		return r;
+	if (has_read && !is_zero(&then, sizeof(then)))
+		return ik_dh_violation(dh, IK_HC_IO_BATCH,
+				       "both a port access and an MMIO read after the writes");
+	if ((r = serve(dh, IK_HC_IO_BATCH, w, a.count, &then)))
+		return r;
+	if (!has_read)
+		return 0;
+	if ((r = do_read(dh, &rd)))
+		return r;
+	*out = a; /* the OUT field only: the rest goes back as it came */
+	out->read.value = rd.value;
 	return 0;
 }
 
 int ik_dh_pio_batch(struct ik_drvhost *dh, void *args)
 {
 	const struct ik_hc_pio_batch a = *(const struct ik_hc_pio_batch *)args; /* read once */
-	struct ik_pio_write w[IK_PIO_BATCH_MAX];
+	struct ik_pio_write pw[IK_PIO_BATCH_MAX];
+	struct ik_io_write w[IK_PIO_BATCH_MAX];
 	struct ik_hc_pio_string then = a.then;
 	int r;
 
-	if (a.count > IK_PIO_BATCH_MAX || a.reserved)
-		return ik_dh_violation(dh, IK_HC_PIO_BATCH,
-				       "bad request (%u writes: at most %u; reserved 0x%x)", a.count,
-				       IK_PIO_BATCH_MAX, a.reserved);
-	if (a.count && dh->ops->fetch(dh->be, a.writes, w, (uint64_t)a.count * sizeof(w[0])))
-		return ik_dh_violation(dh, IK_HC_PIO_BATCH,
-				       "writes [0x%llx, +%zu) are not readable guest memory",
-				       (unsigned long long)a.writes, a.count * sizeof(w[0]));
-	for (unsigned i = 0; i < a.count; i++)
-		if ((r = do_write(dh, &w[i], i, a.count)))
-			return r;
-	if (then_is_empty(&then))
-		return 0;
-	if ((r = ik_dh_pio_string(dh, &then)))
+	if ((r = fetch_writes(dh, IK_HC_PIO_BATCH, a.writes, a.count, a.reserved, pw, sizeof(pw[0]))))
 		return r;
-	/* IK_HC_PIO_STRING hands an input back through ops->store, never through its args:
-	 * the batch's OUT fields are its IN fields, unchanged. */
-	return 0;
+	for (unsigned i = 0; i < a.count; i++)
+		w[i] = (struct ik_io_write){.addr = pw[i].port, .value = pw[i].value,
+					    .size = pw[i].size, .space = IK_IO_PORT,
+					    .reserved = pw[i].reserved};
+	return serve(dh, IK_HC_PIO_BATCH, w, a.count, &then);
 }

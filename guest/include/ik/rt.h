@@ -157,15 +157,17 @@ void ik_outl(uint32_t v, uint16_t port);
 /* `count` accesses of `size` (1, 2, 4) bytes to one port, values from/into buf in order (x86
  * `rep outs`/`rep ins`): one request per IK_PIO_STRING_MAX bytes (IK_FEAT_PIO_STRING). */
 void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned long count);
-/* Writes to granted ports are posted (IK_FEAT_PIO_BATCH): held and sent in order as one request
- * before anything could observe them (reads, strings, MMIO, hypercalls, delays, cpu_relax, a
- * thread switch, a completion). Send them now: for a wait the runtime does not know of. */
+/* Writes to granted ports and device MMIO windows are posted (IK_FEAT_IO_BATCH): held and sent
+ * in order as one request before anything could observe them (reads, strings, hypercalls,
+ * delays, cpu_relax, barriers, a thread switch, a completion; guest/runtime/pio_post.c has the
+ * list). Send them now: for a wait the runtime does not know of. */
 void ik_pio_flush(void);
 
 /* ---- device MMIO and DMA ------------------------------------------------------------------- */
 
 /* One access of `size` (1, 2, 4, 8) bytes at addr in the device MMIO hole (IK_GPA_DEVMMIO..):
- * an exit into the monitor's model in a VM, an IK_PROC_HC_MMIO request in a process. */
+ * an exit into the monitor's model in a VM, an IK_PROC_HC_MMIO request in a process. A write
+ * of at most 4 bytes inside a granted window is posted (ik_pio_flush above). */
 uint64_t ik_mmio_read(const volatile void *addr, unsigned size);
 void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value);
 /* A DMA mapping made (map) or dropped, for a dma=strict device (IK_FEAT_DMA_STRICT; nothing

@@ -160,6 +160,7 @@ void ik_hypercall(struct ik_vm *vm, unsigned nr, uint64_t args_gpa)
 		struct ik_hc_pio_string pio_string;
 		struct ik_hc_dma_map dma_map;
 		struct ik_hc_pio_batch pio_batch;
+		struct ik_hc_io_batch io_batch;
 	} a;
 	size_t size = ik_dh_args_size(nr);
 	void *p;

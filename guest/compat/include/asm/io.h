@@ -73,7 +73,9 @@ __IK_IO_STRING(l, u32)
  * function's memory BAR says where), at the same addresses at both isolation levels. ioremap()
  * returns the address itself; every readX/writeX is one ik_mmio_read/ik_mmio_write of the
  * runtime, one exit in a VM, one IK_PROC_HC_MMIO request in a process: the same driver binary
- * works at both. An access outside the driver's windows ends it. */
+ * works at both. Writes are posted as on PCI (held in order with the port writes and sent with
+ * the next read or flush point, guest/runtime/pio_post.c). An access outside the driver's
+ * windows ends it, at once. */
 static inline void __iomem *ioremap(resource_size_t offset, unsigned long size)
 {
 	(void)size;
