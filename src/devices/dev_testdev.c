@@ -8,9 +8,13 @@
  *   base+4 write  : 4-byte DMA address (guest-physical; the driver's own address in a process)
  *   base+5 write v: DMA of 64 bytes at that address: 1 = the device writes bytes i ^ 0xa5,
  *                   2 = the device reads them and keeps their sum in the scratch register
+ *   base+6 write v: the access log (below) takes v's low byte
  *   other ports   : read 0, writes ignored (but counted)
  * MMIO window (4 KiB): offset 0 an 8-byte scratch register (any width reads back what was
- * written), offset 8 reads the number of MMIO accesses so far, the rest reads 0.
+ * written), offset 8 reads the number of MMIO accesses so far, offset 16 the access log: a
+ * write there, like one to port base+6, shifts the value's low byte in (log = log << 8 | v),
+ * an 8-byte read returns the last eight such bytes, oldest highest (the order in which port and
+ * MMIO writes arrived); the rest reads 0.
  * As a PCI function (testdev@pci): 1b36:0005 (QEMU's PCI test device ids), class ff0000, BAR0
  * the MMIO window, BAR1 the 8 ports.
  */
@@ -28,7 +32,11 @@ struct testdev {
 	uint32_t dma_addr;
 	uint64_t mmio_scratch;
 	uint64_t mmio_accesses;
+	uint64_t log; /* the access log: the last eight bytes written to it, newest lowest */
 };
+
+#define TESTDEV_LOG_PORT 6u
+#define TESTDEV_LOG_MMIO 16u
 
 static int testdev_init(struct ik_device *dev)
 {
@@ -85,7 +93,8 @@ static int testdev_dma(struct ik_device *dev, struct testdev *t, uint32_t op)
 static int testdev_mmio_read(struct ik_device *dev, uint32_t off, unsigned size, uint64_t *val)
 {
 	struct testdev *t = dev->state;
-	uint64_t v = off < 8 ? t->mmio_scratch >> (8 * off) : off == 8 ? t->mmio_accesses : 0;
+	uint64_t v = off < 8 ? t->mmio_scratch >> (8 * off) : off == 8 ? t->mmio_accesses
+				  : off == TESTDEV_LOG_MMIO ? t->log : 0;
 
 	t->mmio_accesses++;
 	*val = size == 8 ? v : v & ((1ull << (8 * size)) - 1);
@@ -100,6 +109,8 @@ static int testdev_mmio_write(struct ik_device *dev, uint32_t off, unsigned size
 	t->mmio_accesses++;
 	if (off + size <= 8)
 		t->mmio_scratch = (t->mmio_scratch & ~(mask << (8 * off))) | (val & mask) << (8 * off);
+	else if (off == TESTDEV_LOG_MMIO)
+		t->log = t->log << 8 | (val & 0xff);
 	return 0;
 }
 
@@ -116,6 +127,8 @@ static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uin
 		t->scratch = val & size_mask(size);
 	} else if (off == 4 && size == 4) {
 		t->dma_addr = val;
+	} else if (off == TESTDEV_LOG_PORT) {
+		t->log = t->log << 8 | (val & 0xff);
 	} else if (off == 5) {
 		return testdev_dma(dev, t, val);
 	} else if (off == 3) {
