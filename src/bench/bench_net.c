@@ -11,6 +11,9 @@
  *            A's address goes on it. One code path: the cards differ only in their table row.
  *            A level `ikernel up --check` refuses (the host interface not built yet, or no
  *            such isolation level) is a row that says why instead of a figure.
+ * Every chosen topology is up at once, each in namespaces of its own (bench_netns.c): each is
+ * measured in turn (ping, frames/s, exits), then the TCP transfers go round-robin over them and
+ * the TCP rows, medians, come last (tcp_round()).
  * Exits per MTU-size frame: the driver's `exits` in `ikernel status --json` (VM exits; a driver
  * process's requests) during 1,472-byte echoes, less its idle rate, over two frames per echo
  * ("n/a" when status reports none).
@@ -80,35 +83,49 @@ struct net_topo {
 	char rt[64];
 	bool up;
 	pid_t inproc; /* inproc: NAME.inproc run, in the foreground of a child in B */
+	volatile pid_t super; /* the supervisor (or the inproc child): told to stop on a signal */
+	/* bench_net(): the state of its start, and its TCP transfers (taken round-robin) */
+	int started;	    /* 0, -ENOTSUP/-ENOENT (rows that say why), or it failed */
+	char why[256];	    /* why it did not start */
+	char tcp_note[192]; /* why its TCP row has no figure ("" while it has transfers) */
+	int tcp_runs;
+	double tcp_mbs[NET_TCP_RUNS_MAX];
 };
 
-/* Interrupted (^C, a test's timeout): the namespaces must not outlive the bench. Only
- * async-signal-safe calls: the supervisor is told to stop (it takes its drivers down), the
+/* Every topology is up at once (their TCP transfers are taken round-robin, bench_net()).
+ * Interrupted (^C, a test's timeout): the namespaces must not outlive the bench. Only
+ * async-signal-safe calls: each supervisor is told to stop (it takes its drivers down), the
  * namespaces' mounts are detached and removed (what still runs inside dies with the supervisor
  * or keeps an unnamed namespace no one can reach). */
-static struct net_topo *volatile current;
-static volatile pid_t current_super;
+#define NET_TOPOS_MAX 8
+static struct net_topo topos[NET_TOPOS_MAX];
+static volatile unsigned ntopos; /* how many of topos[] the handler looks at */
 
 static void on_signal(int sig)
 {
-	struct net_topo *t = current;
 	char path[64];
 
-	if (current_super > 0)
-		kill(current_super, SIGTERM);
-	for (int i = 0; t && i < 2; i++) {
-		const char *ns = i ? t->pair.b : t->pair.a;
-		if (!(i ? t->pair.made_b : t->pair.made_a))
-			continue;
-		strcpy(path, "/run/netns/");
-		strncat(path, ns, sizeof(path) - strlen(path) - 1);
-		umount2(path, MNT_DETACH);
-		unlink(path);
+	for (unsigned k = 0; k < ntopos; k++) {
+		struct net_topo *t = &topos[k];
+		if (t->super > 0)
+			kill(t->super, SIGTERM);
+		for (int i = 0; i < 2; i++) {
+			const char *ns = i ? t->pair.b : t->pair.a;
+			if (!(i ? t->pair.made_b : t->pair.made_a))
+				continue;
+			size_t at = sizeof("/run/netns/") - 1;
+			memcpy(path, "/run/netns/", at);
+			for (size_t j = 0; ns[j] && at + 1 < sizeof(path); j++)
+				path[at++] = ns[j];
+			path[at] = '\0';
+			umount2(path, MNT_DETACH);
+			unlink(path);
+		}
 	}
 	_exit(128 + sig);
 }
 
-static void read_super_pid(const struct net_topo *t)
+static void read_super_pid(struct net_topo *t)
 {
 	char path[96];
 	FILE *f;
@@ -117,7 +134,7 @@ static void read_super_pid(const struct net_topo *t)
 	snprintf(path, sizeof(path), "%s/supervisor.pid", t->rt);
 	if ((f = fopen(path, "r"))) {
 		if (fscanf(f, "%d", &pid) == 1 && pid > 1)
-			current_super = pid;
+			t->super = pid;
 		fclose(f);
 	}
 }
@@ -347,7 +364,7 @@ static int inproc_start(struct net_topo *t, const char *image, char *why, size_t
 	}
 	if (pid < 0)
 		return -errno;
-	t->inproc = current_super = pid;
+	t->inproc = t->super = pid;
 	return host_if_up(t, why, len);
 }
 
@@ -471,20 +488,25 @@ static void exits_row(struct net_topo *t, const char *name, long n)
 		 (long long)(e1 - e0) % 1000000000, idle_s < 1e9 ? idle_s : 1e9);
 }
 
+static void row_name(char *out, size_t len, const struct net_topo *t, const char *what)
+{
+	snprintf(out, len, "%s: %s", t->card ? t->card->rows : "net", what);
+}
+
+/* Its rows but TCP's (bench_net() adds those after the round-robin transfers). */
 static void topo_rows(struct net_topo *t, const char *why_not)
 {
-	static const char *const what[] = {"ping round trip", "TCP A->B",
-					   "frames/s (60 B UDP)", "exits per MTU frame"};
+	static const char *const what[] = {"ping round trip", "frames/s (60 B UDP)",
+					   "exits per MTU frame"};
 	long n = bench_o->iterations < 2000 ? bench_o->iterations : 2000;
-	char why[192] = "", names[4][48];
+	char why[192] = "", names[3][48];
 
-	for (unsigned i = 0; i < 4; i++)
-		snprintf(names[i], sizeof(names[i]), "%s: %s", t->card ? t->card->rows : "net",
-			 what[i]);
-
+	for (unsigned i = 0; i < 3; i++)
+		row_name(names[i], sizeof(names[i]), t, what[i]);
 	if (why_not) {
-		for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (unsigned i = 0; i < 3; i++)
 			add_note(names[i], t->level, why_not);
+		snprintf(t->tcp_note, sizeof(t->tcp_note), "%s", why_not);
 		return;
 	}
 	if (net_wait_link(&t->pair, NET_LINK_SECS)) {
@@ -494,43 +516,86 @@ static void topo_rows(struct net_topo *t, const char *why_not)
 	if (net_ping(&t->pair, n, NET_PING_SMALL, bench_add_level(names[0], t->level), why,
 		     sizeof(why)))
 		add_note(names[0], t->level, why);
-	if (net_tcp(&t->pair, bench_o->quick ? NET_TCP_MS_QUICK : NET_TCP_MS,
-		    bench_o->tcp_runs > 0 ? bench_o->tcp_runs : 1,
-		    bench_add_level(names[1], t->level), why, sizeof(why)))
-		add_note(names[1], t->level, why);
 	if (net_frames(&t->pair, bench_o->quick ? NET_FRAME_MS / 4 : NET_FRAME_MS,
-		       bench_add_level(names[2], t->level), why, sizeof(why)))
-		add_note(names[2], t->level, why);
-	exits_row(t, names[3], n < 200 ? n : 200);
+		       bench_add_level(names[1], t->level), why, sizeof(why)))
+		add_note(names[1], t->level, why);
+	exits_row(t, names[2], n < 200 ? n : 200);
 }
 
-static int one_topology(const char *level, const struct net_card *card)
+/* Namespaces `k`, the topology started in them: t->started says how it went. */
+static void topo_up(struct net_topo *t, unsigned k)
 {
-	struct net_topo t = {.level = level, .card = card, .fd = {-1, -1}, .stop_fd = {-1, -1}};
-	char why[256] = "";
-	int r;
-
-	current = &t;
-	if (net_pair_create(&t.pair)) {
-		fprintf(stderr, "ikernel bench net: cannot create the namespaces\n");
-		current = NULL;
-		return -EIO;
+	if (net_pair_create(&t->pair, k)) {
+		snprintf(t->why, sizeof(t->why), "cannot create the namespaces");
+		t->started = -EIO;
+		return;
 	}
-	bench_progress_begin(card ? card->rows : "net", level);
-	r = !strcmp(level, "raw") ? raw_start(&t, why, sizeof(why))
-				  : driver_start(&t, why, sizeof(why));
-	if (!r)
-		topo_rows(&t, NULL);
-	else if (r == -ENOTSUP || r == -ENOENT)
-		topo_rows(&t, why); /* not available here: a row that says why */
+	t->started = !strcmp(t->level, "raw") ? raw_start(t, t->why, sizeof(t->why))
+					      : driver_start(t, t->why, sizeof(t->why));
+}
+
+static bool topo_skipped(const struct net_topo *t)
+{
+	return t->started == -ENOTSUP || t->started == -ENOENT;
+}
+
+/* Its rows but TCP's; 0, or -errno when it failed to start (said on stderr, no rows). */
+static int topo_measure(struct net_topo *t)
+{
+	bench_progress_begin(t->card ? t->card->rows : "net", t->level);
+	if (!t->started)
+		topo_rows(t, NULL);
+	else if (topo_skipped(t))
+		topo_rows(t, t->why); /* not available here: rows that say why */
 	else
-		fprintf(stderr, "ikernel bench net: %s: %s\n", level, why[0] ? why : strerror(-r));
-	raw_stop(&t);
-	driver_stop(&t);
-	current_super = 0;
-	net_pair_delete(&t.pair);
-	current = NULL;
-	return r == -ENOTSUP || r == -ENOENT ? 0 : r;
+		fprintf(stderr, "ikernel bench net: %s%s%s: %s\n", t->card ? t->card->name : "",
+			t->card ? " " : "", t->level, t->why[0] ? t->why : strerror(-t->started));
+	return topo_skipped(t) ? 0 : t->started;
+}
+
+/* Round r's TCP transfer of every topology that works, one after the other: each topology's
+ * transfers are spread over the whole phase, so a burst of load from elsewhere on the machine
+ * hits every topology alike rather than one of them (a ratio of medians taken in one phase). */
+static void tcp_round(unsigned n)
+{
+	int msecs = bench_o->quick ? NET_TCP_MS_QUICK : NET_TCP_MS;
+
+	for (unsigned k = 0; k < n; k++) {
+		struct net_topo *t = &topos[k];
+		if (t->started || t->tcp_note[0] || t->tcp_runs >= NET_TCP_RUNS_MAX)
+			continue;
+		if (net_tcp_once(&t->pair, msecs, &t->tcp_mbs[t->tcp_runs], t->tcp_note,
+				 sizeof(t->tcp_note)) == 0)
+			t->tcp_runs++;
+		else if (!t->tcp_note[0])
+			snprintf(t->tcp_note, sizeof(t->tcp_note), "TCP transfer failed");
+	}
+}
+
+static void tcp_rows(unsigned n)
+{
+	int msecs = bench_o->quick ? NET_TCP_MS_QUICK : NET_TCP_MS;
+	char name[48];
+
+	for (unsigned k = 0; k < n; k++) {
+		struct net_topo *t = &topos[k];
+		if (t->started && !topo_skipped(t))
+			continue; /* failed: said on stderr */
+		row_name(name, sizeof(name), t, "TCP A->B");
+		if (t->tcp_note[0])
+			add_note(name, t->level, t->tcp_note);
+		else
+			net_tcp_row(bench_add_level(name, t->level), t->tcp_mbs, t->tcp_runs,
+				    msecs);
+	}
+}
+
+static void topo_down(struct net_topo *t)
+{
+	raw_stop(t);
+	driver_stop(t);
+	t->super = 0;
+	net_pair_delete(&t->pair);
 }
 
 static const char *const levels[] = {"raw", "vm", "process", "inproc"};
@@ -601,6 +666,7 @@ int bench_net(void)
 {
 	const char *why = net_missing();
 	int failed = 0;
+	unsigned n = 0;
 
 	if (why) {
 		fprintf(stderr, "ikernel bench net: %s\n", why);
@@ -611,10 +677,26 @@ int bench_net(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	if (raw_needed())
-		failed = one_topology("raw", NULL) != 0;
+		topos[n++] = (struct net_topo){.level = "raw"};
 	for (unsigned c = 0; c < NCARDS; c++)
 		for (unsigned i = 1; i < NLEVELS; i++)
-			if (card_chosen(c) && level_chosen(i) && one_topology(levels[i], &cards[c]))
-				failed = 1;
+			if (card_chosen(c) && level_chosen(i) && n < NET_TOPOS_MAX)
+				topos[n++] =
+				    (struct net_topo){.level = levels[i], .card = &cards[c]};
+	for (unsigned k = 0; k < n; k++) {
+		topos[k].fd[0] = topos[k].fd[1] = topos[k].stop_fd[0] = topos[k].stop_fd[1] = -1;
+		ntopos = k + 1;
+		topo_up(&topos[k], k);
+	}
+	for (unsigned k = 0; k < n; k++)
+		if (topo_measure(&topos[k]))
+			failed = 1;
+	bench_progress_begin("net: TCP A->B, round-robin", "all");
+	for (int r = 0; r < (bench_o->tcp_runs > 0 ? bench_o->tcp_runs : 1); r++)
+		tcp_round(n);
+	tcp_rows(n);
+	for (unsigned k = n; k-- > 0;)
+		topo_down(&topos[k]);
+	ntopos = 0;
 	return failed;
 }

@@ -22,7 +22,8 @@
 #define NET_IP_B "10.77.0.2"
 #define NET_PREFIX "24"
 
-/* The two namespaces, named with the pid (never a namespace the bench did not create). */
+/* The two namespaces of one topology, named with the pid and the topology's index k,
+ * ikbn<pid>-<k>a and ...b (never a namespace the bench did not create). */
 struct net_pair {
 	char a[24], b[24];
 	bool made_a, made_b;
@@ -32,7 +33,7 @@ struct net_pair {
 /* Run `ip ARGS...` (NULL-terminated), its output discarded; 0 or -1 (the command says why on
  * stderr only when `loud`). */
 int net_ip(bool loud, ...);
-int net_pair_create(struct net_pair *p);
+int net_pair_create(struct net_pair *p, unsigned k);
 /* Kill (by pid) what is still inside the namespaces, then delete them. Idempotent. */
 void net_pair_delete(struct net_pair *p);
 /* Move the calling thread into namespace `ns`: 0 or -errno. */
@@ -62,11 +63,12 @@ int net_wait_link(const struct net_pair *p, int secs); /* until B answers a ping
 #define NET_PING_MTU 1472			       /* a 1,514-byte frame each way */
 int net_ping(const struct net_pair *p, long n, size_t payload, struct bench_row *row, char *why,
 	     size_t len);
-/* `runs` transfers of `msecs` each (B reads for that long from accepting): the row's figure is
- * their median MB/s, the note says how many and their range. */
+/* One TCP transfer of `msecs` (B reads for that long from accepting): its MB/s in *mbs, or
+ * -errno with the reason in `why`. */
 #define NET_TCP_RUNS_MAX 100
-int net_tcp(const struct net_pair *p, int msecs, int runs, struct bench_row *row, char *why,
-	    size_t len);
+int net_tcp_once(const struct net_pair *p, int msecs, double *mbs, char *why, size_t len);
+/* A TCP row from `runs` transfers' MB/s: their median, the note says how many and the range. */
+void net_tcp_row(struct bench_row *row, const double *mbs, int runs, int msecs);
 int net_frames(const struct net_pair *p, int msecs, struct bench_row *row, char *why, size_t len);
 
 #endif

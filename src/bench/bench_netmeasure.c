@@ -263,8 +263,7 @@ static void *tcp_listen_b(void *arg)
 	return NULL;
 }
 
-/* One transfer of `msecs`: its MB/s in *mbs, or -errno with the reason in `why`. */
-static int tcp_once(const struct net_pair *p, int msecs, double *mbs, char *why, size_t len)
+int net_tcp_once(const struct net_pair *p, int msecs, double *mbs, char *why, size_t len)
 {
 	struct tcp_job j = {.msecs = msecs, .lfd = -1, .afd = -1};
 	struct net_side l = {p->b, tcp_listen_b, &j, 0}, b = {p->b, tcp_b, &j, 0},
@@ -316,29 +315,24 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int net_tcp(const struct net_pair *p, int msecs, int runs, struct bench_row *row, char *why,
-	    size_t len)
+void net_tcp_row(struct bench_row *row, const double *mbs, int runs, int msecs)
 {
-	double mbs[NET_TCP_RUNS_MAX], med;
-	int r;
+	double v[NET_TCP_RUNS_MAX], med;
 
 	if (runs < 1 || runs > NET_TCP_RUNS_MAX)
-		return -EINVAL;
-	for (int i = 0; i < runs; i++)
-		if ((r = tcp_once(p, msecs, &mbs[i], why, len)))
-			return r;
-	qsort(mbs, (size_t)runs, sizeof(mbs[0]), cmp_double);
-	med = runs % 2 ? mbs[runs / 2] : (mbs[runs / 2 - 1] + mbs[runs / 2]) / 2;
+		return;
+	memcpy(v, mbs, (size_t)runs * sizeof(v[0]));
+	qsort(v, (size_t)runs, sizeof(v[0]), cmp_double);
+	med = runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
 	row->value = med;
 	row->bytes_s = med * 1e6;
 	snprintf(row->unit, sizeof(row->unit), "MB/s");
 	if (runs > 1)
 		snprintf(row->note, sizeof(row->note),
-			 "median of %d x %g s; min-max %.3f-%.3f MB/s", runs, msecs / 1e3, mbs[0],
-			 mbs[runs - 1]);
+			 "median of %d x %g s; min-max %.3f-%.3f MB/s", runs, msecs / 1e3, v[0],
+			 v[runs - 1]);
 	else
 		snprintf(row->note, sizeof(row->note), "one transfer of %g s", msecs / 1e3);
-	return 0;
 }
 
 /* ---- frames/s ----------------------------------------------------------------------------- */

@@ -52,10 +52,10 @@ int net_ip(bool loud, ...)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int net_pair_create(struct net_pair *p)
+int net_pair_create(struct net_pair *p, unsigned k)
 {
-	snprintf(p->a, sizeof(p->a), "ikbn%da", (int)getpid());
-	snprintf(p->b, sizeof(p->b), "ikbn%db", (int)getpid());
+	snprintf(p->a, sizeof(p->a), "ikbn%d-%ua", (int)getpid(), k % 100);
+	snprintf(p->b, sizeof(p->b), "ikbn%d-%ub", (int)getpid(), k % 100);
 	p->made_a = !net_ip(true, "netns", "add", p->a, NULL);
 	p->made_b = p->made_a && !net_ip(true, "netns", "add", p->b, NULL);
 	if (!p->made_b || net_ip(true, "-n", p->a, "link", "set", "lo", "up", NULL) ||

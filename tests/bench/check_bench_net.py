@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`ikernel bench net --json` (suite 'net'): the raw row (two namespaces of the bench's own
 joined by its TAP-to-TAP copier) has real figures: ping p50 <= p99, TCP MB/s > 0 (the median of
---repeat transfers, the note says how many and their range), frames/s > 0; each NE2000 and e1000
+--repeat transfers taken round-robin over the topologies, the note says how many and their
+range; the TCP rows last), frames/s > 0; each NE2000 and e1000
 row (vm, process, inproc) has figures or says why not ("skipped: ..."); a subset (--card
 e1000 --level inproc) measures only its rows; bad --card/--level/--repeat values are usage
 errors; no namespace of the bench is left behind. No timing assertions. Exit 77 without root or
@@ -51,6 +52,9 @@ check("raw TCP: the median of 3 transfers, within their min-max",
       r.get("note", ""))
 r = row(FRAMES, "raw")
 check("raw frames/s > 0", r.get("value", 0) > 0 and r.get("unit") == "frames/s", str(r))
+order = [r["workload"].endswith("TCP A->B") for r in result["rows"]]
+check("the TCP rows come last (taken round-robin after the others)",
+      True in order and all(order[order.index(True):]), str(order))
 CARDS = ("net", "net e1000")  # the rows' workload prefix of each card
 for card in CARDS:
     for lvl in ("vm", "process", "inproc"):
@@ -77,10 +81,10 @@ check("targets of rows not measured say so", ratio and all(t["verdict"] == "not 
 
 
 def running(name):
-    """Is the bench that named namespace ikbn<PID>{a,b} still running? (Another bench on this
-    machine, started meanwhile: its namespaces are its own, not ours left behind.)"""
-    pid = name[len("ikbn"):-1]
-    return pid.isdigit() and os.path.exists(f"/proc/{pid}")
+    """Is the bench that named namespace ikbn<PID>-<K>{a,b} still running? (Another bench on
+    this machine, started meanwhile: its namespaces are its own, not ours left behind.)"""
+    m = re.match(r"ikbn(\d+)-\d+[ab]$", name)
+    return bool(m) and os.path.exists(f"/proc/{m.group(1)}")
 
 
 after = set(l.split()[0] for l in netns().splitlines() if l.startswith("ikbn"))
