@@ -191,7 +191,7 @@ int ik_run_netdevs_open(struct ik_run_opts *o, char *err, size_t errlen)
 				return r;
 			continue;
 		}
-		fd = ik_tap_open(n->name, o->netns[i], why, sizeof(why));
+		fd = ik_tap_open(n->name, o->netns[i], IK_TAP_VNET_HDR, why, sizeof(why));
 		if (fd < 0) {
 			snprintf(err, errlen, "--netdev %s: %s", n->name, why);
 			return fd;

@@ -34,11 +34,11 @@ static int open_tap(struct ik_netwire *w, const char *name, char *err, size_t er
 {
 	const struct timespec step = {0, TAP_BUSY_STEP_MS * 1000000l};
 	char why[320];
-	int fd = ik_tap_open(name, NULL, why, sizeof(why));
+	int fd = ik_tap_open(name, NULL, 0, why, sizeof(why));
 
 	for (int waited = 0; fd == -EBUSY && waited < TAP_BUSY_WAIT_MS; waited += TAP_BUSY_STEP_MS) {
 		nanosleep(&step, NULL);
-		fd = ik_tap_open(name, NULL, why, sizeof(why));
+		fd = ik_tap_open(name, NULL, 0, why, sizeof(why));
 	}
 	if (fd == -EBUSY)
 		snprintf(why, sizeof(why), "the TAP interface is held by another process (still after "

@@ -29,7 +29,7 @@ int ik_tap_name_valid(const char *name)
 	return 1;
 }
 
-static int tap_open_here(const char *name, char *err, size_t errlen)
+static int tap_open_here(const char *name, unsigned flags, char *err, size_t errlen)
 {
 	struct ifreq ifr = {0};
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -40,7 +40,7 @@ static int tap_open_here(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open /dev/net/tun: %s", strerror(-r));
 		return r;
 	}
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | ((flags & IK_TAP_VNET_HDR) ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		r = -errno;
@@ -56,6 +56,7 @@ static int tap_open_here(const char *name, char *err, size_t errlen)
 
 struct tap_in_ns {
 	const char *name, *netns;
+	unsigned flags;
 	char *err;
 	size_t errlen;
 	int result;
@@ -88,13 +89,13 @@ static void *tap_in_ns_thread(void *arg)
 		return NULL;
 	}
 	close(nsfd);
-	t->result = tap_open_here(t->name, t->err, t->errlen);
+	t->result = tap_open_here(t->name, t->flags, t->err, t->errlen);
 	return NULL;
 }
 
-int ik_tap_open(const char *name, const char *netns, char *err, size_t errlen)
+int ik_tap_open(const char *name, const char *netns, unsigned flags, char *err, size_t errlen)
 {
-	struct tap_in_ns t = {name, netns, err, errlen, -EINVAL};
+	struct tap_in_ns t = {name, netns, flags, err, errlen, -EINVAL};
 	pthread_t th;
 	int r;
 
@@ -104,7 +105,7 @@ int ik_tap_open(const char *name, const char *netns, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (!netns || !*netns)
-		return tap_open_here(name, err, errlen);
+		return tap_open_here(name, flags, err, errlen);
 	if ((r = pthread_create(&th, NULL, tap_in_ns_thread, &t))) {
 		snprintf(err, errlen, "cannot start a thread: %s", strerror(r));
 		return -r;

@@ -13,13 +13,16 @@
  * "..", as Linux's dev_valid_name and our node names (include/ikernel/names.h) both allow. */
 int ik_tap_name_valid(const char *name);
 
+/* ik_tap_open flags */
+#define IK_TAP_VNET_HDR 0x1u /* frames carry a virtio_net_hdr (a host interface: offloads) */
+
 /*
  * The TAP interface `name`: created when it does not exist (which needs CAP_NET_ADMIN), else
  * attached (its owner may, or CAP_NET_ADMIN). netns: a network namespace to create or find it
  * in, as a path (/run/netns/NAME, /proc/PID/ns/net) or a name under /run/netns; NULL or "" =
  * the caller's. The descriptor is close-on-exec and blocking. Returns it, or -errno with why in
- * err (naming the interface and the namespace).
+ * err (naming the interface and the namespace). flags: IK_TAP_VNET_HDR or 0.
  */
-int ik_tap_open(const char *name, const char *netns, char *err, size_t errlen);
+int ik_tap_open(const char *name, const char *netns, unsigned flags, char *err, size_t errlen);
 
 #endif /* IKDEV_TAP_H */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <poll.h>
@@ -45,6 +46,8 @@ struct ik_netif_relay {
 	_Atomic uint64_t write_since_ns; /* a write to the driver outstanding since; 0: none */
 	struct ik_netif_link link; /* the last link applied to the TAP */
 	bool link_known;
+	unsigned vnet_len;   /* the TAP's frames carry a virtio_net_hdr of this size; 0: none */
+	_Atomic uint16_t offloads; /* IK_NETIF_OFF_* applied to the TAP (vnet_len only) */
 	atomic_uint_fast64_t to_driver, from_driver, dropped;
 };
 
@@ -118,6 +121,33 @@ static bool mac_usable(const uint8_t *m)
 	return memcmp(m, zero, 6) != 0 && !(m[0] & 1); /* not zero, not multicast */
 }
 
+/* The TAP's offloads (TUNSETOFFLOAD): what the host's stack may leave to the card, from what
+ * the driver says its card does. Only a TAP with a virtio_net_hdr can carry them. */
+static void apply_offloads(struct ik_netif_relay *r, uint16_t want)
+{
+	unsigned tun = 0;
+
+	want &= IK_NETIF_OFF_CSUM | IK_NETIF_OFF_TSO4 | IK_NETIF_OFF_TSO6;
+	if (!(want & IK_NETIF_OFF_CSUM))
+		want = 0; /* segmentation needs the checksum finished by the card too */
+	if (!r->vnet_len || want == atomic_load(&r->offloads))
+		return;
+	if (want & IK_NETIF_OFF_CSUM)
+		tun |= TUN_F_CSUM;
+	if (want & IK_NETIF_OFF_TSO4)
+		tun |= TUN_F_TSO4;
+	if (want & IK_NETIF_OFF_TSO6)
+		tun |= TUN_F_TSO6;
+	if (ioctl(r->tap_fd, TUNSETOFFLOAD, tun) < 0) {
+		relay_log(r, "cannot set the offloads: %s", strerror(errno));
+		return;
+	}
+	atomic_store(&r->offloads, want);
+	relay_log(r, "offloads: checksum %s, TCP segmentation %s%s%s", want ? "by the card" : "by the host",
+		  want & (IK_NETIF_OFF_TSO4 | IK_NETIF_OFF_TSO6) ? "by the card for" : "by the host",
+		  want & IK_NETIF_OFF_TSO4 ? " IPv4" : "", want & IK_NETIF_OFF_TSO6 ? " IPv6" : "");
+}
+
 /* The driver's link, applied to the TAP: its MAC address (so the host's stack addresses frames
  * to the card) and its carrier. */
 static void apply_link(struct ik_netif_relay *r, const struct ik_netif_link *l)
@@ -140,6 +170,7 @@ static void apply_link(struct ik_netif_relay *r, const struct ik_netif_link *l)
 	if ((!r->link_known || r->link.carrier != l->carrier) &&
 	    ioctl(r->tap_fd, TUNSETCARRIER, &carrier) < 0)
 		relay_log(r, "cannot set the carrier: %s", strerror(errno));
+	apply_offloads(r, l->offloads);
 	if (!r->link_known || memcmp(&r->link, l, sizeof(*l)))
 		relay_log(r, "MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, carrier %s",
 			  l->mac[0], l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5], l->mtu,
@@ -188,6 +219,21 @@ int ik_netif_records_check(const uint8_t *buf, size_t n, char *why, size_t whyle
 	return 0;
 }
 
+/* One frame from the driver to the TAP (after a zero virtio_net_hdr when the TAP has one: the
+ * host checks its checksums). A TAP that is down refuses frames (EIO): dropped, as a wire
+ * would. true when it went. */
+static bool tap_write_frame(struct ik_netif_relay *r, const uint8_t *frame, size_t len)
+{
+	uint8_t out[sizeof(struct virtio_net_hdr_v1) + IK_NETIF_FRAME_MAX];
+	size_t hl = r->vnet_len;
+
+	if (!hl)
+		return write(r->tap_fd, frame, len) == (ssize_t)len;
+	memset(out, 0, hl);
+	memcpy(out + hl, frame, len); /* len <= IK_NETIF_FRAME_MAX: checked with the record */
+	return write(r->tap_fd, out, hl + len) == (ssize_t)(hl + len);
+}
+
 /* The records one read returned: all checked first (hostile: nothing of a read that breaks
  * the format reaches the TAP), then the frames written and the link applied. false when the
  * driver broke the format (it is being ended). */
@@ -205,8 +251,7 @@ static bool from_driver_records(struct ik_netif_relay *r, const uint8_t *buf, si
 		memcpy(&rec, buf + off, sizeof(rec));
 		const uint8_t *payload = buf + off + sizeof(rec);
 		if (rec.type == IK_NETIF_FRAME) {
-			/* A TAP that is down refuses frames (EIO): dropped, as a wire would. */
-			if (write(r->tap_fd, payload, rec.len) == (ssize_t)rec.len)
+			if (tap_write_frame(r, payload, rec.len))
 				atomic_fetch_add(&r->from_driver, 1);
 			else
 				atomic_fetch_add(&r->dropped, 1);
@@ -253,29 +298,101 @@ static void *from_driver_main(void *arg)
 	return NULL;
 }
 
-/* Frames waiting on the TAP, as records in buf (without blocking); bytes used. */
-static size_t take_tap_frames(struct ik_netif_relay *r, uint8_t *buf, size_t room)
+/* The to-driver thread's frame from the TAP: read once, put into a batch when it fits. */
+struct tap_frame {
+	uint8_t *buf; /* vnet_len + IK_NETIF_GSO_FRAME_MAX bytes */
+	size_t len;   /* 0: none held */
+};
+
+/* What the host's stack left to the card for this frame (the TAP's virtio_net_hdr), as our
+ * offload header: 1 when there is some, 0 when none, -1 when the frame cannot go to this
+ * driver (an offload it does not offer or we do not know: dropped, the host's TCP resends). */
+static int frame_offload(struct ik_netif_relay *r, const uint8_t *vh, size_t flen,
+			 struct ik_netif_offload *o)
+{
+	struct virtio_net_hdr h;
+	uint16_t off = atomic_load(&r->offloads);
+
+	memcpy(&h, vh, sizeof(h));
+	*o = (struct ik_netif_offload){0};
+	if (!(h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && h.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return flen <= IK_NETIF_FRAME_MAX ? 0 : -1;
+	if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		o->flags = IK_NETIF_OFL_CSUM;
+		o->csum_start = h.csum_start;
+		o->csum_offset = h.csum_offset;
+	}
+	switch (h.gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return flen <= IK_NETIF_FRAME_MAX ? 1 : -1;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		if (!(off & IK_NETIF_OFF_TSO4))
+			return -1;
+		o->gso_type = IK_NETIF_GSO_TCPV4;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		if (!(off & IK_NETIF_OFF_TSO6))
+			return -1;
+		o->gso_type = IK_NETIF_GSO_TCPV6;
+		break;
+	default:
+		return -1; /* UDP fragmentation, ECN: never offered */
+	}
+	o->gso_size = h.gso_size;
+	return o->flags ? 1 : -1; /* segmentation always leaves the checksum to the card */
+}
+
+/* The held frame as a record at out (room bytes): its size, 0 when it does not fit (it stays
+ * held), or the frame is dropped (not one this driver takes) and counted: then f->len is 0. */
+static size_t put_tap_frame(struct ik_netif_relay *r, struct tap_frame *f, uint8_t *out,
+			    size_t room)
+{
+	size_t hl = r->vnet_len, flen = f->len - hl;
+	struct ik_netif_offload o;
+	int has = 0;
+
+	if (f->len < hl + 14 || (hl && (has = frame_offload(r, f->buf, flen, &o)) < 0) ||
+	    (!hl && flen > IK_NETIF_FRAME_MAX)) {
+		atomic_fetch_add(&r->dropped, 1); /* not a frame a card takes: as Linux drops it */
+		f->len = 0;
+		return 0;
+	}
+	struct ik_netif_rec rec = {.len = (uint16_t)(flen + (has ? sizeof(o) : 0)),
+				   .type = IK_NETIF_FRAME,
+				   .flags = has ? IK_NETIF_REC_OFFLOAD : 0};
+	uint32_t size = ik_netif_rec_size(rec.len);
+
+	if (size > room)
+		return 0;
+	memcpy(out, &rec, sizeof(rec));
+	if (has)
+		memcpy(out + sizeof(rec), &o, sizeof(o));
+	memcpy(out + sizeof(rec) + (has ? sizeof(o) : 0), f->buf + hl, flen);
+	memset(out + sizeof(rec) + rec.len, 0, size - sizeof(rec) - rec.len);
+	f->len = 0;
+	atomic_fetch_add(&r->to_driver, 1);
+	return size;
+}
+
+/* Frames waiting on the TAP, as records in buf (without blocking); bytes used. A frame that
+ * does not fit stays held in f for the next batch. */
+static size_t take_tap_frames(struct ik_netif_relay *r, struct tap_frame *f, uint8_t *buf,
+			      size_t room)
 {
 	size_t used = 0;
-	uint8_t frame[IK_NETIF_FRAME_MAX + 64];
 
-	while (room - used >= ik_netif_rec_size(IK_NETIF_FRAME_MAX)) {
-		ssize_t n = read(r->tap_fd, frame, sizeof(frame));
+	for (;;) {
+		if (!f->len) {
+			ssize_t n = read(r->tap_fd, f->buf, r->vnet_len + IK_NETIF_GSO_FRAME_MAX);
 
-		if (n <= 0)
-			break; /* EAGAIN: no more now */
-		if (n < 14 || n > (ssize_t)IK_NETIF_FRAME_MAX) {
-			atomic_fetch_add(&r->dropped, 1); /* larger than a card takes: as Linux drops it */
-			continue;
+			if (n <= 0)
+				break; /* EAGAIN: no more now */
+			f->len = (size_t)n;
 		}
-		struct ik_netif_rec rec = {.len = (uint16_t)n, .type = IK_NETIF_FRAME};
-		uint32_t size = ik_netif_rec_size((uint32_t)n);
-
-		memcpy(buf + used, &rec, sizeof(rec));
-		memcpy(buf + used + sizeof(rec), frame, (size_t)n);
-		memset(buf + used + sizeof(rec) + n, 0, size - sizeof(rec) - (size_t)n);
-		used += size;
-		atomic_fetch_add(&r->to_driver, 1);
+		size_t put = put_tap_frame(r, f, buf + used, room - used);
+		if (f->len)
+			break; /* held: the batch is full */
+		used += put;
 	}
 	return used;
 }
@@ -306,9 +423,10 @@ static void *to_driver_main(void *arg)
 {
 	struct ik_netif_relay *r = arg;
 	uint8_t *buf = malloc(RELAY_IO_MAX);
+	struct tap_frame f = {malloc(r->vnet_len + IK_NETIF_GSO_FRAME_MAX), 0};
 	int h = -1;
 
-	if (buf && wait_go(r)) {
+	if (buf && f.buf && wait_go(r)) {
 		pthread_mutex_lock(&r->lock);
 		while (!r->opened && !r->failed && r->dh)
 			pthread_cond_wait(&r->cond, &r->lock);
@@ -332,10 +450,14 @@ static void *to_driver_main(void *arg)
 			}
 			continue;
 		}
-		size_t n = take_tap_frames(r, buf, RELAY_IO_MAX);
-		if (n && !write_all(r, h, buf, n))
-			break;
+		/* Until the TAP has nothing left (a held frame is sent in the next batch). */
+		for (size_t n; (n = take_tap_frames(r, &f, buf, RELAY_IO_MAX)) != 0;)
+			if (!write_all(r, h, buf, n)) {
+				h = -1;
+				break;
+			}
 	}
+	free(f.buf);
 	free(buf);
 	relay_put(r);
 	return NULL;
@@ -364,6 +486,28 @@ static void *watch_main(void *arg)
 	}
 	relay_put(r);
 	return NULL;
+}
+
+/* How the TAP's frames come (before the sandbox): with a virtio_net_hdr when it was made with
+ * IFF_VNET_HDR (the supervisor's are; a descriptor `ikernel run --netdev NAME,fd=N` was given
+ * may not be), its size set to ours, and no offload until the driver says what its card does
+ * (a TAP held across a restart keeps the previous driver's). 0, or -errno with why in err. */
+static int tap_frames_format(struct ik_netif_relay *r, char *err, size_t errlen)
+{
+	struct ifreq ifr = {0};
+	int size = sizeof(struct virtio_net_hdr);
+
+	if (ioctl(r->tap_fd, TUNGETIFF, &ifr) < 0 || !(ifr.ifr_flags & IFF_VNET_HDR))
+		return 0; /* plain frames */
+	if (ioctl(r->tap_fd, TUNSETVNETHDRSZ, &size) < 0 || ioctl(r->tap_fd, TUNSETOFFLOAD, 0) < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "host interface %s: cannot set up the TAP's virtio_net_hdr: %s",
+			 r->name, strerror(e));
+		return -e;
+	}
+	r->vnet_len = (unsigned)size;
+	return 0;
 }
 
 int ik_netif_relay_start(struct ik_netif_relay **out, struct ik_drvhost *dh, const char *name,
@@ -399,6 +543,10 @@ int ik_netif_relay_start(struct ik_netif_relay **out, struct ik_drvhost *dh, con
 			r->quit_fd = eventfd(0, EFD_CLOEXEC); /* relay_put closes one */
 		relay_put(r);
 		return -e;
+	}
+	if ((e = tap_frames_format(r, err, errlen))) {
+		relay_put(r);
+		return e;
 	}
 	for (unsigned i = 0; i < sizeof(mains) / sizeof(mains[0]); i++) {
 		r->refs++;

@@ -110,6 +110,7 @@ static const unsigned long allowed_ioctls[] = {
 	TCGETS,                /* stdio asks whether the log is a terminal */
 	SIOCSIFHWADDR,         /* host interface: the TAP takes the card's MAC (netif_relay.c) */
 	TUNSETCARRIER,         /* host interface: the TAP's carrier follows the driver's */
+	TUNSETOFFLOAD,         /* host interface: the TAP offers what the driver's card offloads */
 };
 
 static int close_inherited_fds(int keep, char *err, size_t errlen)

@@ -286,7 +286,7 @@ static bool open_netdevs(struct drv *d)
 
 		if (d->tap_fd[i] >= 0)
 			continue;
-		fd = ik_tap_open(d->m.netdev[i], d->m.netns, why, sizeof(why));
+		fd = ik_tap_open(d->m.netdev[i], d->m.netns, IK_TAP_VNET_HDR, why, sizeof(why));
 		if (fd < 0) {
 			drv_note(d, "cannot make host interface %s: %s", d->m.netdev[i], why);
 			return false;

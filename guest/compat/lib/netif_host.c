@@ -144,6 +144,23 @@ static int host_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* What the card does for frames the host sends (ik_netif_link.offloads), from the driver's
+ * features: a generic checksum (NETIF_F_HW_CSUM: any protocol's, as the host's TAP leaves
+ * them) and TCP segmentation on top of it. */
+static u16 offloads_of(const struct net_device *dev)
+{
+	u16 o = 0;
+
+	if (!(dev->features & NETIF_F_HW_CSUM))
+		return 0;
+	o |= IK_NETIF_OFF_CSUM;
+	if (dev->features & NETIF_F_TSO)
+		o |= IK_NETIF_OFF_TSO4;
+	if (dev->features & NETIF_F_TSO6)
+		o |= IK_NETIF_OFF_TSO6;
+	return o;
+}
+
 static size_t put_link(struct netif_host *h, u8 *out)
 {
 	struct ik_netif_rec rec = {.len = sizeof(struct ik_netif_link), .type = IK_NETIF_LINK};
@@ -153,6 +170,7 @@ static size_t put_link(struct netif_host *h, u8 *out)
 	l.mtu = (u16)h->dev->mtu;
 	l.carrier = netif_carrier_ok(h->dev);
 	l.up = netif_running(h->dev);
+	l.offloads = offloads_of(h->dev);
 	memcpy(out, &rec, sizeof(rec));
 	memcpy(out + sizeof(rec), &l, sizeof(l));
 	h->link_pending = false;
@@ -221,12 +239,14 @@ static ssize_t host_read(struct file *file, char __user *ubuf, size_t count, lof
 }
 
 /* The frame as an skb for the driver, or NULL when it is not one a card takes (shorter than an
- * Ethernet header, longer than the MTU allows) or memory ran out: dropped, counted. */
-static struct sk_buff *frame_skb(struct net_device *dev, const u8 *frame, unsigned int len)
+ * Ethernet header, longer than the MTU allows, a super-frame past IK_NETIF_GSO_FRAME_MAX) or
+ * memory ran out: dropped, counted. */
+static struct sk_buff *frame_skb(struct net_device *dev, const u8 *frame, unsigned int len,
+				 bool super)
 {
 	struct sk_buff *skb;
 
-	if (len < ETH_HLEN || len > dev->mtu + ETH_HLEN + NETIF_VLAN_HLEN) {
+	if (len < ETH_HLEN || len > (super ? IK_NETIF_GSO_FRAME_MAX : dev->mtu + ETH_HLEN + NETIF_VLAN_HLEN)) {
 		dev->stats.tx_dropped++;
 		return NULL;
 	}
@@ -238,6 +258,108 @@ static struct sk_buff *frame_skb(struct net_device *dev, const u8 *frame, unsign
 	skb_put_data(skb, frame, len);
 	skb->dev = dev;
 	skb->protocol = ((const struct ethhdr *)frame)->h_proto;
+	return skb;
+}
+
+/* Where the network header of an Ethernet frame starts, and its protocol (one 802.1Q tag
+ * looked through). */
+static unsigned int network_offset(const u8 *frame, unsigned int len, __be16 *proto)
+{
+	unsigned int off = ETH_HLEN;
+
+	*proto = ((const struct ethhdr *)frame)->h_proto;
+	if (*proto == htons(ETH_P_8021Q) && len >= ETH_HLEN + NETIF_VLAN_HLEN) {
+		memcpy(proto, frame + ETH_HLEN + 2, sizeof(*proto));
+		off += NETIF_VLAN_HLEN;
+	}
+	return off;
+}
+
+/* Is the offload the host asked for one this frame allows and this driver does? (The relay is
+ * the monitor's, but the frame came from the host's stack: each offset is checked before the
+ * driver's TSO and checksum code trusts it.) */
+static bool offload_valid(const struct net_device *dev, const struct ik_netif_offload *o,
+			  const u8 *frame, unsigned int len)
+{
+	u16 offered = offloads_of(dev);
+	unsigned int tcp = o->csum_start, nh;
+	__be16 proto;
+
+	if (o->flags & ~IK_NETIF_OFL_CSUM)
+		return false;
+	if ((o->flags & IK_NETIF_OFL_CSUM) &&
+	    (tcp < ETH_HLEN || (unsigned int)tcp + o->csum_offset + 2 > len))
+		return false;
+	if (o->gso_type == IK_NETIF_GSO_NONE)
+		return true;
+	nh = network_offset(frame, len, &proto);
+	if (!(o->flags & IK_NETIF_OFL_CSUM) || o->csum_offset != 16 /* tcphdr.check */ ||
+	    o->gso_size == 0 || o->gso_size > dev->mtu || tcp < nh + 20 || tcp + 20 > len ||
+	    tcp + (frame[tcp + 12] >> 4) * 4u >= len || (frame[tcp + 12] >> 4) < 5)
+		return false;
+	if (o->gso_type == IK_NETIF_GSO_TCPV4)
+		return (offered & IK_NETIF_OFF_TSO4) && proto == htons(ETH_P_IP);
+	if (o->gso_type == IK_NETIF_GSO_TCPV6)
+		return (offered & IK_NETIF_OFF_TSO6) && proto == htons(ETH_P_IPV6);
+	return false;
+}
+
+/* A partial checksum the card does not finish, finished here (Linux's skb_checksum_help):
+ * the field holds the pseudo-header sum, the sum runs from csum_start to the end. */
+static void finish_csum(u8 *frame, unsigned int len, unsigned int start, unsigned int at)
+{
+	u32 s = 0;
+
+	for (unsigned int i = start; i + 1 < len; i += 2)
+		s += (u32)frame[i] << 8 | frame[i + 1];
+	if ((len - start) & 1)
+		s += (u32)frame[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffffu) + (s >> 16);
+	s = ~s & 0xffffu;
+	if (!s)
+		s = 0xffffu; /* CSUM_MANGLED_0: a UDP checksum of 0 means none */
+	frame[at] = (u8)(s >> 8);
+	frame[at + 1] = (u8)s;
+}
+
+/* A frame with what the host's stack left to the card (struct ik_netif_offload first). */
+static struct sk_buff *offload_skb(struct net_device *dev, const u8 *payload, unsigned int plen)
+{
+	struct ik_netif_offload o;
+	const u8 *frame = payload + sizeof(o);
+	unsigned int len = plen - (unsigned int)sizeof(o);
+	struct sk_buff *skb;
+	__be16 proto;
+
+	if (plen < sizeof(o)) {
+		dev->stats.tx_dropped++;
+		return NULL;
+	}
+	memcpy(&o, payload, sizeof(o));
+	if (len < ETH_HLEN || !offload_valid(dev, &o, frame, len)) {
+		dev->stats.tx_dropped++;
+		return NULL;
+	}
+	skb = frame_skb(dev, frame, len, o.gso_type != IK_NETIF_GSO_NONE);
+	if (!skb || !(o.flags & IK_NETIF_OFL_CSUM))
+		return skb;
+	if (!(offloads_of(dev) & IK_NETIF_OFF_CSUM)) {
+		finish_csum(skb->data, len, o.csum_start, o.csum_start + o.csum_offset);
+		return skb;
+	}
+	skb_set_network_header(skb, (int)network_offset(skb->data, len, &proto));
+	skb_set_transport_header(skb, o.csum_start);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = (u16)(skb_headroom(skb) + o.csum_start);
+	skb->csum_offset = o.csum_offset;
+	if (o.gso_type != IK_NETIF_GSO_NONE) {
+		unsigned int hdr = o.csum_start + (skb->data[o.csum_start + 12] >> 4) * 4u;
+
+		skb_shinfo(skb)->gso_size = o.gso_size;
+		skb_shinfo(skb)->gso_type = o.gso_type == IK_NETIF_GSO_TCPV4 ? SKB_GSO_TCPV4 : SKB_GSO_TCPV6;
+		skb_shinfo(skb)->gso_segs = (u16)DIV_ROUND_UP(len - hdr, o.gso_size);
+	}
 	return skb;
 }
 
@@ -287,9 +409,12 @@ static uint32_t next_frame(struct netif_host *h, const u8 *buf, size_t off, size
 		return 0;
 	memcpy(&rec, buf + off, sizeof(rec));
 	size = ik_netif_rec_size(rec.len);
-	if (rec.type != IK_NETIF_FRAME || rec.flags || size > len - off)
+	if (rec.type != IK_NETIF_FRAME || (rec.flags & ~IK_NETIF_REC_OFFLOAD) || size > len - off)
 		return 0;
-	*skb = frame_skb(h->dev, buf + off + sizeof(rec), rec.len);
+	if (rec.flags & IK_NETIF_REC_OFFLOAD)
+		*skb = offload_skb(h->dev, buf + off + sizeof(rec), rec.len);
+	else
+		*skb = frame_skb(h->dev, buf + off + sizeof(rec), rec.len, false);
 	return size;
 }
 
