@@ -68,6 +68,18 @@ struct ik_channel {
 	void *mem; /* host mapping backing the memslot */
 };
 
+/* What caused an exit, for the exit profile (exit_profile.c). */
+enum ik_exit_kind {
+	IK_EXIT_OTHER = 1, /* detail: the KVM exit reason */
+	IK_EXIT_HYPERCALL, /* detail: its number */
+	IK_EXIT_PORT_READ, /* detail: the port */
+	IK_EXIT_PORT_WRITE,
+	IK_EXIT_MMIO_READ, /* detail: the guest-physical address */
+	IK_EXIT_MMIO_WRITE,
+	IK_EXIT_KICK,      /* the vCPU was kicked out of KVM_RUN (a signal) */
+};
+struct ik_exit_profile;
+
 struct ik_vm {
 	/* the driver-host core (drvhost.h): name, log, nodes, ready, rendezvous, console limit;
 	 * its lock and cond are ours (below) */
@@ -76,6 +88,7 @@ struct ik_vm {
 
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
+	struct ik_exit_profile *profile; /* IKERNEL_EXIT_PROFILE: counted by the vCPU thread; NULL */
 	struct kvm_run *run;
 	size_t run_size;
 
@@ -144,6 +157,11 @@ struct ik_vm {
 
 /* log.c: the monitor log (the core's, drvhost.h). */
 void ik_log(struct ik_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* exit_profile.c */
+void ik_exit_profile_init(struct ik_vm *vm);
+void ik_exit_profile_count(struct ik_vm *vm, enum ik_exit_kind kind, uint64_t detail);
+void ik_exit_profile_report(struct ik_vm *vm);
 
 /* memory.c */
 int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen);

@@ -49,6 +49,7 @@ static void handle_exit(struct ik_vm *vm)
 		ik_crash_shutdown(vm);
 		break;
 	case KVM_EXIT_INTR:
+		ik_exit_profile_count(vm, IK_EXIT_KICK, 0);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		if (ik_crash_exception(vm))
@@ -94,8 +95,10 @@ static void run_loop(struct ik_vm *vm)
 		atomic_store(&vm->in_guest, false);
 		__atomic_store_n(&vm->exits, vm->exits + 1, __ATOMIC_RELAXED); /* read by the watchdog */
 		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR || errno == EAGAIN) {
+				ik_exit_profile_count(vm, IK_EXIT_KICK, 0);
 				continue;
+			}
 			ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: KVM_RUN failed: %s", vm->dh.name,
 				  strerror(errno));
 			break;
@@ -132,9 +135,11 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	atomic_store(&vm->vcpu_known, true);
 	unblock_kick_signal();
 	pin_vcpu(vm);
+	ik_exit_profile_init(vm); /* before the sandbox: it reads the environment */
 	if (enter_sandbox(vm))
 		run_loop(vm);
 	atomic_store(&vm->vcpu_known, false);
+	ik_exit_profile_report(vm);
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);
 	ik_server_notify_dead(vm);
