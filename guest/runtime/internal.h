@@ -19,11 +19,23 @@ static inline void ik_dma_before_device_write(void)
 		ik_dma_flush();
 }
 
-/* pio_post.c: posted port and MMIO writes, one ordered queue (IK_FEAT_IO_BATCH). */
-extern unsigned ik_pio_posted; /* writes held (ports and MMIO) */
+/* pio_post.c: posted port and MMIO writes, one ordered queue (IK_FEAT_IO_BATCH), with the DMA
+ * mapping reports among them (dma=strict). */
+extern unsigned ik_pio_posted;    /* entries held: device writes and DMA reports */
+extern unsigned ik_posted_writes; /* the device writes among them */
 void ik_pio_flush_slow(void);
-/* Send the held writes now (ik_pio_flush() of rt.h, inline for the runtime's hot paths). */
+/* A flush point (pio_post.c's list; ik_pio_flush() of rt.h, inline for the runtime's hot
+ * paths): send the queue when it holds a device write, whose effect could now be observed.
+ * DMA reports alone change nothing a device does: they wait, as IK_HC_DMA_MAP's queue did, for
+ * the next device access or hypercall. */
 static inline void ik_pio_flush_pending(void)
+{
+	if (__builtin_expect(ik_posted_writes != 0, 0))
+		ik_pio_flush_slow();
+}
+/* Before a device access or hypercall that is not in the queue: send everything held, DMA
+ * reports included (that access may tell a device to use a mapping). */
+static inline void ik_posted_send_all(void)
 {
 	if (__builtin_expect(ik_pio_posted != 0, 0))
 		ik_pio_flush_slow();
@@ -40,6 +52,9 @@ bool ik_pio_posted_then(uint16_t port, unsigned size, bool write, void *buf, uin
  * false: nothing held, or the read is outside the windows and the held writes went alone). */
 bool ik_mmio_post(uint64_t addr, unsigned size, uint64_t value);
 bool ik_mmio_posted_read(uint64_t addr, unsigned size, uint64_t *value);
+/* A DMA mapping report (dma.c) as an entry of the same queue, in order; false when the monitor
+ * takes no batches (dma.c then queues it for IK_HC_DMA_MAP). */
+bool ik_dma_post(uint64_t addr, uint32_t len, bool map);
 
 /* main.c */
 _Noreturn void ik_rt_main(void);

@@ -44,7 +44,7 @@ void ik_outb(uint8_t v, uint16_t port)
 	ik_dma_before_device_write();
 	if (ik_pio_post(port, 1, v))
 		return;
-	ik_pio_flush_pending();
+	ik_posted_send_all();
 	*(volatile uint8_t *)PIO_ADDR(port) = v;
 }
 
@@ -53,7 +53,7 @@ void ik_outw(uint16_t v, uint16_t port)
 	ik_dma_before_device_write();
 	if (ik_pio_post(port, 2, v))
 		return;
-	ik_pio_flush_pending();
+	ik_posted_send_all();
 	*(volatile uint16_t *)PIO_ADDR(port) = v;
 }
 
@@ -62,7 +62,7 @@ void ik_outl(uint32_t v, uint16_t port)
 	ik_dma_before_device_write();
 	if (ik_pio_post(port, 4, v))
 		return;
-	ik_pio_flush_pending();
+	ik_posted_send_all();
 	*(volatile uint32_t *)PIO_ADDR(port) = v;
 }
 
@@ -88,7 +88,7 @@ void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value)
 	ik_dma_before_device_write();
 	if (ik_mmio_post((uintptr_t)addr, size, value))
 		return;
-	ik_pio_flush_pending(); /* outside the windows: after the held writes, at once (its RIP) */
+	ik_posted_send_all(); /* outside the windows: after the held writes, at once (its RIP) */
 	switch (size) {
 	case 1: *(volatile uint8_t *)addr = (uint8_t)value; break;
 	case 2: *(volatile uint16_t *)addr = (uint16_t)value; break;

@@ -16,6 +16,11 @@
  *   - a request's completion (before its CQE is posted),
  *   - a full buffer (IK_IO_BATCH_MAX writes).
  * The device models therefore see the same accesses in the same order as without posting.
+ * With IK_FEAT_DMA_STRICT the DMA mapping reports (dma.c) are entries of the same queue, each in
+ * its place before the writes that could tell a device to use the mapping; a queue of reports
+ * alone is sent only before a device access or hypercall of its own, with a read, or when full
+ * (ik_posted_send_all): the flush points above are about writes, reports change nothing a
+ * device does.
  * A write outside the grants is never held: done at once, its violation report's RIP is the
  * faulting write. The runtime is one vCPU of cooperative threads (no preemption, interrupt
  * handlers run from the scheduler), so the buffer needs no lock.
@@ -23,7 +28,7 @@
 #include "internal.h"
 
 static struct ik_io_write posted[IK_IO_BATCH_MAX];
-unsigned ik_pio_posted;
+unsigned ik_pio_posted, ik_posted_writes;
 
 /* [port, port + size) lies in one range the operator granted. */
 static bool port_granted(const struct ik_bootinfo *bi, uint16_t port, unsigned size)
@@ -79,7 +84,7 @@ static void send_batch(struct ik_hc_io_batch *a)
 {
 	a->writes = (uintptr_t)posted;
 	a->count = ik_pio_posted;
-	ik_pio_posted = 0; /* before the call: ik_hypercall must not flush them again */
+	ik_pio_posted = ik_posted_writes = 0; /* first: ik_hypercall must not send them again */
 	ik_hypercall(IK_HC_IO_BATCH, a);
 }
 
@@ -97,6 +102,8 @@ void ik_pio_flush(void)
 
 static void hold(struct ik_io_write w)
 {
+	if (w.space == IK_IO_PORT || w.space == IK_IO_MMIO)
+		ik_posted_writes++;
 	posted[ik_pio_posted++] = w;
 	if (ik_pio_posted == IK_IO_BATCH_MAX)
 		ik_pio_flush_slow();
@@ -106,8 +113,8 @@ bool ik_pio_post(uint16_t port, unsigned size, uint32_t value)
 {
 	if (!may_post_port(port, size))
 		return false;
-	hold((struct ik_io_write){.addr = port, .value = value, .size = (uint8_t)size,
-				  .space = IK_IO_PORT});
+	hold((struct ik_io_write){
+	    .addr = port, .value = value, .size = (uint8_t)size, .space = IK_IO_PORT});
 	return true;
 }
 
@@ -115,15 +122,27 @@ bool ik_mmio_post(uint64_t addr, unsigned size, uint64_t value)
 {
 	if (size > 4 || !may_post_mmio(addr, size)) /* an 8-byte write does not fit an entry */
 		return false;
-	hold((struct ik_io_write){.addr = addr, .value = (uint32_t)value, .size = (uint8_t)size,
-				  .space = IK_IO_MMIO});
+	hold((struct ik_io_write){
+	    .addr = addr, .value = (uint32_t)value, .size = (uint8_t)size, .space = IK_IO_MMIO});
+	return true;
+}
+
+bool ik_dma_post(uint64_t addr, uint32_t len, bool map)
+{
+	if (!batches(ik_bootinfo()))
+		return false;
+	hold((struct ik_io_write){
+	    .addr = addr, .value = len, .space = map ? IK_IO_DMA_MAP : IK_IO_DMA_UNMAP});
 	return true;
 }
 
 bool ik_pio_posted_then(uint16_t port, unsigned size, bool write, void *buf, uint32_t count)
 {
-	struct ik_hc_io_batch a = {.then = {.port = port, .size = (uint8_t)size, .write = write,
-					    .count = count, .buf = (uintptr_t)buf}};
+	struct ik_hc_io_batch a = {.then = {.port = port,
+					    .size = (uint8_t)size,
+					    .write = write,
+					    .count = count,
+					    .buf = (uintptr_t)buf}};
 
 	if (!ik_pio_posted)
 		return false;

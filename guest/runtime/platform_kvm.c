@@ -13,6 +13,6 @@ void ik_hypercall(unsigned nr, void *args)
 	volatile uint64_t *reg = (volatile uint64_t *)(uintptr_t)(IK_GPA_HYPERCALL + 8ull * nr);
 
 	if (nr != IK_HC_IO_BATCH)
-		ik_pio_flush_pending(); /* posted writes before anything else the monitor hears */
+		ik_posted_send_all(); /* posted writes before anything else the monitor hears */
 	__asm__ volatile("movq %1, %0" : "=m"(*reg) : "r"((uint64_t)(uintptr_t)args) : "memory");
 }

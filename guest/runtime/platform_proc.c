@@ -295,7 +295,7 @@ void ik_hypercall(unsigned nr, void *args)
 	uint32_t asz = args_size(nr);
 
 	if (nr != IK_HC_IO_BATCH)
-		ik_pio_flush_pending(); /* posted writes first, as their own request */
+		ik_posted_send_all(); /* posted writes first, as their own request */
 	if (nr == IK_HC_WAIT && ((struct ik_hc_wait *)args)->timeout_ns) {
 		struct ik_hc_wait *w = args;
 

@@ -445,7 +445,8 @@ struct ik_hc_pio_batch {
 
 /* Posted writes (IK_FEAT_IO_BATCH), ports and MMIO in one ordered queue: `count` writes done
  * in order, each routed and checked exactly as the single access it stands for (the first
- * refusal ends the driver, with the message that access gets), then at most one of: `then`, a
+ * refusal ends the driver, with the message that access gets; a DMA report as an IK_HC_DMA_MAP
+ * range), then at most one of: `then`, a
  * port string or single port access as IK_HC_PIO_STRING, or `read`, an MMIO read whose value
  * comes back in read.value. On PCI, memory writes are posted and a read of the device flushes
  * them; the guest sends the queue before anything could observe a write (the list is in
@@ -455,12 +456,17 @@ struct ik_hc_pio_batch {
 enum ik_io_space {
 	IK_IO_PORT = 0, /* addr is a port (< IK_PIO_PORTS) */
 	IK_IO_MMIO = 1, /* addr is a guest address in the device MMIO hole (a granted window) */
+	/* IK_FEAT_DMA_STRICT: a DMA mapping made / dropped, in order with the writes that tell a
+	 * device to use it (as one IK_HC_DMA_MAP range): addr its DMA address, value its length
+	 * (> 0), size 0 */
+	IK_IO_DMA_MAP = 2,
+	IK_IO_DMA_UNMAP = 3,
 };
 
 struct ik_io_write {
-	uint64_t addr;     /* IN: port or MMIO address (see space) */
-	uint32_t value;    /* IN: the low `size` bytes are written */
-	uint8_t size;      /* IN: 1, 2 or 4 (an 8-byte MMIO write is never posted) */
+	uint64_t addr;     /* IN: port, MMIO or DMA address (see space) */
+	uint32_t value;    /* IN: the low `size` bytes are written; a DMA report's length */
+	uint8_t size;      /* IN: 1, 2 or 4 (an 8-byte MMIO write is never posted); 0 for DMA */
 	uint8_t space;     /* IN: enum ik_io_space */
 	uint16_t reserved; /* IN: 0 */
 };

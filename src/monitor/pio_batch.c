@@ -7,7 +7,9 @@
  * bounded (at most IK_IO_BATCH_MAX writes, the entries fetched once), each write is checked
  * and routed to the granted device exactly as the single access it stands for (ik_devset_pio,
  * ik_devset_mmio: same grant check, same violation message naming the port or address), in
- * order, the first refusal ending the driver; then the trailing access, if any: a port access
+ * order, the first refusal ending the driver; a DMA report entry (IK_FEAT_DMA_STRICT) is kept
+ * as one range of IK_HC_DMA_MAP, in its place among the writes (ik_devset_dma_map: same
+ * checks, same message); then the trailing access, if any: a port access
  * served as IK_HC_PIO_STRING (a single read is a string of one access), or an MMIO read.
  */
 #include <string.h>
@@ -33,15 +35,16 @@ static bool access_size(unsigned size)
 }
 
 /* The entry's own fields, before any device hears of it. */
-static int check_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w,
-		       unsigned i, unsigned n)
+static int check_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w, unsigned i,
+		       unsigned n)
 {
 	if (w->space == IK_IO_PORT) {
 		if (!access_size(w->size) || w->reserved || w->addr + w->size > IK_PIO_PORTS)
-			return ik_dh_violation(dh, nr,
-					       "write %u of %u is not a port write (port 0x%llx, size "
-					       "%u, reserved 0x%x)", i + 1, n,
-					       (unsigned long long)w->addr, w->size, w->reserved);
+			return ik_dh_violation(
+			    dh, nr,
+			    "write %u of %u is not a port write (port 0x%llx, size "
+			    "%u, reserved 0x%x)",
+			    i + 1, n, (unsigned long long)w->addr, w->size, w->reserved);
 		return 0;
 	}
 	if (w->space == IK_IO_MMIO) {
@@ -49,16 +52,38 @@ static int check_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_wr
 		    w->addr >= IK_GPA_MMIO_END || w->size > IK_GPA_MMIO_END - w->addr)
 			return ik_dh_violation(dh, nr,
 					       "write %u of %u is not a device MMIO write (address "
-					       "0x%llx, size %u, reserved 0x%x)", i + 1, n,
-					       (unsigned long long)w->addr, w->size, w->reserved);
+					       "0x%llx, size %u, reserved 0x%x)",
+					       i + 1, n, (unsigned long long)w->addr, w->size,
+					       w->reserved);
+		return 0;
+	}
+	if (w->space == IK_IO_DMA_MAP || w->space == IK_IO_DMA_UNMAP) {
+		if (w->size || w->reserved || !w->value)
+			return ik_dh_violation(
+			    dh, nr,
+			    "write %u of %u is not a DMA report (address 0x%llx, "
+			    "length %u, size %u, reserved 0x%x)",
+			    i + 1, n, (unsigned long long)w->addr, w->value, w->size, w->reserved);
 		return 0;
 	}
 	return ik_dh_violation(dh, nr, "write %u of %u has no such address space (%u)", i + 1, n,
 			       w->space);
 }
 
-static int do_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w,
-		    unsigned i, unsigned n)
+/* A DMA mapping made or dropped, as one range of IK_HC_DMA_MAP (src/devices/dma.c). */
+static int do_dma_report(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w)
+{
+	const struct ik_dma_range r = {
+	    .addr = w->addr, .len = w->value, .map = w->space == IK_IO_DMA_MAP};
+	char why[200];
+
+	if (ik_devset_dma_map(dh->devs, &r, 1, why, sizeof(why)))
+		return ik_dh_violation(dh, nr, "%s", why);
+	return 0;
+}
+
+static int do_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w, unsigned i,
+		    unsigned n)
 {
 	char why[256];
 	int r;
@@ -67,16 +92,20 @@ static int do_write(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write
 		return r;
 	if (!dh->devs)
 		return ik_dh_violation(dh, 0, "device I/O without devices");
+	if (w->space == IK_IO_DMA_MAP || w->space == IK_IO_DMA_UNMAP)
+		return do_dma_report(dh, nr, w);
 	if (w->space == IK_IO_PORT) {
 		uint8_t data[4];
 
-		memcpy(data, &w->value, sizeof(data)); /* the low `size` bytes (x86 is little-endian) */
+		memcpy(data, &w->value,
+		       sizeof(data)); /* the low `size` bytes (x86 is little-endian) */
 		r = ik_devset_pio(dh->devs, dh->name, (uint16_t)w->addr, w->size, true, data, why,
 				  sizeof(why));
 	} else {
 		uint64_t val = w->value & ((1ull << (8 * w->size)) - 1); /* as a single write */
 
-		r = ik_devset_mmio(dh->devs, dh->name, w->addr, w->size, true, &val, why, sizeof(why));
+		r = ik_devset_mmio(dh->devs, dh->name, w->addr, w->size, true, &val, why,
+				   sizeof(why));
 	}
 	return r ? ik_dh_violation(dh, 0, "%s", why) : 0;
 }
@@ -89,10 +118,12 @@ static int do_read(struct ik_drvhost *dh, struct ik_io_read *rd)
 	char why[256];
 
 	if ((!access_size(q.size) && q.size != 8) || !is_zero(q.reserved, sizeof(q.reserved)) ||
-	    q.addr < IK_GPA_DEVMMIO || q.addr >= IK_GPA_MMIO_END || q.size > IK_GPA_MMIO_END - q.addr)
+	    q.addr < IK_GPA_DEVMMIO || q.addr >= IK_GPA_MMIO_END ||
+	    q.size > IK_GPA_MMIO_END - q.addr)
 		return ik_dh_violation(dh, IK_HC_IO_BATCH,
 				       "the read after the writes is not a device MMIO read "
-				       "(address 0x%llx, size %u)", (unsigned long long)q.addr, q.size);
+				       "(address 0x%llx, size %u)",
+				       (unsigned long long)q.addr, q.size);
 	if (!dh->devs)
 		return ik_dh_violation(dh, 0, "device I/O without devices");
 	if (ik_devset_mmio(dh->devs, dh->name, q.addr, q.size, false, &val, why, sizeof(why)))
@@ -124,7 +155,8 @@ static int fetch_writes(struct ik_drvhost *dh, unsigned nr, ik_gpa_t gpa, uint32
 		return ik_dh_violation(dh, nr, "bad request (%u writes: at most %u; reserved 0x%x)",
 				       count, IK_IO_BATCH_MAX, reserved);
 	if (count && dh->ops->fetch(dh->be, gpa, out, (uint64_t)count * entry))
-		return ik_dh_violation(dh, nr, "writes [0x%llx, +%zu) are not readable guest memory",
+		return ik_dh_violation(dh, nr,
+				       "writes [0x%llx, +%zu) are not readable guest memory",
 				       (unsigned long long)gpa, count * entry);
 	return 0;
 }
@@ -165,11 +197,14 @@ int ik_dh_pio_batch(struct ik_drvhost *dh, void *args)
 	struct ik_hc_pio_string then = a.then;
 	int r;
 
-	if ((r = fetch_writes(dh, IK_HC_PIO_BATCH, a.writes, a.count, a.reserved, pw, sizeof(pw[0]))))
+	if ((r = fetch_writes(dh, IK_HC_PIO_BATCH, a.writes, a.count, a.reserved, pw,
+			      sizeof(pw[0]))))
 		return r;
 	for (unsigned i = 0; i < a.count; i++)
-		w[i] = (struct ik_io_write){.addr = pw[i].port, .value = pw[i].value,
-					    .size = pw[i].size, .space = IK_IO_PORT,
+		w[i] = (struct ik_io_write){.addr = pw[i].port,
+					    .value = pw[i].value,
+					    .size = pw[i].size,
+					    .space = IK_IO_PORT,
 					    .reserved = pw[i].reserved};
 	return serve(dh, IK_HC_PIO_BATCH, w, a.count, &then);
 }

@@ -5,15 +5,20 @@
  * exactly once, in program order with the port writes around it (the testdev's access log),
  * and goes out before a read of the window or a port (carried with the writes), at a flush
  * point (a delay, cpu_relax, a barrier) and when the queue is full; an 8-byte write is not
- * held. attack=N: a write the guest must not hold (outside the window: done at once, so the
+ * held. With --device testdev@0x500,dma=strict (mmio_posted_strict) also the DMA mapping reports:
+ * entries of the same queue, before the writes that start the device's DMA, so a strict device
+ * may use the buffer, and the unmap after them; a report alone waits for the next device
+ * access. attack=N: a write the guest must not hold (outside the window: done at once, so the
  * report names the address and, in a VM, the faulting write) or a batch the monitor must
  * refuse (tests/guest/meson.build). */
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "guest_test.h"
 #include "internal.h" /* ik_pio_posted: the writes held */
@@ -38,13 +43,17 @@ static void raw_batch(int which)
 	switch (which) {
 	case 3: raw[0].addr = WINDOW + 0x1000; break;            /* past the window */
 	case 4: raw[0].addr = IK_GPA_PIO + 0x500; break;          /* the port window, as MMIO */
-	case 5: raw[0].space = 2; break;                          /* no such space */
+	case 5: raw[0].space = 9; break;                          /* no such space */
 	case 6: a.count = IK_IO_BATCH_MAX + 1; break;             /* more than a batch holds */
 	case 7: a.read = (struct ik_io_read){.addr = WINDOW + 0x1000, .size = 4}; break;
 	case 8: a.read = (struct ik_io_read){.addr = WINDOW, .size = 4};          /* and `then` */
 		a.then = (struct ik_hc_pio_string){.port = 0x501, .size = 1, .count = 1,
 						   .buf = (uintptr_t)&in}; break;
 	case 9: raw[0].reserved = 1; break;                       /* a reserved field */
+	case 10: raw[0] = (struct ik_io_write){.addr = 0x7ff00000, .value = 4096,
+					       .space = IK_IO_DMA_MAP}; break; /* outside RAM */
+	case 11: raw[0] = (struct ik_io_write){.addr = (uintptr_t)raw, .value = 16, .size = 4,
+					       .space = IK_IO_DMA_MAP}; break; /* a size */
 	}
 	ik_hypercall(IK_HC_IO_BATCH, &a);
 }
@@ -122,6 +131,32 @@ static void full_queue(void)
 	GUEST_ASSERT(readq(w + 8) == before + 1 + 3 * IK_IO_BATCH_MAX + 5 + 1);
 }
 
+/* dma=strict: a mapping's report is held with the writes, ahead of them; the device's DMA (a
+ * port write, flushed by the sync) finds the buffer mapped; the unmap comes after it. */
+static void dma_reports_in_order(void)
+{
+	u8 *buf = kzalloc(64, GFP_KERNEL);
+	dma_addr_t a;
+
+	GUEST_ASSERT(buf != NULL);
+	ik_pio_flush();
+	a = dma_map_single(NULL, buf, 64, DMA_FROM_DEVICE);
+	GUEST_ASSERT(!dma_mapping_error(NULL, a));
+	GUEST_ASSERT_EQ(ik_pio_posted, 1); /* the report, held */
+	outl((u32)a, 0x500 + 4);
+	outb(1, 0x500 + 5); /* the device writes bytes i ^ 0xa5 */
+	GUEST_ASSERT_EQ(ik_pio_posted, 3);
+	dma_unmap_single(NULL, a, 64, DMA_FROM_DEVICE); /* sends them, then holds the unmap */
+	GUEST_ASSERT_EQ(ik_pio_posted, 1);
+	for (unsigned i = 0; i < 64; i++)
+		GUEST_ASSERT_EQ(buf[i], i ^ 0xa5);
+	ik_pio_flush(); /* a report alone changes nothing a device does: it waits... */
+	GUEST_ASSERT_EQ(ik_pio_posted, 1);
+	(void)readl(w); /* ...for the next device access, and goes with it */
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	kfree(buf);
+}
+
 int ik_guest_test(void)
 {
 	GUEST_ASSERT(request_region(0x500, 8, "testdev") != NULL);
@@ -133,6 +168,8 @@ int ik_guest_test(void)
 	held_in_order();
 	flush_points();
 	full_queue();
+	if (ik_bootinfo()->features & IK_FEAT_DMA_STRICT)
+		dma_reports_in_order();
 	iounmap(w);
 	release_region(0x500, 8);
 	return 0;

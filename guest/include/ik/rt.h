@@ -171,7 +171,8 @@ void ik_pio_flush(void);
 uint64_t ik_mmio_read(const volatile void *addr, unsigned size);
 void ik_mmio_write(volatile void *addr, unsigned size, uint64_t value);
 /* A DMA mapping made (map) or dropped, for a dma=strict device (IK_FEAT_DMA_STRICT; nothing
- * otherwise): queued, sent before the next device write (or ik_dma_flush()). */
+ * otherwise): queued, sent before the next device write (or ik_dma_flush()); with posted
+ * writes (IK_FEAT_IO_BATCH), held in their queue in order instead (ik_pio_flush()). */
 void ik_dma_report(uint64_t addr, uint64_t len, bool map);
 void ik_dma_flush(void);
 
