@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -153,6 +155,127 @@ static int open_pcap(struct ik_netwire *w, const char *file, char *err, size_t e
 	return 0;
 }
 
+/*
+ * A TAP wire's transmit queue. Ownership: slots [head, tail) belong to the writer thread, the
+ * others to the sender (the card, under its device lock); both indices are free-running and
+ * change under `lock` only, the frames are copied outside it by their owner. The writer takes
+ * everything queued, writes it, then gives the slots back; it sleeps only on an empty queue,
+ * and the sender signals only a sleeping writer (one wake per burst, not per frame).
+ */
+struct txq_slot {
+	uint16_t len;
+	uint8_t frame[IK_NETWIRE_FRAME_MAX];
+};
+
+struct ik_netwire_txq {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t writer;
+	unsigned head, tail;
+	bool quit, sleeping;
+	int fd;
+	uint64_t sent, dropped; /* the writer's, under lock */
+	struct txq_slot slot[IK_NETWIRE_TXQ];
+};
+
+static void *txq_writer(void *arg)
+{
+	struct ik_netwire_txq *q = arg;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->head == q->tail && !q->quit) {
+			q->sleeping = true;
+			pthread_cond_wait(&q->cond, &q->lock);
+			q->sleeping = false;
+		}
+		if (q->head == q->tail)
+			break; /* quit, and everything queued went out */
+		unsigned head = q->head, tail = q->tail, sent = 0;
+
+		pthread_mutex_unlock(&q->lock);
+		for (unsigned i = head; i != tail; i++) {
+			const struct txq_slot *f = &q->slot[i % IK_NETWIRE_TXQ];
+
+			if (write(q->fd, f->frame, f->len) == (ssize_t)f->len)
+				sent++;
+		}
+		pthread_mutex_lock(&q->lock);
+		q->sent += sent;
+		q->dropped += (tail - head) - sent;
+		q->head = tail;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* The TAP's queue and writer (before the sandbox: the monitor's devices are made then). */
+static int txq_start(struct ik_netwire *w, char *err, size_t errlen)
+{
+	struct ik_netwire_txq *q = calloc(1, sizeof(*q));
+	int r;
+
+	if (!q) {
+		snprintf(err, errlen, "wire: out of memory for the transmit queue");
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	q->fd = w->fd;
+	if ((r = pthread_create(&q->writer, NULL, txq_writer, q))) {
+		snprintf(err, errlen, "wire: cannot start its writer thread: %s", strerror(r));
+		pthread_mutex_destroy(&q->lock);
+		pthread_cond_destroy(&q->cond);
+		free(q);
+		return -r;
+	}
+	w->txq = q;
+	return 0;
+}
+
+/* Stop the writer once what is queued went out; fold its counts into the wire's. */
+static void txq_stop(struct ik_netwire *w)
+{
+	struct ik_netwire_txq *q = w->txq;
+
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->quit = true;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->writer, NULL);
+	w->sent += q->sent;
+	w->dropped += q->dropped;
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->cond);
+	free(q);
+	w->txq = NULL;
+}
+
+static void txq_send(struct ik_netwire *w, const uint8_t *frame, size_t len)
+{
+	struct ik_netwire_txq *q = w->txq;
+	struct txq_slot *f;
+
+	pthread_mutex_lock(&q->lock);
+	if (q->tail - q->head == IK_NETWIRE_TXQ) {
+		pthread_mutex_unlock(&q->lock);
+		w->dropped++; /* the wire is busy: as a full TAP queue drops */
+		return;
+	}
+	f = &q->slot[q->tail % IK_NETWIRE_TXQ];
+	pthread_mutex_unlock(&q->lock);
+	/* the slot at tail is the sender's until tail moves past it */
+	memcpy(f->frame, frame, len);
+	f->len = (uint16_t)len;
+	pthread_mutex_lock(&q->lock);
+	q->tail++;
+	if (q->sleeping)
+		pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
 int ik_netwire_open(struct ik_netwire *w, const char *spec, char *err, size_t errlen)
 {
 	int r = 0;
@@ -164,6 +287,8 @@ int ik_netwire_open(struct ik_netwire *w, const char *spec, char *err, size_t er
 	if (!strncmp(spec, "tap:", 4)) {
 		w->kind = IK_WIRE_TAP;
 		r = open_tap(w, spec + 4, err, errlen);
+		if (!r)
+			r = txq_start(w, err, errlen);
 	} else if (!strncmp(spec, "socket:", 7)) {
 		w->kind = IK_WIRE_SOCKET;
 		r = open_socket(w, spec + 7, err, errlen);
@@ -182,6 +307,7 @@ int ik_netwire_open(struct ik_netwire *w, const char *spec, char *err, size_t er
 
 void ik_netwire_close(struct ik_netwire *w)
 {
+	txq_stop(w); /* before its descriptor goes */
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->listen_fd >= 0) {
@@ -224,6 +350,10 @@ void ik_netwire_send(struct ik_netwire *w, const uint8_t *frame, size_t len)
 	}
 	if (w->kind == IK_WIRE_PCAP) {
 		pcap_record(w, frame, len);
+		return;
+	}
+	if (w->txq) {
+		txq_send(w, frame, len);
 		return;
 	}
 	if (w->kind == IK_WIRE_SOCKET)

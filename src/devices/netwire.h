@@ -16,6 +16,10 @@
  *                 FIFO there is refused without waiting for a reader); nothing arrives
  * A wire loses frames as a cable does: a frame that finds the wire busy (a full socket or TAP
  * queue) or unplugged is dropped, never waited for. Frames are at most IK_NETWIRE_FRAME_MAX.
+ * A TAP wire has a transmit queue (IK_NETWIRE_TXQ frames) and a writer thread of its own, as
+ * a card's transmit FIFO drains onto the cable while the CPU goes on: the card hands a frame
+ * over with a copy, and the write to the TAP (in which the host's stack takes the frame in)
+ * runs beside the driver's vCPU instead of on it. A full queue drops the frame (counted).
  */
 #ifndef IKMON_NETWIRE_H
 #define IKMON_NETWIRE_H
@@ -29,6 +33,10 @@
 
 enum ik_netwire_kind { IK_WIRE_NONE, IK_WIRE_TAP, IK_WIRE_SOCKET, IK_WIRE_PCAP };
 
+#define IK_NETWIRE_TXQ 1024u /* frames a TAP wire's transmit queue holds */
+
+struct ik_netwire_txq; /* netwire.c */
+
 struct ik_netwire {
 	enum ik_netwire_kind kind;
 	int fd;        /* frames both ways (tap, connected socket), the capture (pcap), or -1 */
@@ -39,6 +47,7 @@ struct ik_netwire {
 	uint64_t sent, dropped;         /* frames handed to the wire / lost on it */
 	uint64_t refused;               /* socket wire: peers of another user hung up on */
 	uint64_t pcap_room;             /* pcap: bytes the capture may still grow by */
+	struct ik_netwire_txq *txq;     /* tap: the transmit queue and its writer; else NULL */
 };
 
 /* A capture stops growing here (its frames are then dropped and counted): what the driver
@@ -50,7 +59,7 @@ struct ik_netwire {
 int ik_netwire_open(struct ik_netwire *w, const char *spec, char *err, size_t errlen);
 void ik_netwire_close(struct ik_netwire *w);
 /* Put one frame (len <= IK_NETWIRE_FRAME_MAX) on the wire; a busy or unplugged wire drops it
- * (counted). Never blocks. */
+ * (counted). Never blocks (a TAP wire: queued for its writer, a full queue drops). */
 void ik_netwire_send(struct ik_netwire *w, const uint8_t *frame, size_t len);
 /* The descriptor to poll for an arriving frame (or a peer to accept), -1 when none can come. */
 int ik_netwire_poll_fd(const struct ik_netwire *w);
