@@ -12,13 +12,18 @@ interface takes the card's MAC and carrier; ARP and ping (also MTU-size frames, 
 larger than the MTU); IPv6 neighbour discovery, which needs the card's multicast filter;
 1 MiB over TCP each way with the same SHA-256 on both ends; link down and up on the host;
 the monitor killed mid-transfer: the supervisor restarts the driver, the interface keeps its
-index and address, and the transfer completes with the right bytes.
+index and address, and the transfer completes with the right bytes; forged offload frames (a
+root user's packet socket with PACKET_VNET_HDR: segmentation asked for frames that are not TCP
+over IP, a TCP header cut short, IPv6 segmentation) are refused or dropped without harm to the
+driver (the interface offers the card's own offloads: ABI.md "Host interfaces").
 
 usage: test_net_host.py LEVEL IKERNEL IMAGE [NIC]   (NIC: ne2000, the default, or e1000)
 """
 import json
 import os
 import re
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -27,7 +32,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from iknet import NetPair, skip_unless_netns, wait  # noqa: E402
+from iknet import NetPair, _setns, skip_unless_netns, wait  # noqa: E402
 
 HOST_IF, WIRE = "iknh0", "iknw0"
 MAC = "02:00:00:4e:45:30"
@@ -140,6 +145,81 @@ def test_traffic(net):
             print(f"     {t['mb_s']:.2f} MB/s", flush=True)
 
 
+PACKET_VNET_HDR = 15  # <linux/if_packet.h>
+VNET_F_NEEDS_CSUM, GSO_TCPV4, GSO_TCPV6 = 1, 1, 4
+
+
+def forged_offload_frames():
+    """Frames with a virtio_net_hdr whose offload does not fit the frame. Each is either refused
+    by the host's kernel, dropped by the relay (an offload the card does not offer) or by the
+    driver side's checks (netif_host.c), never handed to the driver's TSO code as it is."""
+    eth = bytes.fromhex("ffffffffffff") + bytes.fromhex(MAC.replace(":", ""))
+    ip = bytes.fromhex("45000028000140004006") + b"\0\0" + socket.inet_aton("10.77.0.1") + \
+        socket.inet_aton("10.77.0.2")
+    tcp = struct.pack("!HHIIBBHHH", 5201, 5201, 1, 0, 0x50, 0x10, 1024, 0, 0)
+    arp = eth + b"\x08\x06" + b"\0" * 28 + b"\xaa" * 3000
+    ip6 = eth + b"\x86\xdd" + bytes.fromhex("60000000") + struct.pack("!HBB", 3020, 6, 64) + \
+        b"\0" * 32 + tcp + b"\xbb" * 3000
+
+    def vnet(flags, gso, hdr_len, gso_size, start, off):
+        return struct.pack("<BBHHHH", flags, gso, hdr_len, gso_size, start, off)
+
+    return [
+        ("segmentation of an ARP frame", vnet(VNET_F_NEEDS_CSUM, GSO_TCPV4, 54, 1000, 14, 16) + arp),
+        ("a TCP header cut short", vnet(VNET_F_NEEDS_CSUM, GSO_TCPV4, 54, 1000, 14 + 20, 16) +
+         eth + b"\x08\x00" + ip + tcp[:12]),
+        ("a checksum field past the frame", vnet(VNET_F_NEEDS_CSUM, 0, 0, 0, 34, 4000) +
+         eth + b"\x08\x00" + ip + tcp),
+        ("IPv6 segmentation", vnet(VNET_F_NEEDS_CSUM, GSO_TCPV6, 74, 1000, 54, 16) + ip6),
+        ("a segment size over the MTU", vnet(VNET_F_NEEDS_CSUM, GSO_TCPV4, 54, 9000, 34, 16) +
+         eth + b"\x08\x00" + ip + tcp + b"\xcc" * 20000),
+    ]
+
+
+def send_forged(ns, frames):
+    """Send each frame from A's interface through a packet socket with PACKET_VNET_HDR (a
+    thread in A: setns moves only it). What the kernel refuses is fine."""
+    said, sent, failed = [], [], []
+
+    def run():
+        try:
+            _setns(ns)
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+            s.setsockopt(263, PACKET_VNET_HDR, 1)  # SOL_PACKET
+            s.bind((HOST_IF, 0))
+        except OSError as e:
+            failed.append(str(e))
+            return
+        for what, f in frames:
+            try:
+                s.send(f)
+                said.append(f"{what}: sent")
+                sent.append(what)
+            except OSError as e:
+                said.append(f"{what}: refused by the kernel ({e.strerror})")
+        s.close()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    return said, sent, failed
+
+
+def test_forged_offloads(net, sup):
+    before = sup.status().get("restarts", 0)
+    said, sent, failed = send_forged(net.a, forged_offload_frames())
+    print("     " + "; ".join(said), flush=True)
+    check("forged offload frames: a packet socket in A sends them (some reach the relay)",
+          not failed and len(sent) > 0, "; ".join(failed + said))
+    time.sleep(1)
+    st = sup.status()
+    check("forged offload frames: the driver keeps running, not restarted",
+          st.get("state") == "running" and st.get("restarts", 0) == before, str(st))
+    r = ping(net, "-c", "10", "-i", "0.02")
+    check("and the interface still works: ping -c 10, 0 % loss", " 0% packet loss" in r.stdout,
+          r.stdout + r.stderr)
+
+
 def test_link_down_up(net):
     net.run(net.a, "ip", "link", "set", HOST_IF, "down", check=True)
     r = net.run(net.a, "ping", "-n", "-c", "1", "-W", "1", net.ip_b)
@@ -220,6 +300,7 @@ def main():
                   link(net, net.a, HOST_IF))
             wait(lambda: net.ping(net.a, net.ip_b, count=1)["received"] == 1, 20)
             test_traffic(net)
+            test_forged_offloads(net, sup)
             test_link_down_up(net)
             test_crash_mid_transfer(net, sup)
             test_inject(net, sup, nic)
