@@ -416,29 +416,36 @@ static void driver_stop(struct net_topo *t)
 	}
 }
 
-/* The driver's exit count in `ikernel status --json` ("exits" of the card's driver), or -ENOENT
- * when the monitor reports none. */
-static int64_t driver_exits(const struct net_topo *t)
+/* The driver's counts in `ikernel status --json` ("exits" and "irqs" of the card's driver);
+ * -ENOENT in one the monitor does not report, -EIO when status cannot be read. */
+struct drv_counts {
+	int64_t exits, irqs;
+};
+
+static struct drv_counts driver_counts(const struct net_topo *t)
 {
 	static char out[65536];
 	const char *status[] = {"status", "--json", NULL};
+	struct drv_counts c = {-ENOENT, -ENOENT};
 	json_t *root, *drivers, *d, *e;
-	int64_t n = -ENOENT;
 	size_t i;
 
 	if (!t->up || ikernel_in_b(t, status, out, sizeof(out)) ||
 	    !(root = json_loads(out, 0, NULL)))
-		return -EIO;
+		return (struct drv_counts){-EIO, -EIO};
 	drivers = json_object_get(root, "drivers");
 	json_array_foreach(drivers, i, d)
 	{
 		const char *name = json_string_value(json_object_get(d, "name"));
-		if (name && !strcmp(name, t->card->name) &&
-		    json_is_integer(e = json_object_get(d, "exits")))
-			n = json_integer_value(e);
+		if (!name || strcmp(name, t->card->name))
+			continue;
+		if (json_is_integer(e = json_object_get(d, "exits")))
+			c.exits = json_integer_value(e);
+		if (json_is_integer(e = json_object_get(d, "irqs")))
+			c.irqs = json_integer_value(e);
 	}
 	json_decref(root);
-	return n;
+	return c;
 }
 
 /* ---- the rows ----------------------------------------------------------------------------- */
@@ -450,42 +457,58 @@ static void add_note(const char *workload, const char *level, const char *note)
 	snprintf(r->note, sizeof(r->note), "%.95s", note);
 }
 
-/* Exits per MTU-size frame: echoes of 1,472 bytes (a 1,514-byte frame through the driver each
- * way), the driver's exits during them less its idle rate (measured for a second before), over
- * two frames per echo. */
-static void exits_row(struct net_topo *t, const char *name, long n)
+/* A count per MTU-size frame during the echoes (less its idle rate), as a row. */
+static void per_frame_row(const struct net_topo *t, const char *name, const char *unit,
+			  double scale, int64_t idle, uint64_t idle_ns, int64_t busy, uint64_t busy_ns,
+			  long n)
+{
+	double idle_s = (double)idle * 1e9 / (double)idle_ns;
+	double net = (double)busy - idle_s * (double)busy_ns / 1e9;
+	struct bench_row *row = bench_add_level(name, t->level);
+
+	row->value = net > 0 ? scale * net / (2.0 * (double)n) : 0;
+	row->size = 1514;
+	snprintf(row->unit, sizeof(row->unit), "%s", unit);
+	snprintf(row->note, sizeof(row->note),
+		 "%ld echoes, 1,514 B each way: %lld %s, %.0f/s idle subtracted", n % 100000,
+		 (long long)busy % 1000000000, unit, idle_s < 1e9 ? idle_s : 1e9);
+}
+
+/* Exits per MTU-size frame and interrupts per thousand: echoes of 1,472 bytes (a 1,514-byte
+ * frame through the driver each way), the driver's exits and delivered interrupts during them
+ * less their idle rates (measured for a second before), over two frames per echo. */
+static void exits_rows(struct net_topo *t, const char *exits_name, const char *irqs_name, long n)
 {
 	struct bench_row scratch = {0};
 	char why[192] = "n/a (ikernel status reports no exit count for the driver)";
-	int64_t i0 = driver_exits(t), i1, e0, e1;
+	struct drv_counts i0 = driver_counts(t), i1, e0, e1;
 	uint64_t t0 = bench_now_ns(), t1, t2;
 
-	if (!strcmp(t->level, "raw") || !strcmp(t->level, "inproc") || i0 < 0) {
-		add_note(name, t->level,
-			 !strcmp(t->level, "raw")      ? "n/a (no driver)"
-			 : !strcmp(t->level, "inproc") ? "n/a (in-process: no exits)"
-						       : why);
+	if (!strcmp(t->level, "raw") || !strcmp(t->level, "inproc") || i0.exits < 0) {
+		const char *note = !strcmp(t->level, "raw")	 ? "n/a (no driver)"
+				   : !strcmp(t->level, "inproc") ? "n/a (in-process: not counted)"
+								 : why;
+		add_note(exits_name, t->level, note);
+		add_note(irqs_name, t->level, note);
 		return;
 	}
 	usleep(1000000);
-	i1 = driver_exits(t), t1 = bench_now_ns();
-	e0 = driver_exits(t);
+	i1 = driver_counts(t), t1 = bench_now_ns();
+	e0 = driver_counts(t);
 	int r = net_ping(&t->pair, n, NET_PING_MTU, &scratch, why, sizeof(why));
-	e1 = driver_exits(t), t2 = bench_now_ns();
-	if (r || i1 < i0 || e1 < e0 || t1 <= t0) {
-		add_note(name, t->level,
-			 r ? why : "n/a (the exit count went backwards: a restart?)");
+	e1 = driver_counts(t), t2 = bench_now_ns();
+	if (r || i1.exits < i0.exits || e1.exits < e0.exits || t1 <= t0) {
+		add_note(exits_name, t->level, r ? why : "n/a (the exit count went backwards: a restart?)");
+		add_note(irqs_name, t->level, r ? why : "n/a (the count went backwards: a restart?)");
 		return;
 	}
-	double idle_s = (double)(i1 - i0) * 1e9 / (double)(t1 - t0);
-	double busy = (double)(e1 - e0) - idle_s * (double)(t2 - t1) / 1e9;
-	struct bench_row *row = bench_add_level(name, t->level);
-	row->value = busy > 0 ? busy / (2.0 * (double)n) : 0;
-	row->size = 1514;
-	snprintf(row->unit, sizeof(row->unit), "exits");
-	snprintf(row->note, sizeof(row->note),
-		 "%ld echoes, 1,514 B each way: %lld exits, %.0f/s idle subtracted", n % 100000,
-		 (long long)(e1 - e0) % 1000000000, idle_s < 1e9 ? idle_s : 1e9);
+	per_frame_row(t, exits_name, "exits", 1.0, i1.exits - i0.exits, t1 - t0, e1.exits - e0.exits,
+		      t2 - t1, n);
+	if (i0.irqs < 0 || i1.irqs < i0.irqs || e1.irqs < e0.irqs)
+		add_note(irqs_name, t->level, "n/a (ikernel status reports no interrupt count)");
+	else
+		per_frame_row(t, irqs_name, "interrupts", 1000.0, i1.irqs - i0.irqs, t1 - t0,
+			      e1.irqs - e0.irqs, t2 - t1, n);
 }
 
 static void row_name(char *out, size_t len, const struct net_topo *t, const char *what)
@@ -497,14 +520,14 @@ static void row_name(char *out, size_t len, const struct net_topo *t, const char
 static void topo_rows(struct net_topo *t, const char *why_not)
 {
 	static const char *const what[] = {"ping round trip", "frames/s (60 B UDP)",
-					   "exits per MTU frame"};
+					   "exits per MTU frame", "interrupts per 1000 MTU frames"};
 	long n = bench_o->iterations < 2000 ? bench_o->iterations : 2000;
-	char why[192] = "", names[3][48];
+	char why[192] = "", names[4][48];
 
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 4; i++)
 		row_name(names[i], sizeof(names[i]), t, what[i]);
 	if (why_not) {
-		for (unsigned i = 0; i < 3; i++)
+		for (unsigned i = 0; i < 4; i++)
 			add_note(names[i], t->level, why_not);
 		snprintf(t->tcp_note, sizeof(t->tcp_note), "%s", why_not);
 		return;
@@ -519,7 +542,7 @@ static void topo_rows(struct net_topo *t, const char *why_not)
 	if (net_frames(&t->pair, bench_o->quick ? NET_FRAME_MS / 4 : NET_FRAME_MS,
 		       bench_add_level(names[1], t->level), why, sizeof(why)))
 		add_note(names[1], t->level, why);
-	exits_row(t, names[2], n < 200 ? n : 200);
+	exits_rows(t, names[2], names[3], n < 200 ? n : 200);
 }
 
 /* Namespaces `k`, the topology started in them: t->started says how it went. */

@@ -25,13 +25,14 @@ void ik_heartbeat_attach(void)
 	__atomic_store_n(&page->magic, IK_HEARTBEAT_MAGIC, __ATOMIC_RELEASE);
 }
 
-void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns, uint64_t exits)
+void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns, uint64_t exits, uint64_t irqs)
 {
 	struct ik_heartbeat *h = page;
 
 	if (!h)
 		return;
 	__atomic_store_n(&h->exits, exits, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->irqs, irqs, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->busy_since_ns, busy_since_ns, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->beats, h->beats + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->beat_ns, now_ns, __ATOMIC_RELEASE);

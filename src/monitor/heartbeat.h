@@ -31,6 +31,8 @@ struct ik_heartbeat {
 	uint32_t pad;
 	uint64_t exits;         /* this run's cost count: VM exits (returns from KVM_RUN), or the
 				 * requests a driver process made (isolation=process) */
+	uint64_t irqs;          /* this run's interrupts delivered to the driver: interrupt lines
+				 * its idle wait fetched (each runs its handlers once) */
 };
 
 /* In `ikernel run`, before anything else (the sandbox closes inherited descriptors): map the
@@ -39,6 +41,6 @@ struct ik_heartbeat {
 void ik_heartbeat_attach(void);
 
 /* One beat (a single thread per process beats). */
-void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns, uint64_t exits);
+void ik_heartbeat_beat(uint64_t now_ns, uint64_t busy_since_ns, uint64_t exits, uint64_t irqs);
 
 #endif

@@ -86,6 +86,9 @@ static void json(struct out *o, uint64_t now)
 		/* this run's VM exits (isolation=process: the driver's requests), from its beat */
 		ikj_set(j, "exits", d->hb ? json_integer((json_int_t)__atomic_load_n(&d->hb->exits,
 								__ATOMIC_RELAXED)) : json_null());
+		/* this run's interrupts delivered to the driver, from its beat */
+		ikj_set(j, "irqs", d->hb ? json_integer((json_int_t)__atomic_load_n(&d->hb->irqs,
+							       __ATOMIC_RELAXED)) : json_null());
 		json_t *nd = json_array();
 		for (unsigned n = 0; n < d->m.nnetdevs; n++)
 			json_array_append_new(nd, ikj_string(d->m.netdev[n]));

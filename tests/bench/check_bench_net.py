@@ -3,7 +3,8 @@
 joined by its TAP-to-TAP copier) has real figures: ping p50 <= p99, TCP MB/s > 0 (the median of
 --repeat transfers taken round-robin over the topologies, the note says how many and their
 range; the TCP rows last), frames/s > 0; each NE2000 and e1000
-row (vm, process, inproc) has figures or says why not ("skipped: ..."); a subset (--card
+row (vm, process, inproc) has figures or says why not ("skipped: ..."), and the interrupts per
+1000 MTU frames at vm and process are counted (> 0); a subset (--card
 e1000 --level inproc) measures only its rows; bad --card/--level/--repeat values are usage
 errors; no namespace of the bench is left behind. No timing assertions. Exit 77 without root or
 `ip netns`."""
@@ -15,8 +16,9 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from iktest import bench_json, check, summary  # noqa: E402
 
-PING, TCP, FRAMES, EXITS = ("net: ping round trip", "net: TCP A->B",
-                            "net: frames/s (60 B UDP)", "net: exits per MTU frame")
+PING, TCP, FRAMES, EXITS, IRQS = ("net: ping round trip", "net: TCP A->B",
+                                  "net: frames/s (60 B UDP)", "net: exits per MTU frame",
+                                  "net: interrupts per 1000 MTU frames")
 
 
 def netns():
@@ -58,12 +60,16 @@ check("the TCP rows come last (taken round-robin after the others)",
 CARDS = ("net", "net e1000")  # the rows' workload prefix of each card
 for card in CARDS:
     for lvl in ("vm", "process", "inproc"):
-        for w in (PING, TCP, FRAMES, EXITS):
+        for w in (PING, TCP, FRAMES, EXITS, IRQS):
             w = card + w[len("net"):]
             r = row(w, lvl)
             has = r.get("p50_ns", 0) > 0 or r.get("value", 0) > 0
             says = r.get("note", "").startswith(("skipped: ", "n/a"))
             check(f"{w} at {lvl}: a figure or why not", has or says, str(r))
+            if w.endswith(IRQS[len("net"):]) and lvl != "inproc" and not says:
+                # each echo's frame arrives by the card's interrupt: counted by the monitor
+                check(f"{w} at {lvl}: interrupts were counted", r.get("value", 0) > 0 and
+                      r.get("unit") == "interrupts", str(r))
             if says and w.endswith("ping round trip"):
                 print(f"     {card} {lvl}: {r['note']}")
 

@@ -779,6 +779,8 @@ static int proc_wait(void *be, struct ik_hc_wait *w)
 		return ik_dh_violation(&p->dh, IK_HC_WAIT, "a timeout at isolation=process (the driver "
 				       "sleeps on its kick eventfd itself)");
 	w->irqs = atomic_exchange(&p->pending_irqs, 0);
+	atomic_fetch_add_explicit(&p->irqs_delivered, (uint64_t)__builtin_popcountll(w->irqs),
+				  memory_order_relaxed);
 	w->chan_opened = p->pending_opened;
 	w->chan_closing = p->pending_closing;
 	p->pending_opened = p->pending_closing = 0;
@@ -991,7 +993,8 @@ static void *service(void *arg)
 			break;
 		watchdog_tick(p);
 		if (!p->inproc_main)
-			ik_heartbeat_beat(ik_mono_ns(), 0, atomic_load_explicit(&p->requests, memory_order_relaxed)); /* alive: for the supervisor (heartbeat.h) */
+			ik_heartbeat_beat(ik_mono_ns(), 0, atomic_load_explicit(&p->requests, memory_order_relaxed),
+					  atomic_load_explicit(&p->irqs_delivered, memory_order_relaxed)); /* alive: for the supervisor (heartbeat.h) */
 		if (atomic_load(&p->stop_requested))
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->dh.name);
 		if (fds[3].revents && !p->ended)

@@ -54,6 +54,7 @@ struct ik_proc {
 	const char *req_payload;
 	uint32_t req_len, req_off;
 	_Atomic uint64_t requests; /* served: the cost figure in the result */
+	_Atomic uint64_t irqs_delivered; /* interrupt lines the driver fetched (its IK_HC_WAIT) */
 	/* the reply being built: its payload (ops->store) is filled in place, sent and emptied
 	 * with the next reply (here, not on the stack: a 4 KiB frame is probed page by page and
 	 * stays resident in every service thread) */

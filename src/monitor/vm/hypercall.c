@@ -99,6 +99,7 @@ static int vm_wait(void *be, struct ik_hc_wait *a)
 	if (timeout != 0 && !events_pending(vm))
 		sleep_on_kick(vm, timeout);
 	a->irqs = atomic_exchange(&vm->pending_irqs, 0);
+	__atomic_add_fetch(&vm->irqs_delivered, (uint64_t)__builtin_popcountll(a->irqs), __ATOMIC_RELAXED);
 	a->chan_opened = atomic_exchange(&vm->pending_opened, 0);
 	a->chan_closing = atomic_exchange(&vm->pending_closing, 0);
 	return 0;

@@ -89,6 +89,7 @@ struct ik_vm {
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct ik_exit_profile *profile; /* IKERNEL_EXIT_PROFILE: counted by the vCPU thread; NULL */
+	uint64_t irqs_delivered; /* interrupt lines the guest fetched (vCPU thread; read atomically) */
 	struct kvm_run *run;
 	size_t run_size;
 
