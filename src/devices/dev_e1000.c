@@ -696,6 +696,7 @@ static int tx_process(struct ik_device *dev, struct e1000 *e)
 		head = (head + 1) % n;
 	}
 	R(e, TDH) = head;
+	ik_netwire_flush(&e->wire); /* the burst's frames go out together */
 	if (head == tail)
 		R(e, ICR) |= ICR_TXQE;
 	update_irq(dev, e);

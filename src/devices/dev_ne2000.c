@@ -198,8 +198,10 @@ static void transmit(struct ne2000 *n)
 		n->isr |= ISR_TXE;
 		return;
 	}
-	if (!(n->tcr & TCR_LB))
+	if (!(n->tcr & TCR_LB)) {
 		ik_netwire_send(&n->wire, n->ram + (start - NE_RAM_START), len);
+		ik_netwire_flush(&n->wire); /* one frame per transmit command */
+	}
 	n->tsr = TSR_PTX;
 	n->isr |= ISR_PTX;
 }

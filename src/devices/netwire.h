@@ -19,7 +19,8 @@
  * A TAP wire has a transmit queue (IK_NETWIRE_TXQ frames) and a writer thread of its own, as
  * a card's transmit FIFO drains onto the cable while the CPU goes on: the card hands a frame
  * over with a copy, and the write to the TAP (in which the host's stack takes the frame in)
- * runs beside the driver's vCPU instead of on it. A full queue drops the frame (counted).
+ * runs beside the driver's vCPU instead of on it; the card calls ik_netwire_flush() when its
+ * burst is done. A full queue drops the frame (counted).
  */
 #ifndef IKMON_NETWIRE_H
 #define IKMON_NETWIRE_H
@@ -61,6 +62,9 @@ void ik_netwire_close(struct ik_netwire *w);
 /* Put one frame (len <= IK_NETWIRE_FRAME_MAX) on the wire; a busy or unplugged wire drops it
  * (counted). Never blocks (a TAP wire: queued for its writer, a full queue drops). */
 void ik_netwire_send(struct ik_netwire *w, const uint8_t *frame, size_t len);
+/* The frames sent so far go out now: the end of a card's transmit burst (a TAP wire's writer is
+ * woken once for it, not once per frame; the other wires send at once). */
+void ik_netwire_flush(struct ik_netwire *w);
 /* The descriptor to poll for an arriving frame (or a peer to accept), -1 when none can come. */
 int ik_netwire_poll_fd(const struct ik_netwire *w);
 /* Take one arriving frame into buf (room for IK_NETWIRE_FRAME_MAX): its length, 0 when there

@@ -626,6 +626,8 @@ static int tap_wire_queue_in_own_netns(void)
 	for (uint32_t i = 0; i < TXQ_FRAMES; i++) {
 		memcpy(f + 14, &i, sizeof(i));
 		ik_netwire_send(&w, f, sizeof(f));
+		if (i == TXQ_FRAMES / 3)
+			ik_netwire_flush(&w); /* a burst's end: the writer goes while we send on */
 	}
 	ik_netwire_close(&w); /* drains the queue */
 	if (w.sent != TXQ_FRAMES || w.dropped != 0)

@@ -53,6 +53,12 @@ void ik_vm_kick_vcpu(struct ik_vm *vm)
 void ik_vm_wake_guest(struct ik_vm *vm)
 {
 	uint64_t one = 1;
+
+	/* On the vCPU thread (a device model raising its line while it serves an exit) the guest
+	 * is not asleep: it sees `attention` when the exit returns, and its idle wait checks the
+	 * pending events before it sleeps (hypercall.c), so no wake-up is lost. */
+	if (atomic_load(&vm->vcpu_known) && pthread_equal(pthread_self(), vm->vcpu_thread))
+		return;
 	ssize_t r = write(vm->kick_fd, &one, sizeof(one));
 
 	(void)r; /* EAGAIN: the counter is already non-zero, the guest is woken anyway */
