@@ -55,6 +55,10 @@ bool ik_mmio_posted_read(uint64_t addr, unsigned size, uint64_t *value);
 /* A DMA mapping report (dma.c) as an entry of the same queue, in order; false when the monitor
  * takes no batches (dma.c then queues it for IK_HC_DMA_MAP). */
 bool ik_dma_post(uint64_t addr, uint32_t len, bool map);
+/* The held queue rides on this IK_HC_WAIT (IK_FEAT_WAIT_BATCH; its writes/count), applied by
+ * the monitor before the wait sleeps: one request. Without the feature nothing is attached
+ * and ik_hypercall sends the queue first, as its own request. */
+void ik_posted_attach(struct ik_hc_wait *w);
 
 /* main.c */
 _Noreturn void ik_rt_main(void);

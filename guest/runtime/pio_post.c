@@ -9,8 +9,10 @@
  * it could be observed. THE FLUSH POINTS (this list is the one place that says when):
  *   - a read of a granted port or window, or a port string (carried in the same request, after
  *     the writes: its `then` or its `read`),
- *   - any other hypercall (ik_hypercall flushes first: the idle wait, interrupts, console,
- *     panic, exit, DMA reports), an access outside the grants (sent alone, first),
+ *   - any other hypercall (ik_hypercall flushes first: interrupts, console, panic, exit, DMA
+ *     reports), an access outside the grants (sent alone, first),
+ *   - the scheduler's IK_HC_WAIT, idle or fetching (carried in the same request with
+ *     IK_FEAT_WAIT_BATCH, applied before the wait sleeps: ik_posted_attach; else flushed first),
  *   - a delay (ik_delay_ns, cpu_relax), a memory barrier (mb, rmb), a DMA sync for the CPU,
  *     reading the clock, a thread switch, each pass of the scheduler loop,
  *   - a request's completion (before its CQE is posted),
@@ -79,13 +81,27 @@ static bool may_post_mmio(uint64_t addr, unsigned size)
 	return batches(bi) && mmio_granted(bi, addr, size);
 }
 
+/* The held queue handed to a request: it is no longer ours to send. */
+static uint32_t take_queue(ik_gpa_t *writes)
+{
+	uint32_t n = ik_pio_posted;
+
+	*writes = (uintptr_t)posted;
+	ik_pio_posted = ik_posted_writes = 0; /* first: ik_hypercall must not send them again */
+	return n;
+}
+
 /* The held writes, then `a`'s trailing access (none when a is all zero but for them). */
 static void send_batch(struct ik_hc_io_batch *a)
 {
-	a->writes = (uintptr_t)posted;
-	a->count = ik_pio_posted;
-	ik_pio_posted = ik_posted_writes = 0; /* first: ik_hypercall must not send them again */
+	a->count = take_queue(&a->writes);
 	ik_hypercall(IK_HC_IO_BATCH, a);
+}
+
+void ik_posted_attach(struct ik_hc_wait *w)
+{
+	if (ik_pio_posted && (ik_bootinfo()->features & IK_FEAT_WAIT_BATCH))
+		w->count = take_queue(&w->writes);
 }
 
 void ik_pio_flush_slow(void)

@@ -6,7 +6,8 @@
  * An 8-byte MMIO store of the args address; the store exits to the monitor, which reads the
  * args (and writes OUT fields back) before the vCPU resumes. The "memory" clobber keeps the
  * compiler from sinking stores to *args below the hypercall or hoisting loads of OUT fields
- * above it. Posted writes (pio_post.c) go first, as their own request.
+ * above it. Posted writes (pio_post.c) go first, as their own request, unless the call carries
+ * them (IK_HC_IO_BATCH; the scheduler's IK_HC_WAIT took them: ik_posted_attach).
  */
 void ik_hypercall(unsigned nr, void *args)
 {

@@ -6,8 +6,9 @@
  *
  *   hypercall  a request/response message on IK_PROC_FD_CTL; the guest addresses inside the
  *              args travel as payload bytes, so the monitor-lite never reads our memory
- *   idle wait  ppoll() on the kick eventfd ourselves (no round trip); events are fetched with
- *              IK_HC_WAIT(0) when the monitor-lite raised `attention`, as in the VM
+ *   idle wait  ppoll() on the kick eventfd ourselves (no round trip; the writes it carries go
+ *              first as an IK_HC_WAIT(0)); interrupt lines are taken from the event page and
+ *              other events fetched with IK_HC_WAIT(0), as in the VM (sched.c)
  *   doorbell   write() on the channel's done eventfd
  *   port I/O   the IK_PROC_HC_PIO pseudo hypercall; writes to granted ports posted and sent
  *              as IK_HC_IO_BATCH (pio_post.c)
@@ -221,6 +222,10 @@ static uint32_t marshal(unsigned nr, const void *args)
 		n = put_payload(0, (const char *)(uintptr_t)b->writes,
 				(uint64_t)b->count * sizeof(struct ik_io_write));
 		n = put_string_out(n, &b->then);
+	} else if (nr == IK_HC_WAIT) {
+		const struct ik_hc_wait *w = args;
+		n = put_payload(0, (const char *)(uintptr_t)w->writes,
+				(uint64_t)w->count * sizeof(struct ik_io_write));
 	} else if (nr == IK_HC_DMA_MAP) {
 		const struct ik_hc_dma_map *d = args;
 		n = put_payload(0, (const char *)(uintptr_t)d->ranges,
@@ -298,8 +303,16 @@ void ik_hypercall(unsigned nr, void *args)
 		ik_posted_send_all(); /* posted writes first, as their own request */
 	if (nr == IK_HC_WAIT && ((struct ik_hc_wait *)args)->timeout_ns) {
 		struct ik_hc_wait *w = args;
+		uint64_t timeout = w->timeout_ns;
 
-		idle_sleep(w->timeout_ns);
+		if (w->count) { /* its writes go as a fetch: the sleep is ours, after them */
+			w->timeout_ns = 0;
+			ik_hypercall(IK_HC_WAIT, w);
+			w->timeout_ns = timeout;
+			if (w->irqs || w->chan_opened || w->chan_closing)
+				return; /* events: no sleep (a line the writes raised also kicked us) */
+		}
+		idle_sleep(timeout);
 		w->irqs = w->chan_opened = w->chan_closing = 0;
 		return;
 	}

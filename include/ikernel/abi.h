@@ -72,6 +72,15 @@
  * still serves for images that know only that; without either bit every write is an access of
  * its own. */
 #define IK_FEAT_IO_BATCH (1ull << 15)
+/* Interrupt lines in the event page: once the guest asks for it (IK_WAIT_EVENT_IRQS in any
+ * IK_HC_WAIT), the monitor ORs each raised line into ik_events.irqs and sets IK_ATTN_IRQS in
+ * `attention`, and the guest takes them with an atomic exchange, no hypercall (docs/ABI.md
+ * "Events"). Before that, and for a guest that never asks, lines are fetched with IK_HC_WAIT. */
+#define IK_FEAT_EVENT_IRQS (1ull << 16)
+/* IK_HC_WAIT carries posted writes (ik_hc_wait.writes/count, the entries and checks of
+ * IK_HC_IO_BATCH), applied in order before the wait sleeps: an idle wait with writes or DMA
+ * reports held is one request. */
+#define IK_FEAT_WAIT_BATCH (1ull << 17)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -266,13 +275,29 @@ struct ik_bootinfo {
 };
 
 /*
- * Event page: the monitor sets `attention` (atomic OR) whenever it has something for the guest
- * (an interrupt line raised, a channel opened or closing); the guest clears it and fetches the
- * details with IK_HC_WAIT (timeout 0). The monitor never reads this page back except
- * `heartbeat`, which it only compares for change (hang detection).
+ * Event page: the monitor sets `attention` (atomic OR) whenever it has something for the guest;
+ * the guest clears it (atomic exchange) and then:
+ *   IK_ATTN_FETCH  a channel opened or closing, an interrupt line for a guest that has not
+ *                  asked for event-page lines, a stop: fetch the details with IK_HC_WAIT
+ *                  (timeout 0). A monitor without IK_FEAT_EVENT_IRQS sets only this bit.
+ *   IK_ATTN_IRQS   (IK_FEAT_EVENT_IRQS) interrupt lines are in `irqs`: take them with an atomic
+ *                  exchange (0) and dispatch them, no hypercall.
+ * A raise writes `irqs` before `attention`, then wakes the guest (docs/ABI.md "Events"), so a
+ * guest that cleared `attention`, then exchanged `irqs`, and later finds `attention` clear after
+ * its sleep fence cannot miss a line. The monitor never reads this page back for a decision:
+ * `heartbeat` is only compared for change (hang detection), and the old value of its atomic OR
+ * into `irqs` only says whether to count the line as delivered (ik_hc_wait.irqs's count).
  */
+#define IK_ATTN_FETCH (1u << 0)
+#define IK_ATTN_IRQS  (1u << 1)
+
 struct ik_events {
-	_Alignas(64) uint32_t attention; /* OUT (guest may clear) */
+	_Alignas(64) uint32_t attention; /* OUT (guest clears): IK_ATTN_* */
+	uint32_t reserved0;
+	/* OUT (IK_FEAT_EVENT_IRQS; was padding): interrupt lines raised and not yet taken (bit n =
+	 * line n); the guest takes them with an atomic exchange. On attention's line: one cache
+	 * line for what the monitor signals. */
+	uint64_t irqs;
 	_Alignas(64) uint64_t heartbeat; /* IN: bumped by the guest's scheduler loop */
 	uint64_t fault;     /* OUT: an injected fault to trigger (enum ik_fault_class, 0 = none);
 			     * the guest clears it when it fires. Never read back by the host. */
@@ -324,7 +349,8 @@ enum ik_hypercall {
 	IK_HC_CONSOLE = 1,       /* struct ik_hc_console */
 	IK_HC_PANIC = 2,         /* struct ik_hc_panic: ends the VM with a report */
 	IK_HC_EXIT = 3,          /* struct ik_hc_exit: ends the VM with a status (guest tests) */
-	IK_HC_WAIT = 4,          /* struct ik_hc_wait: sleep until an event or the timeout */
+	IK_HC_WAIT = 4,          /* struct ik_hc_wait: [posted writes,] sleep until an event or the
+				  * timeout */
 	IK_HC_REGISTER_NODE = 5, /* struct ik_hc_register_node: announce a device node */
 	IK_HC_READY = 6,         /* struct ik_hc_ready: init done, serve clients */
 	IK_HC_CHAN_RELEASED = 7, /* struct ik_hc_chan: the guest dropped every file of a channel */
@@ -364,12 +390,24 @@ struct ik_hc_exit {
 
 #define IK_WAIT_FOREVER UINT64_MAX
 
+/* ik_hc_wait.flags */
+#define IK_WAIT_EVENT_IRQS (1u << 0) /* IK_FEAT_EVENT_IRQS: from now on put my lines in
+				      * ik_events.irqs (sticky: a later wait cannot undo it) */
+
 struct ik_hc_wait {
 	uint64_t timeout_ns;   /* IN: 0 = just fetch events; IK_WAIT_FOREVER = no deadline */
-	uint64_t irqs;         /* OUT: interrupt lines raised since the last fetch (bit n = line n) */
+	uint64_t irqs;         /* OUT: interrupt lines raised since the last fetch (bit n = line n);
+				* after IK_WAIT_EVENT_IRQS only a line raised while the switch was
+				* made (the rest are in ik_events.irqs) */
 	uint64_t chan_opened;  /* OUT: channels a client attached since the last fetch */
 	uint64_t chan_closing; /* OUT: channels whose client left: release their files */
-	uint64_t reserved[2];
+	/* IN (IK_FEAT_WAIT_BATCH; was reserved[0..1]): posted writes applied, in order, before the
+	 * wait looks at its events or sleeps: struct ik_io_write[count], count <= IK_IO_BATCH_MAX,
+	 * each entry checked and served exactly as in IK_HC_IO_BATCH (the first refusal ends the
+	 * driver). count 0: none. */
+	ik_gpa_t writes;
+	uint32_t count;
+	uint32_t flags;        /* IN: IK_WAIT_* (any other bit ends the driver) */
 };
 
 struct ik_hc_register_node {

@@ -81,6 +81,7 @@ struct ik_proc_mmio {
  *   IK_HC_PIO_STRING     for an output (outs): the count * size bytes to write
  *   IK_HC_PIO_BATCH      the writes (count of them), then its `then`'s bytes as PIO_STRING's
  *   IK_HC_IO_BATCH       the same with struct ik_io_write entries (an MMIO read: nothing)
+ *   IK_HC_WAIT           its posted writes (count struct ik_io_write entries, IK_FEAT_WAIT_BATCH)
  * Only the first (offsetof(payload) + payload_len) bytes are sent.
  */
 struct ik_proc_msg {

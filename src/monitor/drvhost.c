@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,9 +471,34 @@ static int hc_exit(struct ik_drvhost *dh, void *args)
 	return -EPERM;
 }
 
+/*
+ * IK_HC_WAIT: the posted writes it carries (IK_FEAT_WAIT_BATCH) are applied first, in order,
+ * as IK_HC_IO_BATCH's; then the backend's wait (the VM sleeps, a process only fetches). A line
+ * raised since the writes began (by one of them, on this thread: no kick) may not have been
+ * seen by the driver, so the wait then does not sleep. Only the OUT fields go back.
+ */
 static int hc_wait(struct ik_drvhost *dh, void *args)
 {
-	return dh->ops->wait(dh->be, args);
+	struct ik_hc_wait *out = args;
+	struct ik_hc_wait a = *out; /* read once */
+	uint64_t raises = atomic_load(&dh->irq_raises);
+	int r;
+
+	if (a.flags & ~IK_WAIT_EVENT_IRQS)
+		return ik_dh_violation(dh, IK_HC_WAIT, "unknown flags 0x%x", a.flags);
+	if (a.flags & IK_WAIT_EVENT_IRQS)
+		ik_dh_irq_to_page(dh); /* before the fetch below: a raise in between is fetched */
+	if ((r = ik_dh_posted_writes(dh, IK_HC_WAIT, a.writes, a.count)))
+		return r;
+	if (a.count && atomic_load(&dh->irq_raises) != raises)
+		a.timeout_ns = 0;
+	a.irqs = a.chan_opened = a.chan_closing = 0;
+	if ((r = dh->ops->wait(dh->be, &a)))
+		return r;
+	out->irqs = a.irqs;
+	out->chan_opened = a.chan_opened;
+	out->chan_closing = a.chan_closing;
+	return 0;
 }
 
 /*
@@ -670,9 +696,9 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 	bi->magic = IK_BOOTINFO_MAGIC;
 	bi->abi_version = IK_ABI_VERSION;
 	/* both levels: the door's grants; posted writes (pio_batch.c) and the windows they may
-	 * go to */
+	 * go to, also carried by the idle wait; interrupt lines in the event page (irq_lines.c) */
 	bi->features = b->features | IK_FEAT_CHAN_ACCESS | IK_FEAT_PIO_BATCH | IK_FEAT_IO_BATCH |
-		       IK_FEAT_MMIO_GRANTS;
+		       IK_FEAT_MMIO_GRANTS | IK_FEAT_EVENT_IRQS | IK_FEAT_WAIT_BATCH;
 	bi->mem_size = b->mem_size;
 	bi->heap_start = b->heap_start;
 	bi->heap_end = b->heap_end;

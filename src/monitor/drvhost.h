@@ -164,6 +164,12 @@ struct ik_drvhost {
 	/* host interfaces: net_device n <-> TAP netif[n] ("" = none), relayed by relays[n] */
 	char netif[IK_NETIF_MAX][IK_IFNAME_MAX];
 	struct ik_netif_relay *relays[IK_NETIF_MAX];
+
+	/* interrupt lines (irq_lines.c): raised by any thread, fetched by the service thread */
+	_Atomic uint64_t irq_pending;    /* raised, for IK_HC_WAIT to fetch (not in the page) */
+	_Atomic uint64_t irqs_delivered; /* interrupts delivered: the heartbeat's `irqs` */
+	_Atomic uint64_t irq_raises;     /* raises so far (the wait: any since it looked?) */
+	_Atomic bool irqs_in_page;       /* the driver asked for ik_events.irqs (sticky) */
 };
 
 /* text.c ------------------------------------------------------------------------------------ */
@@ -225,8 +231,25 @@ int ik_dh_pio_string(struct ik_drvhost *dh, void *args);
  * read) and IK_HC_PIO_BATCH (ports only, then a port access). */
 int ik_dh_io_batch(struct ik_drvhost *dh, void *args);
 int ik_dh_pio_batch(struct ik_drvhost *dh, void *args);
+/* pio_batch.c: the posted writes an IK_HC_WAIT carries (IK_FEAT_WAIT_BATCH), fetched once,
+ * bounded and served in order exactly as IK_HC_IO_BATCH's, violations named after call nr. */
+int ik_dh_posted_writes(struct ik_drvhost *dh, unsigned nr, ik_gpa_t writes, uint32_t count);
 /* dma_map.c: IK_HC_DMA_MAP, the driver's DMA mappings for dma=strict devices (both levels). */
 int ik_dh_dma_map(struct ik_drvhost *dh, void *args);
+
+/* irq_lines.c: interrupt lines, the same at both levels (IK_FEAT_EVENT_IRQS, docs/ABI.md
+ * "Events"). Raise line (< 64; others are ignored): into the event page's `irqs` with
+ * IK_ATTN_IRQS once the driver asked for it (ik_dh_irq_to_page), else into irq_pending with
+ * IK_ATTN_FETCH; the caller then wakes the driver. Any thread. */
+void ik_dh_irq_raise(struct ik_drvhost *dh, struct ik_events *ev, unsigned line);
+/* From now on lines go to the event page (IK_WAIT_EVENT_IRQS). Service thread. */
+void ik_dh_irq_to_page(struct ik_drvhost *dh);
+/* IK_HC_WAIT's lines: irq_pending taken, counted as delivered. Service thread. */
+uint64_t ik_dh_irq_fetch(struct ik_drvhost *dh);
+/* Lines are waiting in irq_pending (the VM's wait must not sleep). */
+bool ik_dh_irq_pending(struct ik_drvhost *dh);
+/* Interrupts delivered so far (heartbeat `irqs`, status --json). Any thread. */
+uint64_t ik_dh_irqs_delivered(struct ik_drvhost *dh);
 
 /* The boot info both levels give the driver: the backend's layout and clock, the rest the
  * core's (name, parameters, channel geometry, port grants). */

@@ -11,6 +11,8 @@
  * as one range of IK_HC_DMA_MAP, in its place among the writes (ik_devset_dma_map: same
  * checks, same message); then the trailing access, if any: a port access
  * served as IK_HC_PIO_STRING (a single read is a string of one access), or an MMIO read.
+ * The idle wait's writes (IK_HC_WAIT, IK_FEAT_WAIT_BATCH) are the same loop without a trailing
+ * access (ik_dh_posted_writes).
  */
 #include <string.h>
 
@@ -187,6 +189,17 @@ int ik_dh_io_batch(struct ik_drvhost *dh, void *args)
 	*out = a; /* the OUT field only: the rest goes back as it came */
 	out->read.value = rd.value;
 	return 0;
+}
+
+int ik_dh_posted_writes(struct ik_drvhost *dh, unsigned nr, ik_gpa_t writes, uint32_t count)
+{
+	struct ik_io_write w[IK_IO_BATCH_MAX];
+	struct ik_hc_pio_string none = {0};
+	int r;
+
+	if ((r = fetch_writes(dh, nr, writes, count, 0, w, sizeof(w[0]))))
+		return r;
+	return serve(dh, nr, w, count, &none);
 }
 
 int ik_dh_pio_batch(struct ik_drvhost *dh, void *args)

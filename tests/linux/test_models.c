@@ -169,7 +169,7 @@ static void test_wdt501_8254_and_expiry(void **state)
 	usleep(150 * 1000); /* the status read below sees the expiry even before a tick */
 	assert_int_equal(in8(0x244) & 0x81, 0x00); /* fired, irq pending */
 	assert_int_equal(in8(0x244) & 0x80, 0x80); /* reading the status acknowledged the irq */
-	assert_true(atomic_load(&vm->pending_irqs) & (1ull << 5));
+	assert_true(atomic_load(&vm->dh.irq_pending) & (1ull << 5));
 	fflush(vm->dh.log);
 	assert_non_null(strstr(logbuf, "BOARD RESET"));
 	/* feed: disable, reload, enable: counting again */

@@ -635,7 +635,7 @@ static void stop_inproc(struct ik_proc *p)
 
 	shutdown(p->ctl_fd, SHUT_RDWR);
 	if (p->events)
-		__atomic_or_fetch(&p->events->attention, 1u, __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&p->events->attention, IK_ATTN_FETCH, __ATOMIC_SEQ_CST);
 	if (write(p->kick_fd, &one, sizeof(one)) < 0)
 		one = 0;
 	pthread_join(p->inproc_thread, NULL);
@@ -778,9 +778,7 @@ static int proc_wait(void *be, struct ik_hc_wait *w)
 	if (w->timeout_ns)
 		return ik_dh_violation(&p->dh, IK_HC_WAIT, "a timeout at isolation=process (the driver "
 				       "sleeps on its kick eventfd itself)");
-	w->irqs = atomic_exchange(&p->pending_irqs, 0);
-	atomic_fetch_add_explicit(&p->irqs_delivered, (uint64_t)__builtin_popcountll(w->irqs),
-				  memory_order_relaxed);
+	w->irqs = ik_dh_irq_fetch(&p->dh);
 	w->chan_opened = p->pending_opened;
 	w->chan_closing = p->pending_closing;
 	p->pending_opened = p->pending_closing = 0;
@@ -994,7 +992,7 @@ static void *service(void *arg)
 		watchdog_tick(p);
 		if (!p->inproc_main)
 			ik_heartbeat_beat(ik_mono_ns(), 0, atomic_load_explicit(&p->requests, memory_order_relaxed),
-					  atomic_load_explicit(&p->irqs_delivered, memory_order_relaxed)); /* alive: for the supervisor (heartbeat.h) */
+					  ik_dh_irqs_delivered(&p->dh)); /* alive: for the supervisor (heartbeat.h) */
 		if (atomic_load(&p->stop_requested))
 			ik_proc_end(p, IK_END_STOPPED, "driver '%s' stopped", p->dh.name);
 		if (fds[3].revents && !p->ended)

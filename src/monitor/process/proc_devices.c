@@ -5,8 +5,8 @@
  * each port access with the IK_PROC_HC_PIO pseudo hypercall (it has no port window): every
  * field of the request is checked here, then the registry routes it to the granted device or
  * ends the driver with a message naming the port, exactly as a VM's port window does.
- * Interrupts raised by a model reach the driver as in the VM: the line's bit in the pending
- * mask (fetched by its next IK_HC_WAIT), `attention` in the event page, and the kick eventfd.
+ * Interrupts raised by a model reach the driver as in the VM (irq_lines.c): the line's bit in
+ * the event page or the mask its next IK_HC_WAIT fetches, `attention`, and the kick eventfd.
  *
  * Device MMIO is the IK_PROC_HC_MMIO request, checked the same way, at the addresses a VM uses.
  * Device DMA reaches the driver's RAM through our own mapping of it (the boot memfd's RAM part,
@@ -28,8 +28,8 @@ static void proc_raise_irq(void *ctx, unsigned line)
 {
 	struct ik_proc *p = ctx;
 
-	atomic_fetch_or(&p->pending_irqs, 1ull << line);
-	ik_proc_wake_driver(p);
+	ik_dh_irq_raise(&p->dh, p->events, line);
+	ik_proc_kick_driver(p);
 }
 
 static void proc_dev_log(void *ctx, const char *line)

@@ -43,7 +43,6 @@ struct ik_proc {
 
 	/* device models (proc_devices.c); their timer threads raise interrupts too */
 	struct ik_devset devs;
-	_Atomic uint64_t pending_irqs;
 
 	/* service thread only, except where noted */
 	pthread_t thread;
@@ -54,7 +53,6 @@ struct ik_proc {
 	const char *req_payload;
 	uint32_t req_len, req_off;
 	_Atomic uint64_t requests; /* served: the cost figure in the result */
-	_Atomic uint64_t irqs_delivered; /* interrupt lines the driver fetched (its IK_HC_WAIT) */
 	/* the reply being built: its payload (ops->store) is filled in place, sent and emptied
 	 * with the next reply (here, not on the stack: a 4 KiB frame is probed page by page and
 	 * stays resident in every service thread) */
@@ -100,9 +98,11 @@ int ik_proc_pio(struct ik_proc *p, struct ik_proc_pio *io);
 struct ik_proc_mmio;
 int ik_proc_mmio(struct ik_proc *p, struct ik_proc_mmio *io);
 
-/* proc_server.c: `attention` in the event page, then the kick (it may sleep in ppoll). Any
- * thread. */
+/* proc_server.c: `attention` (IK_ATTN_FETCH) in the event page, then the kick (it may sleep
+ * in ppoll). Any thread. */
 void ik_proc_wake_driver(struct ik_proc *p);
+/* The kick alone (an interrupt line: irq_lines.c set `attention`). Any thread. */
+void ik_proc_kick_driver(struct ik_proc *p);
 
 /* proc_server.c (service thread) */
 /* The driver's name is free: our socket file and links removed (the core's rendezvous). */

@@ -120,9 +120,14 @@ static void client_gone(struct ik_proc *p, unsigned ch)
 /* Tell the driver: attention in the event page, then the kick (it may be asleep in ppoll). */
 void ik_proc_wake_driver(struct ik_proc *p)
 {
+	__atomic_or_fetch(&p->events->attention, IK_ATTN_FETCH, __ATOMIC_SEQ_CST);
+	ik_proc_kick_driver(p);
+}
+
+void ik_proc_kick_driver(struct ik_proc *p)
+{
 	uint64_t one = 1;
 
-	__atomic_or_fetch(&p->events->attention, 1u, __ATOMIC_SEQ_CST);
 	if (write(p->kick_fd, &one, sizeof(one)) < 0)
 		one = 0; /* the counter is saturated: it is awake anyway */
 }

@@ -56,7 +56,8 @@ void ik_vm_wake_guest(struct ik_vm *vm)
 
 	/* On the vCPU thread (a device model raising its line while it serves an exit) the guest
 	 * is not asleep: it sees `attention` when the exit returns, and its idle wait checks the
-	 * pending events before it sleeps (hypercall.c), so no wake-up is lost. */
+	 * pending events before it sleeps (hypercall.c), and does not sleep when a line was raised
+	 * while it applied the writes it carries (drvhost.c hc_wait), so no wake-up is lost. */
 	if (atomic_load(&vm->vcpu_known) && pthread_equal(pthread_self(), vm->vcpu_thread))
 		return;
 	ssize_t r = write(vm->kick_fd, &one, sizeof(one));
@@ -85,7 +86,6 @@ void ik_vm_raise_irq(struct ik_vm *vm, unsigned line)
 {
 	if (line >= 64)
 		return;
-	atomic_fetch_or(&vm->pending_irqs, 1ull << line);
-	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
+	ik_dh_irq_raise(&vm->dh, vm->events, line);
 	ik_vm_wake_guest(vm);
 }

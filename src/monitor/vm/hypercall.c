@@ -63,7 +63,7 @@ static bool vm_end(void *be, const struct ik_dh_end *e)
 
 static bool events_pending(struct ik_vm *vm)
 {
-	return atomic_load(&vm->pending_irqs) || atomic_load(&vm->pending_opened) ||
+	return ik_dh_irq_pending(&vm->dh) || atomic_load(&vm->pending_opened) ||
 	       atomic_load(&vm->pending_closing);
 }
 
@@ -98,8 +98,7 @@ static int vm_wait(void *be, struct ik_hc_wait *a)
 
 	if (timeout != 0 && !events_pending(vm))
 		sleep_on_kick(vm, timeout);
-	a->irqs = atomic_exchange(&vm->pending_irqs, 0);
-	__atomic_add_fetch(&vm->irqs_delivered, (uint64_t)__builtin_popcountll(a->irqs), __ATOMIC_RELAXED);
+	a->irqs = ik_dh_irq_fetch(&vm->dh);
 	a->chan_opened = atomic_exchange(&vm->pending_opened, 0);
 	a->chan_closing = atomic_exchange(&vm->pending_closing, 0);
 	return 0;

@@ -134,7 +134,7 @@ static void handle_hello(struct ik_vm *vm, unsigned slot)
 	if (w.flags & IK_WELCOME_F_RECOVERY)
 		ik_ctl_send_notice(fd, IK_NOTICE_RECOVERY, vm->dh.recovery);
 	atomic_fetch_or(&vm->pending_opened, 1ull << ch);
-	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&vm->events->attention, IK_ATTN_FETCH, __ATOMIC_SEQ_CST);
 	ik_vm_wake_guest(vm);
 }
 
@@ -147,7 +147,7 @@ static void client_gone(struct ik_vm *vm, unsigned ch)
 	c->client_fd = -1;
 	c->state = IK_CHAN_CLOSING;
 	atomic_fetch_or(&vm->pending_closing, 1ull << ch);
-	__atomic_or_fetch(&vm->events->attention, 1u, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&vm->events->attention, IK_ATTN_FETCH, __ATOMIC_SEQ_CST);
 	ik_vm_wake_guest(vm);
 }
 

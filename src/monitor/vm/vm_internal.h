@@ -89,7 +89,6 @@ struct ik_vm {
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct ik_exit_profile *profile; /* IKERNEL_EXIT_PROFILE: counted by the vCPU thread; NULL */
-	uint64_t irqs_delivered; /* interrupt lines the guest fetched (vCPU thread; read atomically) */
 	struct kvm_run *run;
 	size_t run_size;
 
@@ -107,7 +106,7 @@ struct ik_vm {
 
 	/* events for the guest */
 	int kick_fd; /* eventfd: clients and the monitor wake a sleeping guest */
-	_Atomic uint64_t pending_irqs, pending_opened, pending_closing;
+	_Atomic uint64_t pending_opened, pending_closing; /* lines: dh.irq_pending (irq_lines.c) */
 
 	/* run state */
 	volatile sig_atomic_t stop_requested;

@@ -52,5 +52,5 @@ void ik_watchdog_heartbeat(struct ik_vm *vm)
 		vm->hb_busy_since = now;
 	}
 	ik_heartbeat_beat(now, vm->hb_busy_since, __atomic_load_n(&vm->exits, __ATOMIC_RELAXED),
-			  __atomic_load_n(&vm->irqs_delivered, __ATOMIC_RELAXED));
+			  ik_dh_irqs_delivered(&vm->dh));
 }
