@@ -801,6 +801,31 @@ static const struct ik_dh_ops proc_dh_ops = {
 
 static void dispatch(struct ik_proc *p, const struct ik_proc_msg *m);
 
+/* The exit profile's cause of a request: a port or MMIO access as a VM's exit would be, else
+ * the hypercall (read only to count: the request is checked when it is served). */
+static void profile_request(struct ik_proc *p, const struct ik_proc_msg *m, size_t n)
+{
+	const size_t hdr = offsetof(struct ik_proc_msg, payload);
+
+	if (!p->profile || n < hdr)
+		return;
+	if (m->nr == IK_PROC_HC_PIO) {
+		struct ik_proc_pio io;
+
+		memcpy(&io, m->args, sizeof(io));
+		ik_exit_profile_count(p->profile, io.write ? IK_EXIT_PORT_WRITE : IK_EXIT_PORT_READ,
+				      io.port);
+	} else if (m->nr == IK_PROC_HC_MMIO) {
+		struct ik_proc_mmio io;
+
+		memcpy(&io, m->args, sizeof(io));
+		ik_exit_profile_count(p->profile, io.write ? IK_EXIT_MMIO_WRITE : IK_EXIT_MMIO_READ,
+				      io.addr);
+	} else {
+		ik_exit_profile_count(p->profile, IK_EXIT_HYPERCALL, m->nr);
+	}
+}
+
 /* Serve one request; false when there was none (nothing queued, or the socket closed). */
 static bool serve_request(struct ik_proc *p)
 {
@@ -814,6 +839,7 @@ static bool serve_request(struct ik_proc *p)
 	if (n <= 0)
 		return false; /* nothing, or the process ended: the pidfd tells how */
 	atomic_fetch_add(&p->requests, 1);
+	profile_request(p, &m, (size_t)n);
 	ik_proc_serve_msg(p, &m, (size_t)n);
 	return true;
 }
@@ -1016,6 +1042,8 @@ static void *service(void *arg)
 	pthread_mutex_lock(&p->lock);
 	res = p->result;
 	pthread_mutex_unlock(&p->lock);
+	ik_exit_profile_report(p->profile, &p->dh);
+	p->profile = NULL;
 	ik_dh_finish(&p->dh, &res); /* when serving: the end report, then "... its name is free" */
 	return NULL;
 }
@@ -1098,6 +1126,7 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 		return r;
 	if ((r = spawn(p, cfg->exe_path, cfg->cpu, err, errlen)))
 		goto fail;
+	p->profile = ik_exit_profile_new(); /* before the sandbox: it reads the environment */
 	if ((r = -pthread_create(&p->thread, NULL, service, p))) {
 		snprintf(err, errlen, "pthread_create: %s", strerror(-r));
 		goto fail;
@@ -1192,5 +1221,6 @@ void ik_proc_destroy(struct ik_proc *p)
 			close(fds[i]);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
+	free(p->profile); /* NULL once reported */
 	free(p);
 }

@@ -9,6 +9,7 @@
 
 #include "devmodel.h"
 #include "drvhost.h"
+#include "exit_profile.h"
 #include "ikernel/abi.h"
 #include "ikernel/proc_abi.h"
 #include "proc.h"
@@ -53,6 +54,7 @@ struct ik_proc {
 	const char *req_payload;
 	uint32_t req_len, req_off;
 	_Atomic uint64_t requests; /* served: the cost figure in the result */
+	struct ik_exit_profile *profile; /* IKERNEL_EXIT_PROFILE: requests by cause; NULL */
 	/* the reply being built: its payload (ops->store) is filled in place, sent and emptied
 	 * with the next reply (here, not on the stack: a 4 KiB frame is probed page by page and
 	 * stays resident in every service thread) */

@@ -36,7 +36,7 @@ static void hypercall_exit(struct ik_vm *vm, uint64_t off, unsigned len, bool wr
 		return;
 	}
 	memcpy(&args, data, sizeof(args));
-	ik_exit_profile_count(vm, IK_EXIT_HYPERCALL, off / 8);
+	ik_exit_profile_count(vm->profile, IK_EXIT_HYPERCALL, off / 8);
 	ik_hypercall(vm, (unsigned)(off / 8), args);
 }
 
@@ -50,7 +50,7 @@ static void port_exit(struct ik_vm *vm, uint64_t port, unsigned len, bool write,
 		violation(vm, what);
 		return;
 	}
-	ik_exit_profile_count(vm, write ? IK_EXIT_PORT_WRITE : IK_EXIT_PORT_READ, port);
+	ik_exit_profile_count(vm->profile, write ? IK_EXIT_PORT_WRITE : IK_EXIT_PORT_READ, port);
 	ik_devices_pio(vm, (uint16_t)port, len, write, data);
 }
 
@@ -90,7 +90,7 @@ void ik_mmio_exit(struct ik_vm *vm)
 		port_exit(vm, addr - IK_GPA_PIO, len, write, run->mmio.data);
 	} else if (addr >= IK_GPA_DEVMMIO && addr < IK_GPA_MMIO_END) {
 		/* a granted model's window (sizes and bounds checked by the registry), else the end */
-		ik_exit_profile_count(vm, write ? IK_EXIT_MMIO_WRITE : IK_EXIT_MMIO_READ, addr);
+		ik_exit_profile_count(vm->profile, write ? IK_EXIT_MMIO_WRITE : IK_EXIT_MMIO_READ, addr);
 		ik_devices_mmio(vm, addr, len, write, run->mmio.data);
 	} else if (addr >= IK_GPA_CHAN_BASE && addr < IK_GPA_CHAN_BASE + IK_MAX_CHANNELS * IK_CHAN_STRIDE) {
 		snprintf(what, sizeof(what), "%u-byte %s of channel %llu's area at 0x%llx, which has no client",

@@ -18,6 +18,7 @@
 
 #include "devmodel.h"
 #include "drvhost.h"
+#include "exit_profile.h"
 #include "ikernel/abi.h"
 #include "ikernel/control.h"
 #include "loader.h"
@@ -68,17 +69,6 @@ struct ik_channel {
 	void *mem; /* host mapping backing the memslot */
 };
 
-/* What caused an exit, for the exit profile (exit_profile.c). */
-enum ik_exit_kind {
-	IK_EXIT_OTHER = 1, /* detail: the KVM exit reason */
-	IK_EXIT_HYPERCALL, /* detail: its number */
-	IK_EXIT_PORT_READ, /* detail: the port */
-	IK_EXIT_PORT_WRITE,
-	IK_EXIT_MMIO_READ, /* detail: the guest-physical address */
-	IK_EXIT_MMIO_WRITE,
-	IK_EXIT_KICK,      /* the vCPU was kicked out of KVM_RUN (a signal) */
-};
-struct ik_exit_profile;
 
 struct ik_vm {
 	/* the driver-host core (drvhost.h): name, log, nodes, ready, rendezvous, console limit;
@@ -158,10 +148,6 @@ struct ik_vm {
 /* log.c: the monitor log (the core's, drvhost.h). */
 void ik_log(struct ik_vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* exit_profile.c */
-void ik_exit_profile_init(struct ik_vm *vm);
-void ik_exit_profile_count(struct ik_vm *vm, enum ik_exit_kind kind, uint64_t detail);
-void ik_exit_profile_report(struct ik_vm *vm);
 
 /* memory.c */
 int ik_mem_setup(struct ik_vm *vm, uint64_t mem_size, char *err, size_t errlen);

@@ -49,7 +49,7 @@ static void handle_exit(struct ik_vm *vm)
 		ik_crash_shutdown(vm);
 		break;
 	case KVM_EXIT_INTR:
-		ik_exit_profile_count(vm, IK_EXIT_KICK, 0);
+		ik_exit_profile_count(vm->profile, IK_EXIT_KICK, 0);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		if (ik_crash_exception(vm))
@@ -96,7 +96,7 @@ static void run_loop(struct ik_vm *vm)
 		__atomic_store_n(&vm->exits, vm->exits + 1, __ATOMIC_RELAXED); /* read by the watchdog */
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				ik_exit_profile_count(vm, IK_EXIT_KICK, 0);
+				ik_exit_profile_count(vm->profile, IK_EXIT_KICK, 0);
 				continue;
 			}
 			ik_vm_end(vm, IK_END_CRASH, "driver '%s' crashed: KVM_RUN failed: %s", vm->dh.name,
@@ -135,11 +135,12 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	atomic_store(&vm->vcpu_known, true);
 	unblock_kick_signal();
 	pin_vcpu(vm);
-	ik_exit_profile_init(vm); /* before the sandbox: it reads the environment */
+	vm->profile = ik_exit_profile_new(); /* before the sandbox: it reads the environment */
 	if (enter_sandbox(vm))
 		run_loop(vm);
 	atomic_store(&vm->vcpu_known, false);
-	ik_exit_profile_report(vm);
+	ik_exit_profile_report(vm->profile, &vm->dh);
+	vm->profile = NULL;
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);
 	ik_server_notify_dead(vm);

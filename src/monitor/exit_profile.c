@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The exit profile (IKERNEL_EXIT_PROFILE=1 in the monitor's environment): which exits a driver
- * VM took, counted by what caused them, and said in its log when it ends, most frequent first.
- * For chasing exits (each costs 25-60 us on a nested host): a hypercall by number, a port or a
- * device register by address and direction, a kick. Off by default: then nothing is counted.
- * Only the vCPU thread counts (no locking); the table is fixed-size, and what does not fit
- * is counted as "other".
+ * VM took (at isolation=process: which requests the monitor-lite served), counted by what
+ * caused them, and said in its log when it ends, most frequent first. For chasing exits (each
+ * costs 25-60 us on a nested host): a hypercall by number, a port or a device register by
+ * address and direction, a kick. Off by default: then nothing is counted. Only the thread
+ * that serves the driver counts (the vCPU's, the service thread: no locking); the table is
+ * fixed-size, and what does not fit is counted as "other".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm_internal.h"
+#include "exit_profile.h"
 
 #define PROFILE_SLOTS 1024u
 #define PROFILE_SHOWN 16u
@@ -26,17 +27,17 @@ struct ik_exit_profile {
 	uint64_t other, total;
 };
 
-void ik_exit_profile_init(struct ik_vm *vm)
+struct ik_exit_profile *ik_exit_profile_new(void)
 {
 	const char *e = getenv("IKERNEL_EXIT_PROFILE");
 
 	if (e && *e && strcmp(e, "0"))
-		vm->profile = calloc(1, sizeof(*vm->profile)); /* NULL: not profiled */
+		return calloc(1, sizeof(struct ik_exit_profile)); /* NULL: not profiled */
+	return NULL;
 }
 
-void ik_exit_profile_count(struct ik_vm *vm, enum ik_exit_kind kind, uint64_t detail)
+void ik_exit_profile_count(struct ik_exit_profile *p, enum ik_exit_kind kind, uint64_t detail)
 {
-	struct ik_exit_profile *p = vm->profile;
 	uint64_t key = (uint64_t)kind << 56 | (detail & 0xffffffffffffffull);
 
 	if (!p)
@@ -89,9 +90,8 @@ static int by_count(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
 }
 
-void ik_exit_profile_report(struct ik_vm *vm)
+void ik_exit_profile_report(struct ik_exit_profile *p, struct ik_drvhost *dh)
 {
-	struct ik_exit_profile *p = vm->profile;
 	char line[1024], what[64];
 	size_t used;
 
@@ -106,7 +106,6 @@ void ik_exit_profile_report(struct ik_vm *vm)
 	}
 	if (p->other && used < sizeof(line))
 		snprintf(line + used, sizeof(line) - used, ", other %llu", (unsigned long long)p->other);
-	ik_log(vm, "ikernel: driver '%s' exit profile: %s", vm->dh.name, line);
+	ik_dh_log(dh, "ikernel: driver '%s' exit profile: %s", dh->name, line);
 	free(p);
-	vm->profile = NULL;
 }
