@@ -59,6 +59,17 @@ bool ik_dma_post(uint64_t addr, uint32_t len, bool map);
  * the monitor before the wait sleeps: one request. Without the feature nothing is attached
  * and ik_hypercall sends the queue first, as its own request. */
 void ik_posted_attach(struct ik_hc_wait *w);
+/* Every held device write is to a lazy register (mmio_shadow.c): a shadowed read may pass them. */
+bool ik_posted_all_lazy(void);
+
+/* mmio_shadow.c: read shadows (IK_FEAT_MMIO_SHADOW). A read of exactly (addr, size) answered
+ * from the monitor's shadow value, no exit: true when the register is shadowed and every held
+ * write may wait past it (ik_posted_all_lazy); false: the caller reads the device. And whether
+ * a write of exactly (addr, size) is to a lazy register. */
+bool ik_mmio_shadow_read(uint64_t addr, unsigned size, uint64_t *value);
+bool ik_mmio_shadow_lazy(uint64_t addr, unsigned size);
+/* Where the values are (in the event page; NULL: no shadows), for white-box tests. */
+const uint32_t *ik_mmio_shadow_values(void);
 
 /* main.c */
 _Noreturn void ik_rt_main(void);

@@ -73,6 +73,8 @@ uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
 {
 	uint64_t v;
 
+	if (ik_mmio_shadow_read((uintptr_t)addr, size, &v)) /* no exit */
+		return v;
 	if (ik_mmio_posted_read((uintptr_t)addr, size, &v))
 		return v;
 	switch (size) {

@@ -8,7 +8,8 @@
  * program order, and sent as one IK_HC_IO_BATCH request at the next point where any effect of
  * it could be observed. THE FLUSH POINTS (this list is the one place that says when):
  *   - a read of a granted port or window, or a port string (carried in the same request, after
- *     the writes: its `then` or its `read`),
+ *     the writes: its `then` or its `read`); but not a read answered from its read shadow
+ *     while every held write is to a lazy register (IK_FEAT_MMIO_SHADOW, mmio_shadow.c),
  *   - any other hypercall (ik_hypercall flushes first: interrupts, console, panic, exit, DMA
  *     reports), an access outside the grants (sent alone, first),
  *   - the scheduler's IK_HC_WAIT, idle or fetching (carried in the same request with
@@ -149,6 +150,20 @@ bool ik_dma_post(uint64_t addr, uint32_t len, bool map)
 		return false;
 	hold((struct ik_io_write){
 	    .addr = addr, .value = len, .space = map ? IK_IO_DMA_MAP : IK_IO_DMA_UNMAP});
+	return true;
+}
+
+/* Read shadows (mmio_shadow.c): a held port write, or an MMIO write to a register that is not
+ * lazy, could change what the read returns, so it must go first; DMA reports may stay. */
+bool ik_posted_all_lazy(void)
+{
+	for (unsigned i = 0; i < ik_pio_posted && ik_posted_writes; i++) {
+		const struct ik_io_write *w = &posted[i];
+
+		if (w->space == IK_IO_PORT ||
+		    (w->space == IK_IO_MMIO && !ik_mmio_shadow_lazy(w->addr, w->size)))
+			return false;
+	}
 	return true;
 }
 

@@ -381,6 +381,8 @@ uint64_t ik_mmio_read(const volatile void *addr, unsigned size)
 	struct ik_proc_mmio m = { .addr = (uint64_t)(uintptr_t)addr, .size = (uint8_t)size };
 	uint64_t v;
 
+	if (ik_mmio_shadow_read(m.addr, size, &v)) /* no exit */
+		return v;
 	if (ik_mmio_posted_read(m.addr, size, &v))
 		return v;
 	ik_hypercall(IK_PROC_HC_MMIO, &m);

@@ -81,6 +81,12 @@
  * IK_HC_IO_BATCH), applied in order before the wait sleeps: an idle wait with writes or DMA
  * reports held is one request. */
 #define IK_FEAT_WAIT_BATCH (1ull << 17)
+/* MMIO read shadows (docs/ABI.md "Read shadows"): ik_bootinfo.mmio_shadow lists device
+ * registers whose reads the guest may answer from a value the monitor keeps in the event page
+ * (IK_SHADOW_READ: side-effect-free reads), and registers whose posted writes may stay held past
+ * such a read (IK_SHADOW_LAZY). Only with IK_FEAT_IO_BATCH; without the bit every read is an
+ * access of the device. */
+#define IK_FEAT_MMIO_SHADOW (1ull << 18)
 
 typedef uint64_t ik_gpa_t; /* a guest-physical (= guest-virtual, identity-mapped) address */
 
@@ -238,6 +244,22 @@ struct ik_cqe {
 #define IK_MAX_MMIO_GRANTS 4u
 #define IK_NETIF_MAX      2u  /* net_devices a driver may give the host */
 #define IK_IFNAME_MAX     16u /* IFNAMSIZ: an interface name and its NUL */
+#define IK_MAX_MMIO_SHADOWS 16u /* entries of ik_bootinfo.mmio_shadow */
+
+/* ik_mmio_shadow.kind */
+#define IK_SHADOW_READ 1u /* a read of exactly (addr, size) may be answered from its value */
+#define IK_SHADOW_LAZY 2u /* a held write of exactly (addr, size) may wait past such a read */
+
+/* One register of IK_FEAT_MMIO_SHADOW (8 bytes). Entry i's value, for a READ register, is the
+ * uint32_t at byte ik_bootinfo.shadow_off + 4 * i of the event page: OUT, written by the
+ * monitor with release stores whenever the register changes (from any monitor thread), never
+ * read back by it; the guest loads it with acquire. */
+struct ik_mmio_shadow {
+	uint32_t addr;     /* OUT: guest address, inside one of mmio_grant's windows; 0 ends the list */
+	uint8_t size;      /* OUT: bytes of the access (1, 2 or 4) */
+	uint8_t kind;      /* OUT: IK_SHADOW_READ or IK_SHADOW_LAZY */
+	uint16_t reserved; /* OUT: 0 */
+};
 
 struct ik_bootinfo {
 	uint32_t magic;          /* OUT: IK_BOOTINFO_MAGIC */
@@ -272,6 +294,14 @@ struct ik_bootinfo {
 	 * the pair once when the channel opens. */
 	uint16_t chan_read[IK_MAX_CHANNELS];
 	uint16_t chan_write[IK_MAX_CHANNELS];
+	/* OUT (IK_FEAT_MMIO_SHADOW): the shadowed and lazy registers of the driver's devices, in
+	 * grant order; addr 0 ends the list. The guest may trust it only for its own reads: the
+	 * monitor never decides anything from the shadow values or this table. */
+	struct ik_mmio_shadow mmio_shadow[IK_MAX_MMIO_SHADOWS];
+	/* OUT (IK_FEAT_MMIO_SHADOW): byte offset in the event page of the values (uint32_t
+	 * [IK_MAX_MMIO_SHADOWS], 4-byte aligned, after struct ik_events) */
+	uint32_t shadow_off;
+	uint32_t reserved3[3]; /* OUT: 0 */
 };
 
 /*
@@ -304,6 +334,10 @@ struct ik_events {
 	uint64_t fault_arg; /* OUT: its argument (class specific, e.g. a random seed) */
 	uint64_t reserved[5];
 };
+
+/* Where the monitor puts the shadow values in the event page (ik_bootinfo.shadow_off says so:
+ * the guest uses that, not this). */
+#define IK_EVENTS_SHADOW_OFF 0x800u
 
 /* Guest-side fault classes (ik_events.fault), fired by the guest runtime's hooks at the next
  * driver call (or allocation, or interrupt): for the faults code patching cannot express. */
@@ -534,7 +568,10 @@ _Static_assert(sizeof(struct ik_ring_hdr) == 384, "ring header");
 _Static_assert(sizeof(struct ik_sqe) == 64, "sqe");
 _Static_assert(sizeof(struct ik_cqe) == 32, "cqe");
 _Static_assert(sizeof(struct ik_bootinfo) <= IK_PAGE_SIZE, "bootinfo fits its page");
-_Static_assert(sizeof(struct ik_bootinfo) == 872, "bootinfo");
+_Static_assert(sizeof(struct ik_bootinfo) == 1016, "bootinfo");
+_Static_assert(sizeof(struct ik_mmio_shadow) == 8, "mmio shadow");
+_Static_assert(IK_EVENTS_SHADOW_OFF >= sizeof(struct ik_events) && IK_EVENTS_SHADOW_OFF % 64 == 0 &&
+	       IK_EVENTS_SHADOW_OFF + 4 * IK_MAX_MMIO_SHADOWS <= IK_PAGE_SIZE, "shadow values fit the event page");
 _Static_assert(sizeof(struct ik_events) == 128, "events");
 _Static_assert(sizeof(struct ik_hc_console) == 16, "hc console");
 _Static_assert(sizeof(struct ik_hc_panic) == 32, "hc panic");

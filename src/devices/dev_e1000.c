@@ -48,6 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ikernel/abi.h"
+
 #include "devmodel.h"
 #include "e1000_offload.h"
 #include "netwire.h"
@@ -84,6 +86,8 @@ enum {
 };
 
 #define CTRL_RST     (1u << 26)
+/* STATUS never changes here: link up at 1000 Mb/s full duplex, whatever the driver does. */
+#define E1K_STATUS   (STATUS_LU | STATUS_FD | STATUS_1000)
 #define CTRL_VME     (1u << 30)
 #define STATUS_FD    0x01u
 #define STATUS_LU    0x02u
@@ -863,7 +867,7 @@ static uint32_t reg_read(struct ik_device *dev, struct e1000 *e, uint32_t off)
 	uint32_t v;
 
 	switch (off) {
-	case STATUS: return STATUS_LU | STATUS_FD | STATUS_1000;
+	case STATUS: return E1K_STATUS;
 	case EECD: return eecd_read(e);
 	case ICR:
 		v = R(e, ICR);
@@ -1033,6 +1037,31 @@ static int e1000_irq(struct ik_device *dev, unsigned long *irq)
 	return 0;
 }
 
+/*
+ * Read shadows (devmodel.h): E1000_WRITE_FLUSH() is a read of STATUS, after IMC in the
+ * interrupt handler and after IMS at the end of each NAPI poll, i.e. two exits per interrupt
+ * cycle; STATUS has no read side effect and is constant here. Lazy writes, which may stay
+ * held past that read because delaying them is invisible to the driver but as the card acting
+ * a little later:
+ *   IMS, IMC  the monitor delivers interrupts only at the guest's scheduler passes, and each
+ *             pass sends the held writes first: a mask or unmask always takes effect before
+ *             any interrupt the driver could take; a line raised just before a held IMC lands
+ *             is a spurious interrupt (ICR then reads 0, or NAPI is already scheduled), as
+ *             when a real card's message races the mask;
+ *   TDT, RDT  new descriptors handed to the card: it sends or receives them a little later;
+ *             the driver learns of either only through the descriptors' DD bits (memory it
+ *             polls at a flush point) or a read of another register (which sends them).
+ * Not CTRL, RCTL, TCTL or anything that resets, stops DMA or changes STATUS.
+ */
+enum { E1K_SHADOW_STATUS = 0 };
+static const struct ik_dev_shadow e1000_shadows[] = {
+	[E1K_SHADOW_STATUS] = {STATUS, IK_SHADOW_READ},
+	{IMS, IK_SHADOW_LAZY},
+	{IMC, IK_SHADOW_LAZY},
+	{TDT, IK_SHADOW_LAZY},
+	{RDT, IK_SHADOW_LAZY},
+};
+
 static int e1000_init(struct ik_device *dev)
 {
 	static const uint8_t def_mac[6] = {0x02, 0x49, 0x4b, 0x45, 0x31, 0x00}; /* 02:"IKE1":NN */
@@ -1055,6 +1084,7 @@ static int e1000_init(struct ik_device *dev)
 	eeprom_fill(&e->ee, mac);
 	mac_reset(e);
 	dev->state = e;
+	ik_dev_shadow_set(dev, E1K_SHADOW_STATUS, E1K_STATUS); /* constant: published once */
 	return 0;
 }
 
@@ -1098,4 +1128,6 @@ const struct ik_devmodel ik_dev_e1000 = {
 	.poll_fd = e1000_poll_fd,
 	.poll_ready = e1000_poll_ready,
 	.pci = &e1000_pci,
+	.shadows = e1000_shadows,
+	.nshadows = sizeof(e1000_shadows) / sizeof(e1000_shadows[0]),
 };

@@ -11,16 +11,21 @@
  *   base+6 write v: the access log (below) takes v's low byte
  *   other ports   : read 0, writes ignored (but counted)
  * MMIO window (4 KiB): offset 0 an 8-byte scratch register (any width reads back what was
- * written), offset 8 reads the number of MMIO accesses so far, offset 16 the access log: a
- * write there, like one to port base+6, shifts the value's low byte in (log = log << 8 | v),
- * an 8-byte read returns the last eight such bytes, oldest highest (the order in which port and
- * MMIO writes arrived); the rest reads 0.
+ * written), offset 8 reads the number of MMIO accesses so far (that reached the model), offset
+ * 16 the access log: a write there, like one to port base+6, shifts the value's low byte in
+ * (log = log << 8 | v), an 8-byte read returns the last eight such bytes, oldest highest (the
+ * order in which port and MMIO writes arrived); offset 24 (4 bytes) reads the scratch
+ * register's low half, and is a read shadow (devmodel.h: the guest reads it without an exit,
+ * so such a read is not counted); offset 28, a lazy register, logs its writes as offset 16
+ * does; the rest reads 0.
  * As a PCI function (testdev@pci): 1b36:0005 (QEMU's PCI test device ids), class ff0000, BAR0
  * the MMIO window, BAR1 the 8 ports.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include "ikernel/abi.h"
 
 #include "devmodel.h"
 
@@ -37,6 +42,13 @@ struct testdev {
 
 #define TESTDEV_LOG_PORT 6u
 #define TESTDEV_LOG_MMIO 16u
+#define TESTDEV_STATUS   24u /* read shadow: the scratch register's low half */
+#define TESTDEV_LAZY_LOG 28u /* lazy: a log write that may wait past a read of STATUS */
+
+static const struct ik_dev_shadow testdev_shadows[] = {
+	{TESTDEV_STATUS, IK_SHADOW_READ}, /* shadow 0 */
+	{TESTDEV_LAZY_LOG, IK_SHADOW_LAZY},
+};
 
 static int testdev_init(struct ik_device *dev)
 {
@@ -94,7 +106,8 @@ static int testdev_mmio_read(struct ik_device *dev, uint32_t off, unsigned size,
 {
 	struct testdev *t = dev->state;
 	uint64_t v = off < 8 ? t->mmio_scratch >> (8 * off) : off == 8 ? t->mmio_accesses
-				  : off == TESTDEV_LOG_MMIO ? t->log : 0;
+				  : off == TESTDEV_LOG_MMIO ? t->log
+				  : off == TESTDEV_STATUS ? (uint32_t)t->mmio_scratch : 0;
 
 	t->mmio_accesses++;
 	*val = size == 8 ? v : v & ((1ull << (8 * size)) - 1);
@@ -107,10 +120,12 @@ static int testdev_mmio_write(struct ik_device *dev, uint32_t off, unsigned size
 	uint64_t mask = size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
 
 	t->mmio_accesses++;
-	if (off + size <= 8)
+	if (off + size <= 8) {
 		t->mmio_scratch = (t->mmio_scratch & ~(mask << (8 * off))) | (val & mask) << (8 * off);
-	else if (off == TESTDEV_LOG_MMIO)
+		ik_dev_shadow_set(dev, 0, (uint32_t)t->mmio_scratch);
+	} else if (off == TESTDEV_LOG_MMIO || off == TESTDEV_LAZY_LOG) {
 		t->log = t->log << 8 | (val & 0xff);
+	}
 	return 0;
 }
 
@@ -159,4 +174,6 @@ const struct ik_devmodel ik_dev_testdev = {
 	.mmio_read = testdev_mmio_read,
 	.mmio_write = testdev_mmio_write,
 	.pci = &testdev_pci,
+	.shadows = testdev_shadows,
+	.nshadows = sizeof(testdev_shadows) / sizeof(testdev_shadows[0]),
 };

@@ -27,6 +27,18 @@
  * option dma=strict also pages the driver mapped for DMA; bus mastering on for a PCI function)
  * and end the driver with a violation naming the device and the address when refused.
  *
+ * Read shadows (optional, shadows != NULL; docs/ABI.md "Read shadows"): registers of the MMIO
+ * window the driver may read without an exit. A model lists (a) IK_SHADOW_READ registers whose
+ * reads have no side effect, and keeps each one's current value published with
+ * ik_dev_shadow_set() from its init and wherever the register changes (any callback, any
+ * thread: always under dev->lock); the guest answers a read of it from that value, unless a
+ * held write to a register that is not lazy precedes it; and (b) IK_SHADOW_LAZY registers: a
+ * posted write to one may stay held past such a read, so it must not change any shadowed value
+ * nor stop the device's DMA -- delaying it may only make the device act a little later. The
+ * registry publishes the values in the event page (ik_devset_shadow_attach) and lists the
+ * registers in the boot info; it shows all-ones while a PCI function's memory decoding is off,
+ * as a read would. The monitor never reads a shadow back.
+ *
  * Threads: pio_read/pio_write/mmio_read/mmio_write run on the vCPU thread (the monitor-lite's service thread at
  * isolation=process), tick and poll_ready on the device's own timer thread; the registry serialises them with
  * dev->lock, so a model needs no locking of its own.
@@ -91,6 +103,15 @@ struct ik_port_range {
 #define IK_DEV_OPTS_MAX   256u
 #define IK_DEV_TICK_MS    20u
 
+/* A register of the MMIO window for read shadows (above): its offset, IK_SHADOW_READ or
+ * IK_SHADOW_LAZY (ikernel/abi.h); accesses of 4 bytes. */
+struct ik_dev_shadow {
+	uint32_t offset;
+	uint8_t kind;
+};
+
+#define IK_DEV_MAX_SHADOWS 8u
+
 struct ik_devmodel {
 	const char *name;
 	const char *summary;
@@ -119,6 +140,10 @@ struct ik_devmodel {
 	int (*mmio_write)(struct ik_device *dev, uint32_t offset, unsigned size, uint64_t val);
 	/* Non-NULL: the model may be granted as MODEL@pci, with this identity. */
 	const struct ik_pci_ident *pci;
+	/* Read shadows (above): at most IK_DEV_MAX_SHADOWS registers of the MMIO window; entry i
+	 * of a READ register is ik_dev_shadow_set(dev, i, ...)'s i. */
+	const struct ik_dev_shadow *shadows;
+	unsigned nshadows;
 };
 
 #define IK_DEV_MMIO_MIN 0x1000u
@@ -143,6 +168,10 @@ struct ik_device {
 	/* registry-owned PCI config state, under lock */
 	uint16_t pci_command;
 	uint8_t pci_sizing; /* bit n: BAR n was written all-ones (reads give its size mask) */
+	/* registry-owned read shadows, under lock: the model's values, and where each is
+	 * published in the event page (NULL: not published) */
+	uint32_t shadow_value[IK_DEV_MAX_SHADOWS];
+	_Atomic uint32_t *shadow_pub[IK_DEV_MAX_SHADOWS];
 	/* registry-owned */
 	pthread_mutex_t lock;
 	pthread_cond_t tick_cond;
@@ -229,7 +258,20 @@ unsigned ik_devset_port_grants(const struct ik_devset *set, uint32_t *grant, uns
  * grant order, at most max (writes to the rest are not posted); returns how many. */
 unsigned ik_devset_mmio_grants(const struct ik_devset *set, uint64_t *grant, unsigned max);
 
+/* Read shadows (shadow.c): the declared registers of every grant, in grant order, as boot info
+ * mmio_shadow[] entries (at most max, each READ one given a value slot of the same index);
+ * returns how many. */
+struct ik_mmio_shadow;
+unsigned ik_devset_mmio_shadows(const struct ik_devset *set, struct ik_mmio_shadow *table,
+				unsigned max);
+/* Publish the READ registers' values at values[i] for table entry i (the same order and max
+ * as ik_devset_mmio_shadows), now and at every change from here on. Before the driver runs. */
+void ik_devset_shadow_attach(struct ik_devset *set, _Atomic uint32_t *values, unsigned max);
+
 /* Services for models. */
+/* Read shadow i (the model's shadows[i], a READ register) now has value v. Under dev->lock
+ * (any model callback, init included). */
+void ik_dev_shadow_set(struct ik_device *dev, unsigned i, uint32_t v);
 /* DMA by the device (see the top of this file): 0, or -EFAULT when refused, the driver then
  * being ended as a violation naming the device, the direction and the address; the model
  * must stop what it was doing. Called with the device's lock held (any model callback). */

@@ -93,6 +93,7 @@ static void config_write_dword(struct ik_device *d, unsigned reg, uint32_t v)
 {
 	if (reg == 0x04) {
 		d->pci_command = (uint16_t)(v & CMD_WRITABLE);
+		ik_dev_shadow_republish(d); /* decoding on or off: what a read would give */
 	} else if (reg >= 0x10 && reg <= 0x24) {
 		unsigned n = (reg - 0x10) / 4;
 

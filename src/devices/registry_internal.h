@@ -32,6 +32,10 @@ void ik_devset_log_layout(struct ik_devset *set);
 /* The I/O BAR size of a PCI function's nports (a power of two, at least 4). */
 uint32_t ik_pci_io_size(const struct ik_device *dev);
 
+/* shadow.c: the PCI command register of dev changed (under dev->lock): republish its read
+ * shadows (all-ones while memory decoding is off). */
+void ik_dev_shadow_republish(struct ik_device *dev);
+
 /* dma.c: read the grant's dma= option at init; free the strict table. */
 int ik_dma_init(struct ik_devset *set, struct ik_device *dev);
 void ik_dma_destroy(struct ik_devset *set);

@@ -691,6 +691,24 @@ int ik_dh_hypercall(struct ik_drvhost *dh, unsigned nr, void *args)
 
 /* ---- boot info, welcome, the end ----------------------------------------------------------- */
 
+/* Read shadows (IK_FEAT_MMIO_SHADOW, devices/shadow.c): the table in the boot info, the values
+ * in the event page from now on. Only with posted writes: the guest answers a shadowed read
+ * from the event page only while its held writes may wait. */
+static void boot_shadows(struct ik_bootinfo *bi, const struct ik_dh_boot *b)
+{
+	memset(bi->mmio_shadow, 0, sizeof(bi->mmio_shadow));
+	bi->shadow_off = 0;
+	memset(bi->reserved3, 0, sizeof(bi->reserved3));
+	if (!b->devs || !b->events || !(bi->features & IK_FEAT_IO_BATCH) ||
+	    !ik_devset_mmio_shadows(b->devs, bi->mmio_shadow, IK_MAX_MMIO_SHADOWS))
+		return;
+	ik_devset_shadow_attach(b->devs,
+				(_Atomic uint32_t *)((char *)b->events + IK_EVENTS_SHADOW_OFF),
+				IK_MAX_MMIO_SHADOWS);
+	bi->shadow_off = IK_EVENTS_SHADOW_OFF;
+	bi->features |= IK_FEAT_MMIO_SHADOW;
+}
+
 void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const struct ik_dh_boot *b)
 {
 	bi->magic = IK_BOOTINFO_MAGIC;
@@ -722,6 +740,7 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 		if (b->devs->has_pci)
 			bi->features |= IK_FEAT_PCI;
 	}
+	boot_shadows(bi, b);
 	memcpy(bi->netif, dh->netif, sizeof(bi->netif));
 	if (dh->netif[0][0])
 		bi->features |= IK_FEAT_NETIF;

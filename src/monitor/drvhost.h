@@ -258,7 +258,10 @@ struct ik_dh_boot {
 	uint64_t mem_size, heap_start, heap_end, stack_base;
 	uint32_t stack_count;
 	uint64_t tsc_khz, spin_ns;
-	const struct ik_devset *devs; /* the granted device models: their port ranges */
+	struct ik_devset *devs; /* the granted device models: their port ranges, read shadows */
+	/* the event page (both levels share it with the driver): where read shadows are
+	 * published; NULL offers none */
+	struct ik_events *events;
 };
 void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const struct ik_dh_boot *b);
 

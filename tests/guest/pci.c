@@ -104,6 +104,8 @@ static int probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	check_identity(pdev, id);
 	/* decoding is off until the driver enables the device: the window reads all-ones */
 	GUEST_ASSERT_EQ(readl((void __iomem *)0x61000000ul), 0xffffffff);
+	/* so does its read shadow (testdev STATUS, at 0x18), without an exit */
+	GUEST_ASSERT_EQ(readl((void __iomem *)0x61000018ul), 0xffffffff);
 	GUEST_ASSERT_EQ(pci_enable_device(pdev), 0);
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
 	GUEST_ASSERT_EQ(cmd & 7, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
@@ -114,6 +116,7 @@ static int probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	GUEST_ASSERT(mem != NULL && io != NULL);
 	writel(0x12345678, mem);
 	GUEST_ASSERT_EQ(ioread32(mem), 0x12345678);
+	GUEST_ASSERT_EQ(readl(mem + 0x18), 0x12345678); /* decoding on: the shadow is the value */
 	iowrite16(0xbeef, io + 2); /* the port scratch register */
 	GUEST_ASSERT_EQ(ioread16(io + 2), 0xbeef);
 	GUEST_ASSERT_EQ(inw(pci_resource_start(pdev, 1) + 2), 0xbeef);

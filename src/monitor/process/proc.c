@@ -159,6 +159,7 @@ static void boot_info(struct ik_proc *p, const struct ik_proc_config *cfg)
 		.tsc_khz = tsc_khz(),
 		.spin_ns = cfg->spin_ns == (uint64_t)-1 ? IK_DH_SPIN_NS_DEFAULT : cfg->spin_ns,
 		.devs = &p->devs,
+		.events = p->events,
 	});
 }
 

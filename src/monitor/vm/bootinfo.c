@@ -30,6 +30,7 @@ int ik_bootinfo_fill(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 		.tsc_khz = (uint64_t)khz,
 		.spin_ns = vm->spin_ns,
 		.devs = &vm->devs,
+		.events = vm->events,
 	});
 	return 0;
 }
