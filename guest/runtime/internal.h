@@ -33,6 +33,21 @@ static inline void ik_pio_flush_pending(void)
 	if (__builtin_expect(ik_posted_writes != 0, 0))
 		ik_pio_flush_slow();
 }
+/* Every held device write is to a lazy register (pio_post.c; IK_FEAT_MMIO_SHADOW). */
+bool ik_posted_all_lazy(void);
+/* A flush point that does not wait on the device (a thread switch, a request's completion):
+ * as ik_pio_flush_pending(), but writes that are all to lazy registers stay held until the next
+ * scheduler pass, read or hypercall (pio_post.c's list), so they join the next request. */
+static inline void ik_pio_flush_unless_lazy(void)
+{
+	if (__builtin_expect(ik_posted_writes != 0, 0) && !ik_posted_all_lazy())
+		ik_pio_flush_slow();
+}
+/* Each pass of the scheduler loop (its clock in now_ns): send the held writes, unless they are
+ * all to lazy registers and the first pass that saw them was less than IK_LAZY_HOLD_NS ago
+ * (they then join the next request; the pass that finds no work sends them at once). */
+#define IK_LAZY_HOLD_NS 100000u
+void ik_pio_flush_pass(uint64_t now_ns);
 /* Before a device access or hypercall that is not in the queue: send everything held, DMA
  * reports included (that access may tell a device to use a mapping). */
 static inline void ik_posted_send_all(void)
@@ -59,8 +74,6 @@ bool ik_dma_post(uint64_t addr, uint32_t len, bool map);
  * the monitor before the wait sleeps: one request. Without the feature nothing is attached
  * and ik_hypercall sends the queue first, as its own request. */
 void ik_posted_attach(struct ik_hc_wait *w);
-/* Every held device write is to a lazy register (mmio_shadow.c): a shadowed read may pass them. */
-bool ik_posted_all_lazy(void);
 
 /* mmio_shadow.c: read shadows (IK_FEAT_MMIO_SHADOW). A read of exactly (addr, size) answered
  * from the monitor's shadow value, no exit: true when the register is shadowed and every held

@@ -14,9 +14,14 @@
  *     reports), an access outside the grants (sent alone, first),
  *   - the scheduler's IK_HC_WAIT, idle or fetching (carried in the same request with
  *     IK_FEAT_WAIT_BATCH, applied before the wait sleeps: ik_posted_attach; else flushed first),
- *   - a delay (ik_delay_ns, cpu_relax), a memory barrier (mb, rmb), a DMA sync for the CPU,
- *     reading the clock, a thread switch, each pass of the scheduler loop,
- *   - a request's completion (before its CQE is posted),
+ *   - a delay (ik_delay_ns, cpu_relax), a memory barrier (mb, rmb), a pass of the scheduler
+ *     loop that finds nothing to do (before it spins or sleeps),
+ *   - a thread switch, a request's completion (before its CQE is posted), reading the clock
+ *     (but not a delay), dma_rmb, a DMA sync for the CPU (and an unmap), and a pass of the
+ *     scheduler loop with work, unless every held write is to a lazy register
+ *     (IK_FEAT_MMIO_SHADOW; the device model says delaying them only makes the device act a
+ *     little later): those stay until another point of this list, at most IK_LAZY_HOLD_NS
+ *     (100 us) of scheduler passes with work (ik_pio_flush_pass),
  *   - a full buffer (IK_IO_BATCH_MAX writes).
  * The device models therefore see the same accesses in the same order as without posting.
  * With IK_FEAT_DMA_STRICT the DMA mapping reports (dma.c) are entries of the same queue, each in
@@ -32,6 +37,7 @@
 
 static struct ik_io_write posted[IK_IO_BATCH_MAX];
 unsigned ik_pio_posted, ik_posted_writes;
+static uint64_t lazy_seen_ns; /* the first scheduler pass that let the held lazy writes stay */
 
 /* [port, port + size) lies in one range the operator granted. */
 static bool port_granted(const struct ik_bootinfo *bi, uint16_t port, unsigned size)
@@ -89,6 +95,7 @@ static uint32_t take_queue(ik_gpa_t *writes)
 
 	*writes = (uintptr_t)posted;
 	ik_pio_posted = ik_posted_writes = 0; /* first: ik_hypercall must not send them again */
+	lazy_seen_ns = 0;
 	return n;
 }
 
@@ -115,6 +122,11 @@ void ik_pio_flush_slow(void)
 void ik_pio_flush(void)
 {
 	ik_pio_flush_pending();
+}
+
+void ik_pio_flush_unless_lazy_writes(void)
+{
+	ik_pio_flush_unless_lazy();
 }
 
 static void hold(struct ik_io_write w)
@@ -165,6 +177,18 @@ bool ik_posted_all_lazy(void)
 			return false;
 	}
 	return true;
+}
+
+void ik_pio_flush_pass(uint64_t now_ns)
+{
+	if (!ik_posted_writes)
+		return;
+	if (!ik_posted_all_lazy() || (lazy_seen_ns && now_ns - lazy_seen_ns >= IK_LAZY_HOLD_NS)) {
+		ik_pio_flush_slow();
+		return;
+	}
+	if (!lazy_seen_ns)
+		lazy_seen_ns = now_ns ? now_ns : 1;
 }
 
 bool ik_pio_posted_then(uint16_t port, unsigned size, bool write, void *buf, uint32_t count)

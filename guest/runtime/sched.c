@@ -100,7 +100,7 @@ _Noreturn void ik_sched_loop(void)
 	for (;;) {
 		unsigned work = 0;
 
-		ik_pio_flush_pending(); /* what timers and interrupt handlers posted (pio_post.c) */
+		ik_pio_flush_pass(ik_now_ns()); /* what timers and interrupt handlers posted */
 		ik_heartbeat();
 		work += ik_timers_run(ik_now_ns());
 		work += handle_attention();
@@ -110,6 +110,7 @@ _Noreturn void ik_sched_loop(void)
 			idle_since = ik_now_ns();
 			continue;
 		}
+		ik_pio_flush_pending(); /* nothing to do: the device gets everything before we wait */
 		if (ik_now_ns() - idle_since < spin_ns) {
 			ik_cpu_relax();
 			continue;

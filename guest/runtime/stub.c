@@ -40,8 +40,10 @@ void ik_stub_complete(struct ik_chan *ch, uint64_t user_data, int64_t result, ui
 	uint32_t index = ch->cq_tail;
 	struct ik_cqe *cqe = &ch->cqes[ik_ring_slot(index, ik_geom.cq_entries)];
 
-	/* The request's port writes reach the device before its client hears it is done. */
-	ik_pio_flush_pending();
+	/* The request's port writes reach the device before its client hears it is done; writes
+	 * all to lazy registers (a transmit tail) at the scheduler's next pass, with those of the
+	 * other requests of this pass. */
+	ik_pio_flush_unless_lazy();
 	cqe->user_data = user_data;
 	cqe->result = result;
 	cqe->pos = pos;

@@ -47,10 +47,11 @@ struct ik_thread {
 void ik_switch(uint64_t *save_rsp, uint64_t new_rsp);
 
 /* Every switch: posted port writes go out first (pio_post.c), so the next thread, an interrupt
- * handler or the idle wait never runs ahead of the device. */
+ * handler or the idle wait never runs ahead of the device; writes all to lazy registers may
+ * wait for the scheduler's next pass (their delay only makes the device act later). */
 static void switch_to(uint64_t *save_rsp, uint64_t new_rsp)
 {
-	ik_pio_flush_pending();
+	ik_pio_flush_unless_lazy();
 	ik_switch(save_rsp, new_rsp);
 }
 void ik_thread_trampoline(void);

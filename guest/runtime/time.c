@@ -10,12 +10,14 @@ static uint64_t ns_mult;  /* ns per tick, 32.32 fixed point */
 static uint64_t tsc_mult; /* ticks per ns, 32.32 fixed point */
 
 /* Reading the clock sends the posted port writes first (pio_post.c): the time a device takes
- * for a write is observable by the clock after it, as on hardware. */
+ * for a write is observable by the clock after it, as on hardware. Writes all to lazy
+ * registers may stay (the scheduler's clock at each pass, a driver's jiffies): their delay only
+ * makes the device act later, and the scheduler's next pass sends them. */
 uint64_t ik_rdtsc(void)
 {
 	uint32_t lo, hi;
 
-	ik_pio_flush_pending();
+	ik_pio_flush_unless_lazy();
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
@@ -43,7 +45,10 @@ uint64_t ik_ns_to_tsc(uint64_t ns)
 
 void ik_delay_ns(uint64_t ns)
 {
-	uint64_t start = ik_rdtsc(), ticks = ik_ns_to_tsc(ns); /* the clock: posted writes first */
+	uint64_t start, ticks = ik_ns_to_tsc(ns);
+
+	ik_pio_flush_pending(); /* a delay waits on the device: every held write first */
+	start = ik_rdtsc();
 
 	/* Busy-wait on purpose (udelay): short hardware delays must not give up the CPU. It does
 	 * not bump the heartbeat either, so a driver stuck in a delay loop is still caught. */

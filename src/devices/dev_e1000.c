@@ -1048,6 +1048,9 @@ static int e1000_irq(struct ik_device *dev, unsigned long *irq)
  *             any interrupt the driver could take; a line raised just before a held IMC lands
  *             is a spurious interrupt (ICR then reads 0, or NAPI is already scheduled), as
  *             when a real card's message races the mask;
+ *   ITR       the throttling interval (written by the adaptive moderation at the end of a
+ *             NAPI poll, just before IMS): a change taking effect later only moves when the
+ *             card interrupts next;
  *   TDT, RDT  new descriptors handed to the card: it sends or receives them a little later;
  *             the driver learns of either only through the descriptors' DD bits (memory it
  *             polls at a flush point) or a read of another register (which sends them).
@@ -1058,6 +1061,7 @@ static const struct ik_dev_shadow e1000_shadows[] = {
 	[E1K_SHADOW_STATUS] = {STATUS, IK_SHADOW_READ},
 	{IMS, IK_SHADOW_LAZY},
 	{IMC, IK_SHADOW_LAZY},
+	{ITR, IK_SHADOW_LAZY},
 	{TDT, IK_SHADOW_LAZY},
 	{RDT, IK_SHADOW_LAZY},
 };

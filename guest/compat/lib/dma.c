@@ -59,7 +59,9 @@ void dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
 {
 	(void)dev;
 	(void)dir;
-	ik_pio_flush(); /* the buffer is the CPU's again: the device's DMA for posted writes first */
+	/* The buffer is the CPU's again: the device's DMA for posted writes first (but for writes
+	 * to lazy registers: the DMA they start is the device acting later, as ever). */
+	ik_pio_flush_unless_lazy_writes();
 	if (addr != DMA_MAPPING_ERROR && size)
 		ik_dma_report(addr, size, false);
 }

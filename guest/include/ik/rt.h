@@ -162,6 +162,11 @@ void ik_pio_string(uint16_t port, unsigned size, bool write, void *buf, unsigned
  * delays, cpu_relax, barriers, a thread switch, a completion; guest/runtime/pio_post.c has the
  * list). Send them now: for a wait the runtime does not know of. */
 void ik_pio_flush(void);
+/* The same, except that writes all to lazy registers (IK_FEAT_MMIO_SHADOW: the device model
+ * says delaying them only makes the device act later) stay held until the scheduler's next
+ * pass or the next flush point of the list: for ordering points that do not wait on the
+ * device (dma_rmb). */
+void ik_pio_flush_unless_lazy_writes(void);
 
 /* ---- device MMIO and DMA ------------------------------------------------------------------- */
 

@@ -101,8 +101,10 @@ __IK_ATOMIC_OPS(atomic64, atomic64_t, s64)
 #define rmb() (ik_pio_flush(), smp_rmb())
 #define wmb() smp_wmb()
 /* Descriptor memory shared with a device model: ordered as the CPU's own accesses (the model
- * reads and writes guest memory only while the vCPU is stopped in an exit, or atomically). */
-#define dma_rmb() rmb()
+ * reads and writes guest memory only while the vCPU is stopped in an exit, or atomically).
+ * dma_rmb orders two reads of that memory, it does not wait on the device (Linux: it does not
+ * order MMIO): writes all to lazy registers (a ring tail, an interrupt mask) may stay held. */
+#define dma_rmb() (ik_pio_flush_unless_lazy_writes(), smp_rmb())
 #define dma_wmb() wmb()
 #define smp_mb__before_atomic() smp_mb()
 #define smp_mb__after_atomic() smp_mb()

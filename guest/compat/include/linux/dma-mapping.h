@@ -51,13 +51,14 @@ static inline int dma_mapping_error(struct device *dev, dma_addr_t dma_addr)
 }
 
 /* Memory is coherent here (the model copies at the moment of the DMA): syncs for the device
- * are no-ops; a sync for the CPU sends the posted port writes (ik_pio_flush), whose DMA the CPU
- * is about to read. */
+ * are no-ops; a sync for the CPU sends the posted port writes, whose DMA the CPU is about to
+ * read, except writes all to lazy registers (ik_pio_flush_unless_lazy_writes, rt.h): what they
+ * start is the device acting later, which the driver learns from the device (a DD bit). */
 static inline void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
 					   enum dma_data_direction dir)
 {
 	(void)dev, (void)addr, (void)size, (void)dir;
-	ik_pio_flush();
+	ik_pio_flush_unless_lazy_writes();
 }
 
 static inline void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
@@ -71,7 +72,7 @@ static inline void dma_sync_single_range_for_cpu(struct device *dev, dma_addr_t 
 						 enum dma_data_direction dir)
 {
 	(void)dev, (void)addr, (void)offset, (void)size, (void)dir;
-	ik_pio_flush();
+	ik_pio_flush_unless_lazy_writes();
 }
 
 static inline void dma_sync_single_range_for_device(struct device *dev, dma_addr_t addr,
