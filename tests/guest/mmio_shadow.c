@@ -9,11 +9,14 @@
  * with only lazy writes (and, with dma=strict, DMA reports) held, costs no exit and leaves the
  * queue as it was; a held write that is not lazy (the scratch register, a port) makes the read
  * carry the queue and see the device's new value; a read of another width is the device's;
+ * lazy writes wait past the clock, dma_rmb and a DMA sync, not past a delay or a barrier;
  * and a driver scribbling its shadow values fools only itself: the device, what the monitor
  * gives the next read, and the monitor's next store are untouched. */
+#include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -90,6 +93,33 @@ static void flush_when_not_lazy(void)
 	GUEST_ASSERT(count() == c + 2);
 }
 
+/* Lazy writes also wait past the flush points that do not wait on the device (the clock,
+ * dma_rmb, a DMA sync for the CPU), not past those that do (a delay, cpu_relax, mb); a write
+ * that is not lazy goes at each of them. */
+static void lazy_flush_points(void)
+{
+	unsigned long j;
+
+	writel(0xf1, w + LAZY_LOG);
+	j = jiffies;
+	dma_rmb();
+	dma_sync_single_for_cpu(NULL, 0, 0, DMA_FROM_DEVICE);
+	GUEST_ASSERT_EQ(ik_pio_posted, 1);
+	udelay(1);
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	writel(0xf2, w + LAZY_LOG);
+	cpu_relax();
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	writel(0xf3, w + LAZY_LOG);
+	mb();
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	writel(0x55667788, w + SCRATCH); /* not lazy (the same value: STATUS stays) */
+	j += jiffies;
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	GUEST_ASSERT((readq(w + LOG) & 0xffffff) == 0xf1f2f3);
+	(void)j;
+}
+
 /* dma=strict: a held DMA report changes nothing the device does: the read passes it too. */
 static void dma_report_held(void)
 {
@@ -135,6 +165,7 @@ int ik_guest_test(void)
 	table_from_monitor();
 	no_exit_with_lazy_writes();
 	flush_when_not_lazy();
+	lazy_flush_points();
 	if (ik_bootinfo()->features & IK_FEAT_DMA_STRICT)
 		dma_report_held();
 	scribble_fools_only_itself();
