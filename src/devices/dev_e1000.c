@@ -29,6 +29,8 @@
  *     VLAN tag stripping (CTRL.VME) and filtering (RCTL.VFE, VFTA), RXT0/RXDMT0/RXO;
  *   - receive filter: 16 RAL/RAH pairs, the 4096-bit MTA hash (RCTL.MO), UPE/MPE/BAM;
  *   - statistics (0x4000-0x40FC, 64 registers) that clear on read.
+ *   - read shadows (devmodel.h): STATUS is read from the event page without an exit, and IMS,
+ *     IMC, ITR, TDT and RDT writes may wait (e1000_shadows below says why).
  * Hostile driver: every register is a 32-bit slot of the model's own array; every value is
  * masked where it is used (ring lengths to whole descriptors, indices into the ring, buffer
  * sizes from a table); one doorbell processes at most E1K_TX_BURST descriptors and, past
