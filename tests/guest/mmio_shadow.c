@@ -20,6 +20,7 @@
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "guest_test.h"
 #include "internal.h" /* ik_pio_posted: the writes held */
@@ -122,16 +123,17 @@ static void lazy_flush_points(void)
 /* dma=strict: a held DMA report changes nothing the device does: the read passes it too. */
 static void dma_report_held(void)
 {
-	static u8 buf[64];
-	dma_addr_t a = dma_map_single(NULL, buf, sizeof(buf), DMA_TO_DEVICE);
+	u8 *buf = kmalloc(64, GFP_KERNEL); /* RAM at both levels (a process's .bss is not) */
+	dma_addr_t a = dma_map_single(NULL, buf, 64, DMA_TO_DEVICE);
 
 	writel(0xd1, w + LAZY_LOG);
 	GUEST_ASSERT_EQ(ik_pio_posted, 2); /* the report, the lazy write */
 	GUEST_ASSERT_EQ(readl(w + STATUS), 0x55667788);
 	GUEST_ASSERT_EQ(ik_pio_posted, 2);
-	dma_unmap_single(NULL, a, sizeof(buf), DMA_TO_DEVICE);
+	dma_unmap_single(NULL, a, 64, DMA_TO_DEVICE);
 	(void)readl(w + LOG);
 	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	kfree(buf);
 }
 
 /* A driver scribbling its shadow values fools only itself. */
