@@ -1045,11 +1045,13 @@ static int e1000_irq(struct ik_device *dev, unsigned long *irq)
  * cycle; STATUS has no read side effect and is constant here. Lazy writes, which may stay
  * held past that read because delaying them is invisible to the driver but as the card acting
  * a little later:
- *   IMS, IMC  the monitor delivers interrupts only at the guest's scheduler passes, and each
- *             pass sends the held writes first: a mask or unmask always takes effect before
- *             any interrupt the driver could take; a line raised just before a held IMC lands
- *             is a spurious interrupt (ICR then reads 0, or NAPI is already scheduled), as
- *             when a real card's message races the mask;
+ *   IMS, IMC  the guest takes interrupts only in its scheduler loop, and the handler's first
+ *             access is the ICR read, which carries every held write before it: an unmask
+ *             that waits only delays the next interrupt (at most until the next device
+ *             access, hypercall, idle pass or 100 us); a line raised while a mask waits is
+ *             taken as a spurious interrupt (ICR reads 0, or NAPI is already scheduled and
+ *             e1000_intr re-enables, "not a hard error"), as when a real card's message races
+ *             the mask, and NAPI cleans the rings by their DD bits whatever ICR said;
  *   ITR       the throttling interval (written by the adaptive moderation at the end of a
  *             NAPI poll, just before IMS): a change taking effect later only moves when the
  *             card interrupts next;
