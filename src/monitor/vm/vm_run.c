@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "kvm_stats.h"
 #include "sandbox.h"
 #include "vm_internal.h"
 
@@ -127,8 +129,28 @@ static bool enter_sandbox(struct ik_vm *vm)
 	return true;
 }
 
+/* With the exit profile: KVM's own counters too, exits it handled in the kernel included. */
+static void report_kvm_stats(struct ik_vm *vm, int stats_fd)
+{
+	char line[1024];
+	int r;
+
+	if (stats_fd < 0)
+		return;
+	r = ik_kvm_stats_describe(stats_fd, line, sizeof(line));
+	if (r < 0)
+		ik_log(vm, "ikernel: driver '%s' KVM's counters: cannot read them: %s", vm->dh.name,
+		       strerror(-r));
+	else
+		ik_log(vm, "ikernel: driver '%s' KVM's counters (in-kernel exits too): %s",
+		       vm->dh.name, line);
+	close(stats_fd);
+}
+
 int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 {
+	int stats_fd = -1;
+
 	vm->vcpu_thread = pthread_self();
 	if (pthread_getcpuclockid(vm->vcpu_thread, &vm->vcpu_clock))
 		vm->vcpu_clock = CLOCK_MONOTONIC; /* not expected on Linux: wall time, as before */
@@ -136,11 +158,14 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	unblock_kick_signal();
 	pin_vcpu(vm);
 	vm->profile = ik_exit_profile_new(); /* before the sandbox: it reads the environment */
+	if (vm->profile)
+		stats_fd = ik_kvm_stats_open(vm->vcpu_fd); /* an ioctl: before the sandbox too */
 	if (enter_sandbox(vm))
 		run_loop(vm);
 	atomic_store(&vm->vcpu_known, false);
 	ik_exit_profile_report(vm->profile, &vm->dh);
 	vm->profile = NULL;
+	report_kvm_stats(vm, stats_fd);
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);
 	ik_server_notify_dead(vm);
