@@ -79,6 +79,7 @@ struct ik_vm {
 	/* KVM */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct ik_exit_profile *profile; /* IKERNEL_EXIT_PROFILE: counted by the vCPU thread; NULL */
+	struct ik_guest_profile *guest_profile; /* IKERNEL_GUEST_PROFILE (guest_profile.c); NULL */
 	struct kvm_run *run;
 	size_t run_size;
 

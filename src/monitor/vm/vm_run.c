@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "guest_profile.h"
 #include "kvm_stats.h"
 #include "sandbox.h"
 #include "vm_internal.h"
@@ -51,6 +52,7 @@ static void handle_exit(struct ik_vm *vm)
 		ik_crash_shutdown(vm);
 		break;
 	case KVM_EXIT_INTR:
+		ik_guest_profile_sample(vm->guest_profile, vm);
 		ik_exit_profile_count(vm->profile, IK_EXIT_KICK, 0);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
@@ -98,6 +100,7 @@ static void run_loop(struct ik_vm *vm)
 		__atomic_store_n(&vm->exits, vm->exits + 1, __ATOMIC_RELAXED); /* read by the watchdog */
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				ik_guest_profile_sample(vm->guest_profile, vm);
 				ik_exit_profile_count(vm->profile, IK_EXIT_KICK, 0);
 				continue;
 			}
@@ -160,12 +163,14 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	vm->profile = ik_exit_profile_new(); /* before the sandbox: it reads the environment */
 	if (vm->profile)
 		stats_fd = ik_kvm_stats_open(vm->vcpu_fd); /* an ioctl: before the sandbox too */
+	ik_guest_profile_start(vm); /* a thread: before the sandbox too */
 	if (enter_sandbox(vm))
 		run_loop(vm);
 	atomic_store(&vm->vcpu_known, false);
 	ik_exit_profile_report(vm->profile, &vm->dh);
 	vm->profile = NULL;
 	report_kvm_stats(vm, stats_fd);
+	ik_guest_profile_report(vm->guest_profile, vm);
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);
 	ik_server_notify_dead(vm);
