@@ -24,6 +24,9 @@ static inline void ik_dma_before_device_write(void)
 extern unsigned ik_pio_posted;    /* entries held: device writes and DMA reports */
 extern unsigned ik_posted_writes; /* the device writes among them */
 void ik_pio_flush_slow(void);
+/* Entries one IK_HC_IO_BATCH or IK_HC_WAIT may carry: the boot info's io_batch_max, else
+ * IK_IO_BATCH_MAX (pio_post.c). */
+unsigned ik_io_batch_limit(void);
 /* A flush point (pio_post.c's list; ik_pio_flush() of rt.h, inline for the runtime's hot
  * paths): send the queue when it holds a device write, whose effect could now be observed.
  * DMA reports alone change nothing a device does: they wait, as IK_HC_DMA_MAP's queue did, for

@@ -22,7 +22,8 @@
  *     (IK_FEAT_MMIO_SHADOW; the device model says delaying them only makes the device act a
  *     little later): those stay until another point of this list, at most IK_LAZY_HOLD_NS
  *     (100 us) of scheduler passes with work (ik_pio_flush_pass),
- *   - a full buffer (IK_IO_BATCH_MAX writes).
+ *   - a full buffer (ik_bootinfo.io_batch_max entries: IK_IO_BATCH_LARGE in a VM, whose exits
+ *     cost most; IK_IO_BATCH_MAX from a monitor that does not say).
  * The device models therefore see the same accesses in the same order as without posting.
  * With IK_FEAT_DMA_STRICT the DMA mapping reports (dma.c) are entries of the same queue, each in
  * its place before the writes that could tell a device to use the mapping; a queue of reports
@@ -35,7 +36,8 @@
  */
 #include "internal.h"
 
-static struct ik_io_write posted[IK_IO_BATCH_MAX];
+static struct ik_io_write posted[IK_IO_BATCH_LARGE];
+static unsigned batch_max; /* entries a request may carry (0: not read from the boot info yet) */
 unsigned ik_pio_posted, ik_posted_writes;
 static uint64_t lazy_seen_ns; /* the first scheduler pass that let the held lazy writes stay */
 
@@ -129,12 +131,22 @@ void ik_pio_flush_unless_lazy_writes(void)
 	ik_pio_flush_unless_lazy();
 }
 
+unsigned ik_io_batch_limit(void)
+{
+	if (__builtin_expect(!batch_max, 0)) {
+		uint32_t v = ik_bootinfo()->io_batch_max; /* the monitor's word, read once */
+
+		batch_max = v >= IK_IO_BATCH_MAX && v <= IK_IO_BATCH_LARGE ? v : IK_IO_BATCH_MAX;
+	}
+	return batch_max;
+}
+
 static void hold(struct ik_io_write w)
 {
 	if (w.space == IK_IO_PORT || w.space == IK_IO_MMIO)
 		ik_posted_writes++;
 	posted[ik_pio_posted++] = w;
-	if (ik_pio_posted == IK_IO_BATCH_MAX)
+	if (ik_pio_posted >= ik_io_batch_limit())
 		ik_pio_flush_slow();
 }
 

@@ -301,7 +301,12 @@ struct ik_bootinfo {
 	/* OUT (IK_FEAT_MMIO_SHADOW): byte offset in the event page of the values (uint32_t
 	 * [IK_MAX_MMIO_SHADOWS], 4-byte aligned, after struct ik_events) */
 	uint32_t shadow_off;
-	uint32_t reserved3[3]; /* OUT: 0 */
+	/* OUT (IK_FEAT_IO_BATCH; was reserved3[0]): entries one IK_HC_IO_BATCH or IK_HC_WAIT may
+	 * carry, IK_IO_BATCH_MAX..IK_IO_BATCH_LARGE; 0 (a monitor before it): IK_IO_BATCH_MAX. The
+	 * VM offers IK_IO_BATCH_LARGE: a 64 KiB transmit's DMA map and unmap reports (16 each for
+	 * a driver that maps 4 KiB pieces) no longer fill the queue and cost an exit of their own. */
+	uint32_t io_batch_max;
+	uint32_t reserved3[2]; /* OUT: 0 */
 };
 
 /*
@@ -436,7 +441,7 @@ struct ik_hc_wait {
 	uint64_t chan_opened;  /* OUT: channels a client attached since the last fetch */
 	uint64_t chan_closing; /* OUT: channels whose client left: release their files */
 	/* IN (IK_FEAT_WAIT_BATCH; was reserved[0..1]): posted writes applied, in order, before the
-	 * wait looks at its events or sleeps: struct ik_io_write[count], count <= IK_IO_BATCH_MAX,
+	 * wait looks at its events or sleeps: struct ik_io_write[count], count <= io_batch_max,
 	 * each entry checked and served exactly as in IK_HC_IO_BATCH (the first refusal ends the
 	 * driver). count 0: none. */
 	ik_gpa_t writes;
@@ -524,6 +529,9 @@ struct ik_hc_pio_batch {
  * them; the guest sends the queue before anything could observe a write (the list is in
  * docs/ABI.md "Posted writes"), so a device model sees the same accesses in the same order. */
 #define IK_IO_BATCH_MAX 32u
+/* The most entries a monitor may offer for one IK_HC_IO_BATCH or IK_HC_WAIT
+ * (ik_bootinfo.io_batch_max); a guest that does not read it sends at most IK_IO_BATCH_MAX. */
+#define IK_IO_BATCH_LARGE 128u
 
 enum ik_io_space {
 	IK_IO_PORT = 0, /* addr is a port (< IK_PIO_PORTS) */
@@ -552,7 +560,7 @@ struct ik_io_read {
 
 struct ik_hc_io_batch {
 	ik_gpa_t writes;   /* IN: struct ik_io_write[count] */
-	uint32_t count;    /* IN: <= IK_IO_BATCH_MAX */
+	uint32_t count;    /* IN: <= ik_bootinfo.io_batch_max (0 there: IK_IO_BATCH_MAX) */
 	uint32_t reserved; /* IN: 0 */
 	struct ik_hc_pio_string then; /* IN: a port access after the writes; all zero = none */
 	struct ik_io_read read;       /* IN/OUT: an MMIO read after the writes (not with `then`) */

@@ -173,6 +173,9 @@ static int dh_init_steps(struct ik_drvhost *dh, const struct ik_dh_config *cfg, 
 	const char *dir = cfg->runtime_dir;
 	int r;
 
+	dh->io_batch_max = cfg->io_batch_max >= IK_IO_BATCH_MAX && cfg->io_batch_max <= IK_IO_BATCH_LARGE
+				   ? cfg->io_batch_max
+				   : IK_IO_BATCH_MAX;
 	dh->log = cfg->log ? cfg->log : stderr;
 	dh->serve = cfg->serve;
 	dh->ops = cfg->ops;
@@ -723,6 +726,7 @@ void ik_dh_bootinfo(const struct ik_drvhost *dh, struct ik_bootinfo *bi, const s
 	bi->stack_base = b->stack_base;
 	bi->stack_count = b->stack_count;
 	bi->max_channels = IK_MAX_CHANNELS;
+	bi->io_batch_max = dh->io_batch_max;
 	bi->tsc_khz = b->tsc_khz;
 	bi->spin_ns = b->spin_ns;
 	bi->chan = ik_geometry_default();

@@ -123,6 +123,9 @@ struct ik_dh_config {
 	 * user) and relays once the driver is ready. Needs `serve`. */
 	const struct ik_netif_cfg *netifs;
 	size_t nnetifs;
+	/* entries one IK_HC_IO_BATCH or IK_HC_WAIT may carry (ik_bootinfo.io_batch_max):
+	 * IK_IO_BATCH_MAX..IK_IO_BATCH_LARGE; 0 = IK_IO_BATCH_MAX */
+	uint32_t io_batch_max;
 };
 
 struct ik_drvhost {
@@ -138,6 +141,7 @@ struct ik_drvhost {
 	pthread_mutex_t *lock;
 	pthread_cond_t *cond;
 	struct ik_devset *devs;
+	uint32_t io_batch_max; /* IK_IO_BATCH_MAX..IK_IO_BATCH_LARGE (ik_dh_config's) */
 
 	/* the declared nodes (fixed at init) and the client door (door.h: the backend's serving
 	 * thread, under *lock in the VM) */

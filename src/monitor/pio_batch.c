@@ -4,7 +4,7 @@
  * port and MMIO writes in one ordered queue, then a port access or an MMIO read) and the older
  * IK_HC_PIO_BATCH (port writes only, then a port access), whose entries become the same port
  * writes of the one loop below, so the rules are written once. The request is read once and
- * bounded (at most IK_IO_BATCH_MAX writes, the entries fetched once), each write is checked
+ * bounded (at most the backend's io_batch_max writes, the entries fetched once), each write is checked
  * and routed to the granted device exactly as the single access it stands for (ik_devset_pio,
  * ik_devset_mmio: same grant check, same violation message naming the port or address), in
  * order, the first refusal ending the driver; a DMA report entry (IK_FEAT_DMA_STRICT) is kept
@@ -20,6 +20,7 @@
 #include "drvhost.h"
 
 _Static_assert(IK_PIO_BATCH_MAX == IK_IO_BATCH_MAX, "one bound for both batch calls");
+_Static_assert(IK_IO_BATCH_LARGE >= IK_IO_BATCH_MAX, "the large bound is the larger");
 
 static bool is_zero(const void *p, size_t n)
 {
@@ -153,9 +154,11 @@ static int serve(struct ik_drvhost *dh, unsigned nr, const struct ik_io_write *w
 static int fetch_writes(struct ik_drvhost *dh, unsigned nr, ik_gpa_t gpa, uint32_t count,
 			uint32_t reserved, void *out, size_t entry)
 {
-	if (count > IK_IO_BATCH_MAX || reserved)
+	uint32_t max = nr == IK_HC_PIO_BATCH ? IK_PIO_BATCH_MAX : dh->io_batch_max;
+
+	if (count > max || reserved)
 		return ik_dh_violation(dh, nr, "bad request (%u writes: at most %u; reserved 0x%x)",
-				       count, IK_IO_BATCH_MAX, reserved);
+				       count, max, reserved);
 	if (count && dh->ops->fetch(dh->be, gpa, out, (uint64_t)count * entry))
 		return ik_dh_violation(dh, nr,
 				       "writes [0x%llx, +%zu) are not readable guest memory",
@@ -167,7 +170,7 @@ int ik_dh_io_batch(struct ik_drvhost *dh, void *args)
 {
 	struct ik_hc_io_batch *out = args;
 	const struct ik_hc_io_batch a = *out; /* read once */
-	struct ik_io_write w[IK_IO_BATCH_MAX];
+	struct ik_io_write w[IK_IO_BATCH_LARGE];
 	struct ik_hc_pio_string then = a.then;
 	struct ik_io_read rd = a.read;
 	bool has_read;
@@ -193,7 +196,7 @@ int ik_dh_io_batch(struct ik_drvhost *dh, void *args)
 
 int ik_dh_posted_writes(struct ik_drvhost *dh, unsigned nr, ik_gpa_t writes, uint32_t count)
 {
-	struct ik_io_write w[IK_IO_BATCH_MAX];
+	struct ik_io_write w[IK_IO_BATCH_LARGE];
 	struct ik_hc_pio_string none = {0};
 	int r;
 

@@ -119,13 +119,13 @@ static void scribble(void)
  * grant, unknown flags. */
 static void hostile(void)
 {
-	static struct ik_io_write raw[IK_IO_BATCH_MAX + 1];
+	static struct ik_io_write raw[IK_IO_BATCH_LARGE + 1];
 	struct ik_hc_wait w = {.writes = (uintptr_t)raw, .count = 1};
 
 	raw[0] = (struct ik_io_write){.addr = TESTDEV + 2, .size = 1, .value = 7,
 				      .space = IK_IO_PORT};
 	switch (attack) {
-	case 1: w.count = IK_IO_BATCH_MAX + 1; break;
+	case 1: w.count = ik_io_batch_limit() + 1; break;
 	case 2: w.writes = 0x7ff00000; break;
 	case 3: raw[0].addr = 0x2f8; break;
 	case 4: w.flags = 2; break;

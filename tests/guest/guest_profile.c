@@ -28,7 +28,7 @@ static noinline uint64_t burn_cycles(uint64_t until)
 	return x;
 }
 
-static unsigned port_reads(uint64_t until)
+static noinline unsigned port_reads(uint64_t until)
 {
 	unsigned n = 0;
 

@@ -35,7 +35,7 @@ static void __iomem *w;
 /* A batch the monitor must refuse (its own request, not the runtime's). */
 static void raw_batch(int which)
 {
-	static struct ik_io_write raw[IK_IO_BATCH_MAX + 1];
+	static struct ik_io_write raw[IK_IO_BATCH_LARGE + 1];
 	struct ik_hc_io_batch a = {.writes = (uintptr_t)raw, .count = 1};
 	u8 in = 0;
 
@@ -44,7 +44,7 @@ static void raw_batch(int which)
 	case 3: raw[0].addr = WINDOW + 0x1000; break;            /* past the window */
 	case 4: raw[0].addr = IK_GPA_PIO + 0x500; break;          /* the port window, as MMIO */
 	case 5: raw[0].space = 9; break;                          /* no such space */
-	case 6: a.count = IK_IO_BATCH_MAX + 1; break;             /* more than a batch holds */
+	case 6: a.count = ik_io_batch_limit() + 1; break;         /* more than a batch holds */
 	case 7: a.read = (struct ik_io_read){.addr = WINDOW + 0x1000, .size = 4}; break;
 	case 8: a.read = (struct ik_io_read){.addr = WINDOW, .size = 4};          /* and `then` */
 		a.then = (struct ik_hc_pio_string){.port = 0x501, .size = 1, .count = 1,
@@ -124,11 +124,14 @@ static void full_queue(void)
 {
 	u64 before = readq(w + 8);
 
-	for (unsigned i = 0; i < 3 * IK_IO_BATCH_MAX + 5; i++)
+	unsigned max = ik_io_batch_limit();
+
+	GUEST_ASSERT(max >= IK_IO_BATCH_MAX && max <= IK_IO_BATCH_LARGE);
+	for (unsigned i = 0; i < 3 * max + 5; i++)
 		writeb((u8)i, w + LOG_MMIO);
 	GUEST_ASSERT_EQ(ik_pio_posted, 5);
-	GUEST_ASSERT_EQ(readb(w + LOG_MMIO), (u8)(3 * IK_IO_BATCH_MAX + 4));
-	GUEST_ASSERT(readq(w + 8) == before + 1 + 3 * IK_IO_BATCH_MAX + 5 + 1);
+	GUEST_ASSERT_EQ(readb(w + LOG_MMIO), (u8)(3 * max + 4));
+	GUEST_ASSERT(readq(w + 8) == before + 1 + 3 * max + 5 + 1);
 }
 
 /* dma=strict: a mapping's report is held with the writes, ahead of them; the device's DMA (a

@@ -4,7 +4,10 @@
  * vCPU spends the time it is inside KVM_RUN, by function of the image, said in the driver's log
  * when it ends. A sampler thread kicks the vCPU thread (SIGUSR1, as every kick) once a
  * millisecond while it is inside KVM_RUN; the vCPU thread then reads the guest's RIP
- * (KVM_GET_REGS) and counts it against the function holding it. Exits KVM serves in the kernel
+ * (KVM_GET_REGS) and counts it against the function holding it and, through the frame pointers
+ * the guest is built with, its two callers (the return addresses at [rbp + 8] up the chain, read
+ * through the checked translator: a guest's stack is as hostile as the rest of its memory, and
+ * a bad frame only ends the chain). Exits KVM serves in the kernel
  * (each a world switch: an ioeventfd doorbell, an emulated access, a guest page fault) show as
  * time at the instruction that caused them, so the profile tells the guest's own code from the
  * cost of its exits; the time the monitor spends serving an exit in user space is not sampled
@@ -25,11 +28,12 @@
 #include "vm_internal.h"
 
 #define PROFILE_PERIOD_NS 1000000L /* a sample a millisecond */
-#define PROFILE_FUNCS 512u         /* distinct functions counted; the rest is "other" */
-#define PROFILE_SHOWN 12u
+#define PROFILE_FUNCS 1024u        /* distinct call chains counted; the rest is "other" */
+#define PROFILE_SHOWN 10u
+#define PROFILE_DEPTH 3u           /* the function and two callers */
 
 struct func_slot {
-	uint64_t start; /* the function's address (RIP minus its offset); 0 = free */
+	uint64_t start[PROFILE_DEPTH]; /* the functions' addresses, innermost first; [0] 0 = free */
 	uint64_t count;
 };
 
@@ -81,16 +85,17 @@ struct ik_guest_profile *ik_guest_profile_start(struct ik_vm *vm)
 	return p;
 }
 
-/* Count one sample against the function that starts at `start`. */
-static void count_func(struct ik_guest_profile *p, uint64_t start)
+/* Count one sample against the call chain `start` (innermost first, 0 where it ends). */
+static void count_chain(struct ik_guest_profile *p, const uint64_t *start)
 {
-	unsigned h = (unsigned)((start * 0x9e3779b97f4a7c15ull) >> 55);
+	uint64_t key = start[0] ^ start[1] * 31 ^ start[2] * 961;
+	unsigned h = (unsigned)((key * 0x9e3779b97f4a7c15ull) >> 54);
 
 	for (unsigned i = 0; i < PROFILE_FUNCS; i++) {
 		struct func_slot *s = &p->func[(h + i) % PROFILE_FUNCS];
 
-		if (s->start == start || s->start == 0) {
-			s->start = start;
+		if (s->start[0] == 0 || !memcmp(s->start, start, sizeof(s->start))) {
+			memcpy(s->start, start, sizeof(s->start));
 			s->count++;
 			return;
 		}
@@ -98,18 +103,47 @@ static void count_func(struct ik_guest_profile *p, uint64_t start)
 	p->other++;
 }
 
+/* The start of the function of the image holding addr, or 0. */
+static uint64_t func_start(struct ik_vm *vm, uint64_t addr)
+{
+	uint64_t off = 0;
+
+	if (!*ik_image_symbolize(&vm->image, addr, &off))
+		return 0;
+	return addr - off;
+}
+
+/* The caller of the frame at *rbp (its return address' function), moving *rbp up; 0 at the end
+ * of the chain or at a frame that is not in guest RAM. */
+static uint64_t caller(struct ik_vm *vm, uint64_t *rbp)
+{
+	const uint64_t *frame = *rbp % 8 ? NULL : ik_vm_gpa(vm, *rbp, 16, false);
+	uint64_t ret;
+
+	if (!frame)
+		return 0;
+	ret = frame[1];
+	*rbp = frame[0];
+	return ret ? func_start(vm, ret - 1) : 0; /* - 1: inside the call, not after it */
+}
+
 void ik_guest_profile_sample(struct ik_guest_profile *p, struct ik_vm *vm)
 {
+	uint64_t chain[PROFILE_DEPTH] = {0}, rbp;
 	struct kvm_regs regs;
-	uint64_t off = 0;
 
 	if (!p || ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		return;
 	p->samples++;
-	if (!*ik_image_symbolize(&vm->image, regs.rip, &off) || regs.rip - off == 0)
+	chain[0] = func_start(vm, regs.rip);
+	if (!chain[0]) {
 		p->unnamed++; /* outside every function of the image: a guest gone astray */
-	else
-		count_func(p, regs.rip - off);
+		return;
+	}
+	rbp = regs.rbp;
+	for (unsigned d = 1; d < PROFILE_DEPTH && (chain[d] = caller(vm, &rbp)); d++)
+		;
+	count_chain(p, chain);
 }
 
 static int by_count(const void *a, const void *b)
@@ -126,7 +160,7 @@ static double share(uint64_t n, uint64_t total)
 
 void ik_guest_profile_report(struct ik_guest_profile *p, struct ik_vm *vm)
 {
-	char line[1024];
+	char line[2048];
 	size_t used;
 
 	if (!p)
@@ -138,11 +172,16 @@ void ik_guest_profile_report(struct ik_guest_profile *p, struct ik_vm *vm)
 	used = (size_t)snprintf(line, sizeof(line), "%llu samples inside KVM_RUN, 1 ms apart:",
 				(unsigned long long)p->samples);
 	for (unsigned i = 0; i < PROFILE_SHOWN && p->func[i].count && used < sizeof(line); i++) {
-		uint64_t off;
-		const char *name = ik_image_symbolize(&vm->image, p->func[i].start, &off);
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s ", i ? "," : "");
+		for (unsigned d = 0; d < PROFILE_DEPTH && p->func[i].start[d] && used < sizeof(line); d++) {
+			uint64_t off;
 
-		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %.1f%%",
-					 i ? "," : "", name, share(p->func[i].count, p->samples));
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", d ? "<" : "",
+						 ik_image_symbolize(&vm->image, p->func[i].start[d], &off));
+		}
+		if (used < sizeof(line))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, " %.1f%%",
+						 share(p->func[i].count, p->samples));
 	}
 	if (p->unnamed && used < sizeof(line))
 		used += (size_t)snprintf(line + used, sizeof(line) - used, ", outside any function %.1f%%",

@@ -46,6 +46,7 @@ static int init_core(struct ik_vm *vm, const struct ik_vm_config *cfg, char *err
 		.nnetifs = cfg->nnetifs,
 		.t_create_ns = vm->dh.t_create_ns,
 		.level = IK_STATUS_LEVEL_VM,
+		.io_batch_max = IK_IO_BATCH_LARGE, /* fewer exits: each is a world switch here */
 		.ops = &ik_vm_dh_ops,
 		.be = vm,
 		.lock = &vm->lock,
