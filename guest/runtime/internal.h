@@ -84,6 +84,8 @@ void ik_posted_attach(struct ik_hc_wait *w);
  * a write of exactly (addr, size) is to a lazy register. */
 bool ik_mmio_shadow_read(uint64_t addr, unsigned size, uint64_t *value);
 bool ik_mmio_shadow_lazy(uint64_t addr, unsigned size);
+/* The same for a port listed IK_SHADOW_PORT_READ, while no port write is held. */
+bool ik_port_shadow_read(uint16_t port, unsigned size, uint32_t *value);
 /* Where the values are (in the event page; NULL: no shadows), for white-box tests. */
 const uint32_t *ik_mmio_shadow_values(void);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * MMIO read shadows (IK_FEAT_MMIO_SHADOW, docs/ABI.md "Read shadows"): a read of a register
- * the monitor lists as IK_SHADOW_READ costs no exit while every held device write (pio_post.c)
+ * the monitor lists as IK_SHADOW_READ (a port it lists as IK_SHADOW_PORT_READ) costs no exit while every held device write (pio_post.c)
  * is to a register it lists as IK_SHADOW_LAZY: the value is the one the device model keeps in
  * the event page, released there at each change. DMA mapping reports may be held too: they
  * change nothing a device does until a write tells it to use the mapping, and such a write is
@@ -35,7 +35,8 @@ static void load(void)
 		return;
 	for (nregs = 0; nregs < IK_MAX_MMIO_SHADOWS; nregs++) {
 		struct ik_mmio_shadow e = bi->mmio_shadow[nregs];
-		bool known = (e.kind == IK_SHADOW_READ || e.kind == IK_SHADOW_LAZY) &&
+		bool known = (e.kind == IK_SHADOW_READ || e.kind == IK_SHADOW_LAZY ||
+			      e.kind == IK_SHADOW_PORT_READ) &&
 			     (e.size == 1 || e.size == 2 || e.size == 4) && !e.reserved;
 
 		if (!e.addr)
@@ -71,6 +72,18 @@ bool ik_mmio_shadow_lazy(uint64_t addr, unsigned size)
 bool ik_mmio_shadow_read(uint64_t addr, unsigned size, uint64_t *value)
 {
 	int i = find(addr, size, IK_SHADOW_READ);
+
+	if (i < 0 || !ik_posted_all_lazy())
+		return false;
+	*value = __atomic_load_n(&values[i], __ATOMIC_ACQUIRE);
+	return true;
+}
+
+/* A held port write may select what the port reads (a register page) or change it: none may
+ * be held, so ik_posted_all_lazy() (false with any port write held) decides here too. */
+bool ik_port_shadow_read(uint16_t port, unsigned size, uint32_t *value)
+{
+	int i = find(port, size, IK_SHADOW_PORT_READ);
 
 	if (i < 0 || !ik_posted_all_lazy())
 		return false;

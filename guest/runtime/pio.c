@@ -10,11 +10,15 @@
 
 #define PIO_ADDR(port) ((uintptr_t)IK_GPA_PIO + (uintptr_t)(port))
 
-/* With writes posted (pio_post.c), a read goes in the same request as them. */
+/* A port with a read shadow is read from the event page while no port write is held
+ * (mmio_shadow.c); with writes posted (pio_post.c), a read goes in the same request as them. */
 uint8_t ik_inb(uint16_t port)
 {
 	uint8_t v;
+	uint32_t shadow;
 
+	if (ik_port_shadow_read(port, 1, &shadow)) /* no exit */
+		return (uint8_t)shadow;
 	if (ik_pio_posted_then(port, 1, false, &v, 1))
 		return v;
 	return *(volatile uint8_t *)PIO_ADDR(port);
@@ -23,7 +27,10 @@ uint8_t ik_inb(uint16_t port)
 uint16_t ik_inw(uint16_t port)
 {
 	uint16_t v;
+	uint32_t shadow;
 
+	if (ik_port_shadow_read(port, 2, &shadow)) /* no exit */
+		return (uint16_t)shadow;
 	if (ik_pio_posted_then(port, 2, false, &v, 1))
 		return v;
 	return *(volatile uint16_t *)PIO_ADDR(port);
@@ -32,7 +39,10 @@ uint16_t ik_inw(uint16_t port)
 uint32_t ik_inl(uint16_t port)
 {
 	uint32_t v;
+	uint32_t shadow;
 
+	if (ik_port_shadow_read(port, 4, &shadow)) /* no exit */
+		return (uint32_t)shadow;
 	if (ik_pio_posted_then(port, 4, false, &v, 1))
 		return v;
 	return *(volatile uint32_t *)PIO_ADDR(port);

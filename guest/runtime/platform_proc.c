@@ -348,7 +348,8 @@ void ik_plat_doorbell(unsigned ch)
 
 /* ---- port I/O ------------------------------------------------------------------------------- */
 
-/* A write to a granted port is posted (pio_post.c); a read goes with the held writes. Any
+/* A write to a granted port is posted (pio_post.c); a read of a port with a read shadow is
+ * answered from it while no port write is held; a read goes with the held writes. Any
  * other access is its own request, after them (ik_hypercall sends them first). */
 static uint32_t pio(uint16_t port, uint8_t size, bool write, uint32_t value)
 {
@@ -359,7 +360,8 @@ static uint32_t pio(uint16_t port, uint8_t size, bool write, uint32_t value)
 		ik_dma_before_device_write();
 		if (ik_pio_post(port, size, value))
 			return 0;
-	} else if (ik_pio_posted_then(port, size, false, &v, 1)) {
+	} else if (ik_port_shadow_read(port, size, &v) || /* no request (mmio_shadow.c) */
+		   ik_pio_posted_then(port, size, false, &v, 1)) {
 		return v;
 	}
 	ik_hypercall(IK_PROC_HC_PIO, &p);

@@ -249,13 +249,19 @@ struct ik_cqe {
 /* ik_mmio_shadow.kind */
 #define IK_SHADOW_READ 1u /* a read of exactly (addr, size) may be answered from its value */
 #define IK_SHADOW_LAZY 2u /* a held write of exactly (addr, size) may wait past such a read */
+/* a read of exactly (port addr, size) of the port window may be answered from its value: a port
+ * of the driver's grant whose reads have no side effect (a guest that does not know this kind
+ * ignores the entry); the value is what a read would return now, whatever selects it (a
+ * register page), so only while no port write is held */
+#define IK_SHADOW_PORT_READ 3u
 
 /* One register of IK_FEAT_MMIO_SHADOW (8 bytes). Entry i's value, for a READ register, is the
  * uint32_t at byte ik_bootinfo.shadow_off + 4 * i of the event page: OUT, written by the
  * monitor with release stores whenever the register changes (from any monitor thread), never
  * read back by it; the guest loads it with acquire. */
 struct ik_mmio_shadow {
-	uint32_t addr;     /* OUT: guest address, inside one of mmio_grant's windows; 0 ends the list */
+	uint32_t addr;     /* OUT: guest address, inside one of mmio_grant's windows (a port of
+			    * port_grant's for IK_SHADOW_PORT_READ); 0 ends the list */
 	uint8_t size;      /* OUT: bytes of the access (1, 2 or 4) */
 	uint8_t kind;      /* OUT: IK_SHADOW_READ or IK_SHADOW_LAZY */
 	uint16_t reserved; /* OUT: 0 */

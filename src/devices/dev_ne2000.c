@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ikernel/abi.h" /* IK_SHADOW_PORT_READ */
+
 #include "devmodel.h"
 #include "netwire.h"
 
@@ -118,6 +120,30 @@ static unsigned ring_clamp(uint8_t page, unsigned first, unsigned end)
 	return page >= first && page < end ? page : first;
 }
 
+static uint8_t read_reg(struct ne2000 *n, unsigned reg);
+
+/*
+ * Read shadows (devmodel.h, docs/ABI.md "Read shadows"): ports whose reads have no side effect
+ * and that lib8390 reads on every frame, each published as what a read returns now for the
+ * page CR selects: CR (is a transmit still going), BNRY, TSR (in ei_tx_intr) and ISR (the
+ * remote-DMA-complete poll after each outsw, and the interrupt handler; CURR in page 1). The
+ * guest reads one without an exit only while no port write is held, so a page switch it made
+ * has reached us first. Republished wherever the chip changes: update_irq() ends every port
+ * access, every received frame and the reset.
+ */
+static const struct ik_dev_shadow ne2000_shadows[] = {
+	{0x00, IK_SHADOW_PORT_READ},
+	{0x03, IK_SHADOW_PORT_READ},
+	{0x04, IK_SHADOW_PORT_READ},
+	{0x07, IK_SHADOW_PORT_READ},
+};
+
+static void publish_shadows(struct ik_device *dev, struct ne2000 *n)
+{
+	for (unsigned i = 0; i < sizeof(ne2000_shadows) / sizeof(ne2000_shadows[0]); i++)
+		ik_dev_shadow_set(dev, i, read_reg(n, ne2000_shadows[i].offset));
+}
+
 static void update_irq(struct ik_device *dev, struct ne2000 *n)
 {
 	bool level = (n->isr & n->imr & 0x7f) != 0;
@@ -125,6 +151,7 @@ static void update_irq(struct ik_device *dev, struct ne2000 *n)
 	if (level && !n->line)
 		ik_dev_raise_irq(dev, n->irq);
 	n->line = level;
+	publish_shadows(dev, n);
 }
 
 static void count_missed(struct ne2000 *n)
@@ -489,6 +516,7 @@ static int ne2000_init(struct ik_device *dev)
 	n->prom[28] = n->prom[29] = n->prom[30] = n->prom[31] = 0x57;
 	chip_reset(n);
 	dev->state = n;
+	publish_shadows(dev, n);
 	return 0;
 }
 
@@ -525,4 +553,6 @@ const struct ik_devmodel ik_dev_ne2000 = {
 	.poll_fd = ne2000_poll_fd,
 	.poll_ready = ne2000_poll_ready,
 	.pci = &rtl8029_pci,
+	.shadows = ne2000_shadows,
+	.nshadows = sizeof(ne2000_shadows) / sizeof(ne2000_shadows[0]),
 };

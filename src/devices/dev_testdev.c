@@ -9,6 +9,8 @@
  *   base+5 write v: DMA of 64 bytes at that address: 1 = the device writes bytes i ^ 0xa5,
  *                   2 = the device reads them and keeps their sum in the scratch register
  *   base+6 write v: the access log (below) takes v's low byte
+ *   base+7 read   : the scratch register's low byte, a port read shadow (IK_SHADOW_PORT_READ:
+ *                   the guest reads it without an exit while no port write is held)
  *   other ports   : read 0, writes ignored (but counted)
  * MMIO window (4 KiB): offset 0 an 8-byte scratch register (any width reads back what was
  * written), offset 8 reads the number of MMIO accesses so far (that reached the model), offset
@@ -44,11 +46,20 @@ struct testdev {
 #define TESTDEV_LOG_MMIO 16u
 #define TESTDEV_STATUS   24u /* read shadow: the scratch register's low half */
 #define TESTDEV_LAZY_LOG 28u /* lazy: a log write that may wait past a read of STATUS */
+#define TESTDEV_SHADOW_PORT 7u /* port read shadow: the scratch register's low byte */
 
 static const struct ik_dev_shadow testdev_shadows[] = {
 	{TESTDEV_STATUS, IK_SHADOW_READ}, /* shadow 0 */
 	{TESTDEV_LAZY_LOG, IK_SHADOW_LAZY},
+	{TESTDEV_SHADOW_PORT, IK_SHADOW_PORT_READ}, /* shadow 2 */
 };
+
+/* The port scratch register changed: its shadow port follows. */
+static void set_scratch(struct ik_device *dev, struct testdev *t, uint32_t v)
+{
+	t->scratch = v;
+	ik_dev_shadow_set(dev, 2, v & 0xffu);
+}
 
 static int testdev_init(struct ik_device *dev)
 {
@@ -75,6 +86,8 @@ static int testdev_read(struct ik_device *dev, uint16_t off, unsigned size, uint
 		*val = t->writes & size_mask(size);
 	else if (off == 2)
 		*val = t->scratch & size_mask(size);
+	else if (off == TESTDEV_SHADOW_PORT)
+		*val = t->scratch & 0xffu;
 	else
 		*val = 0;
 	return 0;
@@ -94,7 +107,7 @@ static int testdev_dma(struct ik_device *dev, struct testdev *t, uint32_t op)
 		if (ik_dev_dma_read(dev, t->dma_addr, buf, sizeof(buf)) == 0) {
 			for (unsigned i = 0; i < sizeof(buf); i++)
 				sum += buf[i];
-			t->scratch = sum;
+			set_scratch(dev, t, sum);
 		}
 	} else {
 		return -EINVAL;
@@ -139,7 +152,7 @@ static int testdev_write(struct ik_device *dev, uint16_t off, unsigned size, uin
 			return -EINVAL;
 		ik_dev_raise_irq(dev, val);
 	} else if (off == 2) {
-		t->scratch = val & size_mask(size);
+		set_scratch(dev, t, val & size_mask(size));
 	} else if (off == 4 && size == 4) {
 		t->dma_addr = val;
 	} else if (off == TESTDEV_LOG_PORT) {

@@ -37,7 +37,11 @@
  * nor stop the device's DMA -- delaying it may only make the device act a little later. The
  * registry publishes the values in the event page (ik_devset_shadow_attach) and lists the
  * registers in the boot info; it shows all-ones while a PCI function's memory decoding is off,
- * as a read would. The monitor never reads a shadow back.
+ * as a read would. The monitor never reads a shadow back. A port model may list (c)
+ * IK_SHADOW_PORT_READ ports (offset from its first port, 1-byte reads): side-effect-free reads
+ * whose published value is what a read returns now, whatever selects it (a register page); the
+ * guest reads one only while no port write is held (all-ones while a PCI function's I/O
+ * decoding is off).
  *
  * Threads: pio_read/pio_write/mmio_read/mmio_write run on the vCPU thread (the monitor-lite's service thread at
  * isolation=process), tick and poll_ready on the device's own timer thread; the registry serialises them with
@@ -104,7 +108,8 @@ struct ik_port_range {
 #define IK_DEV_TICK_MS    20u
 
 /* A register of the MMIO window for read shadows (above): its offset, IK_SHADOW_READ or
- * IK_SHADOW_LAZY (ikernel/abi.h); accesses of 4 bytes. */
+ * IK_SHADOW_LAZY (ikernel/abi.h), accesses of 4 bytes; or a port (offset from the first port)
+ * read a byte at a time, IK_SHADOW_PORT_READ. */
 struct ik_dev_shadow {
 	uint32_t offset;
 	uint8_t kind;

@@ -13,14 +13,23 @@
 #include "devmodel.h"
 #include "registry_internal.h"
 
-/* Declaration i of d's model is usable: a READ or LAZY register of 4 bytes inside the window. */
+/* Declaration i of d's model is usable: a READ or LAZY register of 4 bytes inside the window,
+ * or a PORT_READ port of the grant. */
 static bool declared(const struct ik_device *d, unsigned i)
 {
 	const struct ik_dev_shadow *s = &d->model->shadows[i];
 
-	return d->mmio_base && i < IK_DEV_MAX_SHADOWS &&
-	       (s->kind == IK_SHADOW_READ || s->kind == IK_SHADOW_LAZY) && !(s->offset & 3u) &&
-	       s->offset + 4u <= d->model->mmio_size;
+	if (i >= IK_DEV_MAX_SHADOWS)
+		return false;
+	if (s->kind == IK_SHADOW_PORT_READ)
+		return d->model->nports && s->offset < d->model->nports;
+	return d->mmio_base && (s->kind == IK_SHADOW_READ || s->kind == IK_SHADOW_LAZY) &&
+	       !(s->offset & 3u) && s->offset + 4u <= d->model->mmio_size;
+}
+
+static bool port_entry(const struct ik_dev_shadow *s)
+{
+	return s->kind == IK_SHADOW_PORT_READ;
 }
 
 /* Calls fn(d, i, n) for declaration i of device d holding table entry n, in table order. */
@@ -43,8 +52,10 @@ static void table_entry(const struct ik_devset *set, size_t dev, unsigned i, uns
 	const struct ik_device *d = &set->devices[dev];
 	const struct ik_dev_shadow *s = &d->model->shadows[i];
 
-	((struct ik_mmio_shadow *)arg)[n] = (struct ik_mmio_shadow){
-	    .addr = (uint32_t)(d->mmio_base + s->offset), .size = 4, .kind = s->kind};
+	((struct ik_mmio_shadow *)arg)[n] = port_entry(s)
+		? (struct ik_mmio_shadow){.addr = (uint32_t)d->port + s->offset, .size = 1, .kind = s->kind}
+		: (struct ik_mmio_shadow){
+		      .addr = (uint32_t)(d->mmio_base + s->offset), .size = 4, .kind = s->kind};
 }
 
 unsigned ik_devset_mmio_shadows(const struct ik_devset *set, struct ik_mmio_shadow *table,
@@ -56,10 +67,11 @@ unsigned ik_devset_mmio_shadows(const struct ik_devset *set, struct ik_mmio_shad
 /* What the guest would read now: the model's value, or all-ones while decoding is off. */
 static void publish(struct ik_device *d, unsigned i)
 {
-	uint32_t v = d->shadow_value[i];
+	bool port = port_entry(&d->model->shadows[i]);
+	uint32_t v = port ? (d->shadow_value[i] & 0xffu) : d->shadow_value[i];
 
-	if (d->on_pci && !(d->pci_command & IK_PCI_CMD_MEMORY))
-		v = UINT32_MAX;
+	if (d->on_pci && !(d->pci_command & (port ? IK_PCI_CMD_IO : IK_PCI_CMD_MEMORY)))
+		v = port ? 0xffu : UINT32_MAX;
 	if (d->shadow_pub[i])
 		atomic_store_explicit(d->shadow_pub[i], v, memory_order_release);
 }
@@ -82,7 +94,7 @@ static void attach_entry(const struct ik_devset *set, size_t dev, unsigned i, un
 {
 	struct ik_device *d = (struct ik_device *)&set->devices[dev];
 
-	if (d->model->shadows[i].kind != IK_SHADOW_READ)
+	if (d->model->shadows[i].kind != IK_SHADOW_READ && !port_entry(&d->model->shadows[i]))
 		return;
 	pthread_mutex_lock(&d->lock); /* its timer may be running: publish under the lock */
 	d->shadow_pub[i] = &((_Atomic uint32_t *)arg)[n];

@@ -11,7 +11,10 @@
  * carry the queue and see the device's new value; a read of another width is the device's;
  * lazy writes wait past the clock, dma_rmb and a DMA sync, not past a delay or a barrier;
  * and a driver scribbling its shadow values fools only itself: the device, what the monitor
- * gives the next read, and the monitor's next store are untouched. */
+ * gives the next read, and the monitor's next store are untouched. Port read shadows
+ * (IK_SHADOW_PORT_READ): the testdev's port 0x507 reads the scratch port's low byte from the
+ * event page while only lazy MMIO writes are held, and carries a held port write to the device
+ * first (it may select or change what the port reads). */
 #include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -32,6 +35,8 @@
 #define STATUS   0x18 /* read shadow: (u32)scratch */
 #define LAZY_LOG 0x1c /* lazy: logs like LOG */
 #define LOG_PORT (0x500 + 6)
+#define SCRATCH_PORT (0x500 + 2)
+#define SHADOW_PORT  (0x500 + 7) /* port read shadow: the scratch port's low byte */
 
 static void __iomem *w;
 
@@ -46,7 +51,10 @@ static void table_from_monitor(void)
 	GUEST_ASSERT_EQ(bi->mmio_shadow[0].kind, IK_SHADOW_READ);
 	GUEST_ASSERT_EQ(bi->mmio_shadow[1].addr, WINDOW + LAZY_LOG);
 	GUEST_ASSERT_EQ(bi->mmio_shadow[1].kind, IK_SHADOW_LAZY);
-	GUEST_ASSERT_EQ(bi->mmio_shadow[2].addr, 0);
+	GUEST_ASSERT_EQ(bi->mmio_shadow[2].addr, SHADOW_PORT);
+	GUEST_ASSERT_EQ(bi->mmio_shadow[2].size, 1);
+	GUEST_ASSERT_EQ(bi->mmio_shadow[2].kind, IK_SHADOW_PORT_READ);
+	GUEST_ASSERT_EQ(bi->mmio_shadow[3].addr, 0);
 	GUEST_ASSERT(bi->shadow_off >= sizeof(struct ik_events) && bi->shadow_off % 4 == 0);
 }
 
@@ -154,6 +162,24 @@ static void scribble_fools_only_itself(void)
 	GUEST_ASSERT_EQ(readl(w + STATUS), 0x0badf00d);
 }
 
+/* A port read shadow: no exit with only lazy MMIO writes held; a held port write goes first. */
+static void port_shadow(void)
+{
+	outb(0x5a, SCRATCH_PORT); /* held: a port write */
+	GUEST_ASSERT_EQ(ik_pio_posted, 1);
+	GUEST_ASSERT_EQ(inb(SHADOW_PORT), 0x5a); /* it carried the write: the device's new value */
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	writel(0x71, w + LAZY_LOG); /* only a lazy MMIO write held */
+	GUEST_ASSERT_EQ(inb(SHADOW_PORT), 0x5a); /* from the event page: */
+	GUEST_ASSERT_EQ(ik_pio_posted, 1);       /* no request went */
+	GUEST_ASSERT_EQ(readq(w + LOG) & 0xff, 0x71); /* a read of the device takes the queue */
+	GUEST_ASSERT_EQ(ik_pio_posted, 0);
+	outb(0xa5, SCRATCH_PORT);
+	outb(0xc2, LOG_PORT);
+	GUEST_ASSERT_EQ(inb(SHADOW_PORT), 0xa5); /* both writes first, in order */
+	GUEST_ASSERT_EQ(readq(w + LOG) & 0xff, 0xc2);
+}
+
 int ik_guest_test(void)
 {
 	GUEST_ASSERT(request_region(0x500, 8, "testdev") != NULL);
@@ -162,6 +188,7 @@ int ik_guest_test(void)
 	no_exit_with_lazy_writes();
 	flush_when_not_lazy();
 	lazy_flush_points();
+	port_shadow();
 	if (ik_bootinfo()->features & IK_FEAT_DMA_STRICT)
 		dma_report_held();
 	scribble_fools_only_itself();

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+
+#include "ikernel/abi.h"
 
 #include "devmodel.h"
 #include "iktest.h"
@@ -380,6 +383,67 @@ static void test_receive_into_the_ring(void **state)
 	assert_int_equal(len, 60);
 	assert_memory_equal(buf, bc, sizeof(bc));
 	assert_int_equal(buf[59], 0);
+}
+
+/* Read shadows (IK_SHADOW_PORT_READ): CR, BNRY, TSR and ISR are listed for the boot info, and
+ * each published value is what a read of that port returns now, for the page CR selects:
+ * after page switches, an acknowledgement, a received frame (from the wire, on another path
+ * than a port access) and a transmit. A guest reads them only while no port write is held. */
+static _Atomic uint32_t shadow_values[IK_MAX_MMIO_SHADOWS];
+static struct ik_mmio_shadow shadow_table[IK_MAX_MMIO_SHADOWS];
+
+static void assert_shadows_are_reads(const char *when)
+{
+	for (unsigned n = 0; n < IK_MAX_MMIO_SHADOWS && shadow_table[n].addr; n++) {
+		unsigned reg = shadow_table[n].addr - BASE;
+		uint32_t pub = atomic_load(&shadow_values[n]);
+		uint8_t now = inb(reg); /* these ports' reads have no side effect */
+
+		if (pub != now)
+			fail_msg("%s: the shadow of +0x%x (page %u) is 0x%x, a read gives 0x%x", when,
+				 reg, inb(CR) >> 6, pub, now);
+	}
+}
+
+static void test_read_shadows_follow_the_chip(void **state)
+{
+	static const unsigned want[] = {CR, BNRY, TPSR /* TSR */, ISR};
+	uint8_t f[200], buf[1600], status, next;
+	size_t len;
+	unsigned n;
+
+	(void)state;
+	n = ik_devset_mmio_shadows(&set, shadow_table, IK_MAX_MMIO_SHADOWS);
+	assert_int_equal(n, 4);
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(shadow_table[i].addr, BASE + want[i]);
+		assert_int_equal(shadow_table[i].size, 1);
+		assert_int_equal(shadow_table[i].kind, IK_SHADOW_PORT_READ);
+	}
+	ik_devset_shadow_attach(&set, shadow_values, IK_MAX_MMIO_SHADOWS);
+	assert_shadows_are_reads("at attach");
+	probe();
+	start(0x04);
+	assert_shadows_are_reads("started");
+	outb(0x60, CR); /* page 1: port 7 reads CURR, port 4 PAR3 */
+	assert_shadows_are_reads("page 1");
+	outb(0xa0, CR); /* page 2 */
+	assert_shadows_are_reads("page 2");
+	outb(0x20, CR);
+	frame_to(f, mac, sizeof(f), 3);
+	assert_int_equal(send(wire_fd, f, sizeof(f), 0), sizeof(f));
+	wait_isr(0x01); /* the frame came in on the wire path: ISR changed without a port access */
+	outb(0x60, CR);
+	outb(0x20, CR);
+	assert_shadows_are_reads("a frame received");
+	read_frame(0x4c, &status, &next, buf, &len);
+	outb(0xff, ISR); /* acknowledge everything */
+	assert_shadows_are_reads("acknowledged");
+	outb(0x40, TPSR);
+	outb(60, TBCR0);
+	outb(0, TBCR1);
+	outb(0x26, CR); /* transmit: TSR and ISR change */
+	assert_shadows_are_reads("transmitted");
 }
 
 /* Frames the filter must refuse never reach the ring; ones it must take do. */
@@ -807,6 +871,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transmit_reaches_the_wire, setup_socket, teardown),
 		cmocka_unit_test_setup_teardown(test_receive_into_the_ring, setup_socket, teardown),
 		cmocka_unit_test_setup_teardown(test_address_filter, setup_socket, teardown),
+		cmocka_unit_test_setup_teardown(test_read_shadows_follow_the_chip, setup_socket, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_wraps_and_overflows, setup_socket, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_values, setup_socket, teardown),
 		cmocka_unit_test_teardown(test_pcap_wire_and_options, teardown),
