@@ -40,6 +40,9 @@ static void handle_exit(struct ik_vm *vm)
 	struct kvm_run *run = vm->run;
 	char what[128];
 
+	/* The exits that end the VM (a triple fault, an unexpected kind): counted by reason. */
+	if (run->exit_reason != KVM_EXIT_MMIO && run->exit_reason != KVM_EXIT_INTR)
+		ik_exit_profile_count(vm->profile, IK_EXIT_OTHER, run->exit_reason);
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
 		if (run->mmio.phys_addr >= IK_GPA_EXC_REPORT &&
