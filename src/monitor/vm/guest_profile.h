@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The guest profile (guest_profile.c): IKERNEL_GUEST_PROFILE=1 samples where a driver VM's vCPU
- * is while it is inside KVM_RUN and logs the functions by share when the VM ends. */
+ * is while it is inside KVM_RUN and logs the call chains by share when the VM ends. */
 #ifndef IKMON_GUEST_PROFILE_H
 #define IKMON_GUEST_PROFILE_H
 
