@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * MMIO read shadows (IK_FEAT_MMIO_SHADOW, docs/ABI.md "Read shadows"): a read of a register
- * the monitor lists as IK_SHADOW_READ (a port it lists as IK_SHADOW_PORT_READ) costs no exit while every held device write (pio_post.c)
- * is to a register it lists as IK_SHADOW_LAZY: the value is the one the device model keeps in
- * the event page, released there at each change. DMA mapping reports may be held too: they
+ * the monitor lists as IK_SHADOW_READ (a port it lists as IK_SHADOW_PORT_READ) costs no exit
+ * while every held device write (pio_post.c) is to a register it lists as IK_SHADOW_LAZY: the
+ * value is the one the device model keeps in the event page, released there at each change. DMA mapping reports may be held too: they
  * change nothing a device does until a write tells it to use the mapping, and such a write is
  * behind them in the queue. Otherwise the read is what it was: it carries the held writes to
  * the device (they may change the value) and exits.

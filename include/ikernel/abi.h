@@ -309,8 +309,8 @@ struct ik_bootinfo {
 	uint32_t shadow_off;
 	/* OUT (IK_FEAT_IO_BATCH; was reserved3[0]): entries one IK_HC_IO_BATCH or IK_HC_WAIT may
 	 * carry, IK_IO_BATCH_MAX..IK_IO_BATCH_LARGE; 0 (a monitor before it): IK_IO_BATCH_MAX. The
-	 * VM offers IK_IO_BATCH_LARGE: a 64 KiB transmit's DMA map and unmap reports (16 each for
-	 * a driver that maps 4 KiB pieces) no longer fill the queue and cost an exit of their own. */
+	 * VM offers IK_IO_BATCH_LARGE: a 64 KiB transmit's DMA map and unmap reports (16 each
+	 * for a driver that maps 4 KiB pieces) no longer fill the queue, an exit of their own. */
 	uint32_t io_batch_max;
 	uint32_t reserved3[2]; /* OUT: 0 */
 };

@@ -52,10 +52,15 @@ static void table_entry(const struct ik_devset *set, size_t dev, unsigned i, uns
 	const struct ik_device *d = &set->devices[dev];
 	const struct ik_dev_shadow *s = &d->model->shadows[i];
 
-	((struct ik_mmio_shadow *)arg)[n] = port_entry(s)
-		? (struct ik_mmio_shadow){.addr = (uint32_t)d->port + s->offset, .size = 1, .kind = s->kind}
-		: (struct ik_mmio_shadow){
-		      .addr = (uint32_t)(d->mmio_base + s->offset), .size = 4, .kind = s->kind};
+	struct ik_mmio_shadow e = {.size = 4, .kind = s->kind};
+
+	if (port_entry(s)) {
+		e.addr = (uint32_t)d->port + s->offset;
+		e.size = 1;
+	} else {
+		e.addr = (uint32_t)(d->mmio_base + s->offset);
+	}
+	((struct ik_mmio_shadow *)arg)[n] = e;
 }
 
 unsigned ik_devset_mmio_shadows(const struct ik_devset *set, struct ik_mmio_shadow *table,

@@ -173,7 +173,8 @@ static int dh_init_steps(struct ik_drvhost *dh, const struct ik_dh_config *cfg, 
 	const char *dir = cfg->runtime_dir;
 	int r;
 
-	dh->io_batch_max = cfg->io_batch_max >= IK_IO_BATCH_MAX && cfg->io_batch_max <= IK_IO_BATCH_LARGE
+	dh->io_batch_max = cfg->io_batch_max >= IK_IO_BATCH_MAX &&
+					   cfg->io_batch_max <= IK_IO_BATCH_LARGE
 				   ? cfg->io_batch_max
 				   : IK_IO_BATCH_MAX;
 	dh->log = cfg->log ? cfg->log : stderr;

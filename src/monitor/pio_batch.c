@@ -4,10 +4,10 @@
  * port and MMIO writes in one ordered queue, then a port access or an MMIO read) and the older
  * IK_HC_PIO_BATCH (port writes only, then a port access), whose entries become the same port
  * writes of the one loop below, so the rules are written once. The request is read once and
- * bounded (at most the backend's io_batch_max writes, the entries fetched once), each write is checked
- * and routed to the granted device exactly as the single access it stands for (ik_devset_pio,
- * ik_devset_mmio: same grant check, same violation message naming the port or address), in
- * order, the first refusal ending the driver; a DMA report entry (IK_FEAT_DMA_STRICT) is kept
+ * bounded (at most the backend's io_batch_max writes, the entries fetched once), each write is
+ * checked and routed to the granted device exactly as the single access it stands for
+ * (ik_devset_pio, ik_devset_mmio: same grant check, same violation message naming the port or
+ * address), in order, the first refusal ending the driver; a DMA report entry (IK_FEAT_DMA_STRICT) is kept
  * as one range of IK_HC_DMA_MAP, in its place among the writes (ik_devset_dma_map: same
  * checks, same message); then the trailing access, if any: a port access
  * served as IK_HC_PIO_STRING (a single read is a string of one access), or an MMIO read.

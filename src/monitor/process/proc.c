@@ -1134,8 +1134,8 @@ int ik_proc_create(const struct ik_proc_config *cfg, struct ik_proc **out, char 
 	}
 	p->thread_started = true;
 	if (getenv("IKERNEL_GUEST_PROFILE") && strcmp(getenv("IKERNEL_GUEST_PROFILE"), "0"))
-		ik_proc_log(p, "driver '%s': IKERNEL_GUEST_PROFILE samples a driver VM only; a driver "
-			    "process is profiled with perf(1)", p->dh.name);
+		ik_proc_log(p, "driver '%s': IKERNEL_GUEST_PROFILE samples a driver VM only; "
+			    "a driver process is profiled with perf(1)", p->dh.name);
 	if (p->inproc_main)
 		ik_proc_log(p, "driver '%s' started in this process, " IK_INPROC_ISOLATION_LABEL, p->dh.name);
 	else

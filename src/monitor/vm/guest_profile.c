@@ -28,9 +28,9 @@
 #include "vm_internal.h"
 
 #define PROFILE_PERIOD_NS 1000000L /* a sample a millisecond */
-#define PROFILE_FUNCS 1024u        /* distinct call chains counted; the rest is "other" */
+#define PROFILE_FUNCS 1024u	   /* distinct call chains counted; the rest is "other" */
 #define PROFILE_SHOWN 10u
-#define PROFILE_DEPTH 3u           /* the function and two callers */
+#define PROFILE_DEPTH 3u /* the function and two callers */
 
 struct func_slot {
 	uint64_t start[PROFILE_DEPTH]; /* the functions' addresses, innermost first; [0] 0 = free */
@@ -76,7 +76,8 @@ struct ik_guest_profile *ik_guest_profile_start(struct ik_vm *vm)
 	}
 	vm->guest_profile = p;
 	if ((r = pthread_create(&p->sampler, NULL, sampler_main, vm))) {
-		ik_log(vm, "ikernel: driver '%s' guest profile: no sampler thread: %s; not profiled",
+		ik_log(vm,
+		       "ikernel: driver '%s' guest profile: no sampler thread: %s; not profiled",
 		       vm->dh.name, strerror(r));
 		vm->guest_profile = NULL;
 		free(p);
@@ -173,21 +174,25 @@ void ik_guest_profile_report(struct ik_guest_profile *p, struct ik_vm *vm)
 				(unsigned long long)p->samples);
 	for (unsigned i = 0; i < PROFILE_SHOWN && p->func[i].count && used < sizeof(line); i++) {
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s ", i ? "," : "");
-		for (unsigned d = 0; d < PROFILE_DEPTH && p->func[i].start[d] && used < sizeof(line); d++) {
+		for (unsigned d = 0;
+		     d < PROFILE_DEPTH && p->func[i].start[d] && used < sizeof(line); d++) {
 			uint64_t off;
 
-			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s", d ? "<" : "",
-						 ik_image_symbolize(&vm->image, p->func[i].start[d], &off));
+			used += (size_t)snprintf(
+			    line + used, sizeof(line) - used, "%s%s", d ? "<" : "",
+			    ik_image_symbolize(&vm->image, p->func[i].start[d], &off));
 		}
 		if (used < sizeof(line))
 			used += (size_t)snprintf(line + used, sizeof(line) - used, " %.1f%%",
 						 share(p->func[i].count, p->samples));
 	}
 	if (p->unnamed && used < sizeof(line))
-		used += (size_t)snprintf(line + used, sizeof(line) - used, ", outside any function %.1f%%",
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 ", outside any function %.1f%%",
 					 share(p->unnamed, p->samples));
 	if (p->other && used < sizeof(line))
-		snprintf(line + used, sizeof(line) - used, ", other %.1f%%", share(p->other, p->samples));
+		snprintf(line + used, sizeof(line) - used, ", other %.1f%%",
+			 share(p->other, p->samples));
 	ik_log(vm, "ikernel: driver '%s' guest profile: %s", vm->dh.name, line);
 	free(p);
 }

@@ -22,10 +22,11 @@
 
 /* The counters worth naming, in this order; the others are left out. */
 static const char *const shown[] = {
-	"exits",      "io_exits",       "mmio_exits",  "hypercalls",  "irq_exits",
-	"halt_exits", "signal_exits",   "insn_emulation", "pf_taken", "pf_fixed",
-	"pf_guest",   "pf_emulate",     "pf_fast",     "pf_spurious", "tlb_flush",
-	"host_state_reload", "irq_injections", "request_irq_exits", "req_event",
+    "exits",	      "io_exits",	   "mmio_exits",   "hypercalls",
+    "irq_exits",      "halt_exits",	   "signal_exits", "insn_emulation",
+    "pf_taken",	      "pf_fixed",	   "pf_guest",	   "pf_emulate",
+    "pf_fast",	      "pf_spurious",	   "tlb_flush",	   "host_state_reload",
+    "irq_injections", "request_irq_exits", "req_event",
 };
 
 int ik_kvm_stats_open(int vcpu_fd)
@@ -97,8 +98,9 @@ int ik_kvm_stats_describe(int fd, char *out, size_t len)
 	free(descs);
 	for (unsigned k = 0; k < sizeof(shown) / sizeof(shown[0]) && used < len; k++)
 		if (have[k] && val[k])
-			used += (size_t)snprintf(out + used, len - used, "%s%s %llu", used ? ", " : "",
-						 shown[k], (unsigned long long)val[k]);
+			used +=
+			    (size_t)snprintf(out + used, len - used, "%s%s %llu", used ? ", " : "",
+					     shown[k], (unsigned long long)val[k]);
 	return 0;
 #else
 	(void)fd;
