@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The guest profile (IKERNEL_GUEST_PROFILE=1 in the monitor's environment): where the driver's
- * vCPU spends the time it is inside KVM_RUN, by function of the image, said in the driver's log
+ * vCPU spends the time it is inside KVM_RUN, by call chain of the image, said in the driver's log
  * when it ends. A sampler thread kicks the vCPU thread (SIGUSR1, as every kick) once a
  * millisecond while it is inside KVM_RUN; the vCPU thread then reads the guest's RIP
  * (KVM_GET_REGS) and counts it against the function holding it and, through the frame pointers
@@ -14,7 +14,6 @@
  * (the exit profile counts those exits). Off by default: no thread, no kick. The counts are the
  * vCPU thread's alone (no locking); the sampler only reads `in_guest` and sends the signal.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -60,30 +59,28 @@ static void *sampler_main(void *arg)
 	return NULL;
 }
 
-struct ik_guest_profile *ik_guest_profile_start(struct ik_vm *vm)
+void ik_guest_profile_start(struct ik_vm *vm)
 {
 	const char *e = getenv("IKERNEL_GUEST_PROFILE");
 	struct ik_guest_profile *p;
 	int r;
 
 	if (!e || !*e || !strcmp(e, "0"))
-		return NULL;
+		return;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		ik_log(vm, "ikernel: driver '%s' guest profile: out of memory; not profiled",
 		       vm->dh.name);
-		return NULL;
+		return;
 	}
-	vm->guest_profile = p;
+	vm->guest_profile = p; /* before the sampler, which reads it */
 	if ((r = pthread_create(&p->sampler, NULL, sampler_main, vm))) {
 		ik_log(vm,
 		       "ikernel: driver '%s' guest profile: no sampler thread: %s; not profiled",
 		       vm->dh.name, strerror(r));
 		vm->guest_profile = NULL;
 		free(p);
-		return NULL;
 	}
-	return p;
 }
 
 /* Count one sample against the call chain `start` (innermost first, 0 where it ends). */
@@ -128,8 +125,9 @@ static uint64_t caller(struct ik_vm *vm, uint64_t *rbp)
 	return ret ? func_start(vm, ret - 1) : 0; /* - 1: inside the call, not after it */
 }
 
-void ik_guest_profile_sample(struct ik_guest_profile *p, struct ik_vm *vm)
+void ik_guest_profile_sample(struct ik_vm *vm)
 {
+	struct ik_guest_profile *p = vm->guest_profile;
 	uint64_t chain[PROFILE_DEPTH] = {0}, rbp;
 	struct kvm_regs regs;
 
@@ -159,8 +157,9 @@ static double share(uint64_t n, uint64_t total)
 	return total ? 100.0 * (double)n / (double)total : 0;
 }
 
-void ik_guest_profile_report(struct ik_guest_profile *p, struct ik_vm *vm)
+void ik_guest_profile_report(struct ik_vm *vm)
 {
+	struct ik_guest_profile *p = vm->guest_profile;
 	char line[2048];
 	size_t used;
 

@@ -7,12 +7,12 @@
 struct ik_vm;
 struct ik_guest_profile;
 
-/* A profile when $IKERNEL_GUEST_PROFILE asks for one, its sampler thread started (call on the
- * vCPU thread, before the sandbox: it reads the environment and creates a thread), else NULL. */
-struct ik_guest_profile *ik_guest_profile_start(struct ik_vm *vm);
-/* The vCPU thread, KVM_RUN interrupted by a kick: count where the guest is (p may be NULL). */
-void ik_guest_profile_sample(struct ik_guest_profile *p, struct ik_vm *vm);
-/* Stop the sampler, log "ikernel: driver 'N' guest profile: ..." and free p (NULL: nothing). */
-void ik_guest_profile_report(struct ik_guest_profile *p, struct ik_vm *vm);
+/* vm->guest_profile, its sampler thread started, when $IKERNEL_GUEST_PROFILE asks for one (call
+ * on the vCPU thread, before the sandbox: it reads the environment and creates a thread). */
+void ik_guest_profile_start(struct ik_vm *vm);
+/* The vCPU thread, KVM_RUN interrupted by a kick: count where the guest is (unprofiled: no-op). */
+void ik_guest_profile_sample(struct ik_vm *vm);
+/* Stop the sampler, log "ikernel: driver 'N' guest profile: ..." and free the profile. */
+void ik_guest_profile_report(struct ik_vm *vm);
 
 #endif

@@ -55,7 +55,7 @@ static void handle_exit(struct ik_vm *vm)
 		ik_crash_shutdown(vm);
 		break;
 	case KVM_EXIT_INTR:
-		ik_guest_profile_sample(vm->guest_profile, vm);
+		ik_guest_profile_sample(vm);
 		ik_exit_profile_count(vm->profile, IK_EXIT_KICK, 0);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
@@ -103,7 +103,7 @@ static void run_loop(struct ik_vm *vm)
 		__atomic_store_n(&vm->exits, vm->exits + 1, __ATOMIC_RELAXED); /* read by the watchdog */
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
-				ik_guest_profile_sample(vm->guest_profile, vm);
+				ik_guest_profile_sample(vm);
 				ik_exit_profile_count(vm->profile, IK_EXIT_KICK, 0);
 				continue;
 			}
@@ -173,7 +173,7 @@ int ik_vm_run(struct ik_vm *vm, struct ik_vm_result *res)
 	ik_exit_profile_report(vm->profile, &vm->dh);
 	vm->profile = NULL;
 	report_kvm_stats(vm, stats_fd);
-	ik_guest_profile_report(vm->guest_profile, vm);
+	ik_guest_profile_report(vm);
 	if (vm->result.end == IK_END_HANG)
 		ik_crash_finish_hang(vm);
 	ik_server_notify_dead(vm);
