@@ -16,7 +16,9 @@
  *             an ioctl command wider than 32 bits or bigger than a data buffer
  *   -EFAULT   a NULL buffer where bytes must be copied
  *   -EINTR    the call was cancelled (ik_cancel, below)
- *   -EBUSY    ik_open: the driver VM has no free channel (16 client processes are connected)
+ *   -EBUSY    ik_open: the driver VM has no free channel (16 client processes are connected);
+ *             a channel whose client has just left is waited for (up to 2 s) while the driver
+ *             releases it, so a close followed by an open does not fail
  *   -ETIMEDOUT, -EPROTO, -EPROTONOSUPPORT   ik_open: the driver's monitor did not answer the
  *             handshake within 5 s, broke the protocol, or speaks another ABI version
  *   -EACCES, -ELOOP, -ENAMETOOLONG, -EMFILE, -ENFILE, -ENOMEM, -ENOBUFS   ik_open: the

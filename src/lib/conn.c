@@ -128,7 +128,7 @@ static struct ik_conn *cache_find_locked(const char *key, uint32_t domain)
 	return NULL;
 }
 
-static int conn_new(const char *key, uint32_t domain, struct ik_conn **out)
+static int conn_try(const char *key, uint32_t domain, struct ik_conn **out)
 {
 	struct ik_conn *c = calloc(1, sizeof(*c));
 
@@ -144,9 +144,35 @@ static int conn_new(const char *key, uint32_t domain, struct ik_conn **out)
 		conn_free(c);
 		return err;
 	}
-	ik_down_clear(key); /* reached again: whatever episode of its downtime we knew is over */
-	c->refs = 1;
 	*out = c;
+	return 0;
+}
+
+/*
+ * A monitor answers -EAGAIN when the only channels it could give us are still being released
+ * by its driver (their clients have just left; the driver's release functions are running):
+ * ask again, backing off from 1 ms, for up to IK_OPEN_DRAIN_WAIT_MS. A driver whose channels
+ * are all held answers -EBUSY at once, and so do we when the release takes longer than that.
+ */
+#define IK_OPEN_DRAIN_WAIT_MS 2000u
+#define IK_OPEN_DRAIN_STEP_MAX_MS 32u
+
+static int conn_new(const char *key, uint32_t domain, struct ik_conn **out)
+{
+	unsigned waited = 0, step = 1;
+	int err;
+
+	while ((err = conn_try(key, domain, out)) == -EAGAIN) {
+		if (waited >= IK_OPEN_DRAIN_WAIT_MS)
+			return -EBUSY;
+		usleep(step * 1000u);
+		waited += step;
+		step = step * 2 > IK_OPEN_DRAIN_STEP_MAX_MS ? IK_OPEN_DRAIN_STEP_MAX_MS : step * 2;
+	}
+	if (err)
+		return err;
+	ik_down_clear(key); /* reached again: whatever episode of its downtime we knew is over */
+	(*out)->refs = 1;
 	return 0;
 }
 

@@ -45,6 +45,8 @@ static int send_hello(int fd)
 	struct ik_ctl_hello hello = {.magic = IK_CTL_MAGIC, .abi_version = IK_ABI_VERSION};
 	ssize_t n = send(fd, &hello, sizeof(hello), MSG_NOSIGNAL);
 
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -ETIMEDOUT; /* SO_SNDTIMEO: a wedged monitor (-EAGAIN means "ask again") */
 	if (n < 0)
 		return (errno == EPIPE || errno == ECONNRESET) ? -ENXIO : -errno; /* driver ending */
 	return n == (ssize_t)sizeof(hello) ? 0 : -EPROTO;

@@ -19,6 +19,7 @@ void ik_door_init(struct ik_door *d)
 	d->owner_uid = geteuid();
 	d->owner_gid = getegid();
 	d->busy = 0;
+	d->draining = 0;
 	ik_budget_init(&d->reports, &(struct ik_budget_cfg)IK_DOOR_REPORT_BUDGET);
 }
 
@@ -117,32 +118,46 @@ void ik_door_close_all(struct ik_door *d)
 			close(ik_door_take(d, i).fd);
 }
 
-int ik_door_admit(const struct ik_drvhost *dh, uid_t uid)
+/* Would `uid` be admitted if the channels in `ignored` were free? */
+static bool admitted(const struct ik_drvhost *dh, uid_t uid, uint64_t ignored)
 {
-	uint64_t busy = dh->door.busy;
+	uint64_t held = dh->door.busy & ~ignored;
 	unsigned mine = 0, unprivileged = 0, used = 0;
 
 	for (unsigned ch = 0; ch < IK_MAX_CHANNELS; ch++) {
-		if (!(busy & (1ull << ch)))
+		if (!(held & (1ull << ch)))
 			continue;
 		used++;
 		mine += dh->door.chan_uid[ch] == uid;
 		unprivileged += !ik_door_privileged(dh, dh->door.chan_uid[ch]);
 	}
-	return within_share(dh, uid, IK_MAX_CHANNELS, mine, unprivileged, used, IK_DOOR_CHANS_PER_UID)
-		       ? 0
-		       : -EBUSY;
+	return within_share(dh, uid, IK_MAX_CHANNELS, mine, unprivileged, used, IK_DOOR_CHANS_PER_UID);
+}
+
+int ik_door_admit(const struct ik_drvhost *dh, uid_t uid)
+{
+	if (admitted(dh, uid, 0))
+		return 0;
+	return admitted(dh, uid, dh->door.draining) ? -EAGAIN : -EBUSY;
 }
 
 void ik_door_chan_taken(struct ik_drvhost *dh, unsigned ch, uid_t uid)
 {
 	dh->door.chan_uid[ch] = uid;
 	dh->door.busy |= 1ull << ch;
+	dh->door.draining &= ~(1ull << ch);
+}
+
+void ik_door_chan_draining(struct ik_drvhost *dh, unsigned ch)
+{
+	if (dh->door.busy & (1ull << ch))
+		dh->door.draining |= 1ull << ch;
 }
 
 void ik_door_chan_freed(struct ik_drvhost *dh, unsigned ch)
 {
 	dh->door.busy &= ~(1ull << ch);
+	dh->door.draining &= ~(1ull << ch);
 }
 
 bool ik_door_client_report(struct ik_drvhost *dh, unsigned ch, const char *reason, size_t len,

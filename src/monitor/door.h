@@ -44,6 +44,7 @@ struct ik_door {
 	uid_t owner_uid;                  /* the monitor's user and group, taken at create */
 	gid_t owner_gid;
 	uint64_t busy;                    /* the channels that are not free */
+	uint64_t draining;                /* of those, the ones whose client has left */
 	uid_t chan_uid[IK_MAX_CHANNELS];  /* who holds each of them */
 	/* What unprivileged clients make us log (their reports): a budget of its own, so any
 	 * local user can neither fill the log nor use up the driver's (IK_DOOR_REPORT_BUDGET). */
@@ -77,10 +78,14 @@ void ik_door_close_all(struct ik_door *d);
 /* Root, the monitor's user, or an owner of one of the driver's nodes. */
 bool ik_door_privileged(const struct ik_drvhost *dh, uid_t uid);
 
-/* May `uid` take one more channel? 0 or -EBUSY. */
+/* May `uid` take one more channel? 0; -EAGAIN when it may not now but would once the
+ * channels whose clients have left are released (the driver is closing their files, which
+ * takes a moment: the client tries again, ABI.md); -EBUSY when the channels are all held. */
 int ik_door_admit(const struct ik_drvhost *dh, uid_t uid);
-/* Channel ch now belongs to uid; channel ch is free again (the backend freed it). */
+/* Channel ch now belongs to uid; its client has left (the driver is releasing it); it is free
+ * again (the backend freed it). */
 void ik_door_chan_taken(struct ik_drvhost *dh, unsigned ch, uid_t uid);
+void ik_door_chan_draining(struct ik_drvhost *dh, unsigned ch);
 void ik_door_chan_freed(struct ik_drvhost *dh, unsigned ch);
 
 /* The peer on `fd` (uid from its pending slot): which nodes it may open for reading and

@@ -113,6 +113,7 @@ static void client_gone(struct ik_proc *p, unsigned ch)
 	close(c->client_fd);
 	c->client_fd = -1;
 	c->state = PCH_CLOSING;
+	ik_door_chan_draining(&p->dh, ch);
 	p->pending_closing |= 1ull << ch;
 	ik_proc_wake_driver(p);
 }

@@ -146,6 +146,7 @@ static void client_gone(struct ik_vm *vm, unsigned ch)
 	close(c->client_fd);
 	c->client_fd = -1;
 	c->state = IK_CHAN_CLOSING;
+	ik_door_chan_draining(&vm->dh, ch);
 	atomic_fetch_or(&vm->pending_closing, 1ull << ch);
 	__atomic_or_fetch(&vm->events->attention, IK_ATTN_FETCH, __ATOMIC_SEQ_CST);
 	ik_vm_wake_guest(vm);
