@@ -128,7 +128,7 @@ static struct ik_conn *cache_find_locked(const char *key, uint32_t domain)
 	return NULL;
 }
 
-static int conn_try(const char *key, uint32_t domain, struct ik_conn **out)
+static int conn_new(const char *key, uint32_t domain, struct ik_conn **out)
 {
 	struct ik_conn *c = calloc(1, sizeof(*c));
 
@@ -144,6 +144,8 @@ static int conn_try(const char *key, uint32_t domain, struct ik_conn **out)
 		conn_free(c);
 		return err;
 	}
+	ik_down_clear(key); /* reached again: whatever episode of its downtime we knew is over */
+	c->refs = 1;
 	*out = c;
 	return 0;
 }
@@ -151,29 +153,36 @@ static int conn_try(const char *key, uint32_t domain, struct ik_conn **out)
 /*
  * A monitor answers -EAGAIN when the only channels it could give us are still being released
  * by its driver (their clients have just left; the driver's release functions are running):
- * ask again, backing off from 1 ms, for up to IK_OPEN_DRAIN_WAIT_MS. A driver whose channels
- * are all held answers -EBUSY at once, and so do we when the release takes longer than that.
+ * ask again, backing off from 1 ms, for up to IK_OPEN_DRAIN_WAIT_MS, without the cache lock
+ * (other threads' opens go on meanwhile, and one of them may connect for us). A driver whose
+ * channels are all held answers -EBUSY at once, and so do we when the release takes longer.
  */
-#define IK_OPEN_DRAIN_WAIT_MS 2000u
+#define IK_OPEN_DRAIN_WAIT_MS     2000u
 #define IK_OPEN_DRAIN_STEP_MAX_MS 32u
 
-static int conn_new(const char *key, uint32_t domain, struct ik_conn **out)
+static int conn_find_or_new(const char *key, uint32_t domain, struct ik_conn **out)
 {
 	unsigned waited = 0, step = 1;
-	int err;
 
-	while ((err = conn_try(key, domain, out)) == -EAGAIN) {
+	for (;;) {
+		pthread_mutex_lock(&cache_lock);
+		struct ik_conn *c = cache_find_locked(key, domain);
+		int err = 0;
+		if (c == NULL && (err = conn_new(key, domain, &c)) == 0) {
+			c->next = cache; /* a new one: into the cache */
+			cache = c;
+		}
+		pthread_mutex_unlock(&cache_lock);
+		if (err != -EAGAIN) {
+			*out = c;
+			return err;
+		}
 		if (waited >= IK_OPEN_DRAIN_WAIT_MS)
 			return -EBUSY;
 		usleep(step * 1000u);
 		waited += step;
 		step = step * 2 > IK_OPEN_DRAIN_STEP_MAX_MS ? IK_OPEN_DRAIN_STEP_MAX_MS : step * 2;
 	}
-	if (err)
-		return err;
-	ik_down_clear(key); /* reached again: whatever episode of its downtime we knew is over */
-	(*out)->refs = 1;
-	return 0;
 }
 
 int ik_conn_get(const char *name, uint32_t domain, struct ik_conn **out, uint16_t *node)
@@ -192,18 +201,10 @@ int ik_conn_get(const char *name, uint32_t domain, struct ik_conn **out, uint16_
 		return lstat(path, &st) == 0 ? -ENXIO : -ENOENT;
 	}
 
-	pthread_mutex_lock(&cache_lock);
-	struct ik_conn *c = cache_find_locked(key, domain);
-	if (c == NULL) {
-		err = conn_new(key, domain, &c);
-		if (err) {
-			pthread_mutex_unlock(&cache_lock);
-			return err;
-		}
-		c->next = cache;
-		cache = c;
-	}
-	pthread_mutex_unlock(&cache_lock);
+	struct ik_conn *c;
+	err = conn_find_or_new(key, domain, &c);
+	if (err)
+		return err;
 
 	int id = ik_welcome_node(&c->welcome, name);
 	if (id < 0) {
