@@ -20,12 +20,14 @@
 #include "status_send.h"
 
 static struct ik_vm *volatile running_vm;
+static volatile sig_atomic_t stop_signalled; /* a signal came, maybe before running_vm was set */
 
 static void on_signal(int sig)
 {
 	struct ik_vm *vm = running_vm;
 
 	(void)sig;
+	stop_signalled = 1;
 	if (vm)
 		ik_vm_stop(vm);
 }
@@ -90,6 +92,8 @@ static int run_vm(const struct ik_run_opts *o, struct ik_vm_result *res, char *e
 			r == -EBUSY) ? 2 : 1;
 	}
 	running_vm = vm;
+	if (stop_signalled) /* during start-up: the handler had no VM to stop yet */
+		ik_vm_stop(vm);
 	/* Serving, ik_vm_run ends with the report and "ikernel: driver 'NAME' is gone (status N);
 	 * its name is free" (the driver-host core's, as at isolation=process), and the status
 	 * channel's GONE: a supervisor may start the replacement then instead of after this

@@ -28,12 +28,14 @@
 #include "run_opts.h"
 
 static struct ik_proc *volatile running_proc;
+static volatile sig_atomic_t stop_signalled; /* a signal came, maybe before running_proc was set */
 
 static void on_signal(int sig)
 {
 	struct ik_proc *p = running_proc;
 
 	(void)sig;
+	stop_signalled = 1;
 	if (p)
 		ik_proc_stop(p); /* sets a flag and writes an eventfd: async-signal-safe */
 }
@@ -95,6 +97,8 @@ int ik_cmd_run_process(const struct ik_run_opts *o, struct ik_vm_result *res, ch
 		return 1;
 	}
 	running_proc = p;
+	if (stop_signalled) /* during start-up: the handler had no driver to stop yet */
+		ik_proc_stop(p);
 	ik_proc_wait(p, res);
 	running_proc = NULL;
 	/* The report and "ikernel: driver 'NAME' is gone (status N); its name is free" are the

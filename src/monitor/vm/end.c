@@ -67,7 +67,15 @@ void ik_vm_wake_guest(struct ik_vm *vm)
 
 void ik_vm_stop(struct ik_vm *vm)
 {
+	uint64_t one = 1;
+
 	vm->stop_requested = 1;
+	/* The eventfd even on the vCPU thread (ik_vm_wake_guest skips it there): a signal
+	 * handler may run on that thread between the idle wait's look at stop_requested and its
+	 * ppoll (hypercall.c sleep_on_kick), which would then sleep for good with no timer in the
+	 * guest. The counter makes that ppoll return at once. Async-signal-safe. */
+	ssize_t r = write(vm->kick_fd, &one, sizeof(one));
+	(void)r;
 	ik_vm_kick_vcpu(vm);
 }
 
