@@ -700,12 +700,14 @@ def run_driver(ctx, drv, classes, count, tally, progress):
         detected = bool(ends)
         activated = detected or errs > 0 or bad > 0 or fired
         if not detected:
-            # Undo: code patches reverted; a guest fault with lasting effects, or a code fault
-            # that had an effect (it may have damaged the driver's state silently): a fresh
-            # driver. Either way the device's data is put back (resync), so nothing a silent
-            # fault left behind is charged to the faults that come after it.
+            # Undo: code patches reverted; a guest fault with lasting effects, a code fault
+            # that had an effect (it may have damaged the driver's state silently), or any fault
+            # the clients saw fail without the VM ending (the NIC's `lock`: no request timeout
+            # ends a driver that waits forever): a fresh driver. Either way the device's data is
+            # put back (resync), so nothing a silent fault left behind is charged to the faults
+            # that come after it.
             inject(ctx.rtdir, name, "revert")
-            if (cls in LASTING and fired) or (cls in CODE_CLASSES and activated):
+            if (cls in LASTING and fired) or (cls in CODE_CLASSES and activated) or errs > 0:
                 restart_driver(ctx, name)
                 progress[name] = time.monotonic()
                 wl.resync()
@@ -1233,7 +1235,8 @@ METHOD = """
   *Detected*: the VM ended with a reason (crash, hang, panic/BUG, violation, request timeout).
   *Recovered transparently*: detected and the client saw neither an error nor wrong data.
   When the VM did not end, the fault is undone (code patches reverted; after a guest fault with
-  lasting effects the driver is restarted) so each fault starts from a clean driver.
+  lasting effects, a code fault with an effect, or any fault the clients saw fail, the driver is
+  restarted) so each fault starts from a clean driver.
 * **Not detected** faults that had no visible effect are benign (code never executed, or
   executed harmlessly: `unaligned` does not fault on x86, `warning` only prints).
 """

@@ -9,9 +9,9 @@ NIC=e1000 Linux's e1000 on the PCI 82540EM model, issue 13) in its own driver VM
 Both namespaces are this demo's own (named with its pid), no traffic leaves them, and they are
 removed at the end, also on failure or ^C. The demo: ping -c 100, 16 MiB over TCP each way with
 SHA-256 on both ends, then 16 MiB again while the NIC driver is crashed (`ikernel inject ne2000
-panic`, at either level; if it does not fire, SIGSEGV to the driver
-process) and restarted by the supervisor: the outage (the pause in the frames the card put on
-the wire, around the crash) and that the bytes still match.
+panic`, at either level; if it does not fire, SIGSEGV to the driver process) once B has read the
+first MiB, and restarted by the supervisor: that the crash came mid-transfer, the outage (the
+pause in the frames the card put on the wire, around the crash) and that the bytes still match.
 
 usage: net-demo.py BUILD [ISOLATION]   (vm, the default, or process; $IKERNEL_BIN: the ikernel
 binary, default BUILD/ikernel). Exit status 0 all checks passed, 1 one failed, 77 cannot run
@@ -33,6 +33,7 @@ NICS = ("ne2000", "e1000")  # the shipped manifests/linux/net/NIC.ini
 NIC = "ne2000"              # main(): the NIC argument
 HOST_IF, WIRE = "ikdhost", "ikdwire"
 NBYTES = 16 << 20
+CRASH_MARK = 1 << 20  # the crash comes once B has read this much of the crash transfer
 TIMEOUT = 600  # s for one transfer: the VM driver moves 0.2-0.5 MB/s on a loaded nested host
 failed = []
 
@@ -95,27 +96,35 @@ def children(pid):
 def crash(ik, rt, before):
     """Crash the NIC driver: a guest fault with `ikernel inject ne2000 panic`; where inject is
     refused (the monitor-lite at isolation process), SIGSEGV to the driver process (a crash as
-    the host sees it); if neither did, `ikernel restart ne2000`. What was done, and when."""
+    the host sees it); if neither did, `ikernel restart ne2000`. What was done, when it began,
+    and when the supervisor was first seen to restart the driver (None: not within 5 s)."""
+    def restarted(secs):
+        if wait(lambda: status(ik, rt).get("restarts", 0) > before, secs):
+            return time.monotonic()
+        return None
+
     t = time.monotonic()
     r = ikernel(ik, rt, None, "inject", NIC, "panic")
     if r.returncode == 0:
         # A guest fault fires at the driver's next call: traffic is flowing, so at once.
-        if wait(lambda: status(ik, rt).get("restarts", 0) > before, 5):
-            return f"ikernel inject {NIC} panic", t
+        seen = restarted(5)
+        if seen:
+            return f"ikernel inject {NIC} panic", t, seen
         how = f"ikernel inject {NIC} panic (did not fire within 5 s)"
     else:
         why = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else str(r.returncode)
-        if wait(lambda: status(ik, rt).get("restarts", 0) > before, 2):
-            return f"ikernel inject {NIC} panic (it said: {why}; the driver crashed all the same)", t
+        seen = restarted(2)
+        if seen:
+            return f"ikernel inject {NIC} panic (it said: {why}; the driver crashed all the same)", t, seen
         how = f"ikernel inject refused ({why})"
     mon = status(ik, rt).get("pid", 0)
     kids = children(mon) if mon else []
     t = time.monotonic()
     if kids and status(ik, rt).get("isolation", "").startswith("process"):
         os.kill(kids[0], 11)  # SIGSEGV: the driver process, by its pid
-        return f"{how}; SIGSEGV to the driver process {kids[0]}", t
+        return f"{how}; SIGSEGV to the driver process {kids[0]}", t, restarted(5)
     ikernel(ik, rt, None, "restart", NIC)
-    return f"{how}; ikernel restart {NIC}", t
+    return f"{how}; ikernel restart {NIC}", t, restarted(5)
 
 
 def outage(gaps, t_crash, t_up):
@@ -130,24 +139,32 @@ def outage(gaps, t_crash, t_up):
 
 
 def crash_during_transfer(net, ik, rt):
-    """16 MiB A -> B; half a second in, the driver is crashed; the outage and the bytes."""
+    """16 MiB A -> B; once B has read 1 MiB (so a fast card is still sending: the e1000 moves
+    16 MiB in a few hundred ms), the driver is crashed; that it came mid-transfer, the outage
+    and the bytes."""
     before = status(ik, rt).get("restarts", 0)
     stop = net.watch(net.b, WIRE, "rx")  # the frames the card put on the wire
     done = {}
 
     def inject():
-        time.sleep(0.5)
-        done["how"], done["t"] = crash(ik, rt, before)
+        done["how"], done["t"], done["seen"] = crash(ik, rt, before)
         done["back"] = wait(lambda: status(ik, rt).get("state") == "running", 20)
         done["t_up"] = time.monotonic()
 
-    t = net.transfer(net.a, net.b, net.ip_b, NBYTES, port=5203, during=inject, timeout=TIMEOUT)
+    t = net.transfer(net.a, net.b, net.ip_b, NBYTES, port=5203, during=inject,
+                     during_at=CRASH_MARK, timeout=TIMEOUT)
     w = stop()
     st = status(ik, rt)
     after = st.get("restarts", 0)
     print(f"net-demo:      crash: {done.get('how')}; restarts {before} -> {after}")
     if after > before + 1:  # a restart that failed: say why
         print(f"net-demo:      (one crash, {after - before} restarts; last failure: {st.get('last_crash')})")
+    # Bytes cannot get through a crashed driver, so B's last byte comes after the restart was
+    # seen only when the crash came while they flowed.
+    say("the crash came mid-transfer: B's last byte arrived after the restart was seen",
+        done.get("seen") is not None and t.get("end_t") is not None and t["end_t"] > done["seen"],
+        f"B had {CRASH_MARK >> 20} MiB at {t.get('mark_t')}, the crash began at {done.get('t')}, "
+        f"the restart was seen at {done.get('seen')}, B's last byte at {t.get('end_t')}")
     say("the driver restarted after the crash", after > before and done.get("back"),
         f"restarts {before} -> {after}")
     say("16 MiB across the crash: the same SHA-256 both ends", t["ok"], str(t))

@@ -40,6 +40,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 CLONE_NEWNET = 0x40000000
@@ -201,37 +202,70 @@ class NetPair:
         res["output"] = r.stdout + r.stderr
         return res
 
-    def transfer(self, src_ns, dst_ns, dst_ip, nbytes, port=5201, timeout=120, during=None):
+    def transfer(self, src_ns, dst_ns, dst_ip, nbytes, port=5201, timeout=120, during=None,
+                 during_at=0):
         """nbytes of random data over TCP from src_ns to dst_ip:port in dst_ns, SHA-256 on both
-        sides. during(), if given, is called once the transfer runs (e.g. to crash a driver).
-        A dict: ok (both ends saw nbytes and the same SHA-256), sent/recv bytes and SHA-256,
-        seconds, mb_s, and the helpers' errors."""
+        sides. during(), if given, is called once the transfer runs (e.g. to crash a driver):
+        with during_at > 0, once the receiver has read during_at bytes, so that it comes while
+        bytes still flow (check end_t against when it acted: a fast card can finish a transfer
+        before a slow caller acts); a transfer that does not get that far within timeout s is
+        ended and failed without calling it. A dict: ok (both ends saw nbytes and the same
+        SHA-256), sent/recv bytes and SHA-256, seconds, mb_s, end_t (time.monotonic() when the
+        receiver had the last byte), mark_t (when it had during_at bytes; None without), and
+        the helpers' errors."""
         me = os.path.abspath(__file__)
         rx = self.spawn(dst_ns, sys.executable, me, "recv", dst_ip, str(port), str(nbytes),
-                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                        str(during_at), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ready = rx.stdout.readline().strip()
         t0 = time.monotonic()
         tx = self.spawn(src_ns, sys.executable, me, "send", dst_ip, str(port), str(nbytes),
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if during:
-            during()
-        res = {"ok": False, "nbytes": nbytes}
-        try:
-            tx_out, tx_err = tx.communicate(timeout=timeout)
-            rx_out, rx_err = rx.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        # The receiver's lines, read by a thread of their own: the mark comes while it runs.
+        lines, marked, ended = [], threading.Event(), threading.Event()
+
+        def read_rx():
+            for line in rx.stdout:
+                lines.append(line.split())
+                if lines[-1][:1] == ["mark"]:
+                    marked.set()
+            ended.set()
+            marked.set()  # no mark will come now
+        reader = threading.Thread(target=read_rx, daemon=True)
+        reader.start()
+        res = {"ok": False, "nbytes": nbytes, "mark_t": None}
+
+        def give_up(why):
             for p in (tx, rx):
                 p.kill()
                 p.wait()
-            res["error"] = f"transfer not done within {timeout} s"
+            reader.join(5)
+            res["error"] = why
             return res
+        if during and during_at > 0:
+            marked.wait(timeout)
+            mark = [l for l in lines if l[:1] == ["mark"] and len(l) == 3]
+            if mark:
+                res["mark_t"] = float(mark[0][2])
+            elif not ended.is_set():
+                return give_up(f"the receiver did not have {during_at} bytes within {timeout} s")
+        if during and (res["mark_t"] is not None or not during_at):
+            during()
+        try:
+            tx_out, tx_err = tx.communicate(timeout=timeout)
+            rx.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return give_up(f"transfer not done within {timeout} s")
+        reader.join(5)
+        rx_err = rx.stderr.read()
         secs = time.monotonic() - t0
-        sent, recv = tx_out.split(), rx_out.split()
+        sent = tx_out.split()
+        recv = next((l for l in lines if l[:1] != ["mark"]), [])
         res.update(seconds=secs, mb_s=nbytes / secs / 1e6 if secs > 0 else 0,
                    sent_bytes=int(sent[0]) if len(sent) == 2 else -1,
                    sent_sha=sent[1] if len(sent) == 2 else "",
-                   recv_bytes=int(recv[0]) if len(recv) == 2 else -1,
-                   recv_sha=recv[1] if len(recv) == 2 else "",
+                   recv_bytes=int(recv[0]) if len(recv) == 3 else -1,
+                   recv_sha=recv[1] if len(recv) == 3 else "",
+                   end_t=float(recv[2]) if len(recv) == 3 else None,
                    error=(tx_err + rx_err).strip() or (None if ready == "listening" else
                                                        "receiver did not listen"))
         res["ok"] = (res["sent_bytes"] == nbytes == res["recv_bytes"] and
@@ -338,7 +372,9 @@ def _copy(ns1, tap1, ns2, tap2):
                     pass  # a full queue drops the frame, as a busy wire does
 
 
-def _recv(addr, port, nbytes):
+def _recv(addr, port, nbytes, mark=0):
+    """Read nbytes; print "mark GOT T" once GOT >= mark > 0, and at the end "GOT SHA256 T" (T:
+    time.monotonic(), one clock for every process of this host)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
@@ -353,8 +389,10 @@ def _recv(addr, port, nbytes):
         if not b:
             break
         h.update(b)
+        if got < mark <= got + len(b):
+            print("mark", got + len(b), f"{time.monotonic():.6f}", flush=True)
         got += len(b)
-    print(got, h.hexdigest(), flush=True)
+    print(got, h.hexdigest(), f"{time.monotonic():.6f}", flush=True)
 
 
 def _send(addr, port, nbytes):
@@ -385,7 +423,6 @@ def _watch(dev, count):
     def frames():
         return sum(int(open(f).read()) for f in stats)
 
-    import threading
     done = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
     first = last = frames()
@@ -408,11 +445,11 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "copy" and len(args) == 4:
         _copy(*args)
-    elif cmd == "recv" and len(args) == 3:
-        _recv(args[0], int(args[1]), int(args[2]))
+    elif cmd == "recv" and len(args) in (3, 4):
+        _recv(args[0], int(args[1]), int(args[2]), int(args[3]) if len(args) == 4 else 0)
     elif cmd == "send" and len(args) == 3:
         _send(args[0], int(args[1]), int(args[2]))
     elif cmd == "watch" and len(args) in (1, 2):
         _watch(args[0], args[1] if len(args) == 2 else "rxtx")
     else:
-        sys.exit(f"usage: {sys.argv[0]} copy NS1 TAP1 NS2 TAP2 | recv|send ADDR PORT NBYTES | watch DEV [rx|tx|rxtx]")
+        sys.exit(f"usage: {sys.argv[0]} copy NS1 TAP1 NS2 TAP2 | recv ADDR PORT NBYTES [MARK] | send ADDR PORT NBYTES | watch DEV [rx|tx|rxtx]")
